@@ -1,0 +1,1 @@
+"""Airports: detail, GeoJSON, search."""

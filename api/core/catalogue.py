@@ -1,0 +1,172 @@
+"""Tag and facility-type catalogues, exported through the API so clients never hard-code them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.models.enums import FacilityType, LandingRights, TagName
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    name: str
+    label: str
+    icon: str
+    colour: str
+    addable: bool = False
+    searchable: bool = False
+    origin: bool = False
+    automatic: bool = False
+    scroll_target: str | None = None
+
+
+POPULATED = "populated"
+
+TAGS: tuple[TagInfo, ...] = (
+    TagInfo("featured", "Featured", "star", "yellow", origin=True, automatic=True),
+    TagInfo(POPULATED, "Documented", "book", "green", automatic=True),
+    TagInfo("restricted", "Restricted", "key", "orange", automatic=True),
+    TagInfo("unmapped", "Unmapped", "map-marked-alt", "blue-grey", searchable=True),
+    TagInfo(
+        "events",
+        "Events",
+        "calendar-days",
+        "light-blue",
+        searchable=True,
+        origin=True,
+        automatic=True,
+        scroll_target="events",
+    ),
+    TagInfo("food", "Food", "hamburger", "deep-orange", addable=True, searchable=True, origin=True),
+    TagInfo(
+        "camping", "Camping", "campground", "green", addable=True, searchable=True, origin=True
+    ),
+    TagInfo("lodging", "Lodging", "bed", "brown", addable=True, searchable=True, origin=True),
+    TagInfo("car", "Car Rental", "car", "orange", addable=True, searchable=True, origin=True),
+    TagInfo(
+        "crew_car",
+        "Crew Car",
+        "car-side",
+        "teal",
+        addable=True,
+        searchable=True,
+        origin=True,
+        scroll_target="crew-car",
+    ),
+    TagInfo(
+        "bicycles", "Bicycles", "person-biking", "green", addable=True, searchable=True, origin=True
+    ),
+    TagInfo(
+        "swimming", "Swimming", "umbrella-beach", "blue", addable=True, searchable=True, origin=True
+    ),
+    TagInfo(
+        "golfing", "Golfing", "golf-ball", "light-green", addable=True, searchable=True, origin=True
+    ),
+    TagInfo("fishing", "Fishing", "fish", "cyan", addable=True, searchable=True, origin=True),
+    TagInfo("hot_springs", "Hot Springs", "hot-tub", "orange", addable=True, searchable=True),
+    TagInfo("museum", "Museum", "landmark", "indigo", addable=True, searchable=True),
+    TagInfo(
+        "flying_clubs",
+        "Flying Clubs",
+        "people-group",
+        "deep-orange",
+        addable=True,
+        searchable=True,
+        scroll_target="flying-clubs",
+    ),
+    TagInfo(
+        "weather_report",
+        "METAR / TAF",
+        "cloud-sun",
+        "lime",
+        searchable=True,
+        automatic=True,
+        scroll_target="weather-reports",
+    ),
+    TagInfo(
+        "webcam",
+        "Webcam",
+        "camera",
+        "purple",
+        searchable=True,
+        automatic=True,
+        scroll_target="webcams",
+    ),
+    TagInfo("airpark", "Airpark", "home", "orange", addable=True, searchable=True),
+    TagInfo("closed", "Closed", "times-circle", "brown", searchable=True, automatic=True),
+    TagInfo("public", "Public", "lock-open", "green", automatic=True),
+    TagInfo("private", "Private", "lock", "red", automatic=True),
+    TagInfo("empty", "Undocumented", "question", "pink", automatic=True),
+)
+
+TAGS_BY_NAME = {tag.name: tag for tag in TAGS}
+ADDABLE_TAGS = tuple(tag.name for tag in TAGS if tag.addable)
+SEARCHABLE_TAGS = tuple(tag.name for tag in TAGS if tag.searchable)
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityTypeInfo:
+    name: str
+    label: str
+    icon: str | None
+    colour: str | None
+    default: bool = False
+    hidden: bool = False
+
+
+FACILITY_TYPES: tuple[FacilityTypeInfo, ...] = (
+    FacilityTypeInfo(FacilityType.AIRPORT, "Airports", "plane", "green", default=True),
+    FacilityTypeInfo(FacilityType.HELIPORT, "Heliports", "helicopter", "orange"),
+    FacilityTypeInfo(FacilityType.SEAPLANE_BASE, "Seaplane Bases", "water", "blue"),
+    FacilityTypeInfo(FacilityType.MILITARY, "Military Bases", "crosshairs", "red"),
+    FacilityTypeInfo(FacilityType.BALLOONPORT, "Balloonports", None, None, hidden=True),
+    FacilityTypeInfo(FacilityType.GLIDERPORT, "Gliderports", None, None, hidden=True),
+    FacilityTypeInfo(FacilityType.ULTRALIGHT, "Ultralightports", None, None, hidden=True),
+)
+
+LANDING_RIGHTS_TAGS = {
+    LandingRights.PUBLIC: TagName.PUBLIC,
+    LandingRights.RESTRICTED: TagName.RESTRICTED,
+    LandingRights.PRIVATE: TagName.PRIVATE,
+}
+
+PAVED_SURFACES = (
+    "ASPH",
+    "ASPH-CONC",
+    "ASPH-CONC-G",
+    "CONC",
+    "METAL",
+    "STEEL",
+    "ASP",
+    "CON",
+    "PEM",
+    "ASPH-G",
+    "CONC-G",
+    "ASPHALT",
+    "CONCRETE",
+    "BIT",
+)
+UNPAVED_SURFACES = (
+    "TURF",
+    "DIRT",
+    "GRAVEL",
+    "SNOW",
+    "ICE",
+    "TREATED",
+    "GRASS",
+    "SAND",
+    "WOOD",
+    "GRVL",
+    "GVL",
+    "GRS",
+    "TURF-DIRT",
+    "TURF-GRVL",
+    "DIRT-GRVL",
+    "GRAVEL-DIRT",
+    "TURF-GRAVEL",
+    "CLAY",
+    "COP",
+    "GRE",
+    "UNPAVED",
+)
+WATER_SURFACES = ("WATER", "WAT")

@@ -1,0 +1,52 @@
+"""Database engine and sessions (SQLAlchemy async over asyncpg)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from api.core.errors import ServiceUnavailable
+from api.core.settings import Settings
+
+
+def create_engine(settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
+    """An engine for ``settings.database_url`` with sensible timeouts."""
+    if not settings.database_url:
+        raise ServiceUnavailable(
+            "No database is configured: set PIREP_DATABASE_URL, or use `pirep dev` "
+            "to start the embedded PostgreSQL."
+        )
+    return create_async_engine(
+        settings.database_url,
+        pool_size=pool_size or settings.database_pool_size,
+        max_overflow=pool_size or settings.database_pool_size,
+        pool_pre_ping=True,
+        pool_timeout=10,
+        connect_args={
+            "timeout": 10,
+            "command_timeout": 300,
+            "server_settings": {
+                "application_name": "pirep",
+                "statement_timeout": str(settings.database_statement_timeout_ms),
+            },
+        },
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session whose work is committed on success and rolled back on any error."""
+    async with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,56 @@
+"""The one error type of Pirep: each error carries its HTTP status and a human sentence."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class PirepError(Exception):
+    """Base error. Rendered by the API as ``{"error": <name>, "detail": <message>}``."""
+
+    status_code: ClassVar[int] = 500
+    error: ClassVar[str] = "InternalError"
+
+    def __init__(self, detail: str, *, fields: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fields = fields
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON body for this error."""
+        body: dict[str, Any] = {"error": self.error, "detail": self.detail}
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
+
+class BadRequest(PirepError):
+    status_code = 400
+    error = "BadRequest"
+
+
+class NotFound(PirepError):
+    status_code = 404
+    error = "NotFound"
+
+
+class Conflict(PirepError):
+    status_code = 409
+    error = "Conflict"
+
+
+class ValidationFailed(PirepError):
+    status_code = 422
+    error = "ValidationFailed"
+
+
+class ServiceUnavailable(PirepError):
+    status_code = 503
+    error = "ServiceUnavailable"
+
+
+class ImportFailed(PirepError):
+    """An import could not be applied; the database was left as it was."""
+
+    status_code = 422
+    error = "ImportFailed"

@@ -1,0 +1,69 @@
+"""Every setting Pirep reads, from environment variables prefixed ``PIREP_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Configuration of the API, worker and importer.
+
+    Nothing is required for the embedded default: with no ``PIREP_DATABASE_URL`` the
+    ``pirep dev`` command starts a private PostgreSQL cluster under ``data_dir``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PIREP_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str | None = Field(
+        default=None, description="postgresql:// URL; unset means the embedded cluster."
+    )
+    database_pool_size: int = Field(default=10, ge=1, le=100)
+    database_statement_timeout_ms: int = Field(default=15_000, ge=0)
+
+    data_dir: Path = Field(default=PROJECT_ROOT / ".pirep")
+    download_cache_dir: Path | None = None
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    nasr_base_url: str = "https://nfdc.faa.gov/webContent/28DaySub/extra"
+    ourairports_base_url: str = "https://davidmegginson.github.io/ourairports-data"
+    http_timeout_seconds: float = Field(default=60.0, gt=0)
+    http_retries: int = Field(default=4, ge=0, le=20)
+
+    import_countries: str = "CA"
+    import_max_closed_fraction: float = Field(default=0.02, ge=0, le=1)
+
+    geojson_revalidate_seconds: float = Field(default=2.0, ge=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str | None) -> str | None:
+        return normalise_database_url(value) if value else None
+
+    @property
+    def cache_dir(self) -> Path:
+        """Directory where downloaded source archives are kept between runs."""
+        return self.download_cache_dir or self.data_dir / "cache"
+
+
+def normalise_database_url(url: str) -> str:
+    """Return ``url`` with the asyncpg driver, accepting plain ``postgres(ql)://`` URLs."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,60 @@
+"""Every SQLAlchemy model of Pirep (framework-free)."""
+
+from api.models.airports import (
+    WIKI_FIELDS,
+    Airport,
+    Frequency,
+    Remark,
+    Runway,
+    RunwayEnd,
+    Tag,
+)
+from api.models.base import Base
+from api.models.community import (
+    Action,
+    Comment,
+    CommentHelpful,
+    Event,
+    Pageview,
+    Photo,
+    Version,
+    Webcam,
+)
+from api.models.system import (
+    CachedDocument,
+    FaaDataCycle,
+    ImporterRun,
+    RateLimitBucket,
+    SiteSettings,
+    WeatherReport,
+)
+from api.models.users import ApiToken, Session, User, UserToken
+
+__all__ = [
+    "WIKI_FIELDS",
+    "Action",
+    "Airport",
+    "ApiToken",
+    "Base",
+    "CachedDocument",
+    "Comment",
+    "CommentHelpful",
+    "Event",
+    "FaaDataCycle",
+    "Frequency",
+    "ImporterRun",
+    "Pageview",
+    "Photo",
+    "RateLimitBucket",
+    "Remark",
+    "Runway",
+    "RunwayEnd",
+    "Session",
+    "SiteSettings",
+    "Tag",
+    "User",
+    "UserToken",
+    "Version",
+    "WeatherReport",
+    "Webcam",
+]

@@ -1,0 +1,5 @@
+"""`python -m importer`."""
+
+from importer.cli import app
+
+app()

@@ -1,0 +1,166 @@
+"""`python -m importer run …`: the importer's command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.core.cycles import Product
+from api.core.errors import PirepError
+from api.core.settings import get_settings
+from importer.parse.ourairports import parse_countries
+from importer.progress import make_reporter
+from importer.run import AVAILABLE_PRODUCTS, RunOptions, RunResult, run_import
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Import FAA and OurAirports data."
+)
+console = Console(stderr=True)
+
+
+def _products(value: str) -> tuple[Product, ...]:
+    try:
+        return tuple(Product(part.strip()) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"unknown product in {value!r}; choose from {', '.join(p.value for p in Product)}."
+        ) from None
+
+
+def _print_report(result: RunResult, *, dry_run: bool, as_json: bool) -> None:
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "run_id": str(result.run_id),
+                    "status": result.status,
+                    "cycles": result.cycles,
+                    "skipped": result.skipped,
+                    "report": result.report,
+                    "counts": result.counts,
+                },
+                indent=2,
+            )
+        )
+        return
+    for product, reason in result.skipped.items():
+        console.print(f"{product}: nothing to do, {reason}.")
+    if not result.report:
+        return
+    report: dict[str, Any] = result.report
+    verb = "Would change" if dry_run else "Imported"
+    console.print(
+        f"{verb}: airports cycle {result.cycles.get('airports')}, {report['staged']:,} airports "
+        "in the sources."
+    )
+    table = Table("", "airports", "examples")
+    for key, label in (
+        ("new", "new"),
+        ("closed", "closed"),
+        ("reopened", "reopened"),
+        ("changed", "changed"),
+        ("children_changed", "runways/remarks/radio changed"),
+        ("skipped_other_source", "left alone (other source)"),
+    ):
+        entry = report[key]
+        table.add_row(label, f"{entry['count']:,}", ", ".join(entry["sample"][:8]))
+    console.print(table)
+    if report["changed_fields"]:
+        fields = Table("changed field", "airports", "example")
+        for name, entry in report["changed_fields"].items():
+            sample = entry["sample"][0]
+            fields.add_row(
+                name,
+                f"{entry['count']:,}",
+                f"{sample['code']}: {sample['old']!r} → {sample['new']!r}",
+            )
+        console.print(fields)
+    if dry_run:
+        console.print("Dry run: nothing was written.")
+
+
+@app.command()
+def run(
+    products: Annotated[str, typer.Option(help="Comma-separated products to import.")] = ",".join(
+        AVAILABLE_PRODUCTS
+    ),
+    force: Annotated[
+        bool, typer.Option(help="Import even if the cycle is already active.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show what would change; write nothing.")] = False,
+    source_dir: Annotated[
+        Path | None,
+        typer.Option(help="Read the source files from this directory instead of downloading."),
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option(help="Import this cycle (YYYY-MM-DD) instead of today's.")
+    ] = None,
+    countries: Annotated[
+        str | None,
+        typer.Option(
+            help="OurAirports countries, e.g. CA,MX, or ALL (default: PIREP_IMPORT_COUNTRIES)."
+        ),
+    ] = None,
+    max_closed_fraction: Annotated[
+        float | None,
+        typer.Option(help="Refuse when more than this fraction of airports would disappear."),
+    ] = None,
+    run_id: Annotated[
+        str | None, typer.Option(help="Record progress in this existing importer run.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import a data cycle. Does nothing when the cycle is already active, unless forced."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = get_settings()
+    try:
+        cycle_date = date.fromisoformat(cycle) if cycle else None
+    except ValueError:
+        raise typer.BadParameter(
+            f"{cycle!r} is not a date like 2024-12-26.", param_hint="--cycle"
+        ) from None
+    if source_dir is not None and not source_dir.is_dir():
+        raise typer.BadParameter(f"{source_dir} is not a directory.", param_hint="--source-dir")
+    options = RunOptions(
+        products=_products(products),
+        force=force,
+        dry_run=dry_run,
+        source_dir=source_dir.resolve() if source_dir else None,
+        cycle=cycle_date,
+        countries=parse_countries(countries or settings.import_countries),
+        max_closed_fraction=(
+            settings.import_max_closed_fraction
+            if max_closed_fraction is None
+            else max_closed_fraction
+        ),
+        run_id=uuid.UUID(run_id) if run_id else None,
+    )
+    try:
+        with make_reporter() as reporter:
+            result = asyncio.run(run_import(settings, options, reporter))
+    except PirepError as error:
+        console.print(f"[red]Import failed:[/red] {error.detail} The database was not changed.")
+        raise typer.Exit(1) from None
+    except (SQLAlchemyError, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        console.print(f"[red]Import failed:[/red] {reason}. The database was not changed.")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        console.print("Import interrupted. The database was not changed.")
+        raise typer.Exit(130) from None
+    _print_report(result, dry_run=dry_run, as_json=as_json)
+
+
+@app.callback()
+def main() -> None:
+    """The Pirep importer."""

@@ -1,0 +1,1 @@
+"""Set-based loads that only ever touch official columns."""

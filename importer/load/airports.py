@@ -1,0 +1,502 @@
+"""Load a cycle of airports with COPY into staging tables and set-based SQL merges.
+
+Only official columns are ever written. User-owned columns (wiki fields, landing requirements,
+annotations, cover image, photos, tags, comments, events, webcams) are never in an UPDATE;
+landing rights are set only when an airport is created; airports of another data source are
+left alone; an airport whose data did not change keeps its ``updated_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.airports.content import HAS_USER_CONTENT_SQL
+from api.core.errors import ImportFailed
+from api.models.enums import DataSource
+from importer.parse.records import AirportRecord
+
+OFFICIAL_COLUMNS = (
+    "code",
+    "icao_code",
+    "name",
+    "facility_type",
+    "facility_use",
+    "ownership_type",
+    "status",
+    "latitude",
+    "longitude",
+    "elevation_ft",
+    "city",
+    "state",
+    "country",
+    "city_distance_nm",
+    "sectional",
+    "fuel_types",
+    "activation_date",
+    "tower_type",
+    "landing_fee",
+    "data_source",
+    "source_id",
+)
+_RUNWAY_COLUMNS = ("number", "length_ft", "width_ft", "surface", "condition", "lights", "lighted")
+_END_COLUMNS = (
+    "end_id",
+    "true_heading",
+    "latitude",
+    "longitude",
+    "elevation_ft",
+    "displaced_threshold_ft",
+    "right_traffic",
+    "approach_lights",
+    "visual_glide_slope",
+)
+_REMARK_COLUMNS = ("position", "element", "text")
+_FREQUENCY_COLUMNS = ("use", "frequency_mhz", "description")
+_CLOSED_STATUSES = "('CI', 'CP')"
+SAMPLE_SIZE = 20
+
+
+class ShrinkRefused(ImportFailed):
+    error = "ShrinkRefused"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadScope:
+    """Which existing airports this load owns: their absence from the input closes them."""
+
+    sources: frozenset[DataSource]
+    our_airports_countries: frozenset[str] | None  # None: every country
+
+    def sql(self) -> str:
+        clauses = []
+        if DataSource.FAA in self.sources:
+            clauses.append("a.data_source = 'faa'")
+        if DataSource.OUR_AIRPORTS in self.sources:
+            if self.our_airports_countries is None:
+                clauses.append("a.data_source = 'our_airports'")
+            else:
+                countries = ", ".join(f"'{c}'" for c in sorted(self.our_airports_countries))
+                clauses.append(f"(a.data_source = 'our_airports' AND a.country IN ({countries}))")
+        return "(" + (" OR ".join(clauses) or "false") + ")"
+
+
+@dataclass(slots=True)
+class LoadReport:
+    staged: int = 0
+    new: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    reopened: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    changed_fields: dict[str, Any] = field(default_factory=dict)
+    children_changed: list[str] = field(default_factory=list)
+    skipped_other_source: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts and samples, small enough for the run record and a terminal."""
+
+        def sample(codes: Sequence[str]) -> dict[str, Any]:
+            return {"count": len(codes), "sample": sorted(codes)[:SAMPLE_SIZE]}
+
+        return {
+            "staged": self.staged,
+            "new": sample(self.new),
+            "closed": sample(self.closed),
+            "reopened": sample(self.reopened),
+            "changed": sample(self.changed),
+            "changed_fields": self.changed_fields,
+            "children_changed": sample(self.children_changed),
+            "skipped_other_source": sample(self.skipped_other_source),
+            "rows": self.counts,
+        }
+
+
+def _airport_row(airport: AirportRecord) -> tuple[Any, ...]:
+    return (
+        airport.code,
+        airport.icao_code,
+        airport.name,
+        airport.facility_type.value,
+        airport.facility_use.value if airport.facility_use else None,
+        airport.ownership_type.value if airport.ownership_type else None,
+        airport.status.value if airport.status else None,
+        airport.latitude,
+        airport.longitude,
+        airport.elevation_ft,
+        airport.city,
+        airport.state,
+        airport.country,
+        airport.city_distance_nm,
+        airport.sectional,
+        airport.fuel_types,
+        airport.activation_date,
+        airport.tower_type,
+        airport.landing_fee,
+        airport.data_source.value,
+        airport.source_id,
+    )
+
+
+async def _copy(
+    connection: AsyncConnection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(table, records=rows, columns=list(columns))
+
+
+async def _create_staging(connection: AsyncConnection) -> None:
+    official = ", ".join(OFFICIAL_COLUMNS)
+    for statement in (
+        f"CREATE TEMP TABLE stage_airports ON COMMIT DROP AS SELECT {official} FROM airports"
+        " WITH NO DATA",
+        "CREATE TEMP TABLE stage_runways ON COMMIT DROP AS SELECT ''::text AS airport_code, "
+        f"{', '.join(_RUNWAY_COLUMNS)} FROM runways WITH NO DATA",
+        "CREATE TEMP TABLE stage_runway_ends ON COMMIT DROP AS SELECT ''::text AS airport_code,"
+        f" ''::text AS runway_number, {', '.join(_END_COLUMNS)} FROM runway_ends WITH NO DATA",
+        "CREATE TEMP TABLE stage_remarks ON COMMIT DROP AS SELECT ''::text AS airport_code, "
+        f"{', '.join(_REMARK_COLUMNS)} FROM remarks WITH NO DATA",
+        "CREATE TEMP TABLE stage_frequencies ON COMMIT DROP AS SELECT ''::text AS airport_code,"
+        f" {', '.join(_FREQUENCY_COLUMNS)} FROM frequencies WITH NO DATA",
+    ):
+        await connection.execute(sa.text(statement))
+
+
+async def stage(connection: AsyncConnection, airports: Iterable[AirportRecord]) -> dict[str, int]:
+    """COPY the records into temporary staging tables dropped at the end of the transaction."""
+    await _create_staging(connection)
+    airport_rows: list[tuple[Any, ...]] = []
+    runway_rows: list[tuple[Any, ...]] = []
+    end_rows: list[tuple[Any, ...]] = []
+    remark_rows: list[tuple[Any, ...]] = []
+    frequency_rows: set[tuple[Any, ...]] = set()
+    for airport in airports:
+        code = airport.code
+        airport_rows.append(_airport_row(airport))
+        for runway in airport.runways:
+            runway_rows.append(
+                (
+                    code,
+                    runway.number,
+                    runway.length_ft,
+                    runway.width_ft,
+                    runway.surface,
+                    runway.condition,
+                    runway.lights,
+                    runway.lighted,
+                )
+            )
+            seen_ends: set[str] = set()
+            for end in runway.ends:
+                if end.end_id in seen_ends:
+                    continue
+                seen_ends.add(end.end_id)
+                end_rows.append(
+                    (
+                        code,
+                        runway.number,
+                        end.end_id,
+                        end.true_heading,
+                        end.latitude,
+                        end.longitude,
+                        end.elevation_ft,
+                        end.displaced_threshold_ft,
+                        end.right_traffic,
+                        end.approach_lights,
+                        end.visual_glide_slope,
+                    )
+                )
+        for position, remark in enumerate(airport.remarks, start=1):
+            remark_rows.append((code, position, remark.element, remark.text))
+        for frequency in airport.frequencies:
+            frequency_rows.add(
+                (code, frequency.use, frequency.frequency_mhz, frequency.description)
+            )
+    await _copy(connection, "stage_airports", OFFICIAL_COLUMNS, airport_rows)
+    await _copy(connection, "stage_runways", ("airport_code", *_RUNWAY_COLUMNS), runway_rows)
+    await _copy(
+        connection, "stage_runway_ends", ("airport_code", "runway_number", *_END_COLUMNS), end_rows
+    )
+    await _copy(connection, "stage_remarks", ("airport_code", *_REMARK_COLUMNS), remark_rows)
+    await _copy(
+        connection,
+        "stage_frequencies",
+        ("airport_code", *_FREQUENCY_COLUMNS),
+        sorted(frequency_rows, key=lambda row: (row[0], row[1], row[2], row[3] or "")),
+    )
+    for statement in (
+        "CREATE UNIQUE INDEX ON stage_airports (code)",
+        "CREATE INDEX ON stage_runways (airport_code, number)",
+        "CREATE INDEX ON stage_runway_ends (airport_code, runway_number, end_id)",
+        "CREATE INDEX ON stage_remarks (airport_code, position)",
+        "CREATE INDEX ON stage_frequencies (airport_code)",
+        "ANALYZE stage_airports, stage_runways, stage_runway_ends, stage_remarks,"
+        " stage_frequencies",
+    ):
+        await connection.execute(sa.text(statement))
+    return {
+        "airports": len(airport_rows),
+        "runways": len(runway_rows),
+        "runway_ends": len(end_rows),
+        "remarks": len(remark_rows),
+        "frequencies": len(frequency_rows),
+    }
+
+
+async def _codes(connection: AsyncConnection, sql: str, **params: Any) -> list[str]:
+    return list((await connection.execute(sa.text(sql), params)).scalars())
+
+
+def _row(prefix: str, columns: Sequence[str]) -> str:
+    return "(" + ", ".join(f"{prefix}.{column}" for column in columns) + ")"
+
+
+async def _changed_fields(connection: AsyncConnection) -> dict[str, Any]:
+    rows = await connection.execute(
+        sa.text(
+            f"""
+            WITH pairs AS (
+                SELECT s.code,
+                       jsonb_build_object({", ".join(f"'{c}', a.{c}" for c in OFFICIAL_COLUMNS)})
+                           AS old,
+                       jsonb_build_object({", ".join(f"'{c}', s.{c}" for c in OFFICIAL_COLUMNS)})
+                           AS new
+                FROM stage_airports s
+                JOIN airports a ON a.code = s.code AND a.data_source = s.data_source
+                WHERE {_row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {_row("s", OFFICIAL_COLUMNS)}
+            )
+            SELECT key, count(*) AS count,
+                   (array_agg(jsonb_build_object('code', code, 'old', old -> key,
+                                                 'new', new -> key) ORDER BY code))[1:5]
+            FROM pairs, jsonb_object_keys(new) AS key
+            WHERE old -> key IS DISTINCT FROM new -> key
+            GROUP BY key ORDER BY key
+            """
+        )
+    )
+    return {key: {"count": count, "sample": sample} for key, count, sample in rows}
+
+
+async def check_shrink(
+    connection: AsyncConnection, scope: LoadScope, max_closed_fraction: float
+) -> None:
+    """Refuse a load that would close more than ``max_closed_fraction`` of the open airports."""
+    where = scope.sql()
+    open_count, closing = (
+        await connection.execute(
+            sa.text(
+                f"""
+                SELECT count(*),
+                       count(*) FILTER (WHERE NOT EXISTS (
+                           SELECT 1 FROM stage_airports s
+                           WHERE s.code = a.code AND s.data_source = a.data_source))
+                FROM airports a
+                WHERE {where}
+                  AND NOT EXISTS (SELECT 1 FROM tags t
+                                  WHERE t.airport_id = a.id AND t.name = 'closed')
+                """
+            )
+        )
+    ).one()
+    if open_count and closing / open_count > max_closed_fraction:
+        raise ShrinkRefused(
+            f"Refusing to apply this cycle: {closing:,} of {open_count:,} open airports "
+            f"({closing / open_count:.1%}) would disappear, more than the allowed "
+            f"{max_closed_fraction:.1%}. Check the source files, or raise the limit with "
+            "--max-closed-fraction if the change is real."
+        )
+
+
+async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> LoadReport:
+    """Merge the staged cycle into the airports tables, in the caller's transaction."""
+    report = LoadReport()
+    official = ", ".join(OFFICIAL_COLUMNS)
+    same_source = "a.code = s.code AND a.data_source = s.data_source"
+
+    report.staged = int(
+        (await connection.execute(sa.text("SELECT count(*) FROM stage_airports"))).scalar_one()
+    )
+    report.skipped_other_source = await _codes(
+        connection,
+        "SELECT s.code FROM stage_airports s JOIN airports a ON a.code = s.code"
+        " WHERE a.data_source <> s.data_source",
+    )
+    report.changed_fields = await _changed_fields(connection)
+    report.changed = await _codes(
+        connection,
+        f"""
+        UPDATE airports a SET ({official}) = ({", ".join(f"s.{c}" for c in OFFICIAL_COLUMNS)}),
+                              source_cycle = :cycle, updated_at = now()
+        FROM stage_airports s
+        WHERE {same_source}
+          AND {_row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {_row("s", OFFICIAL_COLUMNS)}
+        RETURNING a.code
+        """,
+        cycle=cycle,
+    )
+    # Seeing an airport in a new cycle is not a change of its data: updated_at stays.
+    await connection.execute(
+        sa.text(
+            f"UPDATE airports a SET source_cycle = :cycle FROM stage_airports s"
+            f" WHERE {same_source} AND a.source_cycle IS DISTINCT FROM :cycle"
+        ),
+        {"cycle": cycle},
+    )
+    report.new = await _codes(
+        connection,
+        f"""
+        WITH inserted AS (
+            INSERT INTO airports ({official}, source_cycle, landing_rights)
+            SELECT {official}, :cycle,
+                   CASE WHEN s.facility_use = 'PR' THEN 'private' ELSE 'public' END
+            FROM stage_airports s
+            WHERE NOT EXISTS (SELECT 1 FROM airports a WHERE a.code = s.code)
+            RETURNING id, code, landing_rights
+        ), tagged AS (
+            INSERT INTO tags (airport_id, name) SELECT id, landing_rights FROM inserted
+        )
+        SELECT code FROM inserted
+        """,
+        cycle=cycle,
+    )
+    await connection.execute(
+        sa.text(
+            "CREATE TEMP TABLE owned ON COMMIT DROP AS SELECT a.id, a.code,"
+            " s.status IN " + _CLOSED_STATUSES + " AS closed_in_cycle"
+            f" FROM airports a JOIN stage_airports s ON {same_source}"
+        )
+    )
+    await connection.execute(sa.text("CREATE UNIQUE INDEX ON owned (code)"))
+    await connection.execute(sa.text("ANALYZE owned"))
+    report.children_changed = await _replace_children(connection)
+    report.closed = await _codes(
+        connection,
+        f"""
+        INSERT INTO tags (airport_id, name)
+        SELECT a.id, 'closed' FROM airports a
+        WHERE ({scope.sql()}
+               AND NOT EXISTS (SELECT 1 FROM owned o WHERE o.id = a.id))
+           OR a.id IN (SELECT id FROM owned WHERE closed_in_cycle)
+        ON CONFLICT DO NOTHING
+        RETURNING (SELECT code FROM airports WHERE id = airport_id)
+        """,
+    )
+    report.reopened = await _codes(
+        connection,
+        """
+        DELETE FROM tags t USING owned o
+        WHERE t.airport_id = o.id AND t.name = 'closed' AND NOT coalesce(o.closed_in_cycle, false)
+        RETURNING o.code
+        """,
+    )
+    await connection.execute(
+        sa.text(
+            f"""
+            INSERT INTO tags (airport_id, name)
+            SELECT a.id, 'empty' FROM airports a JOIN owned o ON o.id = a.id
+            WHERE NOT ({HAS_USER_CONTENT_SQL})
+            ON CONFLICT DO NOTHING
+            """
+        )
+    )
+    return report
+
+
+async def _replace_children(connection: AsyncConnection) -> list[str]:
+    """Make runways, runway ends, remarks and frequencies of owned airports equal to the cycle.
+
+    Rows that did not change are kept as they are (same ids); airports whose children changed
+    have their ``updated_at`` moved.
+    """
+    runway_values = _row("s", _RUNWAY_COLUMNS[1:])
+    end_values = _row("s", _END_COLUMNS[1:])
+    statements = [
+        f"""
+        DELETE FROM runways r USING owned o
+        WHERE r.airport_id = o.id AND NOT EXISTS (
+            SELECT 1 FROM stage_runways s WHERE s.airport_code = o.code AND s.number = r.number
+              AND {runway_values} IS NOT DISTINCT FROM {_row("r", _RUNWAY_COLUMNS[1:])})
+        RETURNING r.airport_id
+        """,
+        f"""
+        INSERT INTO runways (airport_id, {", ".join(_RUNWAY_COLUMNS)})
+        SELECT o.id, {", ".join(f"s.{c}" for c in _RUNWAY_COLUMNS)}
+        FROM stage_runways s JOIN owned o ON o.code = s.airport_code
+        WHERE NOT EXISTS (SELECT 1 FROM runways r WHERE r.airport_id = o.id AND r.number = s.number)
+        RETURNING airport_id
+        """,
+        f"""
+        DELETE FROM runway_ends e USING runways r, owned o
+        WHERE e.runway_id = r.id AND r.airport_id = o.id AND NOT EXISTS (
+            SELECT 1 FROM stage_runway_ends s
+            WHERE s.airport_code = o.code AND s.runway_number = r.number AND s.end_id = e.end_id
+              AND {end_values} IS NOT DISTINCT FROM {_row("e", _END_COLUMNS[1:])})
+        RETURNING r.airport_id
+        """,
+        f"""
+        INSERT INTO runway_ends (runway_id, {", ".join(_END_COLUMNS)})
+        SELECT r.id, {", ".join(f"s.{c}" for c in _END_COLUMNS)}
+        FROM stage_runway_ends s
+        JOIN owned o ON o.code = s.airport_code
+        JOIN runways r ON r.airport_id = o.id AND r.number = s.runway_number
+        WHERE NOT EXISTS (
+            SELECT 1 FROM runway_ends e WHERE e.runway_id = r.id AND e.end_id = s.end_id)
+        RETURNING (SELECT airport_id FROM runways WHERE id = runway_id)
+        """,
+        """
+        DELETE FROM remarks m USING owned o
+        WHERE m.airport_id = o.id AND NOT EXISTS (
+            SELECT 1 FROM stage_remarks s
+            WHERE s.airport_code = o.code AND s.position = m.position
+              AND s.element = m.element AND s.text = m.text)
+        RETURNING m.airport_id
+        """,
+        """
+        INSERT INTO remarks (airport_id, position, element, text)
+        SELECT o.id, s.position, s.element, s.text
+        FROM stage_remarks s JOIN owned o ON o.code = s.airport_code
+        WHERE NOT EXISTS (
+            SELECT 1 FROM remarks m WHERE m.airport_id = o.id AND m.position = s.position)
+        RETURNING airport_id
+        """,
+        """
+        DELETE FROM frequencies f USING owned o
+        WHERE f.airport_id = o.id AND NOT EXISTS (
+            SELECT 1 FROM stage_frequencies s
+            WHERE s.airport_code = o.code AND s.use = f.use
+              AND s.frequency_mhz = f.frequency_mhz
+              AND s.description IS NOT DISTINCT FROM f.description)
+        RETURNING f.airport_id
+        """,
+        """
+        INSERT INTO frequencies (airport_id, use, frequency_mhz, description)
+        SELECT o.id, s.use, s.frequency_mhz, s.description
+        FROM stage_frequencies s JOIN owned o ON o.code = s.airport_code
+        WHERE NOT EXISTS (
+            SELECT 1 FROM frequencies f WHERE f.airport_id = o.id AND f.use = s.use
+              AND f.frequency_mhz = s.frequency_mhz
+              AND f.description IS NOT DISTINCT FROM s.description)
+        RETURNING airport_id
+        """,
+    ]
+    touched: set[Any] = set()
+    for statement in statements:
+        touched.update((await connection.execute(sa.text(statement))).scalars())
+    if not touched:
+        return []
+    return await _codes(
+        connection,
+        """
+        UPDATE airports SET updated_at = now()
+        WHERE id = ANY(:ids) AND updated_at < now()
+        RETURNING code
+        """,
+        ids=list(touched),
+    )

@@ -1,0 +1,1 @@
+"""Source files → plain records. Nothing here touches the database."""

@@ -1,0 +1,159 @@
+"""Reading data files by column name, with errors that name the file, line and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from api.core.errors import ImportFailed
+
+csv.field_size_limit(1 << 20)
+
+
+class DataFileError(ImportFailed):
+    """A data file is malformed; the message says where."""
+
+    error = "DataFileError"
+
+
+class Row:
+    """One data row, read by column name."""
+
+    __slots__ = ("_columns", "_values", "file_name", "line")
+
+    def __init__(
+        self, file_name: str, line: int, columns: dict[str, int], values: list[str]
+    ) -> None:
+        self.file_name = file_name
+        self.line = line
+        self._columns = columns
+        self._values = values
+
+    def fail(self, column: str, message: str) -> DataFileError:
+        """An error located at ``column`` of this row."""
+        return DataFileError(f"{self.file_name} line {self.line}, column {column}: {message}")
+
+    def text(self, column: str) -> str:
+        """The stripped text of ``column`` ('' when the file lacks the column)."""
+        index = self._columns.get(column)
+        return self._values[index].strip() if index is not None else ""
+
+    def optional_text(self, column: str) -> str | None:
+        return self.text(column) or None
+
+    def required_text(self, column: str) -> str:
+        value = self.text(column)
+        if not value:
+            raise self.fail(column, "a value is required but the field is empty.")
+        return value
+
+    def optional_float(self, column: str) -> float | None:
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            raise self.fail(column, f"{value!r} is not a number.") from None
+
+    def required_float(self, column: str, low: float, high: float) -> float:
+        value = self.optional_float(column)
+        if value is None:
+            raise self.fail(column, "a number is required but the field is empty.")
+        if not low <= value <= high:
+            raise self.fail(column, f"{value} is outside the range {low} to {high}.")
+        return value
+
+    def optional_int(self, column: str) -> int | None:
+        """An integer, truncating a decimal value (606.9 → 606)."""
+        value = self.optional_float(column)
+        return int(value) if value is not None else None
+
+    def optional_year_month(self, column: str) -> date | None:
+        """A ``YYYY/MM`` date as the first of that month."""
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            year, month = value.split("/")[:2]
+            return date(int(year), int(month), 1)
+        except ValueError:
+            raise self.fail(column, f"{value!r} is not a YYYY/MM date.") from None
+
+    def flag(self, column: str) -> bool | None:
+        """A ``Y``/``N`` flag; anything else is unknown."""
+        value = self.text(column).upper()
+        return True if value == "Y" else False if value == "N" else None
+
+
+def read_rows(stream: IO[str], file_name: str, required: Iterable[str] = ()) -> Iterator[Row]:
+    """Rows of a CSV stream, checking the header has the ``required`` columns."""
+    reader = csv.reader(stream, strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise DataFileError(f"{file_name} is empty: the header line is missing.")
+        columns = {name.strip().lstrip("\ufeff"): index for index, name in enumerate(header)}
+        missing = [name for name in required if name not in columns]
+        if missing:
+            raise DataFileError(
+                f"{file_name} line 1: the column {', '.join(missing)} is missing from the header."
+            )
+        width = len(header)
+        for values in reader:
+            if not values:
+                continue
+            if len(values) != width:
+                raise DataFileError(
+                    f"{file_name} line {reader.line_num}: expected {width} fields but found "
+                    f"{len(values)}."
+                )
+            if "\x00" in "".join(values):
+                raise DataFileError(f"{file_name} line {reader.line_num}: the row holds NUL bytes.")
+            yield Row(file_name, reader.line_num, columns, values)
+    except csv.Error as error:
+        raise DataFileError(f"{file_name} line {reader.line_num}: {error}.") from None
+    except UnicodeDecodeError as error:
+        raise DataFileError(
+            f"{file_name} line {reader.line_num + 1}: the file is not valid {error.encoding}."
+        ) from None
+
+
+@contextmanager
+def open_member(archive: zipfile.ZipFile, name: str, encoding: str) -> Iterator[IO[str]]:
+    """A text stream of one member of a zip archive."""
+    try:
+        with archive.open(name) as raw:
+            yield io.TextIOWrapper(raw, encoding=encoding, newline="")
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise DataFileError(
+            f"{name} could not be read from {Path(str(archive.filename)).name}: {error}."
+        ) from None
+
+
+@contextmanager
+def open_archive(path: Path) -> Iterator[zipfile.ZipFile]:
+    """A zip archive, with a clear error when it is truncated or not a zip at all."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            yield archive
+    except zipfile.BadZipFile:
+        raise DataFileError(
+            f"{path.name} is not a complete zip archive (truncated or corrupt)."
+        ) from None
+
+
+@contextmanager
+def open_text(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """A text file, with a clear error when it is missing."""
+    try:
+        with path.open(encoding=encoding, newline="") as stream:
+            yield stream
+    except FileNotFoundError:
+        raise DataFileError(f"{path.name} was not found in {path.parent}.") from None

@@ -1,0 +1,111 @@
+"""Progress of an import: a rich display on a terminal, plain log lines otherwise."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from types import TracebackType
+from typing import Protocol
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+logger = logging.getLogger("importer")
+
+
+class Reporter(Protocol):
+    def step(self, message: str) -> None: ...
+
+    def transfer(self, name: str, done: int, total: int | None) -> None: ...
+
+    def info(self, message: str) -> None: ...
+
+    def __enter__(self) -> Reporter: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+class PlainReporter:
+    """One log line per step; transfers reported at most every few seconds."""
+
+    def __init__(self) -> None:
+        self._last_transfer = 0.0
+
+    def step(self, message: str) -> None:
+        logger.info(message)
+
+    def info(self, message: str) -> None:
+        logger.info(message)
+
+    def transfer(self, name: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if (total is not None and done >= total) or now - self._last_transfer > 5:
+            self._last_transfer = now
+            size = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+            logger.info("Downloading %s: %s", name, size)
+
+    def __enter__(self) -> PlainReporter:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+class RichReporter:
+    """A live display: the current step with a spinner and a bar per download."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self._console = console or Console(stderr=True)
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            console=self._console,
+            transient=False,
+        )
+        self._downloads: dict[str, TaskID] = {}
+        self._step: TaskID | None = None
+
+    def step(self, message: str) -> None:
+        if self._step is not None:
+            self._progress.update(self._step, completed=1, total=1)
+        self._step = self._progress.add_task(message, total=None)
+
+    def info(self, message: str) -> None:
+        self._progress.console.print(message)
+
+    def transfer(self, name: str, done: int, total: int | None) -> None:
+        task = self._downloads.get(name)
+        if task is None:
+            task = self._downloads[name] = self._progress.add_task(
+                f"Downloading {name}", total=total
+            )
+        self._progress.update(task, completed=done, total=total)
+
+    def __enter__(self) -> RichReporter:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        if self._step is not None:
+            self._progress.update(self._step, completed=1, total=1)
+        self._progress.stop()
+
+
+def make_reporter() -> Reporter:
+    """A rich display on a terminal, plain log lines otherwise (CI, ECS, cron)."""
+    return RichReporter() if sys.stderr.isatty() else PlainReporter()

@@ -1,0 +1,263 @@
+"""Orchestration of an import run: fetch, parse, validate, load, activate, report."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from api.airports import geojson
+from api.core.cycles import Product, current_cycle
+from api.core.db import create_engine
+from api.core.errors import PirepError
+from api.core.settings import Settings
+from api.models.enums import DataSource, ImporterRunStatus
+from api.models.system import FaaDataCycle, ImporterRun
+from importer.load import airports as airport_load
+from importer.parse.nasr import parse_nasr_archive
+from importer.parse.ourairports import parse_ourairports
+from importer.parse.records import AirportRecord
+from importer.progress import Reporter
+from importer.sources.airports import AirportSourceConfig, fetch_airport_sources
+
+logger = logging.getLogger("importer")
+
+AVAILABLE_PRODUCTS = (Product.AIRPORTS,)
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    products: tuple[Product, ...] = AVAILABLE_PRODUCTS
+    force: bool = False
+    dry_run: bool = False
+    source_dir: Path | None = None
+    cycle: date | None = None
+    countries: frozenset[str] | None = frozenset({"CA"})
+    max_closed_fraction: float = 0.02
+    run_id: uuid.UUID | None = None
+    today: date | None = None
+
+
+@dataclass(slots=True)
+class RunResult:
+    run_id: uuid.UUID
+    status: ImporterRunStatus
+    cycles: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+class _RunRecorder:
+    """Writes the run's state to ``importer_runs`` in short transactions of its own."""
+
+    def __init__(self, engine: AsyncEngine, run_id: uuid.UUID) -> None:
+        self._engine = engine
+        self.run_id = run_id
+
+    async def update(self, **values: Any) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                sa.update(ImporterRun).where(ImporterRun.id == self.run_id).values(**values)
+            )
+
+
+async def _start_run(engine: AsyncEngine, options: RunOptions) -> _RunRecorder:
+    values = {
+        "status": ImporterRunStatus.RUNNING.value,
+        "started_at": datetime.now(UTC),
+        "progress": {"step": "starting"},
+    }
+    async with engine.begin() as connection:
+        if options.run_id is not None:
+            result = await connection.execute(
+                sa.update(ImporterRun).where(ImporterRun.id == options.run_id).values(**values)
+            )
+            if result.rowcount == 0:
+                raise PirepError(f"There is no importer run with id {options.run_id}.")
+            return _RunRecorder(engine, options.run_id)
+        run_id = (
+            await connection.execute(
+                sa.insert(ImporterRun)
+                .values(
+                    products=[product.value for product in options.products],
+                    force=options.force,
+                    dry_run=options.dry_run,
+                    options={
+                        "source_dir": str(options.source_dir) if options.source_dir else None,
+                        "cycle": options.cycle.isoformat() if options.cycle else None,
+                        "countries": sorted(options.countries) if options.countries else "ALL",
+                    },
+                    **values,
+                )
+                .returning(ImporterRun.id)
+            )
+        ).scalar_one()
+    return _RunRecorder(engine, run_id)
+
+
+async def _active_cycles(connection: AsyncConnection) -> dict[str, date]:
+    rows = await connection.execute(sa.select(FaaDataCycle.product, FaaDataCycle.cycle))
+    return {str(product): cycle for product, cycle in rows}
+
+
+async def _activate(
+    connection: AsyncConnection, cycles: dict[Product, date], run_id: uuid.UUID
+) -> None:
+    for product, cycle in cycles.items():
+        statement = insert(FaaDataCycle).values(
+            product=product.value, cycle=cycle, run_id=run_id, activated_at=sa.func.now()
+        )
+        await connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[FaaDataCycle.product],
+                set_={
+                    "cycle": statement.excluded.cycle,
+                    "run_id": statement.excluded.run_id,
+                    "activated_at": statement.excluded.activated_at,
+                },
+            )
+        )
+
+
+def merge_sources(
+    faa: dict[str, AirportRecord], others: dict[str, AirportRecord]
+) -> list[AirportRecord]:
+    """FAA records win on a code collision."""
+    merged = dict(others)
+    merged.update(faa)
+    return list(merged.values())
+
+
+async def _prepare_airports(
+    settings: Settings, options: RunOptions, cycle: date, reporter: Reporter
+) -> tuple[list[AirportRecord], dict[str, int]]:
+    reporter.step(f"Fetching the airport sources of cycle {cycle.isoformat()}")
+    sources = await fetch_airport_sources(
+        cycle,
+        source_dir=options.source_dir,
+        config=AirportSourceConfig(
+            nasr_base_url=settings.nasr_base_url,
+            ourairports_base_url=settings.ourairports_base_url,
+            cache_dir=settings.cache_dir,
+            timeout_seconds=settings.http_timeout_seconds,
+            retries=settings.http_retries,
+        ),
+        today=options.today or date.today(),
+        on_progress=reporter.transfer,
+    )
+    reporter.step(f"Reading {sources.nasr_archive.name}")
+    nasr = parse_nasr_archive(sources.nasr_archive)
+    reporter.step("Reading the OurAirports files")
+    ours = parse_ourairports(sources.ourairports_dir, options.countries)
+    if not nasr.has_frequencies:
+        for code, airport in nasr.airports.items():
+            if not airport.frequencies:
+                airport.frequencies = ours.nasr_frequencies.get(code, [])
+    warnings = {**nasr.warnings.counts, **ours.warnings.counts}
+    return merge_sources(nasr.airports, ours.airports), warnings
+
+
+async def run_import(settings: Settings, options: RunOptions, reporter: Reporter) -> RunResult:
+    """Run the importer for the selected products.
+
+    The database is changed in one transaction that also activates the new cycles; on any
+    failure, or with ``dry_run``, it is left exactly as it was.
+    """
+    unavailable = [p for p in options.products if p not in AVAILABLE_PRODUCTS]
+    if unavailable:
+        raise PirepError(
+            f"The {', '.join(unavailable)} product is not available in this version; "
+            f"choose from {', '.join(AVAILABLE_PRODUCTS)}."
+        )
+    engine = create_engine(settings, pool_size=2)
+    try:
+        recorder = await _start_run(engine, options)
+        try:
+            result = await _run(engine, settings, options, reporter, recorder)
+        except BaseException as error:
+            message = (
+                error.detail
+                if isinstance(error, PirepError)
+                else (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+            )
+            status = (
+                ImporterRunStatus.FAILED
+                if isinstance(error, Exception)
+                else ImporterRunStatus.ABORTED
+            )
+            await recorder.update(status=status.value, error=message, finished_at=datetime.now(UTC))
+            raise
+        await recorder.update(
+            status=result.status.value,
+            finished_at=datetime.now(UTC),
+            progress={"step": "finished"},
+            cycles=result.cycles,
+            counts=result.counts,
+            diff=result.report,
+        )
+        return result
+    finally:
+        await engine.dispose()
+
+
+async def _run(
+    engine: AsyncEngine,
+    settings: Settings,
+    options: RunOptions,
+    reporter: Reporter,
+    recorder: _RunRecorder,
+) -> RunResult:
+    result = RunResult(run_id=recorder.run_id, status=ImporterRunStatus.SUCCEEDED)
+    today = options.today or date.today()
+    async with engine.connect() as connection:
+        active = await _active_cycles(connection)
+    targets: dict[Product, date] = {}
+    for product in options.products:
+        cycle = options.cycle or current_cycle(product, today)
+        if active.get(product.value) == cycle and not options.force:
+            result.skipped[product.value] = (
+                f"cycle {cycle.isoformat()} is already active (use --force to import it again)"
+            )
+            continue
+        targets[product] = cycle
+    result.cycles = {product.value: cycle.isoformat() for product, cycle in targets.items()}
+    if not targets:
+        return result
+
+    await recorder.update(progress={"step": "fetching and reading sources"})
+    records, warnings = await _prepare_airports(
+        settings, options, targets[Product.AIRPORTS], reporter
+    )
+    scope = airport_load.LoadScope(
+        sources=frozenset({DataSource.FAA, DataSource.OUR_AIRPORTS}),
+        our_airports_countries=options.countries,
+    )
+    await recorder.update(progress={"step": "loading", "airports": len(records)})
+    reporter.step(f"Loading {len(records):,} airports")
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        try:
+            staged = await airport_load.stage(connection, records)
+            await airport_load.check_shrink(connection, scope, options.max_closed_fraction)
+            report = await airport_load.apply(connection, targets[Product.AIRPORTS], scope)
+            reporter.step("Building the airports map layer")
+            await geojson.rebuild(connection)
+            await _activate(connection, targets, recorder.run_id)
+            if options.dry_run:
+                await transaction.rollback()
+            else:
+                await transaction.commit()
+        except BaseException:
+            await transaction.rollback()
+            raise
+    result.report = report.summary()
+    result.counts = {"staged_rows": staged, "skipped_rows": warnings}
+    return result
