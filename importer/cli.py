@@ -16,6 +16,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.core.cycles import Product
+from api.core.embedded_pg import database_settings
 from api.core.errors import PirepError
 from api.core.settings import get_settings
 from importer.parse.ourairports import parse_countries
@@ -146,8 +147,8 @@ def run(
         run_id=uuid.UUID(run_id) if run_id else None,
     )
     try:
-        with make_reporter() as reporter:
-            result = asyncio.run(run_import(settings, options, reporter))
+        with database_settings(settings, console.print) as configured, make_reporter() as reporter:
+            result = asyncio.run(run_import(configured, options, reporter))
     except PirepError as error:
         console.print(f"[red]Import failed:[/red] {error.detail} The database was not changed.")
         raise typer.Exit(1) from None

@@ -47,8 +47,9 @@ class Cluster:
         return f"{self.server_url}/{database}"
 
     async def execute(self, sql: str) -> None:
-        engine = create_async_engine(self.url("postgres"), poolclass=NullPool,
-                                     isolation_level="AUTOCOMMIT")
+        engine = create_async_engine(
+            self.url("postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+        )
         async with engine.connect() as connection:
             await connection.exec_driver_sql(sql)
         await engine.dispose()

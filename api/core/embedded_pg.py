@@ -12,10 +12,13 @@ import pwd
 import shutil
 import socket
 import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.core.errors import PirepError
+from api.core.settings import Settings
 
 POSTGRES_MAJOR = 15
 _SEARCH_DIRS = (Path("/usr/lib/postgresql"), Path("/usr/local/pgsql"))
@@ -186,6 +189,23 @@ class EmbeddedPostgres:
             "start",
         )
 
+    def running_port(self) -> int | None:
+        """The port of a server already running on this data directory, if any."""
+        pid_file = self.data_dir / "postmaster.pid"
+        if not pid_file.exists() or not self.is_running():
+            return None
+        lines = pid_file.read_text().splitlines()
+        return int(lines[3]) if len(lines) > 3 and lines[3].strip().isdigit() else None
+
+    def attach_or_start(self) -> bool:
+        """Use the server already running here, or start one; return whether we started it."""
+        port = self.running_port()
+        if port is not None:
+            self.port = port
+            return False
+        self.start()
+        return True
+
     def stop(self) -> None:
         """Stop the server, waiting for it to shut down cleanly."""
         self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop", check=False)
@@ -214,3 +234,33 @@ class EmbeddedPostgres:
             "-c",
             sql,
         ).stdout
+
+
+DATABASE_NAME = "pirep"
+
+
+@contextmanager
+def database_settings(settings: Settings, say: Callable[[str], None]) -> Iterator[Settings]:
+    """Settings with a database: the configured server, or the embedded cluster.
+
+    The embedded cluster lives in ``settings.data_dir / "postgres"``; a server already running
+    there (another ``pirep`` command) is shared, otherwise one is started and stopped on exit.
+    """
+    if settings.database_url:
+        yield settings
+        return
+    cluster = EmbeddedPostgres(settings.data_dir / "postgres", port=settings.embedded_postgres_port)
+    if cluster.initialise():
+        say(f"Created a PostgreSQL cluster in {cluster.data_dir}.")
+    started = cluster.attach_or_start()
+    try:
+        cluster.create_database(DATABASE_NAME)
+        url = cluster.url(DATABASE_NAME)
+        say(f"PostgreSQL is running on 127.0.0.1:{cluster.port} (database {DATABASE_NAME}).")
+        # Child processes (an importer started from the admin API, server workers) use it too.
+        os.environ["PIREP_DATABASE_URL"] = url
+        yield settings.model_copy(update={"database_url": url})
+    finally:
+        if started:
+            cluster.stop()
+            say("PostgreSQL stopped.")

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="postgresql:// URL; unset means the embedded cluster."
     )
+    embedded_postgres_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Port of the embedded cluster; free if unset."
+    )
     database_pool_size: int = Field(default=10, ge=1, le=100)
     database_statement_timeout_ms: int = Field(default=15_000, ge=0)
 

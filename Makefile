@@ -1,0 +1,64 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+PG_MAJOR := 15
+APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+
+.PHONY: help run test lint typecheck unit bench deps system-deps python-deps lock clean
+
+help:
+	@echo "make run    start PostgreSQL, load the sample data and serve on http://localhost:8000"
+	@echo "make test   install what is missing, then run the linters and every test"
+	@echo "make bench  run the benchmarks (see bench/README.md)"
+
+run: deps
+	$(BIN)/pirep dev
+
+test: deps lint typecheck unit
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck:
+	$(BIN)/mypy
+
+unit:
+	$(BIN)/pytest -q
+
+bench: deps
+	$(BIN)/python bench/import_airports.py
+	$(BIN)/python bench/api.py
+
+deps: system-deps python-deps
+
+# PostgreSQL with PostGIS, from Debian's packages; skipped when already installed.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The virtualenv in .venv, exactly as uv.lock pins it.
+python-deps: $(VENV)/.synced
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	python3 -m uv sync --frozen --all-extras --quiet
+	@touch $@
+
+lock:
+	python3 -m uv lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

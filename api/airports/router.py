@@ -1,0 +1,80 @@
+"""HTTP routes for airports (thin: parse, call the service, answer)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+
+from api.airports import service
+from api.airports.schemas import AirportDetail
+from api.dependencies import SessionDep
+from api.errors import ERROR_RESPONSES, NOT_FOUND
+
+router = APIRouter(prefix="/api/v1", tags=["airports"])
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=60, must-revalidate"
+
+
+@router.get(
+    "/airports.geojson",
+    name="geojson",
+    summary="Every airport as a compact GeoJSON feature",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/geo+json": {}},
+            "description": "A FeatureCollection; each feature has `code`, `facility_type` and "
+            "`tags` (with the `populated` pseudo-tag for documented airports).",
+        },
+        304: {"description": "The copy the client has is current."},
+    },
+)
+async def airports_geojson(
+    request: Request,
+    session: SessionDep,
+    if_none_match: Annotated[str | None, Header()] = None,
+    accept_encoding: Annotated[str | None, Header()] = None,
+    v: Annotated[
+        str | None,
+        Query(description="Content version from `/api/v1/meta`; makes the response immutable."),
+    ] = None,
+) -> Response:
+    cache: service.GeojsonCache = request.app.state.geojson_cache
+    if not cache.is_fresh():
+        await cache.refresh(session)
+    etag = cache.etag or ""
+    headers = {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE if v and f'"{v}"' == etag else REVALIDATE,
+        "Vary": "Accept-Encoding",
+    }
+    if if_none_match and etag in (tag.strip() for tag in if_none_match.split(",")):
+        return Response(status_code=304, headers=headers)
+    if accept_encoding and "gzip" in accept_encoding:
+        headers["Content-Encoding"] = "gzip"
+        return Response(cache.body_gzip, media_type="application/geo+json", headers=headers)
+    return Response(cache.body, media_type="application/geo+json", headers=headers)
+
+
+@router.get(
+    "/airports/{code}",
+    name="get",
+    summary="One airport by FAA code, ICAO code or id",
+    response_model=AirportDetail,
+    responses={**ERROR_RESPONSES, **NOT_FOUND},
+)
+async def airport_detail(
+    session: SessionDep,
+    code: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=64,
+            description="FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.",
+        ),
+    ],
+) -> Response:
+    body = await service.airport_detail(session, code)
+    return Response(body, media_type="application/json")

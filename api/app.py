@@ -1,0 +1,69 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.airports.router import router as airports_router
+from api.airports.service import GeojsonCache
+from api.core.db import create_engine, session_factory
+from api.core.settings import Settings, get_settings
+from api.errors import install_error_handlers
+from api.meta.router import router as meta_router
+from api.search.router import router as search_router
+
+DESCRIPTION = """
+Pirep is a free, community-sourced airport database for pilots: every US airport from the FAA,
+Canadian airports from OurAirports, and what only pilots who have been there know.
+
+Every error answers `{"error": "<Name>", "detail": "<sentence>"}`; invalid parameters add
+`fields`.
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
+    """The API application; it opens its own engine unless one is given."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        app.state.engine = engine or create_engine(settings)
+        app.state.session_factory = session_factory(app.state.engine)
+        try:
+            yield
+        finally:
+            if own_engine:
+                await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Pirep API",
+        version="1",
+        description=DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.geojson_cache = GeojsonCache(revalidate_seconds=settings.geojson_revalidate_seconds)
+    if engine is not None:
+        app.state.engine = engine
+        app.state.session_factory = session_factory(engine)
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.include_router(meta_router)
+    app.include_router(search_router)
+    app.include_router(airports_router)
+    return app

@@ -1,0 +1,191 @@
+"""The `pirep` command: serve, dev, db, import."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from rich.console import Console
+
+from api.core.db import create_engine
+from api.core.embedded_pg import EmbeddedPostgresError, database_settings, port_is_free
+from api.core.errors import PirepError
+from api.core.passwords import generate_password, hash_password
+from api.core.settings import PROJECT_ROOT, Settings, get_settings
+from api.models.enums import UserRole
+from api.models.users import User
+from importer.cli import app as importer_app
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pirep, the airport database.")
+db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+app.add_typer(db_app, name="db")
+app.add_typer(importer_app, name="import", help="Import FAA and OurAirports data (see `run`).")
+console = Console(stderr=True)
+
+SAMPLE_DATA_DIR = PROJECT_ROOT / "importer" / "sample_data"
+SAMPLE_CYCLE = date(2024, 12, 26)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]{message}[/red]")
+    return typer.Exit(1)
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[Settings]:
+    """Settings with a database URL: the configured server, or the embedded cluster."""
+    try:
+        with database_settings(settings, console.print) as configured:
+            yield configured
+    except EmbeddedPostgresError as error:
+        raise _fail(error.detail) from None
+
+
+def upgrade_database(settings: Settings) -> None:
+    """Run every migration not yet applied."""
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", settings.database_url or "")
+    command.upgrade(config, "head")
+
+
+async def _airport_count(settings: Settings) -> int:
+    engine = create_engine(settings, pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            return int(await connection.scalar(sa.text("SELECT count(*) FROM airports")) or 0)
+    finally:
+        await engine.dispose()
+
+
+def load_sample_data(settings: Settings) -> None:
+    """Import the bundled sample cycle into an empty database."""
+    from importer.progress import make_reporter
+    from importer.run import RunOptions, run_import
+
+    if asyncio.run(_airport_count(settings)):
+        return
+    console.print("Loading the sample data (Washington state and Canada)…")
+    options = RunOptions(
+        force=True, source_dir=SAMPLE_DATA_DIR, cycle=SAMPLE_CYCLE, countries=frozenset({"CA"})
+    )
+    with make_reporter() as reporter:
+        result = asyncio.run(run_import(settings, options, reporter))
+    console.print(f"Loaded {result.report['new']['count']:,} airports.")
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    if not port_is_free(port) and host in ("127.0.0.1", "localhost", "0.0.0.0"):  # noqa: S104
+        raise _fail(f"Port {port} is already in use: pass --port or set PIREP_PORT.")
+    console.print(
+        f"Serving on http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"  # noqa: S104
+        " — API docs at /api/v1/docs. Press Ctrl+C to stop."
+    )
+    if workers > 1:
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=True,
+            log_level="info",
+        )
+    else:
+        from api.app import create_app
+
+        uvicorn.run(
+            create_app(settings), host=host, port=port, proxy_headers=True, log_level="info"
+        )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API with the database of PIREP_DATABASE_URL."""
+    settings = get_settings()
+    if not settings.database_url:
+        raise _fail("Set PIREP_DATABASE_URL, or use `pirep dev` for the embedded database.")
+    _serve(settings, host or settings.host, port or settings.port, workers)
+
+
+@app.command()
+def dev(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Start everything locally: PostgreSQL, migrations, sample data, the API."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    base = get_settings()
+    with database(base) as settings:
+        try:
+            upgrade_database(settings)
+            load_sample_data(settings)
+        except PirepError as error:
+            raise _fail(error.detail) from None
+        _serve(settings, host or settings.host, port or settings.port, workers=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    with database(get_settings()) as settings:
+        upgrade_database(settings)
+    console.print("The database schema is up to date.")
+
+
+async def _seed_admin(settings: Settings) -> tuple[str, str] | None:
+    engine = create_engine(settings, pool_size=1)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
+            existing = await connection.scalar(
+                sa.select(sa.func.count()).select_from(User).where(User.role == UserRole.ADMIN)
+            )
+            if existing:
+                return None
+            email, password = "admin@pirep.local", generate_password()
+            await connection.execute(
+                sa.insert(User).values(
+                    role=UserRole.ADMIN,
+                    email=email,
+                    password_hash=hash_password(password),
+                    display_name="Admin",
+                    confirmed_at=sa.func.now(),
+                    verified_at=sa.func.now(),
+                )
+            )
+            return email, password
+    finally:
+        await engine.dispose()
+
+
+@db_app.command("seed")
+def db_seed() -> None:
+    """Create the first admin account if there is none and print its credentials once."""
+    with database(get_settings()) as settings:
+        upgrade_database(settings)
+        created = asyncio.run(_seed_admin(settings))
+    if created is None:
+        console.print("An admin account already exists; nothing was changed.")
+        return
+    email, password = created
+    typer.echo(f"Created the admin account.\n  email:    {email}\n  password: {password}")
+    console.print(
+        "Keep the password now: it is not stored anywhere in clear and won't be shown again."
+    )
+
+
+def main() -> None:
+    app()

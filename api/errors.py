@@ -1,0 +1,106 @@
+"""One handler renders every error as ``{"error", "detail"}`` (plus field errors)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.core.errors import PirepError
+
+logger = logging.getLogger("api")
+
+
+class FieldError(BaseModel):
+    field: str = Field(examples=["lat"])
+    message: str = Field(examples=["Input should be a valid number"])
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(examples=["NotFound"])
+    detail: str = Field(examples=["No airport has the code, ICAO code or id 'XYZ'."])
+    fields: list[FieldError] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorBody, "description": "A query parameter is invalid."},
+    503: {"model": ErrorBody, "description": "The database is unreachable."},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "No such airport."}
+}
+
+_STATUS_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    413: "PayloadTooLarge",
+    429: "TooManyRequests",
+}
+
+
+def _json(
+    status: int, body: dict[str, Any], headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("query", "path", "body", "header")]
+    return ".".join(parts) or "request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into the error shape."""
+
+    @app.exception_handler(PirepError)
+    async def pirep_error(request: Request, error: PirepError) -> JSONResponse:
+        return _json(error.status_code, error.to_dict())
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": _field_name(tuple(item.get("loc", ()))), "message": item.get("msg", "")}
+            for item in error.errors()
+        ]
+        detail = "; ".join(f"{field['field']}: {field['message']}" for field in fields)
+        return _json(422, {"error": "ValidationFailed", "detail": detail, "fields": fields})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        name = _STATUS_NAMES.get(error.status_code, "HTTPError")
+        detail = (
+            f"There is nothing at {request.url.path}."
+            if error.status_code == 404
+            else str(error.detail)
+        )
+        return _json(error.status_code, {"error": name, "detail": detail}, error.headers)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(ConnectionError)
+    @app.exception_handler(OSError)
+    async def database_unreachable(request: Request, error: Exception) -> JSONResponse:
+        logger.warning("Database unreachable: %s", error)
+        return _json(
+            503,
+            {"error": "ServiceUnavailable", "detail": "The database is unreachable; try again."},
+            {"Retry-After": "5"},
+        )
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return await database_unreachable(request, error)
+        logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+        return _json(500, {"error": "InternalError", "detail": "Something went wrong on our side."})

@@ -1,0 +1,1 @@
+"""Health, metadata about the data and catalogues."""

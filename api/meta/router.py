@@ -1,0 +1,45 @@
+"""Health and metadata routes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.core.errors import ServiceUnavailable
+from api.dependencies import SessionDep
+from api.errors import ERROR_RESPONSES
+from api.meta import service
+from api.meta.schemas import Health, Meta
+
+router = APIRouter(tags=["meta"])
+
+HEALTH_TIMEOUT_SECONDS = 3.0
+
+
+@router.get(
+    "/health",
+    name="health",
+    summary="Whether this process can serve requests (load-balancer check)",
+    responses={503: ERROR_RESPONSES[503]},
+)
+async def health(request: Request) -> Health:
+    engine: AsyncEngine = request.app.state.engine
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS), engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+    except Exception:
+        raise ServiceUnavailable("The database is unreachable.") from None
+    return Health(status="ok")
+
+
+@router.get(
+    "/api/v1/meta",
+    name="get",
+    summary="Active data cycles, chart layers and the catalogues clients need",
+    responses={503: ERROR_RESPONSES[503]},
+)
+async def meta(request: Request, session: SessionDep) -> Meta:
+    return await service.meta(session, request.app.state.geojson_cache)

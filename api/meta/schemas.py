@@ -1,0 +1,61 @@
+"""Metadata about the data the API serves."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class TagOut(BaseModel):
+    name: str
+    label: str
+    icon: str
+    colour: str
+    addable: bool = Field(description="Users may add and remove it.")
+    searchable: bool = Field(description="Offered as an advanced-search filter.")
+    origin: bool = Field(description="Shown in the first-visit quick filters.")
+    automatic: bool = Field(description="Set by Pirep itself, never by hand.")
+    scroll_target: str | None = Field(description="Section of the airport page it points to.")
+
+
+class FacilityTypeOut(BaseModel):
+    name: str
+    label: str
+    icon: str | None
+    colour: str | None
+    default: bool = Field(description="Shown on the map by default.")
+    hidden: bool = Field(description="Not offered in the map filters.")
+
+
+class LandingRightsOut(BaseModel):
+    name: str
+    label: str
+    description: str
+
+
+class ChartLayer(BaseModel):
+    name: str
+    tile_url: str
+    min_zoom: int
+    max_zoom: int
+    bounds: list[float]
+    attribution: str
+
+
+class Meta(BaseModel):
+    cycles: dict[str, date] = Field(
+        description="The active data cycle of each product (airports, diagrams, charts)."
+    )
+    airports_geojson_url: str | None = Field(
+        description="Versioned URL of the airports GeoJSON; safe to cache for a year."
+    )
+    chart_layers: list[ChartLayer]
+    tags: list[TagOut]
+    facility_types: list[FacilityTypeOut]
+    landing_rights: list[LandingRightsOut]
+    read_only: bool = Field(description="Whether the site refuses every edit right now.")
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])

@@ -1,0 +1,40 @@
+"""What clients need to know about the data and its catalogues."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.airports.service import GeojsonCache
+from api.core.catalogue import FACILITY_TYPES, TAGS
+from api.meta import repository
+from api.meta.schemas import FacilityTypeOut, LandingRightsOut, Meta, TagOut
+from api.models.enums import LandingRights
+
+LANDING_RIGHTS = (
+    LandingRightsOut(name=LandingRights.PUBLIC, label="Public", description="Open to the public"),
+    LandingRightsOut(
+        name=LandingRights.RESTRICTED,
+        label="Restricted",
+        description="Private, but open to the public with restrictions or permission",
+    ),
+    LandingRightsOut(
+        name=LandingRights.PRIVATE, label="Private", description="Private to everyone"
+    ),
+)
+
+
+async def meta(session: AsyncSession, geojson: GeojsonCache) -> Meta:
+    if not geojson.is_fresh():
+        await geojson.refresh(session)
+    version = geojson.etag.strip('"') if geojson.etag else None
+    return Meta(
+        cycles=await repository.active_cycles(session),
+        airports_geojson_url=f"/api/v1/airports.geojson?v={version}" if version else None,
+        chart_layers=[],
+        tags=[TagOut.model_validate(tag, from_attributes=True) for tag in TAGS],
+        facility_types=[
+            FacilityTypeOut.model_validate(kind, from_attributes=True) for kind in FACILITY_TYPES
+        ],
+        landing_rights=list(LANDING_RIGHTS),
+        read_only=await repository.read_only(session),
+    )

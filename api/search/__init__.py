@@ -1,0 +1,1 @@
+"""Search: the map search box and advanced search."""

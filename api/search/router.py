@@ -1,0 +1,48 @@
+"""HTTP routes for search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.dependencies import SessionDep
+from api.errors import ERROR_RESPONSES
+from api.search import service
+from api.search.schemas import AdvancedSearchPage, AdvancedSearchParams, SearchResponse
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+
+
+@router.get(
+    "/airports/search",
+    name="airports",
+    summary="The ten best airports for a search box query",
+    description="Typo tolerant. Exact code or ICAO matches come first, then public before "
+    "private airports, then the ones nearest to `lat`, `lon`. A query like `47.9, -122.28` is "
+    "read as coordinates and answered with the airports nearest to that point.",
+    responses=ERROR_RESPONSES,
+)
+async def search_airports(
+    session: SessionDep,
+    q: Annotated[str, Query(min_length=1, max_length=100, description="What the user typed.")],
+    lat: Annotated[float | None, Query(ge=-90, le=90, description="Latitude to rank by.")] = None,
+    lon: Annotated[
+        float | None, Query(ge=-180, le=180, description="Longitude to rank by.")
+    ] = None,
+) -> SearchResponse:
+    return await service.search(session, q, lat, lon)
+
+
+@router.get(
+    "/airports",
+    name="advanced",
+    summary="Advanced search on official data, paginated",
+    description="Every filter is optional. With `near` (and a radius in miles, or in hours at a "
+    "cruise speed: hours × knots × 1.15 statute miles) results are sorted by distance.",
+    responses=ERROR_RESPONSES,
+)
+async def advanced_search(
+    session: SessionDep, params: Annotated[AdvancedSearchParams, Query()]
+) -> AdvancedSearchPage:
+    return await service.advanced_search(session, params)

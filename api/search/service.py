@@ -1,0 +1,157 @@
+"""Rules of the map search box and the advanced search."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.airports.schemas import BoundingBox
+from api.airports.service import normalise_code
+from api.core.catalogue import TAGS_BY_NAME
+from api.core.errors import ValidationFailed
+from api.core.geo import parse_coordinates
+from api.search import repository
+from api.search.schemas import (
+    AdvancedSearchPage,
+    AdvancedSearchParams,
+    AdvancedSearchResult,
+    Coordinates,
+    SearchResponse,
+    SearchResult,
+)
+
+RESULT_LIMIT = 10
+_WORD = re.compile(r"[0-9a-zà-ÿ]+", re.IGNORECASE)
+
+
+def to_tsquery(text: str) -> str:
+    """Words of ``text`` as a prefix-matching tsquery: ``paine fi`` → ``paine:* & fi:*``."""
+    words = _WORD.findall(text.lower())[:8]
+    return " & ".join(f"{word}:*" for word in words)
+
+
+def _result(row: sa.Row[Any]) -> SearchResult:
+    box = (
+        BoundingBox(
+            ne_latitude=row.bbox_ne_latitude,
+            ne_longitude=row.bbox_ne_longitude,
+            sw_latitude=row.bbox_sw_latitude,
+            sw_longitude=row.bbox_sw_longitude,
+        )
+        if row.bbox_ne_latitude is not None
+        else None
+    )
+    return SearchResult(
+        code=row.code,
+        icao_code=row.icao_code,
+        name=row.name,
+        label=f"{row.code} - {row.name}",
+        facility_type=row.facility_type,
+        facility_use=row.facility_use,
+        city=row.city,
+        state=row.state,
+        country=row.country,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        closed=row.closed,
+        distance_nm=row.distance_nm,
+        zoom_level=row.zoom_level,
+        bounding_box=box,
+    )
+
+
+def _point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    if (latitude is None) != (longitude is None):
+        missing = "lon" if longitude is None else "lat"
+        raise ValidationFailed(
+            f"{missing}: give both lat and lon, or neither.",
+            fields=[{"field": missing, "message": "give both lat and lon, or neither"}],
+        )
+    if latitude is None or longitude is None:
+        return None
+    return latitude, longitude
+
+
+async def search(
+    session: AsyncSession, query: str, latitude: float | None, longitude: float | None
+) -> SearchResponse:
+    """The ten best airports for what a pilot typed in the search box."""
+    text = query.strip()
+    point = _point(latitude, longitude)
+    coordinates = parse_coordinates(text)
+    if coordinates is not None:
+        rows = await repository.nearest(session, *coordinates, RESULT_LIMIT)
+        return SearchResponse(
+            query=text,
+            coordinates=Coordinates(latitude=coordinates[0], longitude=coordinates[1]),
+            results=[_result(row) for row in rows],
+        )
+    tsquery = to_tsquery(text)
+    if not tsquery:
+        return SearchResponse(query=text, coordinates=None, results=[])
+    code, _, k_code = normalise_code(text)
+    rows = await repository.search_text(
+        session,
+        text=text,
+        tsquery=tsquery,
+        code=code,
+        k_code=k_code,
+        point=point,
+        limit=RESULT_LIMIT,
+    )
+    return SearchResponse(query=text, coordinates=None, results=[_result(row) for row in rows])
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{field}: {message}", fields=[{"field": field, "message": message}])
+
+
+async def advanced_search(
+    session: AsyncSession, params: AdvancedSearchParams
+) -> AdvancedSearchPage:
+    """Airports matching every filter, nearest first when a centre is given."""
+    if params.within_miles and params.within_hours:
+        raise _invalid("within_hours", "give within_miles or within_hours, not both")
+    if params.within_hours and not params.cruise_knots:
+        raise _invalid("cruise_knots", "cruise_knots is required with within_hours")
+    if (params.within_miles or params.within_hours) and not params.near:
+        raise _invalid("near", "an airport is required with within_miles or within_hours")
+    unknown_tags = [tag for tag in params.tags if tag not in TAGS_BY_NAME]
+    if unknown_tags:
+        raise _invalid("tags", f"unknown tag {', '.join(unknown_tags)}")
+    centre: tuple[float, float] | None = None
+    centre_code: str | None = None
+    if params.near:
+        code, _, k_code = normalise_code(params.near)
+        found = await repository.airport_position(session, code, k_code)
+        if found is None:
+            raise _invalid("near", f"no airport has the code {params.near!r}")
+        centre_code, centre = found.code, (found.latitude, found.longitude)
+    total, rows = await repository.advanced_search(
+        session,
+        repository.AdvancedFilters(
+            centre=centre,
+            radius_miles=params.radius_miles,
+            facility_types=[value.value for value in params.facility_type],
+            access=[value.value for value in params.access],
+            min_runway_length_ft=params.min_runway_length_ft,
+            surfaces=params.surface,
+            lighted=params.lighted,
+            max_elevation_ft=params.max_elevation_ft,
+            tags=params.tags,
+            all_tags=params.tags_match == "all",
+            include_closed=params.include_closed,
+            limit=params.per_page,
+            offset=(params.page - 1) * params.per_page,
+        ),
+    )
+    return AdvancedSearchPage(
+        total=total,
+        page=params.page,
+        per_page=params.per_page,
+        centre=centre_code,
+        results=[AdvancedSearchResult.model_validate(row, from_attributes=True) for row in rows],
+    )
