@@ -189,3 +189,7 @@ def db_seed() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -88,7 +88,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     @app.exception_handler(ConnectionError)
-    @app.exception_handler(OSError)
+    @app.exception_handler(TimeoutError)
     async def database_unreachable(request: Request, error: Exception) -> JSONResponse:
         logger.warning("Database unreachable: %s", error)
         return _json(
@@ -102,5 +102,5 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         if isinstance(error, DBAPIError) and error.connection_invalidated:
             return await database_unreachable(request, error)
-        logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+        # The server logs the traceback itself: the client only gets a sentence.
         return _json(500, {"error": "InternalError", "detail": "Something went wrong on our side."})

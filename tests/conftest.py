@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,6 +86,16 @@ async def _clone(cluster: Cluster, name: str) -> str:
     await cluster.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await cluster.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
     return cluster.url(name)
+
+
+@pytest.fixture(scope="session")
+def clone_template(cluster: Cluster, template_url: str) -> Callable[[str], Awaitable[str]]:
+    """Create a migrated database of that name from the template (for data kept a whole run)."""
+
+    async def clone(name: str) -> str:
+        return await _clone(cluster, name)
+
+    return clone
 
 
 @pytest.fixture(scope="session")

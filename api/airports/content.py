@@ -1,4 +1,9 @@
-"""SQL rules about user content, shared by the API and the importer."""
+"""SQL rules about user content, shared by the API and the importer.
+
+Unlike the original, every kind of contribution makes an airport documented: wiki text,
+landing requirements or restricted access, annotations, addable tags, photos, webcams, events
+and comments.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,30 @@ from api.models.airports import WIKI_FIELDS
 
 _addable = ", ".join(f"'{name}'" for name in ADDABLE_TAGS)
 
-# True when pilots have documented the airport ``a`` in any way. Unlike the original, every kind
-# of contribution counts (photos, webcams, events and comments included).
-HAS_USER_CONTENT_SQL = " OR ".join(
+# Content held in the columns of the airport row ``a``.
+CONTENT_COLUMNS_SQL = " OR ".join(
     [f"coalesce(btrim(a.{column}), '') <> ''" for column in (*WIKI_FIELDS, "landing_requirements")]
     + [
         "a.landing_rights = 'restricted'",
         "coalesce(jsonb_array_length(a.annotations), 0) > 0",
-        f"EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name IN ({_addable}))",
-        "EXISTS (SELECT 1 FROM photos p WHERE p.airport_id = a.id)",
-        "EXISTS (SELECT 1 FROM webcams w WHERE w.airport_id = a.id)",
-        "EXISTS (SELECT 1 FROM events e WHERE e.airport_id = a.id)",
-        "EXISTS (SELECT 1 FROM comments c WHERE c.airport_id = a.id)",
     ]
+)
+
+# Ids of every airport with content in another table; set-based, for bulk statements.
+CONTRIBUTED_AIRPORT_IDS_SQL = (
+    f"SELECT airport_id FROM tags WHERE name IN ({_addable})"
+    " UNION SELECT airport_id FROM photos"
+    " UNION SELECT airport_id FROM webcams"
+    " UNION SELECT airport_id FROM events"
+    " UNION SELECT airport_id FROM comments"
+)
+
+# True when pilots have documented the airport ``a`` in any way (for one airport at a time).
+HAS_USER_CONTENT_SQL = (
+    f"({CONTENT_COLUMNS_SQL})"
+    f" OR EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name IN ({_addable}))"
+    " OR EXISTS (SELECT 1 FROM photos p WHERE p.airport_id = a.id)"
+    " OR EXISTS (SELECT 1 FROM webcams w WHERE w.airport_id = a.id)"
+    " OR EXISTS (SELECT 1 FROM events e WHERE e.airport_id = a.id)"
+    " OR EXISTS (SELECT 1 FROM comments c WHERE c.airport_id = a.id)"
 )

@@ -64,6 +64,12 @@ async def build_document(connection: AsyncConnection | AsyncSession) -> GeojsonD
     return GeojsonDocument(etag=etag, body=body, body_gzip=gzip.compress(body, 6, mtime=0))
 
 
+async def is_built(connection: AsyncConnection | AsyncSession) -> bool:
+    """Whether the document has been stored."""
+    statement = sa.select(CachedDocument.name).where(CachedDocument.name == DOCUMENT_NAME)
+    return (await connection.execute(statement)).first() is not None
+
+
 async def rebuild(connection: AsyncConnection | AsyncSession) -> GeojsonDocument:
     """Build the document and store it, in the caller's transaction."""
     document = await build_document(connection)

@@ -21,7 +21,8 @@ _DETAIL_SQL = sa.text(
     WITH target AS (
         SELECT a.* FROM airports a
         WHERE a.code = :code OR a.icao_code = :code OR a.id = :id OR a.code = :k_code
-        ORDER BY (a.code = :code) DESC, (a.id = :id) DESC, (a.icao_code = :code) DESC
+        ORDER BY (a.code = :code) DESC, (a.id = :id) IS TRUE DESC,
+                 (a.icao_code = :code) IS TRUE DESC
         LIMIT 1
     )
     SELECT json_build_object(

@@ -13,9 +13,6 @@ from api.errors import ERROR_RESPONSES, NOT_FOUND
 
 router = APIRouter(prefix="/api/v1", tags=["airports"])
 
-IMMUTABLE = "public, max-age=31536000, immutable"
-REVALIDATE = "public, max-age=60, must-revalidate"
-
 
 @router.get(
     "/airports.geojson",
@@ -29,6 +26,7 @@ REVALIDATE = "public, max-age=60, must-revalidate"
             "`tags` (with the `populated` pseudo-tag for documented airports).",
         },
         304: {"description": "The copy the client has is current."},
+        **ERROR_RESPONSES,
     },
 )
 async def airports_geojson(
@@ -44,18 +42,10 @@ async def airports_geojson(
     cache: service.GeojsonCache = request.app.state.geojson_cache
     if not cache.is_fresh():
         await cache.refresh(session)
-    etag = cache.etag or ""
-    headers = {
-        "ETag": etag,
-        "Cache-Control": IMMUTABLE if v and f'"{v}"' == etag else REVALIDATE,
-        "Vary": "Accept-Encoding",
-    }
-    if if_none_match and etag in (tag.strip() for tag in if_none_match.split(",")):
-        return Response(status_code=304, headers=headers)
-    if accept_encoding and "gzip" in accept_encoding:
-        headers["Content-Encoding"] = "gzip"
-        return Response(cache.body_gzip, media_type="application/geo+json", headers=headers)
-    return Response(cache.body, media_type="application/geo+json", headers=headers)
+    reply = service.geojson_reply(cache, if_none_match, accept_encoding, v)
+    return Response(
+        reply.body, status_code=reply.status, media_type=reply.media_type, headers=reply.headers
+    )
 
 
 @router.get(

@@ -69,3 +69,59 @@ class GeojsonCache:
             if stored is not None:
                 self.etag, self.body_gzip, self._body = stored.etag, stored.body_gzip, None
         self.checked_at = time.monotonic()
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=60, must-revalidate"
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+
+
+@dataclass(frozen=True, slots=True)
+class GeojsonReply:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    media_type: str | None = GEOJSON_MEDIA_TYPE
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header admits gzip (``gzip;q=0`` refuses it)."""
+    for item in (accept_encoding or "").split(","):
+        name, _, parameters = item.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            quality = parameters.strip().removeprefix("q=").strip() if parameters else "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return True
+    return False
+
+
+def _etag_matches(if_none_match: str, etags: set[str]) -> bool:
+    """If-None-Match compares weakly (RFC 9110 13.1.2): a proxy may have added ``W/``."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or bool(tags & etags)
+
+
+def geojson_reply(
+    cache: GeojsonCache, if_none_match: str | None, accept_encoding: str | None, version: str | None
+) -> GeojsonReply:
+    """The answer to a request for the airports GeoJSON: 304, gzip or plain.
+
+    The gzip and plain bodies are different representations, so each has its own strong ETag;
+    either one revalidates, since both carry the same content.
+    """
+    plain_etag = cache.etag or '""'
+    gzip_etag = plain_etag[:-1] + '-gzip"'
+    use_gzip = accepts_gzip(accept_encoding)
+    headers = {
+        "ETag": gzip_etag if use_gzip else plain_etag,
+        "Cache-Control": IMMUTABLE if version and f'"{version}"' == plain_etag else REVALIDATE,
+        "Vary": "Accept-Encoding",
+    }
+    if if_none_match and _etag_matches(if_none_match, {plain_etag, gzip_etag}):
+        return GeojsonReply(304, b"", headers, None)
+    if use_gzip:
+        headers["Content-Encoding"] = "gzip"
+        return GeojsonReply(200, cache.body_gzip, headers)
+    return GeojsonReply(200, cache.body, headers)

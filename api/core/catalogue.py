@@ -130,43 +130,11 @@ LANDING_RIGHTS_TAGS = {
     LandingRights.PRIVATE: TagName.PRIVATE,
 }
 
-PAVED_SURFACES = (
-    "ASPH",
-    "ASPH-CONC",
-    "ASPH-CONC-G",
-    "CONC",
-    "METAL",
-    "STEEL",
-    "ASP",
-    "CON",
-    "PEM",
-    "ASPH-G",
-    "CONC-G",
-    "ASPHALT",
-    "CONCRETE",
-    "BIT",
-)
-UNPAVED_SURFACES = (
-    "TURF",
-    "DIRT",
-    "GRAVEL",
-    "SNOW",
-    "ICE",
-    "TREATED",
-    "GRASS",
-    "SAND",
-    "WOOD",
-    "GRVL",
-    "GVL",
-    "GRS",
-    "TURF-DIRT",
-    "TURF-GRVL",
-    "DIRT-GRVL",
-    "GRAVEL-DIRT",
-    "TURF-GRAVEL",
-    "CLAY",
-    "COP",
-    "GRE",
-    "UNPAVED",
-)
-WATER_SURFACES = ("WATER", "WAT")
+# Runway surfaces are free text in OurAirports (ASP, ASPHALT/CONCRETE, Turf, GVL, …) and codes
+# joined with "-" in NASR (ASPH-CONC, TURF-DIRT): classified by the words they contain.
+SURFACE_PATTERNS = {
+    "paved": r"ASP|CON|PEM|BIT|PAV|TAR|METAL|STEEL|ALUM|PSP",
+    "grass": r"TURF|GRASS|GRS|GRV|GVL|GRAVEL|DIRT|SAND|CLAY|SOIL|ROCK|CORAL|LAT|GRE|EARTH|SNOW"
+    r"|ICE|WOOD|MATS|TRTD|TREATED|UNPAVED",
+    "water": r"WAT",
+}

@@ -16,8 +16,16 @@ from api.core.errors import ServiceUnavailable
 from api.core.settings import Settings
 
 
-def create_engine(settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
-    """An engine for ``settings.database_url`` with sensible timeouts."""
+def create_engine(
+    settings: Settings, *, pool_size: int | None = None, statement_timeout_ms: int | None = None
+) -> AsyncEngine:
+    """An engine for ``settings.database_url`` with sensible timeouts.
+
+    JIT compilation is off: its start-up cost exceeds the run time of Pirep's queries.
+    """
+    timeout = settings.database_statement_timeout_ms
+    if statement_timeout_ms is not None:
+        timeout = statement_timeout_ms
     if not settings.database_url:
         raise ServiceUnavailable(
             "No database is configured: set PIREP_DATABASE_URL, or use `pirep dev` "
@@ -34,7 +42,8 @@ def create_engine(settings: Settings, *, pool_size: int | None = None) -> AsyncE
             "command_timeout": 300,
             "server_settings": {
                 "application_name": "pirep",
-                "statement_timeout": str(settings.database_statement_timeout_ms),
+                "statement_timeout": str(timeout),
+                "jit": "off",
             },
         },
     )

@@ -37,8 +37,9 @@ def find_free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
-    """Whether nothing listens on ``127.0.0.1:port``."""
+    """Whether nothing listens on ``127.0.0.1:port`` (a port in TIME_WAIT counts as free)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -52,10 +53,15 @@ def find_bin_dir(major: int = POSTGRES_MAJOR) -> Path:
     pg_config = shutil.which("pg_config")
     if pg_config:
         output = subprocess.run(
-            [pg_config, "--bindir"], capture_output=True, text=True, check=False, timeout=10
+            [pg_config, "--version", "--bindir"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
         )
-        if output.returncode == 0:
-            candidates.append(Path(output.stdout.strip()))
+        lines = output.stdout.split("\n")
+        if output.returncode == 0 and lines[0].split()[1].split(".")[0] == str(major):
+            candidates.append(Path(lines[1].strip()))
     for candidate in candidates:
         if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
             return candidate

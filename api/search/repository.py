@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.core.catalogue import PAVED_SURFACES, UNPAVED_SURFACES, WATER_SURFACES
+from api.core.catalogue import POPULATED, SURFACE_PATTERNS
 from api.core.geo import METERS_PER_STATUTE_MILE
 
 _RESULT_COLUMNS = """
@@ -21,9 +21,9 @@ _RESULT_COLUMNS = """
     a.bbox_ne_latitude, a.bbox_ne_longitude, a.bbox_sw_latitude, a.bbox_sw_longitude
 """
 
-# Exact code or ICAO first, then matches on the code or name by words and prefixes, then
-# near-misses of the name (typos); within each, public before private, open before closed,
-# nearer first, then better matches.
+# Exact code or ICAO first, then the FAA code inside a K-prefixed ICAO code, then matches on the
+# code or name by words and prefixes, then near-misses of the name (typos); within each, public
+# before private, open before closed, nearer first, then better matches.
 _TEXT_SQL = sa.text(
     f"""
     WITH query AS (
@@ -32,12 +32,13 @@ _TEXT_SQL = sa.text(
                     THEN ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography END AS point
     ), hits AS (
         SELECT a.*,
-               CASE WHEN a.code = :code OR a.icao_code = :code OR a.code = :k_code THEN 0
-                    WHEN a.search_document @@ q.tsq THEN 1
-                    ELSE 2 END AS tier,
+               CASE WHEN a.code = :code OR a.icao_code = :code THEN 0
+                    WHEN a.code = :k_code THEN 1
+                    WHEN a.search_document @@ q.tsq THEN 2
+                    ELSE 3 END AS tier,
                ts_rank(a.search_document, q.tsq) AS rank,
                word_similarity(:text, a.name) AS similarity,
-               ST_Distance(a.location, q.point) / 1852.0 AS distance_nm
+               ST_Distance(a.location, q.point, false) / 1852.0 AS distance_nm
         FROM airports a, query q
         WHERE a.code = :code OR a.icao_code = :code OR a.code = :k_code
            OR a.search_document @@ q.tsq
@@ -51,13 +52,15 @@ _TEXT_SQL = sa.text(
     """
 )
 
+# Distances are measured on the sphere, as the index-assisted ``<->`` ordering measures them, so
+# the distances shown always grow down the list.
 _NEAREST_SQL = sa.text(
     f"""
     SELECT {_RESULT_COLUMNS},
-           ST_Distance(a.location, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography)
+           ST_Distance(a.location, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, false)
                / 1852.0 AS distance_nm
     FROM airports a
-    ORDER BY a.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography
+    ORDER BY a.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, a.code
     LIMIT :limit
     """
 )
@@ -109,7 +112,7 @@ async def airport_position(
         sa.text(
             "SELECT code, latitude, longitude FROM airports"
             " WHERE code = :code OR icao_code = :code OR code = :k_code"
-            " ORDER BY (code = :code) DESC, (icao_code = :code) DESC LIMIT 1"
+            " ORDER BY (code = :code) DESC, (icao_code = :code) IS TRUE DESC LIMIT 1"
         ),
         {"code": code, "k_code": k_code},
     )
@@ -133,9 +136,6 @@ class AdvancedFilters:
     offset: int
 
 
-_SURFACE_CODES = {"paved": PAVED_SURFACES, "grass": UNPAVED_SURFACES, "water": WATER_SURFACES}
-
-
 async def advanced_search(
     session: AsyncSession, filters: AdvancedFilters
 ) -> tuple[int, Sequence[sa.Row[Any]]]:
@@ -147,11 +147,12 @@ async def advanced_search(
     if filters.centre is not None:
         params["lat"], params["lon"] = filters.centre
         point = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography"
-        distance = f"ST_Distance(a.location, {point}) / {METERS_PER_STATUTE_MILE}"
+        # On the sphere, like ``<->``: the order and the distances shown agree.
+        distance = f"ST_Distance(a.location, {point}, false) / {METERS_PER_STATUTE_MILE}"
         order = f"a.location <-> {point}, a.code"
         if filters.radius_miles is not None:
             params["radius"] = filters.radius_miles * METERS_PER_STATUTE_MILE
-            conditions.append(f"ST_DWithin(a.location, {point}, :radius)")
+            conditions.append(f"ST_DWithin(a.location, {point}, :radius, false)")
     if filters.facility_types:
         params["facility_types"] = list(filters.facility_types)
         conditions.append("a.facility_type = ANY(:facility_types)")
@@ -166,8 +167,8 @@ async def advanced_search(
         params["min_length"] = filters.min_runway_length_ft
         runway.append("r.length_ft >= :min_length")
     if filters.surfaces:
-        params["surfaces"] = [code for name in filters.surfaces for code in _SURFACE_CODES[name]]
-        runway.append("r.surface = ANY(:surfaces)")
+        params["surface_pattern"] = "|".join(SURFACE_PATTERNS[name] for name in filters.surfaces)
+        runway.append("r.surface ~ :surface_pattern")
     if filters.lighted is not None:
         params["lighted"] = filters.lighted
         runway.append("r.lighted = :lighted")
@@ -179,17 +180,27 @@ async def advanced_search(
             + ")"
         )
     if filters.tags:
-        params["tags"] = list(filters.tags)
-        if filters.all_tags:
-            params["tag_count"] = len(set(filters.tags))
-            conditions.append(
-                "(SELECT count(DISTINCT t.name) FROM tags t"
-                " WHERE t.airport_id = a.id AND t.name = ANY(:tags)) = :tag_count"
+        # ``populated`` is not stored: it is the absence of ``empty``.
+        stored = sorted(set(filters.tags) - {POPULATED})
+        tests: list[str] = []
+        if stored:
+            params["tags"] = stored
+            if filters.all_tags:
+                params["tag_count"] = len(stored)
+                tests.append(
+                    "(SELECT count(DISTINCT t.name) FROM tags t"
+                    " WHERE t.airport_id = a.id AND t.name = ANY(:tags)) = :tag_count"
+                )
+            else:
+                tests.append(
+                    "EXISTS (SELECT 1 FROM tags t"
+                    " WHERE t.airport_id = a.id AND t.name = ANY(:tags))"
+                )
+        if POPULATED in filters.tags:
+            tests.append(
+                "NOT EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = 'empty')"
             )
-        else:
-            conditions.append(
-                "EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = ANY(:tags))"
-            )
+        conditions.append("(" + (" AND " if filters.all_tags else " OR ").join(tests) + ")")
     if not filters.include_closed:
         conditions.append(
             "NOT EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = 'closed')"

@@ -1,0 +1,196 @@
+"""API tests: the real app on a database holding the bundled sample, loaded once per run.
+
+Every test's requests and its own extra rows share one connection inside a transaction that is
+rolled back, so the sample stays as the importer left it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+import zipfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+
+from api.app import create_app
+from api.core.settings import PROJECT_ROOT, Settings
+from api.dependencies import get_session
+from api.models.airports import Airport, Runway, Tag
+from importer.progress import PlainReporter
+from importer.run import RunOptions, run_import
+
+SAMPLE_DATA = PROJECT_ROOT / "importer" / "sample_data"
+SAMPLE_CYCLE = date(2024, 12, 26)
+SAMPLE_DATABASE = "pirep_api_sample"
+
+
+@pytest.fixture(scope="session")
+def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Settings]:
+    data_dir: Path = tmp_path_factory.mktemp("api-data")
+
+    def make(url: str) -> Settings:
+        return Settings(database_url=url, environment="test", data_dir=data_dir)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def sample_database(
+    clone_template: Callable[[str], Awaitable[str]],
+    api_settings: Callable[[str], Settings],
+) -> str:
+    """URL of a database into which the bundled sample (WA NASR + OurAirports CA) was imported."""
+    url = await clone_template(SAMPLE_DATABASE)
+    options = RunOptions(
+        force=True, source_dir=SAMPLE_DATA, cycle=SAMPLE_CYCLE, countries=frozenset({"CA"})
+    )
+    await run_import(api_settings(url), options, PlainReporter())
+    return url
+
+
+@pytest.fixture(scope="session")
+async def engine(sample_database: str) -> AsyncIterator[AsyncEngine]:
+    """Overrides the root `engine`: `connection` and `db` work on the sample database here."""
+    sample_engine = create_async_engine(sample_database, pool_size=5)
+    yield sample_engine
+    await sample_engine.dispose()
+
+
+@pytest.fixture
+def settings(sample_database: str, api_settings: Callable[[str], Settings]) -> Settings:
+    return api_settings(sample_database)
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> FastAPI:
+    """The app, its request sessions joined to the test's transaction as savepoints."""
+    application = create_app(settings, engine=engine)
+
+    async def session_in_test_transaction() -> AsyncIterator[AsyncSession]:
+        async with AsyncSession(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    application.dependency_overrides[get_session] = session_in_test_transaction
+    return application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url="http://test"
+    ) as http:
+        yield http
+
+
+@pytest.fixture
+async def dead_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app whose database does not answer (nothing listens on port 1)."""
+    dead_engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/x")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(create_app(settings, engine=dead_engine)),
+        base_url="http://test",
+    ) as http:
+        yield http
+    await dead_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sample_rows() -> Callable[[str], list[dict[str, str]]]:
+    """Rows of a sample file: a NASR table (``APT_RWY.csv``) or an OurAirports file."""
+
+    def read(name: str) -> list[dict[str, str]]:
+        if name.startswith("APT_"):
+            with zipfile.ZipFile(SAMPLE_DATA / f"{SAMPLE_CYCLE:%d_%b_%Y}_APT_CSV.zip") as archive:
+                text = archive.read(name).decode("utf-8")
+        else:
+            text = (SAMPLE_DATA / name).read_text("utf-8")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    return read
+
+
+AddAirport = Callable[..., Awaitable[uuid.UUID]]
+
+
+@pytest.fixture
+def add_airport(connection: AsyncConnection) -> AddAirport:
+    """Insert an airport (a user-added one unless told) in the test's transaction."""
+
+    async def add(
+        code: str,
+        *,
+        name: str | None = None,
+        latitude: float = 47.5,
+        longitude: float = -121.5,
+        tags: tuple[str, ...] = (),
+        runways: tuple[tuple[str, int, str, bool], ...] = (),
+        **values: object,
+    ) -> uuid.UUID:
+        row = {
+            "facility_type": "airport",
+            "landing_rights": "public",
+            "data_source": "user_contributed",
+            **values,
+        }
+        airport_id: uuid.UUID = (
+            await connection.execute(
+                sa.insert(Airport)
+                .values(
+                    code=code,
+                    name=name or f"{code} Test Field",
+                    latitude=latitude,
+                    longitude=longitude,
+                    **row,
+                )
+                .returning(Airport.id)
+            )
+        ).scalar_one()
+        for tag in tags:
+            await connection.execute(sa.insert(Tag).values(airport_id=airport_id, name=tag))
+        for number, length_ft, surface, lighted in runways:
+            await connection.execute(
+                sa.insert(Runway).values(
+                    airport_id=airport_id,
+                    number=number,
+                    length_ft=length_ft,
+                    surface=surface,
+                    lighted=lighted,
+                )
+            )
+        return airport_id
+
+    return add
+
+
+SetTags = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def set_tags(connection: AsyncConnection) -> SetTags:
+    """Add and remove tags of an existing airport in the test's transaction."""
+
+    async def change(code: str, *, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> None:
+        airport_id = sa.select(Airport.id).where(Airport.code == code).scalar_subquery()
+        for tag in add:
+            await connection.execute(sa.insert(Tag).values(airport_id=airport_id, name=tag))
+        if remove:
+            await connection.execute(
+                sa.delete(Tag).where(Tag.airport_id == airport_id, Tag.name.in_(remove))
+            )
+
+    return change

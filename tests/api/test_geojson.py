@@ -1,0 +1,225 @@
+"""GET /api/v1/airports.geojson: the map layer, built once per data change."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.airports import geojson
+
+URL = "/api/v1/airports.geojson"
+PLAIN = {"Accept-Encoding": "identity"}
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=60, must-revalidate"
+
+SetTags = Callable[..., Awaitable[None]]
+
+
+async def _features(client: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
+    response = await client.get(URL, headers=PLAIN)
+    assert response.status_code == 200
+    document = response.json()
+    assert document["type"] == "FeatureCollection"
+    return {feature["properties"]["code"]: feature for feature in document["features"]}
+
+
+async def _rebuild(app: FastAPI, connection: AsyncConnection) -> None:
+    """What a data change does: store a new document, then let the web cache notice it."""
+    await geojson.rebuild(connection)
+    app.state.geojson_cache.checked_at = float("-inf")
+
+
+async def test_one_feature_per_airport(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    codes = set((await connection.execute(sa.text("SELECT code FROM airports"))).scalars())
+
+    response = await client.get(URL, headers=PLAIN)
+    features = response.json()["features"]
+
+    assert response.headers["content-type"] == "application/geo+json"
+    assert len(features) == len(codes)
+    assert len(codes) > 3000
+    assert {feature["properties"]["code"] for feature in features} == codes
+    assert all(
+        set(feature["properties"]) == {"code", "facility_type", "tags"} for feature in features
+    )
+    assert len({feature["id"] for feature in features}) == len(features)
+
+
+async def test_a_feature_is_compact(client: httpx.AsyncClient) -> None:
+    pae = (await _features(client))["PAE"]
+
+    assert pae["type"] == "Feature"
+    assert pae["id"] == geojson.feature_id("PAE")
+    assert pae["geometry"] == {"type": "Point", "coordinates": [-122.282, 47.9063]}
+    assert pae["properties"] == {
+        "code": "PAE",
+        "facility_type": "airport",
+        "tags": ["empty", "public"],
+    }
+
+
+async def test_populated_is_present_exactly_when_empty_is_absent(
+    app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection, set_tags: SetTags
+) -> None:
+    await set_tags("PAE", add=("crew_car",), remove=("empty",))
+    await _rebuild(app, connection)
+
+    features = await _features(client)
+
+    assert features["PAE"]["properties"]["tags"] == ["crew_car", "public", "populated"]
+    assert features["CYRV"]["properties"]["tags"] == ["empty", "public"]
+    for feature in features.values():
+        tags = feature["properties"]["tags"]
+        assert ("populated" in tags) == ("empty" not in tags)
+
+
+async def test_gzip_when_the_client_accepts_it(client: httpx.AsyncClient) -> None:
+    plain = await client.get(URL, headers=PLAIN)
+    async with client.stream("GET", URL, headers={"Accept-Encoding": "gzip"}) as response:
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert raw[:2] == b"\x1f\x8b"
+    assert gzip.decompress(raw) == plain.content
+    assert "content-encoding" not in plain.headers
+    assert plain.content[:1] == b"{"
+    assert len(raw) < len(plain.content) / 4
+
+
+async def test_the_etag_is_strong_and_names_the_content(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    plain = await client.get(URL, headers=PLAIN)
+    zipped = await client.get(URL, headers={"Accept-Encoding": "gzip"})
+    stored = await connection.scalar(
+        sa.text("SELECT etag FROM cached_documents WHERE name = :name"),
+        {"name": geojson.DOCUMENT_NAME},
+    )
+
+    etag = plain.headers["etag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    assert etag == stored
+    assert etag == (await geojson.build_document(connection)).etag
+    # The gzip representation has its own strong validator, derived from the same content.
+    assert zipped.headers["etag"] == etag[:-1] + '-gzip"'
+    revalidated = await client.get(
+        URL, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]}
+    )
+    assert revalidated.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "if_none_match",
+    ["{etag}", '"0123", {etag}', '{etag},"4567"', "W/{etag}", "*"],
+)
+async def test_not_modified_when_the_client_has_the_current_copy(
+    client: httpx.AsyncClient, if_none_match: str
+) -> None:
+    etag = (await client.get(URL)).headers["etag"]
+
+    response = await client.get(URL, headers={"If-None-Match": if_none_match.format(etag=etag)})
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == etag
+    assert response.headers["cache-control"] == REVALIDATE
+
+
+async def test_a_stale_copy_is_sent_again(
+    app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection, set_tags: SetTags
+) -> None:
+    old = (await client.get(URL)).headers["etag"]
+    await set_tags("CYRV", remove=("empty",))
+    await _rebuild(app, connection)
+
+    response = await client.get(URL, headers={"If-None-Match": old, **PLAIN})
+
+    assert response.status_code == 200
+    assert response.headers["etag"] != old
+    cyrv = next(
+        feature
+        for feature in response.json()["features"]
+        if feature["properties"]["code"] == "CYRV"
+    )
+    assert cyrv["properties"]["tags"] == ["public", "populated"]
+
+
+async def test_cache_control_is_immutable_only_for_the_current_version(
+    client: httpx.AsyncClient,
+) -> None:
+    etag = (await client.get(URL, headers=PLAIN)).headers["etag"]
+
+    current = await client.get(URL, params={"v": etag.strip('"')})
+    stale = await client.get(URL, params={"v": "0" * 32})
+    unversioned = await client.get(URL)
+
+    assert current.headers["cache-control"] == IMMUTABLE
+    assert stale.headers["cache-control"] == REVALIDATE
+    assert unversioned.headers["cache-control"] == REVALIDATE
+
+
+async def test_serving_never_rebuilds_the_document(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    connection: AsyncConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    builds: list[object] = []
+    real_build = geojson.build_document
+
+    async def counting_build(source: Any) -> geojson.GeojsonDocument:
+        builds.append(source)
+        return await real_build(source)
+
+    monkeypatch.setattr(geojson, "build_document", counting_build)
+    built_at = sa.text("SELECT built_at FROM cached_documents WHERE name = :name")
+    before = await connection.scalar(built_at, {"name": geojson.DOCUMENT_NAME})
+
+    for _ in range(10):
+        app.state.geojson_cache.checked_at = float("-inf")
+        assert (await client.get(URL)).status_code == 200
+    for _ in range(10):
+        assert (await client.get(URL)).status_code == 200
+
+    assert builds == []
+    assert await connection.scalar(built_at, {"name": geojson.DOCUMENT_NAME}) == before
+
+
+async def test_a_missing_document_is_built_once(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    connection: AsyncConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    builds: list[object] = []
+    real_build = geojson.build_document
+
+    async def counting_build(source: Any) -> geojson.GeojsonDocument:
+        builds.append(source)
+        return await real_build(source)
+
+    monkeypatch.setattr(geojson, "build_document", counting_build)
+    await connection.execute(sa.text("DELETE FROM cached_documents"))
+
+    first = await client.get(URL, headers=PLAIN)
+    for _ in range(5):
+        app.state.geojson_cache.checked_at = float("-inf")
+        assert (await client.get(URL, headers=PLAIN)).content == first.content
+
+    assert len(builds) == 1
+    stored = await connection.scalar(sa.text("SELECT etag FROM cached_documents"))
+    assert stored == first.headers["etag"]
+    count = await connection.scalar(sa.text("SELECT count(*) FROM airports"))
+    assert len(first.json()["features"]) == count

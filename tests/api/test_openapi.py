@@ -1,0 +1,89 @@
+"""The OpenAPI document, the docs page and the error shape of the framework's own answers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
+
+# The error statuses each operation can answer.
+EXPECTED_ERRORS = {
+    "meta-health": {"503"},
+    "meta-get": {"503"},
+    "airports-geojson": {"422", "503"},
+    "airports-get": {"404", "422", "503"},
+    "search-airports": {"422", "503"},
+    "search-advanced": {"422", "503"},
+}
+
+
+@pytest.fixture
+async def openapi(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def _operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
+    return [operation for path in openapi["paths"].values() for operation in path.values()]
+
+
+def test_the_document_is_openapi_3_1(openapi: dict[str, Any]) -> None:
+    assert openapi["openapi"].startswith("3.1.")
+    assert openapi["info"]["title"] == "Pirep API"
+
+
+def test_operation_ids_are_tag_dash_name_and_unique(openapi: dict[str, Any]) -> None:
+    ids = [operation["operationId"] for operation in _operations(openapi)]
+
+    assert sorted(ids) == sorted(EXPECTED_ERRORS)
+    assert len(set(ids)) == len(ids)
+    for operation in _operations(openapi):
+        assert re.fullmatch(r"[a-z]+-[a-z_]+", operation["operationId"])
+        assert operation["operationId"].split("-")[0] == operation["tags"][0]
+
+
+def test_every_operation_declares_its_errors_in_the_error_shape(openapi: dict[str, Any]) -> None:
+    for operation in _operations(openapi):
+        errors = {status for status in operation["responses"] if int(status) >= 400}
+        assert errors == EXPECTED_ERRORS[operation["operationId"]], operation["operationId"]
+        for status in errors:
+            schema = operation["responses"][status]["content"]["application/json"]["schema"]
+            assert schema == ERROR_BODY, (operation["operationId"], status)
+    # FastAPI's own validation error shape is never announced: the API never answers it.
+    assert "HTTPValidationError" not in openapi["components"]["schemas"]
+    assert set(openapi["components"]["schemas"]["ErrorBody"]["required"]) == {"error", "detail"}
+
+
+async def test_the_docs_page_answers_html(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/docs")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "/api/v1/openapi.json" in response.text
+
+
+async def test_an_unknown_path_answers_404_in_the_error_shape(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/nothing-here")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": "NotFound",
+        "detail": "There is nothing at /api/v1/nothing-here.",
+    }
+
+
+@pytest.mark.parametrize("path", ["/api/v1/meta", "/api/v1/airports/PAE", "/health"])
+async def test_a_wrong_method_answers_405_in_the_error_shape(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    response = await client.post(path)
+
+    assert response.status_code == 405
+    assert response.json() == {"error": "MethodNotAllowed", "detail": "Method Not Allowed"}
+    assert response.headers["allow"] == "GET"
