@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,6 +27,8 @@ from importer.run import AVAILABLE_PRODUCTS, RunOptions, RunResult, run_import
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Import FAA and OurAirports data."
 )
+# Text from the data files is escaped, since rich reads "[...]" as markup. Error messages are
+# printed with soft_wrap, on one line: log collectors take a line for an event.
 console = Console(stderr=True)
 
 
@@ -83,7 +86,7 @@ def _print_report(result: RunResult, *, dry_run: bool, as_json: bool) -> None:
             fields.add_row(
                 name,
                 f"{entry['count']:,}",
-                f"{sample['code']}: {sample['old']!r} → {sample['new']!r}",
+                escape(f"{sample['code']}: {sample['old']!r} → {sample['new']!r}"),
             )
         console.print(fields)
     if dry_run:
@@ -132,13 +135,19 @@ def run(
         ) from None
     if source_dir is not None and not source_dir.is_dir():
         raise typer.BadParameter(f"{source_dir} is not a directory.", param_hint="--source-dir")
+    try:
+        country_codes = parse_countries(
+            settings.import_countries if countries is None else countries
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--countries") from None
     options = RunOptions(
         products=_products(products),
         force=force,
         dry_run=dry_run,
         source_dir=source_dir.resolve() if source_dir else None,
         cycle=cycle_date,
-        countries=parse_countries(countries or settings.import_countries),
+        countries=country_codes,
         max_closed_fraction=(
             settings.import_max_closed_fraction
             if max_closed_fraction is None
@@ -150,14 +159,20 @@ def run(
         with database_settings(settings, console.print) as configured, make_reporter() as reporter:
             result = asyncio.run(run_import(configured, options, reporter))
     except PirepError as error:
-        console.print(f"[red]Import failed:[/red] {error.detail} The database was not changed.")
+        console.print(
+            f"[red]Import failed:[/red] {escape(error.detail)} The database was not changed.",
+            soft_wrap=True,
+        )
         raise typer.Exit(1) from None
     except (SQLAlchemyError, OSError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        console.print(f"[red]Import failed:[/red] {reason}. The database was not changed.")
+        console.print(
+            f"[red]Import failed:[/red] {escape(reason)}. The database was not changed.",
+            soft_wrap=True,
+        )
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        console.print("Import interrupted. The database was not changed.")
+        console.print("Import interrupted. The database was not changed.", soft_wrap=True)
         raise typer.Exit(130) from None
     _print_report(result, dry_run=dry_run, as_json=as_json)
 

@@ -93,7 +93,9 @@ async def _start_run(engine: AsyncEngine, options: RunOptions) -> _RunRecorder:
                     options={
                         "source_dir": str(options.source_dir) if options.source_dir else None,
                         "cycle": options.cycle.isoformat() if options.cycle else None,
-                        "countries": sorted(options.countries) if options.countries else "ALL",
+                        "countries": "ALL"
+                        if options.countries is None
+                        else sorted(options.countries),
                     },
                     **values,
                 )
@@ -177,7 +179,8 @@ async def run_import(settings: Settings, options: RunOptions, reporter: Reporter
             f"The {', '.join(unavailable)} product is not available in this version; "
             f"choose from {', '.join(AVAILABLE_PRODUCTS)}."
         )
-    engine = create_engine(settings, pool_size=2)
+    # Loading a large cycle may take minutes: no statement timeout for the importer.
+    engine = create_engine(settings, pool_size=2, statement_timeout_ms=0)
     try:
         recorder = await _start_run(engine, options)
         try:
@@ -248,8 +251,9 @@ async def _run(
             staged = await airport_load.stage(connection, records)
             await airport_load.check_shrink(connection, scope, options.max_closed_fraction)
             report = await airport_load.apply(connection, targets[Product.AIRPORTS], scope)
-            reporter.step("Building the airports map layer")
-            await geojson.rebuild(connection)
+            if report.changes_map or not await geojson.is_built(connection):
+                reporter.step("Building the airports map layer")
+                await geojson.rebuild(connection)
             await _activate(connection, targets, recorder.run_id)
             if options.dry_run:
                 await transaction.rollback()

@@ -8,6 +8,7 @@ left alone; an airport whose data did not change keeps its ``updated_at``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.airports.content import HAS_USER_CONTENT_SQL
+from api.airports.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
 from api.core.errors import ImportFailed
 from api.models.enums import DataSource
 from importer.parse.records import AirportRecord
@@ -60,6 +61,8 @@ _REMARK_COLUMNS = ("position", "element", "text")
 _FREQUENCY_COLUMNS = ("use", "frequency_mhz", "description")
 _CLOSED_STATUSES = "('CI', 'CP')"
 SAMPLE_SIZE = 20
+_COUNTRY_CODE = re.compile("[A-Z]{2}")
+ANALYZE_AFTER_NEW_ROWS = 1000
 
 
 class ShrinkRefused(ImportFailed):
@@ -73,6 +76,12 @@ class LoadScope:
     sources: frozenset[DataSource]
     our_airports_countries: frozenset[str] | None  # None: every country
 
+    def __post_init__(self) -> None:
+        # The codes are written into SQL text: only two capital letters may get there.
+        for code in sorted(self.our_airports_countries or ()):
+            if not _COUNTRY_CODE.fullmatch(code):
+                raise ValueError(f"{code!r} is not a two-letter country code.")
+
     def sql(self) -> str:
         clauses = []
         if DataSource.FAA in self.sources:
@@ -80,7 +89,7 @@ class LoadScope:
         if DataSource.OUR_AIRPORTS in self.sources:
             if self.our_airports_countries is None:
                 clauses.append("a.data_source = 'our_airports'")
-            else:
+            elif self.our_airports_countries:
                 countries = ", ".join(f"'{c}'" for c in sorted(self.our_airports_countries))
                 clauses.append(f"(a.data_source = 'our_airports' AND a.country IN ({countries}))")
         return "(" + (" OR ".join(clauses) or "false") + ")"
@@ -96,7 +105,13 @@ class LoadReport:
     changed_fields: dict[str, Any] = field(default_factory=dict)
     children_changed: list[str] = field(default_factory=list)
     skipped_other_source: list[str] = field(default_factory=list)
+    marked_empty: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changes_map(self) -> bool:
+        """Whether the airports map layer (positions, types, tags) may have changed."""
+        return bool(self.new or self.changed or self.closed or self.reopened or self.marked_empty)
 
     def summary(self) -> dict[str, Any]:
         """Counts and samples, small enough for the run record and a terminal."""
@@ -155,6 +170,10 @@ async def _copy(
 async def _create_staging(connection: AsyncConnection) -> None:
     official = ", ".join(OFFICIAL_COLUMNS)
     for statement in (
+        # Left over by an earlier load in the same transaction.
+        "DROP TABLE IF EXISTS pg_temp.stage_airports, pg_temp.stage_runways,"
+        " pg_temp.stage_runway_ends, pg_temp.stage_remarks, pg_temp.stage_frequencies,"
+        " pg_temp.owned",
         f"CREATE TEMP TABLE stage_airports ON COMMIT DROP AS SELECT {official} FROM airports"
         " WITH NO DATA",
         "CREATE TEMP TABLE stage_runways ON COMMIT DROP AS SELECT ''::text AS airport_code, "
@@ -262,7 +281,7 @@ async def _changed_fields(connection: AsyncConnection) -> dict[str, Any]:
     rows = await connection.execute(
         sa.text(
             f"""
-            WITH pairs AS (
+            WITH pairs AS MATERIALIZED (
                 SELECT s.code,
                        jsonb_build_object({", ".join(f"'{c}', a.{c}" for c in OFFICIAL_COLUMNS)})
                            AS old,
@@ -366,6 +385,9 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         """,
         cycle=cycle,
     )
+    if len(report.new) > ANALYZE_AFTER_NEW_ROWS:
+        # Fresh statistics, or the planner takes the new rows for an empty table.
+        await connection.execute(sa.text("ANALYZE airports, tags"))
     await connection.execute(
         sa.text(
             "CREATE TEMP TABLE owned ON COMMIT DROP AS SELECT a.id, a.code,"
@@ -396,16 +418,22 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         RETURNING o.code
         """,
     )
-    await connection.execute(
-        sa.text(
-            f"""
+    report.marked_empty = await _codes(
+        connection,
+        f"""
             INSERT INTO tags (airport_id, name)
             SELECT a.id, 'empty' FROM airports a JOIN owned o ON o.id = a.id
-            WHERE NOT ({HAS_USER_CONTENT_SQL})
+            WHERE NOT ({CONTENT_COLUMNS_SQL})
+              AND a.id NOT IN ({CONTRIBUTED_AIRPORT_IDS_SQL})
             ON CONFLICT DO NOTHING
-            """
-        )
+            RETURNING (SELECT code FROM airports WHERE id = airport_id)
+            """,
     )
+    if len(report.new) + len(report.children_changed) > ANALYZE_AFTER_NEW_ROWS:
+        # Readers' queries need statistics that include the new rows from the first moment.
+        await connection.execute(
+            sa.text("ANALYZE airports, tags, runways, runway_ends, remarks, frequencies")
+        )
     return report
 
 

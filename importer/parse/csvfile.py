@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
-import io
+import math
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -14,6 +15,9 @@ from typing import IO
 from api.core.errors import ImportFailed
 
 csv.field_size_limit(1 << 20)
+
+# The range of the database's integer columns.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 class DataFileError(ImportFailed):
@@ -58,9 +62,12 @@ class Row:
         if not value:
             return None
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
-            raise self.fail(column, f"{value!r} is not a number.") from None
+            number = math.nan
+        if not math.isfinite(number):
+            raise self.fail(column, f"{value!r} is not a number.")
+        return number
 
     def required_float(self, column: str, low: float, high: float) -> float:
         value = self.optional_float(column)
@@ -70,10 +77,14 @@ class Row:
             raise self.fail(column, f"{value} is outside the range {low} to {high}.")
         return value
 
-    def optional_int(self, column: str) -> int | None:
+    def optional_int(self, column: str, low: int = INT_MIN, high: int = INT_MAX) -> int | None:
         """An integer, truncating a decimal value (606.9 → 606)."""
         value = self.optional_float(column)
-        return int(value) if value is not None else None
+        if value is None:
+            return None
+        if not low <= value <= high:
+            raise self.fail(column, f"{self.text(column)} is outside the range {low} to {high}.")
+        return int(value)
 
     def optional_year_month(self, column: str) -> date | None:
         """A ``YYYY/MM`` date as the first of that month."""
@@ -92,8 +103,8 @@ class Row:
         return True if value == "Y" else False if value == "N" else None
 
 
-def read_rows(stream: IO[str], file_name: str, required: Iterable[str] = ()) -> Iterator[Row]:
-    """Rows of a CSV stream, checking the header has the ``required`` columns."""
+def read_rows(stream: Iterable[str], file_name: str, required: Iterable[str] = ()) -> Iterator[Row]:
+    """Rows of CSV text lines, checking the header has the ``required`` columns."""
     reader = csv.reader(stream, strict=True)
     try:
         header = next(reader, None)
@@ -119,19 +130,30 @@ def read_rows(stream: IO[str], file_name: str, required: Iterable[str] = ()) -> 
             yield Row(file_name, reader.line_num, columns, values)
     except csv.Error as error:
         raise DataFileError(f"{file_name} line {reader.line_num}: {error}.") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(
-            f"{file_name} line {reader.line_num + 1}: the file is not valid {error.encoding}."
-        ) from None
+
+
+def _decoded_lines(raw: IO[bytes], file_name: str, encoding: str) -> Iterator[str]:
+    """The lines of ``raw`` with their line ends, decoded one by one so that an error is located.
+
+    (A text wrapper decodes whole chunks ahead of the CSV reader, which then cannot tell the line.)
+    """
+    for number, line in enumerate(raw, start=1):
+        try:
+            yield line.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise DataFileError(
+                f"{file_name} line {number}: the file is not valid {encoding} "
+                f"(byte {error.start + 1} of the line)."
+            ) from None
 
 
 @contextmanager
-def open_member(archive: zipfile.ZipFile, name: str, encoding: str) -> Iterator[IO[str]]:
-    """A text stream of one member of a zip archive."""
+def open_member(archive: zipfile.ZipFile, name: str, encoding: str) -> Iterator[Iterator[str]]:
+    """The text lines of one member of a zip archive."""
     try:
         with archive.open(name) as raw:
-            yield io.TextIOWrapper(raw, encoding=encoding, newline="")
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
+            yield _decoded_lines(raw, name, encoding)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
         raise DataFileError(
             f"{name} could not be read from {Path(str(archive.filename)).name}: {error}."
         ) from None
@@ -150,10 +172,10 @@ def open_archive(path: Path) -> Iterator[zipfile.ZipFile]:
 
 
 @contextmanager
-def open_text(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """A text file, with a clear error when it is missing."""
+def open_text(path: Path, encoding: str = "utf-8") -> Iterator[Iterator[str]]:
+    """The text lines of a file, with a clear error when it is missing."""
     try:
-        with path.open(encoding=encoding, newline="") as stream:
-            yield stream
+        with path.open("rb") as raw:
+            yield _decoded_lines(raw, path.name, encoding)
     except FileNotFoundError:
         raise DataFileError(f"{path.name} was not found in {path.parent}.") from None

@@ -35,6 +35,7 @@ TYPES = {
     "balloonport": FacilityType.BALLOONPORT,
 }
 _ICAO_SHAPE = re.compile(r"^[A-Z]{4}$")
+_COUNTRY_CODE = re.compile("[A-Z]{2}")
 
 
 @dataclass(slots=True)
@@ -47,10 +48,18 @@ class OurAirportsData:
 
 
 def parse_countries(value: str) -> frozenset[str] | None:
-    """``CA,MX`` → {"CA", "MX"}; ``ALL`` → None (every country)."""
+    """``CA,MX`` → {"CA", "MX"}; ``ALL`` → None (every country); ``""`` → none.
+
+    Raises ValueError for anything but two-letter country codes.
+    """
     codes = {part.strip().upper() for part in value.split(",") if part.strip()}
     if ALL_COUNTRIES in codes:
         return None
+    invalid = sorted(code for code in codes if not _COUNTRY_CODE.fullmatch(code))
+    if invalid:
+        raise ValueError(
+            f"{', '.join(invalid)}: expected two-letter country codes (ISO 3166-1), or ALL."
+        )
     return frozenset(codes)
 
 
