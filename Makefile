@@ -54,7 +54,7 @@ python-deps: $(VENV)/.synced
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	python3 -m uv sync --frozen --all-extras --quiet
+	python3 -m uv sync --frozen --all-extras --compile-bytecode --quiet
 	@touch $@
 
 lock:

@@ -18,6 +18,7 @@ import io
 import json
 import sys
 import time
+import uuid
 import zipfile
 
 import asyncpg
@@ -66,6 +67,19 @@ async def copy_floor(url: str) -> tuple[float, int]:
         await connection.close()
 
 
+async def _run_seconds(url: str, run_id: str) -> float:
+    """The run's own duration as it recorded it (without the interpreter's start-up)."""
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        value = await connection.fetchval(
+            "SELECT extract(epoch FROM finished_at - started_at) FROM importer_runs WHERE id = $1",
+            uuid.UUID(run_id),
+        )
+        return float(value)
+    finally:
+        await connection.close()
+
+
 def _import(url: str, directory: str, *extra: str) -> tuple[ProcessRun, dict[str, object]]:
     run = run_measured(
         [
@@ -82,13 +96,20 @@ def _import(url: str, directory: str, *extra: str) -> tuple[ProcessRun, dict[str
         ],
         {"PIREP_DATABASE_URL": url},
     )
-    return run, json.loads(run.stdout)
+    report = json.loads(run.stdout)
+    report["run_seconds"] = asyncio.run(_run_seconds(url, str(report["run_id"])))
+    return run, report
 
 
 def main() -> None:
     require_data()
     with cluster() as server, source_dir() as directory:
-        floor_seconds, floor_rows = asyncio.run(copy_floor(migrated_database(server, "floor")))
+        # The floor is the best of three runs, each into a database of its own.
+        floors = [
+            asyncio.run(copy_floor(migrated_database(server, f"floor{attempt}")))
+            for attempt in range(3)
+        ]
+        floor_seconds, floor_rows = min(floors)
         url = migrated_database(server, "bench_ca")
         first, first_report = _import(url, str(directory))
         again, again_report = _import(url, str(directory), "--force")
@@ -100,15 +121,20 @@ def main() -> None:
         return int(entry["count"])
 
     print(f"Full-scale airports import, cycle {CYCLE} ({floor_rows:,} source rows)")
-    print(f"{'step':<34}{'seconds':>9}{'× floor':>9}{'peak RSS MB':>13}  result")
-    print(f"{'COPY floor (unlogged, text)':<34}{floor_seconds:>9.2f}{1:>9.1f}{'':>13}")
+    print(
+        f"{'step':<32}{'process s':>10}{'× floor':>9}{'run s':>8}{'× floor':>9}"
+        f"{'peak RSS MB':>13}  result"
+    )
+    print(f"{'COPY floor (unlogged, text)':<32}{floor_seconds:>10.2f}{1:>9.1f}")
     for label, run, report, key in (
         ("import FAA + Canada (new db)", first, first_report, "new"),
         ("re-import unchanged (--force)", again, again_report, "changed"),
         ("import FAA + world (ALL)", world, world_report, "new"),
     ):
+        run_seconds = float(report["run_seconds"])  # type: ignore[arg-type]
         print(
-            f"{label:<34}{run.seconds:>9.2f}{run.seconds / floor_seconds:>9.1f}"
+            f"{label:<32}{run.seconds:>10.2f}{run.seconds / floor_seconds:>9.1f}"
+            f"{run_seconds:>8.2f}{run_seconds / floor_seconds:>9.1f}"
             f"{run.peak_rss_mb:>13.0f}  {key}: {count(report, key):,}"
         )
     print(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -138,6 +141,19 @@ def merge_sources(
     return list(merged.values())
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Parsing builds about a million small acyclic objects; the cyclic garbage collector would
+    rescan them again and again (measured: three times slower), and it has nothing to find."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 async def _prepare_airports(
     settings: Settings, options: RunOptions, cycle: date, reporter: Reporter
 ) -> tuple[list[AirportRecord], dict[str, int]]:
@@ -155,10 +171,11 @@ async def _prepare_airports(
         today=options.today or date.today(),
         on_progress=reporter.transfer,
     )
-    reporter.step(f"Reading {sources.nasr_archive.name}")
-    nasr = parse_nasr_archive(sources.nasr_archive)
-    reporter.step("Reading the OurAirports files")
-    ours = parse_ourairports(sources.ourairports_dir, options.countries)
+    with _without_cyclic_gc():
+        reporter.step(f"Reading {sources.nasr_archive.name}")
+        nasr = parse_nasr_archive(sources.nasr_archive)
+        reporter.step("Reading the OurAirports files")
+        ours = parse_ourairports(sources.ourairports_dir, options.countries)
     if not nasr.has_frequencies:
         for code, airport in nasr.airports.items():
             if not airport.frequencies:

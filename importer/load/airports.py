@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from api.airports.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
 from api.core.errors import ImportFailed
 from api.models.enums import DataSource
+from importer.load import bulk
 from importer.parse.records import AirportRecord
 
 OFFICIAL_COLUMNS = (
@@ -63,6 +64,7 @@ _CLOSED_STATUSES = "('CI', 'CP')"
 SAMPLE_SIZE = 20
 _COUNTRY_CODE = re.compile("[A-Z]{2}")
 ANALYZE_AFTER_NEW_ROWS = 1000
+BULK_TABLES = ("airports", "tags", "runways", "runway_ends", "remarks", "frequencies")
 
 
 class ShrinkRefused(ImportFailed):
@@ -173,7 +175,7 @@ async def _create_staging(connection: AsyncConnection) -> None:
         # Left over by an earlier load in the same transaction.
         "DROP TABLE IF EXISTS pg_temp.stage_airports, pg_temp.stage_runways,"
         " pg_temp.stage_runway_ends, pg_temp.stage_remarks, pg_temp.stage_frequencies,"
-        " pg_temp.owned",
+        " pg_temp.owned, pg_temp.touched",
         f"CREATE TEMP TABLE stage_airports ON COMMIT DROP AS SELECT {official} FROM airports"
         " WITH NO DATA",
         "CREATE TEMP TABLE stage_runways ON COMMIT DROP AS SELECT ''::text AS airport_code, "
@@ -251,6 +253,8 @@ async def stage(connection: AsyncConnection, airports: Iterable[AirportRecord]) 
         sorted(frequency_rows, key=lambda row: (row[0], row[1], row[2], row[3] or "")),
     )
     for statement in (
+        # Rough statistics are enough to plan the merges, and much cheaper to gather.
+        "SET LOCAL default_statistics_target = 20",
         "CREATE UNIQUE INDEX ON stage_airports (code)",
         "CREATE INDEX ON stage_runways (airport_code, number)",
         "CREATE INDEX ON stage_runway_ends (airport_code, runway_number, end_id)",
@@ -338,6 +342,9 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     report = LoadReport()
     official = ", ".join(OFFICIAL_COLUMNS)
     same_source = "a.code = s.code AND a.data_source = s.data_source"
+    dropped_indexes = await bulk.drop_secondary_indexes(
+        connection, await bulk.empty_tables(connection, BULK_TABLES)
+    )
 
     report.staged = int(
         (await connection.execute(sa.text("SELECT count(*) FROM stage_airports"))).scalar_one()
@@ -385,9 +392,6 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         """,
         cycle=cycle,
     )
-    if len(report.new) > ANALYZE_AFTER_NEW_ROWS:
-        # Fresh statistics, or the planner takes the new rows for an empty table.
-        await connection.execute(sa.text("ANALYZE airports, tags"))
     await connection.execute(
         sa.text(
             "CREATE TEMP TABLE owned ON COMMIT DROP AS SELECT a.id, a.code,"
@@ -401,13 +405,16 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     report.closed = await _codes(
         connection,
         f"""
+        WITH added AS (
         INSERT INTO tags (airport_id, name)
         SELECT a.id, 'closed' FROM airports a
         WHERE ({scope.sql()}
                AND NOT EXISTS (SELECT 1 FROM owned o WHERE o.id = a.id))
            OR a.id IN (SELECT id FROM owned WHERE closed_in_cycle)
         ON CONFLICT DO NOTHING
-        RETURNING (SELECT code FROM airports WHERE id = airport_id)
+        RETURNING airport_id
+        )
+        SELECT a.code FROM added JOIN airports a ON a.id = added.airport_id
         """,
     )
     report.reopened = await _codes(
@@ -421,19 +428,22 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     report.marked_empty = await _codes(
         connection,
         f"""
+        WITH added AS (
             INSERT INTO tags (airport_id, name)
             SELECT a.id, 'empty' FROM airports a JOIN owned o ON o.id = a.id
             WHERE NOT ({CONTENT_COLUMNS_SQL})
               AND a.id NOT IN ({CONTRIBUTED_AIRPORT_IDS_SQL})
             ON CONFLICT DO NOTHING
-            RETURNING (SELECT code FROM airports WHERE id = airport_id)
-            """,
+            RETURNING airport_id
+        )
+        SELECT o.code FROM added JOIN owned o ON o.id = added.airport_id
+        """,
     )
+    await bulk.create_indexes(connection, dropped_indexes)
     if len(report.new) + len(report.children_changed) > ANALYZE_AFTER_NEW_ROWS:
         # Readers' queries need statistics that include the new rows from the first moment.
-        await connection.execute(
-            sa.text("ANALYZE airports, tags, runways, runway_ends, remarks, frequencies")
-        )
+        await connection.execute(sa.text("SET LOCAL default_statistics_target = 20"))
+        await connection.execute(sa.text("ANALYZE airports, tags, runways"))
     return report
 
 
@@ -476,7 +486,7 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
         JOIN runways r ON r.airport_id = o.id AND r.number = s.runway_number
         WHERE NOT EXISTS (
             SELECT 1 FROM runway_ends e WHERE e.runway_id = r.id AND e.end_id = s.end_id)
-        RETURNING (SELECT airport_id FROM runways WHERE id = runway_id)
+        RETURNING (SELECT r.airport_id FROM runways r WHERE r.id = runway_id) AS airport_id
         """,
         """
         DELETE FROM remarks m USING owned o
@@ -514,17 +524,20 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
         RETURNING airport_id
         """,
     ]
-    touched: set[Any] = set()
+    # Airports whose children changed are collected in the database, not shipped to Python.
+    await connection.execute(sa.text("CREATE TEMP TABLE touched (airport_id uuid) ON COMMIT DROP"))
     for statement in statements:
-        touched.update((await connection.execute(sa.text(statement))).scalars())
-    if not touched:
-        return []
+        await connection.execute(
+            sa.text(
+                f"WITH changed AS ({statement}) INSERT INTO touched SELECT DISTINCT airport_id"
+                " FROM changed"
+            )
+        )
     return await _codes(
         connection,
         """
         UPDATE airports SET updated_at = now()
-        WHERE id = ANY(:ids) AND updated_at < now()
+        WHERE id IN (SELECT airport_id FROM touched) AND updated_at < now()
         RETURNING code
         """,
-        ids=list(touched),
     )
