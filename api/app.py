@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.airports.router import router as airports_router
-from api.airports.service import GeojsonCache
+from api.airports.service import DetailCache, GeojsonCache
 from api.core.db import create_engine, session_factory
 from api.core.settings import Settings, get_settings
 from api.errors import install_error_handlers
@@ -57,7 +57,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
-    app.state.geojson_cache = GeojsonCache(revalidate_seconds=settings.geojson_revalidate_seconds)
+    app.state.geojson_cache = GeojsonCache(revalidate_seconds=settings.cache_revalidate_seconds)
+    app.state.detail_cache = DetailCache(
+        max_entries=settings.detail_cache_size,
+        revalidate_seconds=settings.cache_revalidate_seconds,
+    )
     if engine is not None:
         app.state.engine = engine
         app.state.session_factory = session_factory(engine)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.airports.geojson import DOCUMENT_NAME
 from api.models.airports import WIKI_FIELDS
-from api.models.system import CachedDocument
+from api.models.system import CachedDocument, SiteSettings
 
 _WIKI_JSON = ", ".join(
     f"'{field}', json_build_object('text', a.{field}, 'updated_at', NULL)" for field in WIKI_FIELDS
@@ -101,3 +101,8 @@ async def geojson_etag(session: AsyncSession) -> str | None:
 async def geojson_document(session: AsyncSession) -> CachedDocument | None:
     """The stored airports GeoJSON document, if it was built."""
     return await session.get(CachedDocument, DOCUMENT_NAME)
+
+
+async def data_generation(session: AsyncSession) -> int:
+    """The counter moved by every change of airport data."""
+    return int(await session.scalar(sa.select(SiteSettings.data_generation)) or 0)

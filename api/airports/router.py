@@ -56,6 +56,7 @@ async def airports_geojson(
     responses={**ERROR_RESPONSES, **NOT_FOUND},
 )
 async def airport_detail(
+    request: Request,
     session: SessionDep,
     code: Annotated[
         str,
@@ -66,5 +67,5 @@ async def airport_detail(
         ),
     ],
 ) -> Response:
-    body = await service.airport_detail(session, code)
+    body = await service.airport_detail(session, code, request.app.state.detail_cache)
     return Response(body, media_type="application/json")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 import time
 import uuid
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,13 +27,61 @@ def normalise_code(value: str) -> tuple[str, uuid.UUID | None, str | None]:
     return code, airport_id, k_code
 
 
-async def airport_detail(session: AsyncSession, value: str) -> bytes:
+@dataclass
+class DetailCache:
+    """Airport detail documents kept in memory, dropped as soon as airport data changes.
+
+    Every change of airport data moves ``site_settings.data_generation``; a web process looks
+    at it at most every ``revalidate_seconds``, so a change made elsewhere shows within that
+    time (and at once in the process that made it).
+    """
+
+    max_entries: int
+    revalidate_seconds: float
+    generation: int | None = None
+    checked_at: float = float("-inf")
+    entries: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
+
+    async def revalidate(self, session: AsyncSession) -> None:
+        if time.monotonic() - self.checked_at < self.revalidate_seconds:
+            return
+        generation = await repository.data_generation(session)
+        if generation != self.generation:
+            self.entries.clear()
+            self.generation = generation
+        self.checked_at = time.monotonic()
+
+    def get(self, key: str) -> bytes | None:
+        document = self.entries.get(key)
+        if document is not None:
+            self.entries.move_to_end(key)
+        return document
+
+    def put(self, key: str, document: bytes) -> None:
+        if self.max_entries <= 0:
+            return
+        self.entries[key] = document
+        if len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
+
+
+async def airport_detail(
+    session: AsyncSession, value: str, cache: DetailCache | None = None
+) -> bytes:
     """The airport's detail document as JSON bytes, by code, ICAO code or id."""
     code, airport_id, k_code = normalise_code(value)
+    if cache is not None:
+        await cache.revalidate(session)
+        cached = cache.get(code)
+        if cached is not None:
+            return cached
     document = await repository.airport_detail_json(session, code, airport_id, k_code)
     if document is None:
         raise NotFound(f"No airport has the code, ICAO code or id {value!r}.")
-    return document.encode()
+    body = document.encode()
+    if cache is not None:
+        cache.put(code, body)
+    return body
 
 
 @dataclass

@@ -45,7 +45,12 @@ class Settings(BaseSettings):
     import_countries: str = "CA"
     import_max_closed_fraction: float = Field(default=0.02, ge=0, le=1)
 
-    geojson_revalidate_seconds: float = Field(default=2.0, ge=0)
+    cache_revalidate_seconds: float = Field(
+        default=2.0, ge=0, description="How often a web process checks its caches are current."
+    )
+    detail_cache_size: int = Field(
+        default=4096, ge=0, description="Airport detail documents kept in memory per process."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -111,6 +111,11 @@ class LoadReport:
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
+    def changed_anything(self) -> bool:
+        """Whether any airport's data changed."""
+        return self.changes_map or bool(self.children_changed)
+
+    @property
     def changes_map(self) -> bool:
         """Whether the airports map layer (positions, types, tags) may have changed."""
         return bool(self.new or self.changed or self.closed or self.reopened or self.marked_empty)
@@ -440,6 +445,10 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         """,
     )
     await bulk.create_indexes(connection, dropped_indexes)
+    if report.changed_anything:
+        await connection.execute(
+            sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
+        )
     if len(report.new) + len(report.children_changed) > ANALYZE_AFTER_NEW_ROWS:
         # Readers' queries need statistics that include the new rows from the first moment.
         await connection.execute(sa.text("SET LOCAL default_statistics_target = 20"))

@@ -623,3 +623,17 @@ async def test_an_import_without_ourairports_countries_closes_none_of_them(conne
 def test_a_scope_accepts_only_country_codes(countries):
     with pytest.raises(ValueError, match="is not a two-letter country code"):
         LoadScope(frozenset({DataSource.OUR_AIRPORTS}), countries)
+
+
+async def test_the_data_generation_moves_only_when_data_changed(connection):
+    generation = "SELECT data_generation FROM site_settings"
+    start = await scalar(connection, generation)
+    records = [pae(), airport("AAA")]
+    await load(connection, records, CYCLE_1)
+    assert await scalar(connection, generation) == start + 1
+
+    await load(connection, copy.deepcopy(records), CYCLE_2)
+    assert await scalar(connection, generation) == start + 1
+
+    await load(connection, [pae(name="RENAMED"), airport("AAA")], CYCLE_2)
+    assert await scalar(connection, generation) == start + 2
