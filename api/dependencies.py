@@ -10,15 +10,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session committed once before the response is sent, rolled back on any error."""
+    """A session committed once before the response is sent, rolled back on any error.
+
+    A session the request never used (a cached answer) costs nothing to finish.
+    """
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    async with factory() as session:
-        try:
-            yield session
+    session = factory()
+    try:
+        yield session
+        if session.in_transaction():
             await session.commit()
-        except BaseException:
+    except BaseException:
+        if session.in_transaction():
             await session.rollback()
-            raise
+        raise
+    finally:
+        if session.in_transaction():
+            await session.close()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
