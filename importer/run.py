@@ -8,16 +8,17 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.airports import geojson
-from api.core.cycles import Product, current_cycle
+from api.core.cycles import Product, current_cycle, is_cycle_date
 from api.core.db import create_engine
 from api.core.errors import PirepError
 from api.core.settings import Settings
@@ -72,12 +73,64 @@ class _RunRecorder:
             )
 
 
+STALE_AFTER = timedelta(minutes=30)
+
+
+async def _abort_stale_runs(connection: AsyncConnection) -> None:
+    """Mark as aborted the runs that stopped reporting progress long ago (a killed process)."""
+    await connection.execute(
+        sa.update(ImporterRun)
+        .where(
+            ImporterRun.status.in_([ImporterRunStatus.REQUESTED, ImporterRunStatus.RUNNING]),
+            ImporterRun.updated_at < sa.func.now() - STALE_AFTER,
+        )
+        .values(
+            status=ImporterRunStatus.ABORTED,
+            error="The run stopped reporting progress for 30 minutes and is presumed dead.",
+            finished_at=sa.func.now(),
+        )
+    )
+
+
+async def _refuse_concurrent_run(engine: AsyncEngine) -> NoReturn:
+    async with engine.connect() as connection:
+        other = (
+            await connection.execute(
+                sa.select(ImporterRun.id, ImporterRun.started_at).where(
+                    ImporterRun.status.in_(
+                        [ImporterRunStatus.REQUESTED, ImporterRunStatus.RUNNING]
+                    ),
+                    sa.not_(ImporterRun.dry_run),
+                )
+            )
+        ).first()
+    started = (
+        f", started {other.started_at:%Y-%m-%d %H:%M} UTC" if other and other.started_at else ""
+    )
+    raise PirepError(
+        f"Another import is running (run {other.id if other else 'unknown'}{started}); "
+        "wait for it to finish, or try again with --dry-run."
+    )
+
+
 async def _start_run(engine: AsyncEngine, options: RunOptions) -> _RunRecorder:
     values = {
         "status": ImporterRunStatus.RUNNING.value,
         "started_at": datetime.now(UTC),
         "progress": {"step": "starting"},
     }
+    if not options.dry_run:
+        async with engine.begin() as connection:
+            await _abort_stale_runs(connection)
+    try:
+        return await _record_start(engine, options, values)
+    except IntegrityError:
+        await _refuse_concurrent_run(engine)
+
+
+async def _record_start(
+    engine: AsyncEngine, options: RunOptions, values: dict[str, Any]
+) -> _RunRecorder:
     async with engine.begin() as connection:
         if options.run_id is not None:
             result = await connection.execute(
@@ -197,6 +250,13 @@ async def run_import(settings: Settings, options: RunOptions, reporter: Reporter
             f"choose from {', '.join(AVAILABLE_PRODUCTS)}."
         )
     # Loading a large cycle may take minutes: no statement timeout for the importer.
+    for product in options.products:
+        if options.cycle and not is_cycle_date(product, options.cycle):
+            raise PirepError(
+                f"{options.cycle.isoformat()} is not the first day of a {product.value} cycle; "
+                f"the cycle in force that day began on "
+                f"{current_cycle(product, options.cycle).isoformat()}."
+            )
     engine = create_engine(settings, pool_size=2, statement_timeout_ms=0)
     try:
         recorder = await _start_run(engine, options)

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from api.core.errors import PirepError
 from api.models.enums import ImporterRunStatus
 from importer import run as importer_run
 from importer.load.airports import ShrinkRefused
@@ -445,3 +446,52 @@ async def test_the_command_line(
         "The database was not changed."
     )
     assert await query(bad_database, "SELECT count(*) FROM airports") == [(0,)]
+
+
+async def test_a_cycle_that_is_not_a_cycle_date_is_refused_before_anything_starts(
+    fresh_database, settings_for, source_dir
+):
+    with pytest.raises(PirepError, match=r"2022-10-07 is not the first day .* began on 2022-10-06"):
+        await run_import(
+            settings_for(fresh_database),
+            options(source_dir, cycle=date(2022, 10, 7)),
+            PlainReporter(),
+        )
+    assert await query(fresh_database, "SELECT count(*) FROM importer_runs") == [(0,)]
+
+
+async def test_a_second_import_is_refused_while_one_is_running(
+    fresh_database, settings_for, source_dir
+):
+    [(running,)] = await query(
+        fresh_database,
+        "INSERT INTO importer_runs (products, status, started_at)"
+        " VALUES ('{airports}', 'running', now()) RETURNING id",
+    )
+    with pytest.raises(PirepError, match=f"Another import is running \\(run {running}"):
+        await run_import(settings_for(fresh_database), options(source_dir), PlainReporter())
+    assert await query(fresh_database, "SELECT count(*) FROM airports") == [(0,)]
+
+    # A dry run may go ahead: it writes nothing.
+    dry = await run_import(
+        settings_for(fresh_database), options(source_dir, dry_run=True), PlainReporter()
+    )
+    assert dry.report["new"]["count"] == 2
+
+
+async def test_a_run_that_stopped_reporting_long_ago_is_aborted_and_no_longer_blocks(
+    fresh_database, settings_for, source_dir
+):
+    [(dead,)] = await query(
+        fresh_database,
+        "INSERT INTO importer_runs (products, status, started_at, updated_at)"
+        " VALUES ('{airports}', 'running', now() - interval '2 hours',"
+        " now() - interval '31 minutes') RETURNING id",
+    )
+    result = await run_import(settings_for(fresh_database), options(source_dir), PlainReporter())
+
+    assert result.status == ImporterRunStatus.SUCCEEDED
+    record = await run_record(fresh_database, dead)
+    assert record["status"] == "aborted"
+    assert "presumed dead" in record["error"]
+    assert record["finished_at"] is not None
