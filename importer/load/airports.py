@@ -347,9 +347,9 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     report = LoadReport()
     official = ", ".join(OFFICIAL_COLUMNS)
     same_source = "a.code = s.code AND a.data_source = s.data_source"
-    dropped_indexes = await bulk.drop_secondary_indexes(
-        connection, await bulk.empty_tables(connection, BULK_TABLES)
-    )
+    empty = await bulk.empty_tables(connection, BULK_TABLES)
+    dropped = await bulk.drop_foreign_keys(connection, empty)
+    dropped += await bulk.drop_secondary_indexes(connection, empty)
 
     report.staged = int(
         (await connection.execute(sa.text("SELECT count(*) FROM stage_airports"))).scalar_one()
@@ -444,7 +444,8 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         SELECT o.code FROM added JOIN owned o ON o.id = added.airport_id
         """,
     )
-    await bulk.create_indexes(connection, dropped_indexes)
+    # Indexes first: the foreign-key validations use them.
+    await bulk.restore(connection, dropped[::-1])
     if report.changed_anything:
         await connection.execute(
             sa.text("UPDATE site_settings SET data_generation = data_generation + 1")

@@ -1,4 +1,10 @@
-"""Bulk loading into empty tables: build secondary indexes once, after the rows are in."""
+"""Bulk loading into empty tables: build indexes and check foreign keys once, at the end.
+
+This is what a restore of a dump does: row-by-row index maintenance and foreign-key checks
+(each of which locks the referenced row) cost far more than one build and one validating join.
+Inside the load's transaction nobody else sees the tables meanwhile, and a failure restores
+every index and constraint with everything else.
+"""
 
 from __future__ import annotations
 
@@ -30,13 +36,33 @@ async def empty_tables(connection: AsyncConnection, tables: Sequence[str]) -> li
     return empty
 
 
-async def drop_secondary_indexes(connection: AsyncConnection, tables: Sequence[str]) -> list[str]:
-    """Drop the indexes of ``tables`` that back no constraint; return their definitions.
-
-    Filling an empty table and then building each index once is several times faster than
-    maintaining the indexes row by row. Inside the load's transaction, nobody else sees the
-    tables without their indexes, and a failure restores them with everything else.
+_FOREIGN_KEYS_SQL = sa.text(
     """
+    SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+    FROM pg_constraint c
+    JOIN pg_class t ON t.oid = c.conrelid
+    WHERE c.contype = 'f' AND t.relname = ANY(:tables)
+      AND t.relnamespace = 'public'::regnamespace
+    ORDER BY 1, 2
+    """
+)
+
+
+async def drop_foreign_keys(connection: AsyncConnection, tables: Sequence[str]) -> list[str]:
+    """Drop the foreign keys of ``tables``; return the statements that add them back."""
+    if not tables:
+        return []
+    rows = (await connection.execute(_FOREIGN_KEYS_SQL, {"tables": list(tables)})).all()
+    for table, name, _ in rows:
+        await connection.execute(sa.text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+    return [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for table, name, definition in rows
+    ]
+
+
+async def drop_secondary_indexes(connection: AsyncConnection, tables: Sequence[str]) -> list[str]:
+    """Drop the indexes of ``tables`` that back no constraint; return their definitions."""
     if not tables:
         return []
     rows = (await connection.execute(_SECONDARY_INDEXES_SQL, {"tables": list(tables)})).all()
@@ -45,9 +71,9 @@ async def drop_secondary_indexes(connection: AsyncConnection, tables: Sequence[s
     return [definition for _, definition in rows]
 
 
-async def create_indexes(connection: AsyncConnection, definitions: Sequence[str]) -> None:
-    """Recreate indexes from the definitions ``drop_secondary_indexes`` returned."""
-    if definitions:
+async def restore(connection: AsyncConnection, statements: Sequence[str]) -> None:
+    """Recreate what ``drop_secondary_indexes`` and ``drop_foreign_keys`` dropped."""
+    if statements:
         await connection.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
-    for definition in definitions:
-        await connection.execute(sa.text(definition))
+    for statement in statements:
+        await connection.execute(sa.text(statement))

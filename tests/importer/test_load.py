@@ -637,3 +637,35 @@ async def test_the_data_generation_moves_only_when_data_changed(connection):
 
     await load(connection, [pae(name="RENAMED"), airport("AAA")], CYCLE_2)
     assert await scalar(connection, generation) == start + 2
+
+
+SCHEMA_OBJECTS = """
+    SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes
+    WHERE schemaname = 'public' AND tablename IN
+          ('airports', 'tags', 'runways', 'runway_ends', 'remarks', 'frequencies')
+    UNION ALL
+    SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid::regclass::text IN
+          ('airports', 'tags', 'runways', 'runway_ends', 'remarks', 'frequencies')
+    ORDER BY 1
+"""
+
+
+async def test_a_load_into_empty_tables_restores_every_index_and_constraint(connection):
+    assert await scalar(connection, "SELECT count(*) FROM airports") == 0
+    before = list((await connection.execute(sa.text(SCHEMA_OBJECTS))).scalars())
+    assert any("gin_trgm_ops" in line for line in before)
+    assert any("FOREIGN KEY (airport_id) REFERENCES airports(id)" in line for line in before)
+
+    await load(connection, [pae(), airport("AAA"), cyrv()], CYCLE_1, BOTH)
+
+    after = list((await connection.execute(sa.text(SCHEMA_OBJECTS))).scalars())
+    assert after == before
+    # The restored foreign keys hold: a runway of no airport is refused.
+    with pytest.raises(sa.exc.IntegrityError, match="fk_runways_airport_id_airports"):
+        async with connection.begin_nested():
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO runways (airport_id, number) VALUES (gen_random_uuid(), '1/19')"
+                )
+            )
