@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from api.airports import service
 from api.airports.schemas import AirportDetail
+from api.core.db import transaction
 from api.dependencies import SessionDep
 from api.errors import ERROR_RESPONSES, NOT_FOUND
 
@@ -31,7 +32,6 @@ router = APIRouter(prefix="/api/v1", tags=["airports"])
 )
 async def airports_geojson(
     request: Request,
-    session: SessionDep,
     if_none_match: Annotated[str | None, Header()] = None,
     accept_encoding: Annotated[str | None, Header()] = None,
     v: Annotated[
@@ -41,7 +41,9 @@ async def airports_geojson(
 ) -> Response:
     cache: service.GeojsonCache = request.app.state.geojson_cache
     if not cache.is_fresh():
-        await cache.refresh(session)
+        # Most requests are answered from memory and never open a session.
+        async with transaction(request.app.state.session_factory) as session:
+            await cache.refresh(session)
     reply = service.geojson_reply(cache, if_none_match, accept_encoding, v)
     return Response(
         reply.body, status_code=reply.status, media_type=reply.media_type, headers=reply.headers

@@ -24,8 +24,7 @@ _RESULT_COLUMNS = """
 # Exact code or ICAO first, then the FAA code inside a K-prefixed ICAO code, then matches on the
 # code or name by words and prefixes, then near-misses of the name (typos); within each, public
 # before private, open before closed, nearer first, then better matches.
-_TEXT_SQL = sa.text(
-    f"""
+_TEXT_TEMPLATE = f"""
     WITH query AS (
         SELECT to_tsquery('simple', :tsquery) AS tsq,
                CASE WHEN :has_point
@@ -42,15 +41,18 @@ _TEXT_SQL = sa.text(
         FROM airports a, query q
         WHERE a.code = :code OR a.icao_code = :code OR a.code = :k_code
            OR a.search_document @@ q.tsq
-           OR :text <% a.name
+           {{typos}}
     )
     SELECT {_RESULT_COLUMNS}, a.distance_nm
     FROM hits a
     ORDER BY a.tier, coalesce(a.facility_use = 'PR', false), closed,
              a.distance_nm NULLS LAST, a.rank DESC, a.similarity DESC, a.code
     LIMIT :limit
-    """
-)
+"""
+_TEXT_SQL = sa.text(_TEXT_TEMPLATE.format(typos=""))
+# The trigram scan that finds typos costs more than the rest of the query; near-misses rank
+# after every word match, so it is only needed when words found fewer than ``limit`` airports.
+_TEXT_WITH_TYPOS_SQL = sa.text(_TEXT_TEMPLATE.format(typos="OR :text <% a.name"))
 
 # Distances are measured on the sphere, as the index-assisted ``<->`` ordering measures them, so
 # the distances shown always grow down the list.
@@ -78,20 +80,20 @@ async def search_text(
 ) -> Sequence[sa.Row[Any]]:
     """Airports matching ``text`` by code, words, prefixes or near-misses, best first."""
     lat, lon = point if point else (0.0, 0.0)
-    result = await session.execute(
-        _TEXT_SQL,
-        {
-            "text": text,
-            "tsquery": tsquery,
-            "code": code,
-            "k_code": k_code,
-            "has_point": point is not None,
-            "lat": lat,
-            "lon": lon,
-            "limit": limit,
-        },
-    )
-    return result.all()
+    params = {
+        "text": text,
+        "tsquery": tsquery,
+        "code": code,
+        "k_code": k_code,
+        "has_point": point is not None,
+        "lat": lat,
+        "lon": lon,
+        "limit": limit,
+    }
+    rows = (await session.execute(_TEXT_SQL, params)).all()
+    if len(rows) < limit:
+        rows = (await session.execute(_TEXT_WITH_TYPOS_SQL, params)).all()
+    return rows
 
 
 async def nearest(

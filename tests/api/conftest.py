@@ -18,11 +18,15 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from api.app import create_app
 from api.core.settings import PROJECT_ROOT, Settings
-from api.dependencies import get_session
 from api.models.airports import Airport, Runway, Tag
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
@@ -71,21 +75,14 @@ def settings(sample_database: str, api_settings: Callable[[str], Settings]) -> S
 
 @pytest.fixture
 def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> FastAPI:
-    """The app, its request sessions joined to the test's transaction as savepoints."""
+    """The app with its real session dependency, its sessions joined to the test's transaction.
+
+    Their commits become savepoints, so everything a test does is rolled back after it.
+    """
     application = create_app(settings, engine=engine)
-
-    async def session_in_test_transaction() -> AsyncIterator[AsyncSession]:
-        async with AsyncSession(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
-
-    application.dependency_overrides[get_session] = session_in_test_transaction
+    application.state.session_factory = async_sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     return application
 
 
