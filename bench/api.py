@@ -23,7 +23,7 @@ from api.core.embedded_pg import find_free_port
 from bench._support import CYCLE, cluster, migrated_database, require_data, run_measured, source_dir
 
 DURATION_SECONDS = int(os.environ.get("PIREP_BENCH_SECONDS", "10"))
-CONNECTIONS = int(os.environ.get("PIREP_BENCH_CONNECTIONS", "16"))
+CONNECTIONS = [int(value) for value in os.environ.get("PIREP_BENCH_CONNECTIONS", "8,16").split(",")]
 
 SEARCH_QUERIES = [
     "PAE",
@@ -210,21 +210,30 @@ def main() -> None:
                     {"Accept-Encoding": "gzip"},
                 ),
             ]
-            results = [(label, _wrk(base, paths, headers)) for label, paths, headers in cases]
+            results = {
+                connections: [
+                    (label, _wrk(base, connections, paths, headers))
+                    for label, paths, headers in cases
+                ]
+                for connections in CONNECTIONS
+            }
         finally:
             process.terminate()
             process.wait(timeout=30)
-    bare = results[0][1]["rps"]
-    print(
-        f"API, one uvicorn worker, wrk 1 thread × {CONNECTIONS} connections × "
-        f"{DURATION_SECONDS} s per endpoint, full-scale data set"
-    )
-    print(f"{'endpoint':<32}{'req/s':>9}{'% of bare':>11}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for label, result in results:
+    for connections, table in results.items():
+        bare = table[0][1]["rps"]
         print(
-            f"{label:<32}{result['rps']:>9.0f}{result['rps'] / bare:>10.0%}"
-            f"{result['p50_ms']:>9.2f}{result['p99_ms']:>9.2f}{result['errors']:>8.0f}"
+            f"API, one uvicorn worker, wrk 1 thread × {connections} connections × "
+            f"{DURATION_SECONDS} s per endpoint, full-scale data set"
         )
+        print(
+            f"{'endpoint':<32}{'req/s':>9}{'% of bare':>11}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        )
+        for label, result in table:
+            print(
+                f"{label:<32}{result['rps']:>9.0f}{result['rps'] / bare:>10.0%}"
+                f"{result['p50_ms']:>9.2f}{result['p99_ms']:>9.2f}{result['errors']:>8.0f}"
+            )
     print("targets: detail ≥ 40 % of bare; search p99 ≤ 50 ms; geojson 304 ≥ 80 % of bare")
 
 

@@ -43,7 +43,7 @@ _TEXT_TEMPLATE = f"""
            OR a.search_document @@ q.tsq
            {{typos}}
     )
-    SELECT {_RESULT_COLUMNS}, a.distance_nm
+    SELECT {_RESULT_COLUMNS}, a.distance_nm, a.tier
     FROM hits a
     ORDER BY a.tier, coalesce(a.facility_use = 'PR', false), closed,
              a.distance_nm NULLS LAST, a.rank DESC, a.similarity DESC, a.code
@@ -51,7 +51,8 @@ _TEXT_TEMPLATE = f"""
 """
 _TEXT_SQL = sa.text(_TEXT_TEMPLATE.format(typos=""))
 # The trigram scan that finds typos costs more than the rest of the query; near-misses rank
-# after every word match, so it is only needed when words found fewer than ``limit`` airports.
+# after every word match, so it is only needed when words found fewer than ``limit`` airports
+# (and not when the query was an airport's exact code).
 _TEXT_WITH_TYPOS_SQL = sa.text(_TEXT_TEMPLATE.format(typos="OR :text <% a.name"))
 
 # Distances are measured on the sphere, as the index-assisted ``<->`` ordering measures them, so
@@ -91,7 +92,8 @@ async def search_text(
         "limit": limit,
     }
     rows = (await session.execute(_TEXT_SQL, params)).all()
-    if len(rows) < limit:
+    exact_code = bool(rows) and rows[0].tier == 0
+    if len(rows) < limit and not exact_code:
         rows = (await session.execute(_TEXT_WITH_TYPOS_SQL, params)).all()
     return rows
 
