@@ -72,17 +72,14 @@ def _lua_list(items: list[str]) -> str:
     return ", ".join(json.dumps(item) for item in items)
 
 
-def _wrk(
-    url: str, paths: list[str] | None = None, headers: dict[str, str] | None = None
-) -> dict[str, float]:
-    headers = headers or {}
+def _wrk(url: str, connections: int, paths: list[str], headers: dict[str, str]) -> dict[str, float]:
     header_lua = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(ROTATE_SCRIPT % (_lua_list(paths or [""]), header_lua))
+        script.write(ROTATE_SCRIPT % (_lua_list(paths), header_lua))
     args = [
         "wrk",
         "-t1",
-        f"-c{CONNECTIONS}",
+        f"-c{connections}",
         f"-d{DURATION_SECONDS}s",
         "--latency",
         "-s",
