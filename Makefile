@@ -35,8 +35,9 @@ unit:
 	$(BIN)/pytest -q
 
 bench: deps
-	$(BIN)/python bench/import_airports.py
-	$(BIN)/python bench/api.py
+	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk
+	$(BIN)/python -m bench.import_airports
+	$(BIN)/python -m bench.api
 
 deps: system-deps python-deps
 
