@@ -253,7 +253,7 @@ async def run_import(settings: Settings, options: RunOptions, reporter: Reporter
     for product in options.products:
         if options.cycle and not is_cycle_date(product, options.cycle):
             raise PirepError(
-                f"{options.cycle.isoformat()} is not the first day of a {product.value} cycle; "
+                f"{options.cycle.isoformat()} does not start a data cycle for {product.value}; "
                 f"the cycle in force that day began on "
                 f"{current_cycle(product, options.cycle).isoformat()}."
             )

@@ -451,7 +451,10 @@ async def test_the_command_line(
 async def test_a_cycle_that_is_not_a_cycle_date_is_refused_before_anything_starts(
     fresh_database, settings_for, source_dir
 ):
-    with pytest.raises(PirepError, match=r"2022-10-07 is not the first day .* began on 2022-10-06"):
+    with pytest.raises(
+        PirepError,
+        match=r"2022-10-07 does not start a data cycle for airports; .* began on 2022-10-06",
+    ):
         await run_import(
             settings_for(fresh_database),
             options(source_dir, cycle=date(2022, 10, 7)),
