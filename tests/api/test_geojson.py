@@ -170,20 +170,26 @@ async def test_cache_control_is_immutable_only_for_the_current_version(
     assert unversioned.headers["cache-control"] == REVALIDATE
 
 
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every call of ``build_document`` made during the test."""
+    calls: list[object] = []
+    real_build = geojson.build_document
+
+    async def counting_build(source: Any) -> geojson.GeojsonDocument:
+        calls.append(source)
+        return await real_build(source)
+
+    monkeypatch.setattr(geojson, "build_document", counting_build)
+    return calls
+
+
 async def test_serving_never_rebuilds_the_document(
     app: FastAPI,
     client: httpx.AsyncClient,
     connection: AsyncConnection,
-    monkeypatch: pytest.MonkeyPatch,
+    builds: list[object],
 ) -> None:
-    builds: list[object] = []
-    real_build = geojson.build_document
-
-    async def counting_build(source: Any) -> geojson.GeojsonDocument:
-        builds.append(source)
-        return await real_build(source)
-
-    monkeypatch.setattr(geojson, "build_document", counting_build)
     built_at = sa.text("SELECT built_at FROM cached_documents WHERE name = :name")
     before = await connection.scalar(built_at, {"name": geojson.DOCUMENT_NAME})
 
@@ -201,16 +207,8 @@ async def test_a_missing_document_is_built_once(
     app: FastAPI,
     client: httpx.AsyncClient,
     connection: AsyncConnection,
-    monkeypatch: pytest.MonkeyPatch,
+    builds: list[object],
 ) -> None:
-    builds: list[object] = []
-    real_build = geojson.build_document
-
-    async def counting_build(source: Any) -> geojson.GeojsonDocument:
-        builds.append(source)
-        return await real_build(source)
-
-    monkeypatch.setattr(geojson, "build_document", counting_build)
     await connection.execute(sa.text("DELETE FROM cached_documents"))
 
     first = await client.get(URL, headers=PLAIN)
