@@ -4,9 +4,11 @@ SHELL := /bin/bash
 
 UV_VERSION := 0.13.8
 PG_MAJOR := 15
-APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3
+APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3 python3-venv ca-certificates
 VENV := .venv
 BIN := $(VENV)/bin
+# uv lives in a small virtualenv of its own, so no system Python is ever modified.
+UV := .tools/bin/uv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
@@ -53,13 +55,16 @@ system-deps:
 # The virtualenv in .venv, exactly as uv.lock pins it.
 python-deps: $(VENV)/.synced
 
-$(VENV)/.synced: pyproject.toml uv.lock
-	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	python3 -m uv sync --frozen --all-extras --compile-bytecode --quiet
+$(VENV)/.synced: pyproject.toml uv.lock $(UV)
+	$(UV) sync --frozen --all-extras --compile-bytecode --quiet
 	@touch $@
 
-lock:
-	python3 -m uv lock
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+lock: $(UV)
+	$(UV) lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

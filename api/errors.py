@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.core.errors import PirepError
@@ -87,6 +88,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeout)
     @app.exception_handler(ConnectionError)
     @app.exception_handler(TimeoutError)
     async def database_unreachable(request: Request, error: Exception) -> JSONResponse:
@@ -97,7 +99,8 @@ def install_error_handlers(app: FastAPI) -> None:
             {"Retry-After": "5"},
         )
 
-    @app.exception_handler(DBAPIError)
+    # Registered for Exception only: its handler runs last and the server then logs the
+    # traceback, which handlers of narrower types would swallow.
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         if isinstance(error, DBAPIError) and error.connection_invalidated:

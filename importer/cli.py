@@ -165,7 +165,8 @@ def run(
         )
         raise typer.Exit(1) from None
     except (SQLAlchemyError, OSError) as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+        reason = lines[0] if lines else f"{type(error).__name__} (no details)"
         console.print(
             f"[red]Import failed:[/red] {escape(reason)}. The database was not changed.",
             soft_wrap=True,

@@ -109,7 +109,7 @@ async def _refuse_concurrent_run(engine: AsyncEngine) -> NoReturn:
     )
     raise PirepError(
         f"Another import is running (run {other.id if other else 'unknown'}{started}); "
-        "wait for it to finish, or try again with --dry-run."
+        "wait for it to finish."
     )
 
 
@@ -302,7 +302,13 @@ async def _run(
     targets: dict[Product, date] = {}
     for product in options.products:
         cycle = options.cycle or current_cycle(product, today)
-        if active.get(product.value) == cycle and not options.force:
+        current = active.get(product.value)
+        if current is not None and cycle < current and not options.force:
+            raise PirepError(
+                f"Cycle {cycle.isoformat()} of {product.value} is older than the active cycle "
+                f"{current.isoformat()}; use --force to go back to it."
+            )
+        if current == cycle and not options.force:
             result.skipped[product.value] = (
                 f"cycle {cycle.isoformat()} is already active (use --force to import it again)"
             )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.airports import service
-from api.airports.schemas import AirportDetail
+from api.airports.schemas import PRINTABLE, AirportDetail
 from api.core.db import transaction
 from api.dependencies import SessionDep
 from api.errors import ERROR_RESPONSES, NOT_FOUND
@@ -69,6 +69,7 @@ async def airport_detail(
         Path(
             min_length=1,
             max_length=64,
+            pattern=PRINTABLE,
             description="FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.",
         ),
     ],

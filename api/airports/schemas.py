@@ -17,6 +17,9 @@ from api.models.enums import (
     OwnershipType,
 )
 
+# Text parameters admit no control characters (PostgreSQL refuses NUL in text).
+PRINTABLE = r"^[^\x00-\x1f]*$"
+
 
 class RunwayEndOut(BaseModel):
     end_id: str

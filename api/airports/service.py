@@ -70,8 +70,10 @@ async def airport_detail(
 ) -> bytes:
     """The airport's detail document as JSON bytes, by code, ICAO code or id."""
     code, airport_id, k_code = normalise_code(value)
+    generation = None
     if cache is not None:
         await cache.revalidate(session)
+        generation = cache.generation
         cached = cache.get(code)
         if cached is not None:
             return cached
@@ -79,7 +81,8 @@ async def airport_detail(
     if document is None:
         raise NotFound(f"No airport has the code, ICAO code or id {value!r}.")
     body = document.encode()
-    if cache is not None:
+    # Read before a newer generation was seen by another request: too old to keep.
+    if cache is not None and cache.generation == generation:
         cache.put(code, body)
     return body
 

@@ -39,7 +39,8 @@ def create_engine(
         pool_timeout=10,
         connect_args={
             "timeout": 10,
-            "command_timeout": 300,
+            # The statement timeout bounds queries on the server; without one, none here.
+            "command_timeout": timeout / 1000 + 5 if timeout else None,
             "server_settings": {
                 "application_name": "pirep",
                 "statement_timeout": str(timeout),

@@ -7,6 +7,7 @@ system user.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import shutil
@@ -107,10 +108,11 @@ class EmbeddedPostgres:
             )
         return result
 
-    def _prepare_directory(self) -> None:
+    def reachable(self) -> bool:
+        """Whether the server's user can use ``base_dir`` (creating it, owned by that user)."""
         self.base_dir.mkdir(parents=True, exist_ok=True)
         if os.geteuid() != 0:
-            return
+            return True
         owner = pwd.getpwnam(self.user)
         os.chown(self.base_dir, owner.pw_uid, owner.pw_gid)
         probe = subprocess.run(
@@ -118,7 +120,10 @@ class EmbeddedPostgres:
             check=False,
             timeout=10,
         )
-        if probe.returncode != 0:
+        return probe.returncode == 0
+
+    def _prepare_directory(self) -> None:
+        if not self.reachable():
             raise EmbeddedPostgresError(
                 f"The {self.user} system user cannot reach {self.base_dir}: one of its parent "
                 "directories is not traversable. Move the project, or set PIREP_DATA_DIR to a "
@@ -243,6 +248,7 @@ class EmbeddedPostgres:
 
 
 DATABASE_NAME = "pirep"
+FALLBACK_ROOT = Path("/var/lib/pirep")
 
 
 @contextmanager
@@ -256,6 +262,16 @@ def database_settings(settings: Settings, say: Callable[[str], None]) -> Iterato
         yield settings
         return
     cluster = EmbeddedPostgres(settings.data_dir / "postgres", port=settings.embedded_postgres_port)
+    if not cluster.reachable():
+        # As root the server runs as the postgres user, who cannot enter e.g. /root/project.
+        key = hashlib.sha256(str(settings.data_dir.resolve()).encode()).hexdigest()[:12]
+        fallback = FALLBACK_ROOT / key / "postgres"
+        FALLBACK_ROOT.mkdir(mode=0o755, parents=True, exist_ok=True)
+        say(
+            f"The {cluster.user} user cannot reach {cluster.base_dir}; keeping the cluster in "
+            f"{fallback} instead."
+        )
+        cluster = EmbeddedPostgres(fallback, port=settings.embedded_postgres_port)
     if cluster.initialise():
         say(f"Created a PostgreSQL cluster in {cluster.data_dir}.")
     started = cluster.attach_or_start()

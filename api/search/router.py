@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.airports.schemas import PRINTABLE
 from api.dependencies import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.search import service
@@ -25,7 +26,10 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 )
 async def search_airports(
     session: SessionDep,
-    q: Annotated[str, Query(min_length=1, max_length=100, description="What the user typed.")],
+    q: Annotated[
+        str,
+        Query(min_length=1, max_length=100, pattern=PRINTABLE, description="What the user typed."),
+    ],
     lat: Annotated[float | None, Query(ge=-90, le=90, description="Latitude to rank by.")] = None,
     lon: Annotated[
         float | None, Query(ge=-180, le=180, description="Longitude to rank by.")

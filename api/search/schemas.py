@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.airports.schemas import BoundingBox
+from api.airports.schemas import PRINTABLE, BoundingBox
 from api.models.enums import FacilityType, FacilityUse, LandingRights
 
 
@@ -52,7 +52,10 @@ class AdvancedSearchParams(BaseModel):
     model_config = {"extra": "forbid"}
 
     near: str | None = Field(
-        default=None, max_length=64, description="Centre: an airport code or ICAO code."
+        default=None,
+        max_length=64,
+        pattern=PRINTABLE,
+        description="Centre: an airport code or ICAO code.",
     )
     within_miles: float | None = Field(
         default=None, gt=0, le=5000, description="Statute miles from `near`."

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -62,6 +63,16 @@ _REMARK_COLUMNS = ("position", "element", "text")
 _FREQUENCY_COLUMNS = ("use", "frequency_mhz", "description")
 _CLOSED_STATUSES = "('CI', 'CP')"
 SAMPLE_SIZE = 20
+# Runways, remarks and frequencies may shrink by this much in one cycle before a load is refused
+# (or by --max-closed-fraction, if larger); tables smaller than the minimum are not judged.
+CHILD_SHRINK_FRACTION = 0.25
+CHILD_SHRINK_MINIMUM = 100
+_CHILD_TABLES = {
+    "runways": "stage_runways",
+    "runway_ends": "stage_runway_ends",
+    "remarks": "stage_remarks",
+    "frequencies": "stage_frequencies",
+}
 _COUNTRY_CODE = re.compile("[A-Z]{2}")
 ANALYZE_AFTER_NEW_ROWS = 1000
 BULK_TABLES = ("airports", "tags", "runways", "runway_ends", "remarks", "frequencies")
@@ -108,12 +119,14 @@ class LoadReport:
     children_changed: list[str] = field(default_factory=list)
     skipped_other_source: list[str] = field(default_factory=list)
     marked_empty: list[str] = field(default_factory=list)
+    # Listed again by a later cycle, nothing else changed (their source_cycle moved).
+    recycled: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed_anything(self) -> bool:
-        """Whether any airport's data changed."""
-        return self.changes_map or bool(self.children_changed)
+        """Whether anything a reader sees of an airport changed (its source cycle included)."""
+        return self.changes_map or bool(self.children_changed or self.recycled)
 
     @property
     def changes_map(self) -> bool:
@@ -171,7 +184,11 @@ async def _copy(
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None
-    await driver.copy_records_to_table(table, records=rows, columns=list(columns))
+    try:
+        await driver.copy_records_to_table(table, records=rows, columns=list(columns))
+    except asyncpg.PostgresError as error:
+        what = table.removeprefix("stage_").replace("_", " ")
+        raise ImportFailed(f"The {what} could not be staged: {error}.") from None
 
 
 async def _create_staging(connection: AsyncConnection) -> None:
@@ -323,8 +340,7 @@ async def check_shrink(
                 f"""
                 SELECT count(*),
                        count(*) FILTER (WHERE NOT EXISTS (
-                           SELECT 1 FROM stage_airports s
-                           WHERE s.code = a.code AND s.data_source = a.data_source))
+                           SELECT 1 FROM stage_airports s WHERE s.code = a.code))
                 FROM airports a
                 WHERE {where}
                   AND NOT EXISTS (SELECT 1 FROM tags t
@@ -340,6 +356,32 @@ async def check_shrink(
             f"{max_closed_fraction:.1%}. Check the source files, or raise the limit with "
             "--max-closed-fraction if the change is real."
         )
+    # A child table missing from an archive, or cut short, would silently empty it.
+    allowed = max(max_closed_fraction, CHILD_SHRINK_FRACTION)
+    for table, stage_table in _CHILD_TABLES.items():
+        now, then = (
+            await connection.execute(
+                sa.text(
+                    f"""
+                    SELECT (SELECT count(*) FROM {stage_table}),
+                           (SELECT count(*) FROM {table} c
+                            JOIN {
+                        "runways r ON r.id = c.runway_id JOIN " if table == "runway_ends" else ""
+                    }airports a
+                              ON a.id = {"r" if table == "runway_ends" else "c"}.airport_id
+                            JOIN stage_airports s
+                              ON s.code = a.code AND s.data_source = a.data_source)
+                    """
+                )
+            )
+        ).one()
+        if then >= CHILD_SHRINK_MINIMUM and now < then * (1 - allowed):
+            raise ShrinkRefused(
+                f"Refusing to apply this cycle: the airports it lists have {then:,} "
+                f"{table.replace('_', ' ')} now but would keep only {now:,}, a loss of more "
+                f"than {allowed:.0%}. Check that the source files are complete, or raise the "
+                "limit with --max-closed-fraction if the change is real."
+            )
 
 
 async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> LoadReport:
@@ -347,9 +389,11 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     report = LoadReport()
     official = ", ".join(OFFICIAL_COLUMNS)
     same_source = "a.code = s.code AND a.data_source = s.data_source"
+    # Only a true first load, into tables nobody reads yet: the drops lock their tables.
     empty = await bulk.empty_tables(connection, BULK_TABLES)
-    dropped = await bulk.drop_foreign_keys(connection, empty)
-    dropped += await bulk.drop_secondary_indexes(connection, empty)
+    bulk_tables = BULK_TABLES if len(empty) == len(BULK_TABLES) else ()
+    dropped = await bulk.drop_foreign_keys(connection, bulk_tables)
+    dropped += await bulk.drop_secondary_indexes(connection, bulk_tables)
 
     report.staged = int(
         (await connection.execute(sa.text("SELECT count(*) FROM stage_airports"))).scalar_one()
@@ -373,12 +417,11 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         cycle=cycle,
     )
     # Seeing an airport in a new cycle is not a change of its data: updated_at stays.
-    await connection.execute(
-        sa.text(
-            f"UPDATE airports a SET source_cycle = :cycle FROM stage_airports s"
-            f" WHERE {same_source} AND a.source_cycle IS DISTINCT FROM :cycle"
-        ),
-        {"cycle": cycle},
+    report.recycled = await _codes(
+        connection,
+        f"UPDATE airports a SET source_cycle = :cycle FROM stage_airports s"
+        f" WHERE {same_source} AND a.source_cycle IS DISTINCT FROM :cycle RETURNING a.code",
+        cycle=cycle,
     )
     report.new = await _codes(
         connection,
@@ -414,7 +457,9 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         INSERT INTO tags (airport_id, name)
         SELECT a.id, 'closed' FROM airports a
         WHERE ({scope.sql()}
-               AND NOT EXISTS (SELECT 1 FROM owned o WHERE o.id = a.id))
+               AND NOT EXISTS (SELECT 1 FROM owned o WHERE o.id = a.id)
+               -- listed under the same code by another source: not gone
+               AND NOT EXISTS (SELECT 1 FROM stage_airports s WHERE s.code = a.code))
            OR a.id IN (SELECT id FROM owned WHERE closed_in_cycle)
         ON CONFLICT DO NOTHING
         RETURNING airport_id

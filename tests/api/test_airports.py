@@ -300,3 +300,34 @@ async def test_an_unexpected_error_answers_500_without_a_traceback(
     assert "Traceback" not in response.text
     assert "hunter2" not in response.text
     assert "RuntimeError" not in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/airports/P%00E",
+        "/api/v1/airports/search?q=pa%00e",
+        "/api/v1/airports?near=P%00E&within_miles=10",
+    ],
+)
+async def test_control_characters_are_refused_not_sent_to_the_database(
+    client: httpx.AsyncClient, url: str
+) -> None:
+    response = await client.get(url)
+    assert response.status_code == 422
+    assert response.json()["error"] == "ValidationFailed"
+
+
+async def test_an_exhausted_connection_pool_answers_503(
+    app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    async def no_connection(*args: object) -> bytes:
+        raise PoolTimeout("QueuePool limit of size 10 overflow 10 reached")
+
+    monkeypatch.setattr(service, "airport_detail", no_connection)
+    response = await client.get("/api/v1/airports/PAE")
+    assert response.status_code == 503
+    assert response.json()["error"] == "ServiceUnavailable"
+    assert response.headers["retry-after"] == "5"

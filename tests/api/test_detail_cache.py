@@ -73,3 +73,20 @@ def test_a_cache_of_size_zero_keeps_nothing() -> None:
     cache = DetailCache(max_entries=0, revalidate_seconds=60)
     cache.put("A", b"a")
     assert cache.get("A") is None
+
+
+async def test_a_document_read_before_a_newer_generation_is_not_kept(
+    app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache: DetailCache = app.state.detail_cache
+    real = repository.airport_detail_json
+
+    async def read_then_see_a_newer_generation(*args: object) -> str | None:
+        document = await real(*args)  # type: ignore[arg-type]
+        # Meanwhile another request revalidated and saw the importer's new generation.
+        cache.generation = (cache.generation or 0) + 1
+        return document
+
+    monkeypatch.setattr(repository, "airport_detail_json", read_then_see_a_newer_generation)
+    assert (await client.get("/api/v1/airports/PAE")).status_code == 200
+    assert cache.entries == {}

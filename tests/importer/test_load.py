@@ -632,11 +632,16 @@ async def test_the_data_generation_moves_only_when_data_changed(connection):
     await load(connection, records, CYCLE_1)
     assert await scalar(connection, generation) == start + 1
 
-    await load(connection, copy.deepcopy(records), CYCLE_2)
+    # The same cycle again: nothing a reader sees changes.
+    await load(connection, copy.deepcopy(records), CYCLE_1)
     assert await scalar(connection, generation) == start + 1
 
-    await load(connection, [pae(name="RENAMED"), airport("AAA")], CYCLE_2)
+    # A new cycle listing the same data: the airports' source cycle moves.
+    await load(connection, copy.deepcopy(records), CYCLE_2)
     assert await scalar(connection, generation) == start + 2
+
+    await load(connection, [pae(name="RENAMED"), airport("AAA")], CYCLE_2)
+    assert await scalar(connection, generation) == start + 3
 
 
 SCHEMA_OBJECTS = """
@@ -669,3 +674,32 @@ async def test_a_load_into_empty_tables_restores_every_index_and_constraint(conn
                     "INSERT INTO runways (airport_id, number) VALUES (gen_random_uuid(), '1/19')"
                 )
             )
+
+
+async def test_a_cycle_that_lost_its_runways_is_refused(connection):
+    codes = [f"R{number:03d}" for number in range(120)]
+    await load(connection, [airport(code) for code in codes], CYCLE_1)
+    before = await snapshot(connection)
+
+    # The same airports, but the runway table came through empty (a cut-short file).
+    with pytest.raises(ShrinkRefused, match="have 120 runways now but would keep only 0"):
+        await load(connection, [airport(code, runways=[]) for code in codes], CYCLE_2)
+    assert await snapshot(connection) == before
+
+    # A real change of a few runways goes through.
+    await backdate(connection)
+    changed = [airport(code, runways=[]) if code < "R010" else airport(code) for code in codes]
+    report = await load(connection, changed, CYCLE_2)
+    assert len(report.children_changed) == 10
+
+
+async def test_an_airport_listed_again_by_another_source_is_not_closed(connection):
+    await load(connection, [our_airport("CZZZ", "CA"), airport("AAA")], CYCLE_1, BOTH)
+
+    # The FAA now lists the same code: the FAA record wins the merge and is left alone (the
+    # stored airport belongs to OurAirports), and the airport is still there, so not closed.
+    report = await load(connection, [airport("CZZZ"), airport("AAA")], CYCLE_2, BOTH)
+
+    assert report.skipped_other_source == ["CZZZ"]
+    assert report.closed == []
+    assert "closed" not in await tags(connection, "CZZZ")

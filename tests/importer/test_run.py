@@ -498,3 +498,16 @@ async def test_a_run_that_stopped_reporting_long_ago_is_aborted_and_no_longer_bl
     assert record["status"] == "aborted"
     assert "presumed dead" in record["error"]
     assert record["finished_at"] is not None
+
+
+async def test_an_older_cycle_than_the_active_one_needs_force(
+    fresh_database, settings_for, source_dir
+):
+    settings = settings_for(fresh_database)
+    await run_import(settings, options(source_dir), PlainReporter())
+    await query(fresh_database, "UPDATE faa_data_cycles SET cycle = '2022-11-03'")
+
+    with pytest.raises(PirepError, match="older than the active cycle 2022-11-03; use --force"):
+        await run_import(settings, options(source_dir, force=False), PlainReporter())
+    result = await run_import(settings, options(source_dir, force=True), PlainReporter())
+    assert result.cycles == {"airports": "2022-10-06"}
