@@ -29,13 +29,3 @@ CONTRIBUTED_AIRPORT_IDS_SQL = (
     " UNION SELECT airport_id FROM events"
     " UNION SELECT airport_id FROM comments"
 )
-
-# True when pilots have documented the airport ``a`` in any way (for one airport at a time).
-HAS_USER_CONTENT_SQL = (
-    f"({CONTENT_COLUMNS_SQL})"
-    f" OR EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name IN ({_addable}))"
-    " OR EXISTS (SELECT 1 FROM photos p WHERE p.airport_id = a.id)"
-    " OR EXISTS (SELECT 1 FROM webcams w WHERE w.airport_id = a.id)"
-    " OR EXISTS (SELECT 1 FROM events e WHERE e.airport_id = a.id)"
-    " OR EXISTS (SELECT 1 FROM comments c WHERE c.airport_id = a.id)"
-)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.models.enums import FacilityType, LandingRights, TagName
+from api.models.enums import FacilityType
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,6 @@ TAGS: tuple[TagInfo, ...] = (
 
 TAGS_BY_NAME = {tag.name: tag for tag in TAGS}
 ADDABLE_TAGS = tuple(tag.name for tag in TAGS if tag.addable)
-SEARCHABLE_TAGS = tuple(tag.name for tag in TAGS if tag.searchable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +123,6 @@ FACILITY_TYPES: tuple[FacilityTypeInfo, ...] = (
     FacilityTypeInfo(FacilityType.ULTRALIGHT, "Ultralightports", None, None, hidden=True),
 )
 
-LANDING_RIGHTS_TAGS = {
-    LandingRights.PUBLIC: TagName.PUBLIC,
-    LandingRights.RESTRICTED: TagName.RESTRICTED,
-    LandingRights.PRIVATE: TagName.PRIVATE,
-}
 
 # Runway surfaces are free text in OurAirports (ASP, ASPHALT/CONCRETE, Turf, GVL, …) and codes
 # joined with "-" in NASR (ASPH-CONC, TURF-DIRT): classified by the words they contain.
