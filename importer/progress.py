@@ -13,10 +13,12 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
 logger = logging.getLogger("importer")
 
@@ -64,15 +66,22 @@ class PlainReporter:
         return None
 
 
+class _SizeColumn(DownloadColumn):
+    """Bytes done and total, for downloads only (steps have no size)."""
+
+    def render(self, task: Task) -> Text:
+        return super().render(task) if task.fields.get("download") else Text("")
+
+
 class RichReporter:
-    """A live display: the current step with a spinner and a bar per download."""
+    """A live display: a line per step with its elapsed time, and a bar per download."""
 
     def __init__(self, console: Console | None = None) -> None:
         self._console = console or Console(stderr=True)
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
-            DownloadColumn(),
+            _SizeColumn(),
             TimeElapsedColumn(),
             console=self._console,
             transient=False,
@@ -83,7 +92,7 @@ class RichReporter:
     def step(self, message: str) -> None:
         if self._step is not None:
             self._progress.update(self._step, completed=1, total=1)
-        self._step = self._progress.add_task(message, total=None)
+        self._step = self._progress.add_task(message, total=None, download=False)
 
     def info(self, message: str) -> None:
         self._progress.console.print(message)
@@ -92,7 +101,7 @@ class RichReporter:
         task = self._downloads.get(name)
         if task is None:
             task = self._downloads[name] = self._progress.add_task(
-                f"Downloading {name}", total=total
+                f"Downloading {name}", total=total, download=True
             )
         self._progress.update(task, completed=done, total=total)
 
