@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -195,6 +197,18 @@ def merge_sources(
 
 
 @contextmanager
+def _helper_process() -> Iterator[Executor]:
+    """A forked process for work that can run beside this one (in this process without fork)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        with ThreadPoolExecutor(max_workers=1) as inline:
+            yield inline
+        return
+    # Forked, the helper starts at once with everything already imported; it only parses.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+@contextmanager
 def _without_cyclic_gc() -> Iterator[None]:
     """Parsing builds about a million small acyclic objects; the cyclic garbage collector would
     rescan them again and again (measured: three times slower), and it has nothing to find."""
@@ -224,11 +238,20 @@ async def _prepare_airports(
         today=options.today or date.today(),
         on_progress=reporter.transfer,
     )
-    with _without_cyclic_gc():
-        reporter.step(f"Reading {sources.nasr_archive.name}")
-        nasr = parse_nasr_archive(sources.nasr_archive)
-        reporter.step("Reading the OurAirports files")
-        ours = parse_ourairports(sources.ourairports_dir, options.countries)
+    reporter.step(f"Reading {sources.nasr_archive.name} and the OurAirports files")
+    with _without_cyclic_gc(), _helper_process() as helper:
+        # The two sources are independent: the one with the smaller result to send back is read
+        # by a second process meanwhile (OurAirports for a few countries, NASR for the world).
+        if options.countries is None:
+            nasr_future = helper.submit(parse_nasr_archive, sources.nasr_archive)
+            ours = parse_ourairports(sources.ourairports_dir, options.countries)
+            nasr = nasr_future.result()
+        else:
+            ours_future = helper.submit(
+                parse_ourairports, sources.ourairports_dir, options.countries
+            )
+            nasr = parse_nasr_archive(sources.nasr_archive)
+            ours = ours_future.result()
     if not nasr.has_frequencies:
         for code, airport in nasr.airports.items():
             if not airport.frequencies:

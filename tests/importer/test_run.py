@@ -511,3 +511,15 @@ async def test_an_older_cycle_than_the_active_one_needs_force(
         await run_import(settings, options(source_dir, force=False), PlainReporter())
     result = await run_import(settings, options(source_dir, force=True), PlainReporter())
     assert result.cycles == {"airports": "2022-10-06"}
+
+
+async def test_an_error_in_the_file_read_by_the_helper_process_is_located(
+    fresh_database, settings_for, source_dir
+):
+    airports = source_dir / "airports.csv"
+    airports.write_text(airports.read_text().replace("50.962245", "fifty", 1))
+    before = await database_state(fresh_database)
+
+    with pytest.raises(DataFileError, match="airports.csv line 2, column latitude_deg: 'fifty'"):
+        await run_import(settings_for(fresh_database), options(source_dir), PlainReporter())
+    assert await database_state(fresh_database) == before
