@@ -520,6 +520,6 @@ async def test_an_error_in_the_file_read_by_the_helper_process_is_located(
     airports.write_text(airports.read_text().replace("50.962245", "fifty", 1))
     before = await database_state(fresh_database)
 
-    with pytest.raises(DataFileError, match="airports.csv line 2, column latitude_deg: 'fifty'"):
+    with pytest.raises(DataFileError, match=r"airports\.csv line 2, column latitude_deg: 'fifty'"):
         await run_import(settings_for(fresh_database), options(source_dir), PlainReporter())
     assert await database_state(fresh_database) == before
