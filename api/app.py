@@ -17,6 +17,7 @@ from api.core.settings import Settings, get_settings
 from api.errors import install_error_handlers
 from api.meta.router import router as meta_router
 from api.search.router import router as search_router
+from api.users.router import router as users_router
 
 DESCRIPTION = """
 Pirep is a free, community-sourced airport database for pilots: every US airport from the FAA,
@@ -70,4 +71,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(meta_router)
     app.include_router(search_router)
     app.include_router(airports_router)
+    app.include_router(users_router)
     return app

@@ -10,6 +10,9 @@ class PirepError(Exception):
 
     status_code: ClassVar[int] = 500
     error: ClassVar[str] = "InternalError"
+    # Whether the request's changes are committed although it fails (e.g. a failed login,
+    # whose count must survive the refusal).
+    keeps_changes: ClassVar[bool] = False
 
     def __init__(self, detail: str, *, fields: list[dict[str, Any]] | None = None) -> None:
         super().__init__(detail)
@@ -54,3 +57,17 @@ class ImportFailed(PirepError):
 
     status_code = 422
     error = "ImportFailed"
+
+
+class Unauthorized(PirepError):
+    status_code = 401
+    error = "Unauthorized"
+
+
+class Forbidden(PirepError):
+    status_code = 403
+    error = "Forbidden"
+
+
+class LoginFailed(Unauthorized):
+    keeps_changes = True

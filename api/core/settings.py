@@ -52,6 +52,14 @@ class Settings(BaseSettings):
         default=4096, ge=0, description="Airport detail documents kept in memory per process."
     )
 
+    session_days: int = Field(default=30, ge=1, le=365, description="Life of a login.")
+    max_failed_logins: int = Field(default=10, ge=1, description="Failed logins that lock.")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry ``Secure`` except in local development and tests (plain HTTP)."""
+        return self.environment == "production"
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str | None) -> str | None:

@@ -18,6 +18,13 @@ EXPECTED_ERRORS = {
     "airports-get": {"404", "422", "503"},
     "search-airports": {"422", "503"},
     "search-advanced": {"422", "503"},
+    "users-register": {"422", "503"},
+    "users-login": {"401", "422", "503"},
+    "users-logout": {"401", "403", "503"},
+    "users-me": {"401", "403", "503"},
+    "users-create_token": {"401", "403", "422", "503"},
+    "users-list_tokens": {"401", "403", "503"},
+    "users-revoke_token": {"401", "403", "404", "422", "503"},
 }
 
 

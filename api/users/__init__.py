@@ -1,0 +1,1 @@
+"""Users: registration, sessions, API tokens."""

@@ -1,0 +1,129 @@
+"""SQL for users, sessions and API tokens."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models.enums import UserRole
+from api.models.users import ApiToken, Session, User
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+
+
+async def add_user(
+    session: AsyncSession, *, email: str, password_hash: str, display_name: str | None
+) -> User | None:
+    """A new known user, or None when the email or display name is taken."""
+    statement = (
+        insert(User)
+        .values(
+            role=UserRole.KNOWN,
+            email=email,
+            password_hash=password_hash,
+            display_name=display_name,
+        )
+        .on_conflict_do_nothing()
+        .returning(User)
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def add_session(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    token_hash: bytes,
+    expires_at: datetime,
+    user_agent: str | None,
+    ip_address: str | None,
+) -> None:
+    session.add(
+        Session(
+            user_id=user_id,
+            token_hash=token_hash,
+            expires_at=expires_at,
+            user_agent=user_agent,
+            ip_address=ip_address,
+        )
+    )
+    await session.flush()
+
+
+async def user_of_session(session: AsyncSession, token_hash: bytes) -> User | None:
+    return await session.scalar(
+        sa.select(User)
+        .join(Session, Session.user_id == User.id)
+        .where(Session.token_hash == token_hash, Session.expires_at > sa.func.now())
+    )
+
+
+async def delete_session(session: AsyncSession, token_hash: bytes) -> None:
+    await session.execute(sa.delete(Session).where(Session.token_hash == token_hash))
+
+
+async def record_login(session: AsyncSession, user: User, *, failed: bool, lock_at: int) -> None:
+    """Count a failed login (locking the account at ``lock_at``), or reset the count."""
+    if failed:
+        user.failed_attempts += 1
+        if user.failed_attempts >= lock_at and user.locked_at is None:
+            user.locked_at = sa.func.now()
+    else:
+        user.failed_attempts = 0
+        user.last_login_at = sa.func.now()
+    await session.flush()
+
+
+async def add_api_token(
+    session: AsyncSession, *, user_id: uuid.UUID, name: str, scopes: list[str], token_hash: bytes
+) -> ApiToken:
+    token = ApiToken(user_id=user_id, name=name, scopes=scopes, token_hash=token_hash)
+    session.add(token)
+    await session.flush()
+    await session.refresh(token)
+    return token
+
+
+async def api_tokens(session: AsyncSession, user_id: uuid.UUID) -> Sequence[ApiToken]:
+    result = await session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at)
+    )
+    return result.all()
+
+
+async def revoke_api_token(session: AsyncSession, user_id: uuid.UUID, token_id: uuid.UUID) -> bool:
+    revoked = await session.scalar(
+        sa.update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=sa.func.now())
+        .returning(ApiToken.id)
+    )
+    return revoked is not None
+
+
+async def user_of_api_token(
+    session: AsyncSession, token_hash: bytes
+) -> tuple[User, list[str]] | None:
+    row = (
+        await session.execute(
+            sa.update(ApiToken)
+            .where(
+                ApiToken.token_hash == token_hash,
+                ApiToken.revoked_at.is_(None),
+                sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > sa.func.now()),
+            )
+            .values(last_used_at=sa.func.now())
+            .returning(ApiToken.user_id, ApiToken.scopes)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    user = await session.get(User, row.user_id)
+    return (user, list(row.scopes)) if user is not None else None

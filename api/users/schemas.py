@@ -1,0 +1,76 @@
+"""Accounts as the API reads and returns them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.models.enums import UserRole
+
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]{1,255}\.[^@\s\x00-\x1f]{2,63}$"
+Scope = Literal["read", "write"]
+
+
+class Registration(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    email: str = Field(max_length=320, pattern=EMAIL_PATTERN, examples=["pilot@example.com"])
+    password: str = Field(min_length=10, max_length=128)
+    display_name: str | None = Field(default=None, min_length=1, max_length=40)
+
+
+class Credentials(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=128)
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    role: UserRole
+    email: str | None
+    display_name: str | None
+    timezone: str | None
+    points: int
+    confirmed: bool
+    created_at: datetime
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    csrf_token: str = Field(
+        description="Send it back in the `X-CSRF-Token` header of every unsafe request made "
+        "with the session cookie."
+    )
+
+
+class Accepted(BaseModel):
+    detail: str
+
+
+def _read_only() -> list[Scope]:
+    return ["read"]
+
+
+class TokenRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    name: str = Field(min_length=1, max_length=80, examples=["flight planner"])
+    scopes: list[Scope] = Field(default_factory=_read_only, min_length=1)
+
+
+class TokenOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    scopes: list[Scope]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="Shown once: only a hash of it is kept.")
