@@ -127,3 +127,26 @@ async def user_of_api_token(
         return None
     user = await session.get(User, row.user_id)
     return (user, list(row.scopes)) if user is not None else None
+
+
+async def display_name_taken(session: AsyncSession, name: str, user_id: uuid.UUID) -> bool:
+    found = await session.scalar(
+        sa.select(User.id).where(
+            sa.func.lower(User.display_name) == name.lower(), User.id != user_id
+        )
+    )
+    return found is not None
+
+
+async def delete_other_sessions(
+    session: AsyncSession, user_id: uuid.UUID, keep_token_hash: bytes | None
+) -> None:
+    statement = sa.delete(Session).where(Session.user_id == user_id)
+    if keep_token_hash is not None:
+        statement = statement.where(Session.token_hash != keep_token_hash)
+    await session.execute(statement)
+
+
+async def delete_user(session: AsyncSession, user: User) -> None:
+    await session.delete(user)
+    await session.flush()

@@ -14,6 +14,8 @@ from api.errors import ERROR_RESPONSES, ErrorBody
 from api.users import service
 from api.users.schemas import (
     Accepted,
+    AccountChanges,
+    AccountDeletion,
     Credentials,
     Registration,
     SessionOut,
@@ -132,3 +134,36 @@ async def list_tokens(session: SessionDep, principal: CurrentUser) -> list[Token
 )
 async def revoke_token(session: SessionDep, principal: CurrentUser, token_id: uuid.UUID) -> None:
     await service.revoke_api_token(session, principal, token_id)
+
+
+@router.patch(
+    "/users/me",
+    name="update_me",
+    summary="Change your password, display name or time zone",
+    responses={
+        **ERROR_RESPONSES,
+        **SIGNED_IN,
+        409: {"model": ErrorBody, "description": "The display name is taken."},
+    },
+)
+async def update_me(
+    request: Request, session: SessionDep, principal: CurrentUser, changes: AccountChanges
+) -> UserOut:
+    user = await service.change_account(
+        session, principal, changes, request.cookies.get(SESSION_COOKIE)
+    )
+    return service.user_out(user)
+
+
+@router.delete(
+    "/users/me",
+    name="delete_me",
+    summary="Delete your account",
+    status_code=204,
+    responses={**ERROR_RESPONSES, **SIGNED_IN},
+)
+async def delete_me(
+    response: Response, session: SessionDep, principal: CurrentUser, data: AccountDeletion
+) -> None:
+    await service.delete_account(session, principal, data.current_password)
+    response.delete_cookie(SESSION_COOKIE)

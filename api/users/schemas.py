@@ -74,3 +74,20 @@ class TokenOut(BaseModel):
 
 class TokenCreated(TokenOut):
     token: str = Field(description="Shown once: only a hash of it is kept.")
+
+
+class AccountChanges(BaseModel):
+    """Changes to your own account; a new password needs the current one."""
+
+    model_config = {"extra": "forbid"}
+
+    current_password: str | None = Field(default=None, max_length=128)
+    password: str | None = Field(default=None, min_length=10, max_length=128)
+    display_name: str | None = Field(default=None, min_length=1, max_length=40)
+    timezone: str | None = Field(default=None, max_length=64, examples=["America/Los_Angeles"])
+
+
+class AccountDeletion(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    current_password: str = Field(max_length=128)

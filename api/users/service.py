@@ -7,16 +7,24 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core import tokens
-from api.core.errors import Forbidden, LoginFailed, NotFound
+from api.core.errors import Conflict, Forbidden, LoginFailed, NotFound, ValidationFailed
 from api.core.passwords import hash_password, verify_password
 from api.core.settings import Settings
 from api.models.users import ApiToken, User
 from api.users import repository
-from api.users.schemas import Credentials, Registration, TokenCreated, TokenOut, UserOut
+from api.users.schemas import (
+    AccountChanges,
+    Credentials,
+    Registration,
+    TokenCreated,
+    TokenOut,
+    UserOut,
+)
 
 logger = logging.getLogger("api.users")
 
@@ -152,3 +160,50 @@ async def revoke_api_token(
     require_session(principal)
     if not await repository.revoke_api_token(session, principal.user.id, token_id):
         raise NotFound("You have no active API token with that id.")
+
+
+async def _require_password(user: User, password: str | None) -> None:
+    valid = (
+        bool(password)
+        and bool(user.password_hash)
+        and await asyncio.to_thread(
+            verify_password, password or "", user.password_hash or _DUMMY_HASH
+        )
+    )
+    if not valid:
+        raise Forbidden("The current password is wrong.")
+
+
+async def change_account(
+    session: AsyncSession, principal: Principal, changes: AccountChanges, session_token: str | None
+) -> User:
+    """Apply changes to one's own account; a new password signs out every other session."""
+    require_session(principal)
+    user = principal.user
+    if changes.password is not None:
+        await _require_password(user, changes.current_password)
+        user.password_hash = await asyncio.to_thread(hash_password, changes.password)
+        await repository.delete_other_sessions(
+            session, user.id, tokens.token_hash(session_token) if session_token else None
+        )
+    if changes.display_name is not None:
+        name = changes.display_name.strip()
+        if await repository.display_name_taken(session, name, user.id):
+            raise Conflict(f"The display name {name!r} is taken.")
+        user.display_name = name
+    if changes.timezone is not None:
+        if changes.timezone not in available_timezones():
+            raise ValidationFailed(
+                f"timezone: {changes.timezone!r} is not a time zone name.",
+                fields=[{"field": "timezone", "message": "not an IANA time zone name"}],
+            )
+        user.timezone = changes.timezone
+    await session.flush()
+    return user
+
+
+async def delete_account(session: AsyncSession, principal: Principal, password: str) -> None:
+    """Delete one's own account, after checking the password."""
+    require_session(principal)
+    await _require_password(principal.user, password)
+    await repository.delete_user(session, principal.user)

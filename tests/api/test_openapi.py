@@ -25,6 +25,8 @@ EXPECTED_ERRORS = {
     "users-create_token": {"401", "403", "422", "503"},
     "users-list_tokens": {"401", "403", "503"},
     "users-revoke_token": {"401", "403", "404", "422", "503"},
+    "users-update_me": {"401", "403", "409", "422", "503"},
+    "users-delete_me": {"401", "403", "422", "503"},
 }
 
 

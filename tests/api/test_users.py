@@ -178,3 +178,79 @@ async def test_a_disabled_account_is_refused(
     response = await client.get("/api/v1/users/me")
     assert response.status_code == 403
     assert response.json()["detail"] == "This account is disabled."
+
+
+async def test_a_new_password_signs_out_every_other_session(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    csrf = await signed_in(client)
+    other = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test")
+    async with other:
+        assert (await login(other)).status_code == 200
+        assert (await other.get("/api/v1/users/me")).status_code == 200
+
+        wrong = await client.patch(
+            "/api/v1/users/me",
+            json={"current_password": "not it at all", "password": "a brand new password"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert wrong.status_code == 403
+        assert (await other.get("/api/v1/users/me")).status_code == 200
+
+        changed = await client.patch(
+            "/api/v1/users/me",
+            json={"current_password": PASSWORD, "password": "a brand new password"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert changed.status_code == 200
+        assert (await other.get("/api/v1/users/me")).status_code == 401
+    assert (await client.get("/api/v1/users/me")).status_code == 200
+    assert (await login(client)).status_code == 401
+    assert (await login(client, "a brand new password")).status_code == 200
+
+
+async def test_display_name_and_time_zone(client: httpx.AsyncClient) -> None:
+    await register(client, "other@example.com", display_name="Goose")
+    csrf = await signed_in(client)
+    headers = {"X-CSRF-Token": csrf}
+
+    taken = await client.patch("/api/v1/users/me", json={"display_name": "goose"}, headers=headers)
+    assert taken.status_code == 409
+    assert taken.json()["error"] == "Conflict"
+    bad_zone = await client.patch(
+        "/api/v1/users/me", json={"timezone": "Mars/Olympus"}, headers=headers
+    )
+    assert bad_zone.status_code == 422
+    assert bad_zone.json()["fields"][0]["field"] == "timezone"
+
+    done = await client.patch(
+        "/api/v1/users/me",
+        json={"display_name": "Iceman", "timezone": "America/Los_Angeles"},
+        headers=headers,
+    )
+    assert done.status_code == 200
+    assert (done.json()["display_name"], done.json()["timezone"]) == (
+        "Iceman",
+        "America/Los_Angeles",
+    )
+
+
+async def test_deleting_the_account_needs_the_password(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    csrf = await signed_in(client)
+    headers = {"X-CSRF-Token": csrf}
+    refused = await client.request(
+        "DELETE", "/api/v1/users/me", json={"current_password": "wrong one"}, headers=headers
+    )
+    assert refused.status_code == 403
+    deleted = await client.request(
+        "DELETE", "/api/v1/users/me", json={"current_password": PASSWORD}, headers=headers
+    )
+    assert deleted.status_code == 204
+    remaining = await connection.scalar(
+        sa.text("SELECT count(*) FROM users WHERE email = :e"), {"e": EMAIL}
+    )
+    assert remaining == 0
+    assert (await client.get("/api/v1/users/me")).status_code == 401
+    assert (await login(client)).status_code == 401
