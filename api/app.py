@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.airports.router import router as airports_router
 from api.airports.service import DetailCache, GeojsonCache
 from api.core.db import create_engine, session_factory
+from api.core.mail import Mailer
 from api.core.settings import Settings, get_settings
 from api.errors import install_error_handlers
 from api.meta.router import router as meta_router
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
+    app.state.mailer = Mailer.from_settings(settings)
     app.state.geojson_cache = GeojsonCache(revalidate_seconds=settings.cache_revalidate_seconds)
     app.state.detail_cache = DetailCache(
         max_entries=settings.detail_cache_size,

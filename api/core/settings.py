@@ -52,6 +52,15 @@ class Settings(BaseSettings):
         default=4096, ge=0, description="Airport detail documents kept in memory per process."
     )
 
+    public_url: str = Field(
+        default="http://localhost:8000", description="Where users reach the site (mail links)."
+    )
+    smtp_host: str | None = Field(default=None, description="Unset: mails go to the log.")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Pirep <no-reply@pirep.io>"
     session_days: int = Field(default=30, ge=1, le=365, description="Life of a login.")
     max_failed_logins: int = Field(default=10, ge=1, description="Failed logins that lock.")
 

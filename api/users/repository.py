@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models.enums import UserRole
-from api.models.users import ApiToken, Session, User
+from api.models.enums import UserRole, UserTokenPurpose
+from api.models.users import ApiToken, Session, User, UserToken
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -129,13 +129,12 @@ async def user_of_api_token(
     return (user, list(row.scopes)) if user is not None else None
 
 
-async def display_name_taken(session: AsyncSession, name: str, user_id: uuid.UUID) -> bool:
-    found = await session.scalar(
-        sa.select(User.id).where(
-            sa.func.lower(User.display_name) == name.lower(), User.id != user_id
-        )
-    )
-    return found is not None
+async def display_name_taken(session: AsyncSession, name: str, user_id: uuid.UUID | None) -> bool:
+    """Whether another user than ``user_id`` has this display name (case does not count)."""
+    statement = sa.select(User.id).where(sa.func.lower(User.display_name) == name.lower())
+    if user_id is not None:
+        statement = statement.where(User.id != user_id)
+    return await session.scalar(statement) is not None
 
 
 async def delete_other_sessions(
@@ -150,3 +149,35 @@ async def delete_other_sessions(
 async def delete_user(session: AsyncSession, user: User) -> None:
     await session.delete(user)
     await session.flush()
+
+
+async def add_user_token(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    purpose: UserTokenPurpose,
+    token_hash: bytes,
+    expires_at: datetime,
+) -> None:
+    session.add(
+        UserToken(user_id=user_id, purpose=purpose, token_hash=token_hash, expires_at=expires_at)
+    )
+    await session.flush()
+
+
+async def use_user_token(
+    session: AsyncSession, purpose: UserTokenPurpose, token_hash: bytes
+) -> User | None:
+    """The user of an unused, unexpired token of ``purpose``, which is used up."""
+    user_id = await session.scalar(
+        sa.update(UserToken)
+        .where(
+            UserToken.token_hash == token_hash,
+            UserToken.purpose == purpose,
+            UserToken.used_at.is_(None),
+            UserToken.expires_at > sa.func.now(),
+        )
+        .values(used_at=sa.func.now())
+        .returning(UserToken.user_id)
+    )
+    return await session.get(User, user_id) if user_id is not None else None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Request, Response
 
+from api.core.mail import Mailer
 from api.core.settings import Settings
 from api.core.tokens import csrf_token
 from api.dependencies import SESSION_COOKIE, CurrentUser, SessionDep
@@ -17,9 +18,12 @@ from api.users.schemas import (
     AccountChanges,
     AccountDeletion,
     Credentials,
+    EmailOnly,
+    PasswordReset,
     Registration,
     SessionOut,
     TokenCreated,
+    TokenOnly,
     TokenOut,
     TokenRequest,
     UserOut,
@@ -37,16 +41,80 @@ FORBIDDEN: dict[int | str, dict[str, Any]] = {
 SIGNED_IN = {**UNAUTHORIZED, **FORBIDDEN, 503: ERROR_RESPONSES[503]}
 
 
+def _send(background: BackgroundTasks, request: Request, mail: service.OutgoingMail | None) -> None:
+    """Send after the response, once the request's changes are committed."""
+    if mail is not None:
+        mailer: Mailer = request.app.state.mailer
+        background.add_task(mailer.send, mail.to, mail.subject, mail.body)
+
+
 @router.post(
     "/users",
     name="register",
-    summary="Create an account",
+    summary="Create an account (a confirmation link is mailed)",
+    status_code=202,
+    responses={
+        **ERROR_RESPONSES,
+        409: {"model": ErrorBody, "description": "The display name is taken."},
+    },
+)
+async def register(
+    request: Request, background: BackgroundTasks, session: SessionDep, data: Registration
+) -> Accepted:
+    mail = await service.register(session, request.app.state.settings, data)
+    _send(background, request, mail)
+    return Accepted(detail="Check your mail: the next step is in the message we sent.")
+
+
+@router.post(
+    "/users/confirmation",
+    name="confirm_email",
+    summary="Confirm an email address with the mailed token",
+    responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "Bad token."}},
+)
+async def confirm_email(session: SessionDep, data: TokenOnly) -> UserOut:
+    return service.user_out(await service.confirm_email(session, data.token))
+
+
+@router.post(
+    "/users/confirmation/resend",
+    name="resend_confirmation",
+    summary="Mail the confirmation link again",
     status_code=202,
     responses=ERROR_RESPONSES,
 )
-async def register(session: SessionDep, data: Registration) -> Accepted:
-    await service.register(session, data)
-    return Accepted(detail="If the address can be used, the account is ready to sign in.")
+async def resend_confirmation(
+    request: Request, background: BackgroundTasks, session: SessionDep, data: EmailOnly
+) -> Accepted:
+    mail = await service.resend_confirmation(session, request.app.state.settings, data.email)
+    _send(background, request, mail)
+    return Accepted(detail="If the address waits for confirmation, a new link is on its way.")
+
+
+@router.post(
+    "/users/password-reset",
+    name="request_password_reset",
+    summary="Mail a link to set a new password (also unlocks a locked account)",
+    status_code=202,
+    responses=ERROR_RESPONSES,
+)
+async def request_password_reset(
+    request: Request, background: BackgroundTasks, session: SessionDep, data: EmailOnly
+) -> Accepted:
+    mail = await service.request_password_reset(session, request.app.state.settings, data.email)
+    _send(background, request, mail)
+    return Accepted(detail="If the address has an account, a link is on its way.")
+
+
+@router.post(
+    "/users/password",
+    name="reset_password",
+    summary="Set a new password with the mailed token",
+    status_code=204,
+    responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "Bad token."}},
+)
+async def reset_password(session: SessionDep, data: PasswordReset) -> None:
+    await service.reset_password(session, data.token, data.password)
 
 
 @router.post(

@@ -91,3 +91,22 @@ class AccountDeletion(BaseModel):
     model_config = {"extra": "forbid"}
 
     current_password: str = Field(max_length=128)
+
+
+class EmailOnly(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    email: str = Field(max_length=320)
+
+
+class TokenOnly(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    token: str = Field(min_length=1, max_length=200)
+
+
+class PasswordReset(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    token: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=10, max_length=128)

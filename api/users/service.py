@@ -12,9 +12,17 @@ from zoneinfo import available_timezones
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core import tokens
-from api.core.errors import Conflict, Forbidden, LoginFailed, NotFound, ValidationFailed
+from api.core.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    LoginFailed,
+    NotFound,
+    ValidationFailed,
+)
 from api.core.passwords import hash_password, verify_password
 from api.core.settings import Settings
+from api.models.enums import UserRole, UserTokenPurpose
 from api.models.users import ApiToken, User
 from api.users import repository
 from api.users.schemas import (
@@ -69,17 +77,117 @@ def token_out(token: ApiToken) -> TokenOut:
     )
 
 
-async def register(session: AsyncSession, data: Registration) -> None:
-    """Create an account. The answer is the same whether or not the email was taken."""
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    to: str
+    subject: str
+    body: str
+
+
+CONFIRMATION_LIFE = timedelta(days=1)
+RESET_LIFE = timedelta(hours=1)
+UNCONFIRMED_GRACE = timedelta(days=3)
+
+
+async def _issue_token(
+    session: AsyncSession, user: User, purpose: UserTokenPurpose, life: timedelta
+) -> str:
+    token = tokens.new_token()
+    await repository.add_user_token(
+        session,
+        user_id=user.id,
+        purpose=purpose,
+        token_hash=tokens.token_hash(token),
+        expires_at=datetime.now(UTC) + life,
+    )
+    return token
+
+
+async def confirmation_mail(session: AsyncSession, settings: Settings, user: User) -> OutgoingMail:
+    token = await _issue_token(session, user, UserTokenPurpose.CONFIRM_EMAIL, CONFIRMATION_LIFE)
+    return OutgoingMail(
+        to=user.email or "",
+        subject="Confirm your Pirep account",
+        body="Open this link within a day to confirm your address:\n"
+        f"{settings.public_url}/confirm-email?token={token}\n",
+    )
+
+
+async def register(session: AsyncSession, settings: Settings, data: Registration) -> OutgoingMail:
+    """Create an account and the mail to send. The answer never says whether the email was taken:
+    its owner gets a notice instead of a confirmation."""
+    email = data.email.strip()
+    name = data.display_name.strip() if data.display_name else None
+    if name and await repository.display_name_taken(session, name, None):
+        raise Conflict(f"The display name {name!r} is taken.")
+    if await repository.user_by_email(session, email) is not None:
+        return OutgoingMail(
+            to=email,
+            subject="Someone tried to sign up with your address",
+            body="Somebody tried to create a Pirep account with this address, which already "
+            "has one. If it was you, sign in, or set a new password at "
+            f"{settings.public_url}/reset-password.\n",
+        )
     password_hash = await asyncio.to_thread(hash_password, data.password)
     user = await repository.add_user(
-        session,
-        email=data.email.strip(),
-        password_hash=password_hash,
-        display_name=data.display_name.strip() if data.display_name else None,
+        session, email=email, password_hash=password_hash, display_name=name
+    )
+    if user is None:  # registered by someone else in the meantime
+        raise Conflict("That email or display name was just taken; try again.")
+    return await confirmation_mail(session, settings, user)
+
+
+async def confirm_email(session: AsyncSession, token: str) -> User:
+    user = await repository.use_user_token(
+        session, UserTokenPurpose.CONFIRM_EMAIL, tokens.token_hash(token)
     )
     if user is None:
-        logger.info("Registration for an email or display name already in use.")
+        raise BadRequest("The confirmation link is invalid, used or expired; ask for a new one.")
+    if user.unconfirmed_email:
+        user.email, user.unconfirmed_email = user.unconfirmed_email, None
+    user.confirmed_at = datetime.now(UTC)
+    await session.flush()
+    return user
+
+
+async def resend_confirmation(
+    session: AsyncSession, settings: Settings, email: str
+) -> OutgoingMail | None:
+    user = await repository.user_by_email(session, email.strip())
+    if user is None or user.confirmed_at is not None or user.role != UserRole.KNOWN:
+        return None
+    return await confirmation_mail(session, settings, user)
+
+
+async def request_password_reset(
+    session: AsyncSession, settings: Settings, email: str
+) -> OutgoingMail | None:
+    user = await repository.user_by_email(session, email.strip())
+    if user is None or user.role == UserRole.UNKNOWN:
+        return None
+    token = await _issue_token(session, user, UserTokenPurpose.RESET_PASSWORD, RESET_LIFE)
+    return OutgoingMail(
+        to=user.email or "",
+        subject="Set a new Pirep password",
+        body="Open this link within an hour to set a new password (this also unlocks the "
+        f"account):\n{settings.public_url}/reset-password?token={token}\n"
+        "If you did not ask for it, ignore this mail.\n",
+    )
+
+
+async def reset_password(session: AsyncSession, token: str, password: str) -> None:
+    """Set a new password from a mailed token; unlocks the account and ends every session."""
+    user = await repository.use_user_token(
+        session, UserTokenPurpose.RESET_PASSWORD, tokens.token_hash(token)
+    )
+    if user is None:
+        raise BadRequest("The reset link is invalid, used or expired; ask for a new one.")
+    user.password_hash = await asyncio.to_thread(hash_password, password)
+    user.failed_attempts = 0
+    user.locked_at = None
+    user.confirmed_at = user.confirmed_at or datetime.now(UTC)
+    await repository.delete_other_sessions(session, user.id, None)
+    await session.flush()
 
 
 async def login(
@@ -102,6 +210,11 @@ async def login(
     )
     if not usable:
         raise LoginFailed(LOGIN_FAILED)
+    if user.confirmed_at is None and user.created_at < datetime.now(UTC) - UNCONFIRMED_GRACE:
+        raise Forbidden(
+            "Confirm your email address first: the link we sent is valid for a day, and you "
+            "can ask for a new one."
+        )
     token = tokens.new_token()
     await repository.add_session(
         session,
