@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.airports.router import router as airports_router
@@ -17,6 +18,7 @@ from api.core.mail import Mailer
 from api.core.settings import Settings, get_settings
 from api.errors import install_error_handlers
 from api.meta.router import router as meta_router
+from api.middleware import BodySizeLimit, SecurityHeaders
 from api.search.router import router as search_router
 from api.users.router import router as users_router
 
@@ -48,13 +50,16 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             if own_engine:
                 await app.state.engine.dispose()
 
-    app = FastAPI(
+    # The docs page's scripts are served by the app itself: it works offline, under a strict
+    # content security policy.
+    app = FastAPIOffline(
         title="Pirep API",
         version="1",
         description=DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        static_url="/api/v1/docs/static",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
     )
@@ -70,6 +75,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.state.session_factory = session_factory(engine)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        SecurityHeaders, hsts=settings.environment == "production", docs_path="/api/v1/docs"
+    )
     app.include_router(meta_router)
     app.include_router(search_router)
     app.include_router(airports_router)

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = True
     mail_from: str = "Pirep <no-reply@pirep.io>"
+    max_body_bytes: int = Field(
+        default=1 << 20, ge=1024, description="Largest request body accepted (bytes)."
+    )
     session_days: int = Field(default=30, ge=1, le=365, description="Life of a login.")
     max_failed_logins: int = Field(default=10, ge=1, description="Failed logins that lock.")
 
