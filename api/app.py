@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.airports.router import router as airports_router
 from api.airports.service import DetailCache, GeojsonCache
+from api.core.clients import parse_networks
 from api.core.db import create_engine, session_factory
 from api.core.mail import Mailer
 from api.core.settings import Settings, get_settings
 from api.errors import install_error_handlers
 from api.meta.router import router as meta_router
-from api.middleware import BodySizeLimit, SecurityHeaders
+from api.middleware import BodySizeLimit, ClientAddress, SecurityHeaders
 from api.search.router import router as search_router
 from api.users.router import router as users_router
 
@@ -78,6 +79,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         SecurityHeaders, hsts=settings.environment == "production", docs_path="/api/v1/docs"
+    )
+    app.add_middleware(
+        ClientAddress,
+        trusted=parse_networks(settings.trusted_proxies),
+        blocked=parse_networks(settings.blocked_ips),
     )
     app.include_router(meta_router)
     app.include_router(search_router)

@@ -96,14 +96,14 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             host=host,
             port=port,
             workers=workers,
-            proxy_headers=True,
+            proxy_headers=False,
             log_level="info",
         )
     else:
         from api.app import create_app
 
         uvicorn.run(
-            create_app(settings), host=host, port=port, proxy_headers=True, log_level="info"
+            create_app(settings), host=host, port=port, proxy_headers=False, log_level="info"
         )
 
 

@@ -1,11 +1,14 @@
-"""ASGI middleware: security headers on every response, a cap on request bodies."""
+"""ASGI middleware: client address and blocklist, security headers, a cap on request bodies."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.clients import Network, client_address, in_networks
 
 # Suited to the SPA and its map: scripts only from this origin, map tiles and photos from
 # anywhere over HTTPS, MapLibre's workers from blob: URLs, webcams from the allow-listed host.
@@ -126,3 +129,41 @@ class BodySizeLimit:
 
 class BodyTooLarge(Exception):
     """Raised inside the app when a streamed body passes the limit."""
+
+
+class ClientAddress:
+    """Puts the real client address in the scope (behind trusted proxies) and refuses
+    addresses on the blocklist."""
+
+    def __init__(self, app: ASGIApp, *, trusted: Sequence[Network], blocked: Sequence[Network]):
+        self.app = app
+        self.trusted = trusted
+        self.blocked = blocked
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        peer = scope.get("client")
+        forwarded = dict(scope["headers"]).get(b"x-forwarded-for")
+        address = client_address(
+            peer[0] if peer else None,
+            forwarded.decode("latin-1") if forwarded else None,
+            self.trusted,
+        )
+        if address is not None and in_networks(address, self.blocked):
+            body = json.dumps(
+                {"error": "Forbidden", "detail": "Requests from this address are refused."}
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 403,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        if address is not None and peer and address != peer[0]:
+            scope = {**scope, "client": (address, 0)}
+        await self.app(scope, receive, send)

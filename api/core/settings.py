@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = True
     mail_from: str = "Pirep <no-reply@pirep.io>"
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses/networks of proxies (the ALB) whose X-Forwarded-For is believed.",
+    )
+    blocked_ips: list[str] = Field(
+        default_factory=list, description="Addresses/networks refused outright (403)."
+    )
     max_body_bytes: int = Field(
         default=1 << 20, ge=1024, description="Largest request body accepted (bytes)."
     )

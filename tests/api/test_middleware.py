@@ -64,3 +64,33 @@ async def test_a_streamed_oversized_body_is_refused(app: FastAPI) -> None:
         )
     assert response.status_code == 413
     assert response.json()["detail"] == "The request body is larger than 1,048,576 bytes."
+
+
+async def test_blocked_addresses_are_refused_and_proxies_are_believed_only_when_trusted(
+    settings,
+    engine,  # type: ignore[no-untyped-def]
+) -> None:
+    from api.app import create_app
+
+    app = create_app(
+        settings.model_copy(
+            update={"trusted_proxies": ["127.0.0.0/8"], "blocked_ips": ["198.51.100.0/24"]}
+        ),
+        engine=engine,
+    )
+    transport = httpx.ASGITransport(app, client=("127.0.0.1", 5000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        blocked = await http.get("/health", headers={"X-Forwarded-For": "198.51.100.7"})
+        allowed = await http.get("/health", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert blocked.status_code == 403
+    assert blocked.json() == {
+        "error": "Forbidden",
+        "detail": "Requests from this address are refused.",
+    }
+    assert allowed.status_code == 200
+
+    # Not through a trusted proxy: the header is the client's own claim and changes nothing.
+    untrusted = httpx.ASGITransport(app, client=("203.0.113.5", 5000))
+    async with httpx.AsyncClient(transport=untrusted, base_url="http://t") as http:
+        forged = await http.get("/health", headers={"X-Forwarded-For": "10.1.1.1"})
+    assert forged.status_code == 200
