@@ -9,6 +9,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.clients import Network, client_address, in_networks
+from api.core.ratelimit import hit
 
 # Suited to the SPA and its map: scripts only from this origin, map tiles and photos from
 # anywhere over HTTPS, MapLibre's workers from blob: URLs, webcams from the allow-listed host.
@@ -167,3 +168,49 @@ class ClientAddress:
         if address is not None and peer and address != peer[0]:
             scope = {**scope, "client": (address, 0)}
         await self.app(scope, receive, send)
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class WriteRateLimit:
+    """At most ``limit`` writes a minute per client address under ``prefix``, in every process
+    together; more are answered 429 with Retry-After."""
+
+    def __init__(self, app: ASGIApp, *, prefix: str, limit: int) -> None:
+        self.app = app
+        self.prefix = prefix
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in UNSAFE_METHODS
+            or not scope["path"].startswith(self.prefix)
+        ):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        factory = scope["app"].state.session_factory
+        verdict = await hit(factory, f"write:{client[0] if client else 'unknown'}", self.limit)
+        if verdict.allowed:
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(
+            {
+                "error": "TooManyRequests",
+                "detail": f"Too many changes from this address: at most {self.limit} a minute. "
+                f"Try again in {verdict.retry_after} seconds.",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"retry-after", str(verdict.retry_after).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

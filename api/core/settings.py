@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     blocked_ips: list[str] = Field(
         default_factory=list, description="Addresses/networks refused outright (403)."
     )
+    write_limit_per_minute: int = Field(
+        default=10, ge=1, description="Writes (POST/PUT/PATCH/DELETE) per minute and address."
+    )
     max_body_bytes: int = Field(
         default=1 << 20, ge=1024, description="Largest request body accepted (bytes)."
     )

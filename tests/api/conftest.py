@@ -41,7 +41,10 @@ def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Se
     data_dir: Path = tmp_path_factory.mktemp("api-data")
 
     def make(url: str) -> Settings:
-        return Settings(database_url=url, environment="test", data_dir=data_dir)
+        # Tests make many writes from one address; the rate limit has tests of its own.
+        return Settings(
+            database_url=url, environment="test", data_dir=data_dir, write_limit_per_minute=10_000
+        )
 
     return make
 
