@@ -19,7 +19,13 @@ from api.core.mail import Mailer
 from api.core.settings import Settings, get_settings
 from api.errors import install_error_handlers
 from api.meta.router import router as meta_router
-from api.middleware import BodySizeLimit, ClientAddress, SecurityHeaders, WriteRateLimit
+from api.middleware import (
+    BodySizeLimit,
+    ClientAddress,
+    ReadOnlyMode,
+    SecurityHeaders,
+    WriteRateLimit,
+)
 from api.search.router import router as search_router
 from api.users.router import router as users_router
 
@@ -76,6 +82,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.state.session_factory = session_factory(engine)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        ReadOnlyMode, prefix="/api/", revalidate_seconds=settings.cache_revalidate_seconds
+    )
     app.add_middleware(WriteRateLimit, prefix="/api/", limit=settings.write_limit_per_minute)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(

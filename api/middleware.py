@@ -1,15 +1,18 @@
-"""ASGI middleware: client address and blocklist, security headers, a cap on request bodies."""
+"""ASGI middleware: client address and blocklist, security headers, body cap, write limits."""
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.clients import Network, client_address, in_networks
 from api.core.ratelimit import hit
+from api.models.system import SiteSettings
 
 # Suited to the SPA and its map: scripts only from this origin, map tiles and photos from
 # anywhere over HTTPS, MapLibre's workers from blob: URLs, webcams from the allow-listed host.
@@ -211,6 +214,55 @@ class WriteRateLimit:
                     (b"content-type", b"application/json"),
                     (b"retry-after", str(verdict.retry_after).encode()),
                 ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class ReadOnlyMode:
+    """While the site-wide switch is on, every write but signing in and out (and the admin
+    pages that turn it off) is refused with 503. The switch is read at most every
+    ``revalidate_seconds`` per process."""
+
+    EXEMPT = ("/api/v1/sessions", "/api/v1/admin/")
+
+    def __init__(self, app: ASGIApp, *, prefix: str, revalidate_seconds: float) -> None:
+        self.app = app
+        self.prefix = prefix
+        self.revalidate_seconds = revalidate_seconds
+        self.read_only = False
+        self.checked_at = float("-inf")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in UNSAFE_METHODS
+            or not path.startswith(self.prefix)
+            or path.startswith(self.EXEMPT)
+        ):
+            await self.app(scope, receive, send)
+            return
+        if time.monotonic() - self.checked_at >= self.revalidate_seconds:
+            factory = scope["app"].state.session_factory
+            async with factory() as session:
+                self.read_only = bool(await session.scalar(sa.select(SiteSettings.read_only)))
+            self.checked_at = time.monotonic()
+        if not self.read_only:
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(
+            {
+                "error": "ReadOnly",
+                "detail": "Pirep is in read-only mode for maintenance: nothing can be changed "
+                "right now. Try again later.",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [(b"content-type", b"application/json"), (b"retry-after", b"300")],
             }
         )
         await send({"type": "http.response.body", "body": body})

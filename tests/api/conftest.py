@@ -43,7 +43,11 @@ def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Se
     def make(url: str) -> Settings:
         # Tests make many writes from one address; the rate limit has tests of its own.
         return Settings(
-            database_url=url, environment="test", data_dir=data_dir, write_limit_per_minute=10_000
+            database_url=url,
+            environment="test",
+            data_dir=data_dir,
+            write_limit_per_minute=10_000,
+            cache_revalidate_seconds=0,
         )
 
     return make
