@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.airports.router import router as airports_router
 from api.airports.service import DetailCache, GeojsonCache
+from api.core.captcha import TurnstileClient
 from api.core.clients import parse_networks
 from api.core.db import create_engine, session_factory
 from api.core.mail import Mailer
@@ -28,6 +30,8 @@ from api.middleware import (
 )
 from api.search.router import router as search_router
 from api.users.router import router as users_router
+
+logger = logging.getLogger("api")
 
 DESCRIPTION = """
 Pirep is a free, community-sourced airport database for pilots: every US airport from the FAA,
@@ -72,6 +76,16 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     app.state.settings = settings
     app.state.mailer = Mailer.from_settings(settings)
+    app.state.captcha = (
+        TurnstileClient(settings.turnstile_secret_key, settings.turnstile_verify_url)
+        if settings.turnstile_secret_key
+        else None
+    )
+    if app.state.captcha is None:
+        logger.warning(
+            "CAPTCHA verification is off (no PIREP_TURNSTILE_SECRET_KEY): anyone may write "
+            "without an account."
+        )
     app.state.geojson_cache = GeojsonCache(revalidate_seconds=settings.cache_revalidate_seconds)
     app.state.detail_cache = DetailCache(
         max_entries=settings.detail_cache_size,

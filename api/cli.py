@@ -14,6 +14,7 @@ import typer
 import uvicorn
 from alembic import command
 from alembic.config import Config
+from pydantic import ValidationError
 from rich.console import Console
 
 from api.core.db import create_engine
@@ -33,6 +34,18 @@ console = Console(stderr=True)
 
 SAMPLE_DATA_DIR = PROJECT_ROOT / "importer" / "sample_data"
 SAMPLE_CYCLE = date(2024, 12, 26)
+
+
+def _settings() -> Settings:
+    """The settings, or a clear sentence (not a traceback) when one is wrong."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or 'settings'}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise _fail(f"The settings are not valid: {problems}.") from None
 
 
 def _fail(message: str) -> typer.Exit:
@@ -114,7 +127,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the API with the database of PIREP_DATABASE_URL."""
-    settings = get_settings()
+    settings = _settings()
     if not settings.database_url:
         raise _fail("Set PIREP_DATABASE_URL, or use `pirep dev` for the embedded database.")
     _serve(settings, host or settings.host, port or settings.port, workers)
@@ -127,7 +140,7 @@ def dev(
 ) -> None:
     """Start everything locally: PostgreSQL, migrations, sample data, the API."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    base = get_settings()
+    base = _settings()
     with database(base) as settings:
         try:
             upgrade_database(settings)
@@ -140,7 +153,7 @@ def dev(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    with database(get_settings()) as settings:
+    with database(_settings()) as settings:
         upgrade_database(settings)
     console.print("The database schema is up to date.")
 
@@ -174,7 +187,7 @@ async def _seed_admin(settings: Settings) -> tuple[str, str] | None:
 @db_app.command("seed")
 def db_seed() -> None:
     """Create the first admin account if there is none and print its credentials once."""
-    with database(get_settings()) as settings:
+    with database(_settings()) as settings:
         upgrade_database(settings)
         created = asyncio.run(_seed_admin(settings))
     if created is None:

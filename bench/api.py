@@ -157,7 +157,14 @@ def main() -> None:
                 "warning",
                 "--no-access-log",
             ],
-            env={**os.environ, "PIREP_DATABASE_URL": url, "PIREP_ENVIRONMENT": "production"},
+            env={
+                **os.environ,
+                "PIREP_DATABASE_URL": url,
+                "PIREP_ENVIRONMENT": "production",
+                # Cloudflare's published test keys: production settings require keys.
+                "PIREP_TURNSTILE_SITE_KEY": "1x00000000000000000000AA",
+                "PIREP_TURNSTILE_SECRET_KEY": "1x0000000000000000000000000000000AA",
+            },
         )
         try:
             _wait_until_up(base, process)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -71,11 +71,30 @@ class Settings(BaseSettings):
     write_limit_per_minute: int = Field(
         default=10, ge=1, description="Writes (POST/PUT/PATCH/DELETE) per minute and address."
     )
+    turnstile_site_key: str | None = Field(default=None, description="CAPTCHA site key (public).")
+    turnstile_secret_key: str | None = Field(default=None, description="CAPTCHA secret key.")
+    turnstile_verify_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
     max_body_bytes: int = Field(
         default=1 << 20, ge=1024, description="Largest request body accepted (bytes)."
     )
     session_days: int = Field(default=30, ge=1, le=365, description="Life of a login.")
     max_failed_logins: int = Field(default=10, ge=1, description="Failed logins that lock.")
+
+    @property
+    def verification_enabled(self) -> bool:
+        """Whether anonymous writers must pass the CAPTCHA (off when no keys are configured)."""
+        return bool(self.turnstile_secret_key)
+
+    @model_validator(mode="after")
+    def _production_needs_captcha_keys(self) -> Settings:
+        if self.environment == "production" and not (
+            self.turnstile_secret_key and self.turnstile_site_key
+        ):
+            raise ValueError(
+                "production needs PIREP_TURNSTILE_SITE_KEY and PIREP_TURNSTILE_SECRET_KEY: "
+                "without them anonymous edits could not be verified"
+            )
+        return self
 
     @property
     def secure_cookies(self) -> bool:

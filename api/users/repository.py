@@ -181,3 +181,16 @@ async def use_user_token(
         .returning(UserToken.user_id)
     )
     return await session.get(User, user_id) if user_id is not None else None
+
+
+async def unknown_user(session: AsyncSession, ip_address: str) -> User:
+    """The per-address user of people writing without an account, created on first need."""
+    statement = (
+        insert(User)
+        .values(role=UserRole.UNKNOWN, ip_address=ip_address, last_seen_at=sa.func.now())
+        .on_conflict_do_update(
+            index_elements=[User.ip_address], set_={"last_seen_at": sa.func.now()}
+        )
+        .returning(User)
+    )
+    return (await session.scalars(statement)).one()

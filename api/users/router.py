@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 
 from api.core.mail import Mailer
 from api.core.settings import Settings
 from api.core.tokens import csrf_token
-from api.dependencies import SESSION_COOKIE, CurrentUser, SessionDep
+from api.dependencies import SESSION_COOKIE, CurrentUser, SessionDep, authenticate
 from api.errors import ERROR_RESPONSES, ErrorBody
 from api.users import service
 from api.users.schemas import (
     Accepted,
     AccountChanges,
     AccountDeletion,
+    CaptchaAnswer,
     Credentials,
     EmailOnly,
     PasswordReset,
@@ -28,6 +29,7 @@ from api.users.schemas import (
     TokenRequest,
     UserOut,
 )
+from api.users.service import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["users"])
 
@@ -235,3 +237,25 @@ async def delete_me(
 ) -> None:
     await service.delete_account(session, principal, data.current_password)
     response.delete_cookie(SESSION_COOKIE)
+
+
+@router.post(
+    "/users/verification",
+    name="verify",
+    summary="Pass the CAPTCHA once, to write without an account",
+    responses={**ERROR_RESPONSES, **FORBIDDEN},
+)
+async def verify(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal | None, Depends(authenticate)],
+    answer: CaptchaAnswer,
+) -> UserOut:
+    user = await service.verify(
+        session,
+        request.app.state.captcha,
+        principal,
+        request.client.host if request.client else None,
+        answer.token,
+    )
+    return service.user_out(user)

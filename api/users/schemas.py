@@ -37,6 +37,7 @@ class UserOut(BaseModel):
     timezone: str | None
     points: int
     confirmed: bool
+    verified: bool = Field(description="May write: an account, or a passed CAPTCHA.")
     created_at: datetime
 
 
@@ -110,3 +111,9 @@ class PasswordReset(BaseModel):
 
     token: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=10, max_length=128)
+
+
+class CaptchaAnswer(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    token: str = Field(max_length=2048, description="The Turnstile widget's answer.")

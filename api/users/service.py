@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core import tokens
+from api.core.captcha import TurnstileClient
 from api.core.errors import (
     BadRequest,
     Conflict,
@@ -62,6 +63,7 @@ def user_out(user: User) -> UserOut:
         timezone=user.timezone,
         points=user.points,
         confirmed=user.confirmed_at is not None,
+        verified=is_verified(user),
         created_at=user.created_at,
     )
 
@@ -320,3 +322,36 @@ async def delete_account(session: AsyncSession, principal: Principal, password: 
     require_session(principal)
     await _require_password(principal.user, password)
     await repository.delete_user(session, principal.user)
+
+
+def is_verified(user: User) -> bool:
+    """Accounts are verified; a writer without one must pass the CAPTCHA once."""
+    return user.role != UserRole.UNKNOWN or user.verified_at is not None
+
+
+async def active_user(
+    session: AsyncSession, principal: Principal | None, ip_address: str | None
+) -> User:
+    """The signed-in user, or else the per-address unknown user (created on first need)."""
+    if principal is not None:
+        return principal.user
+    if ip_address is None:
+        raise Forbidden("Your address could not be determined; sign in to contribute.")
+    return await repository.unknown_user(session, ip_address)
+
+
+async def verify(
+    session: AsyncSession,
+    captcha: TurnstileClient | None,
+    principal: Principal | None,
+    ip_address: str | None,
+    answer: str,
+) -> User:
+    """Mark the active user verified once the CAPTCHA answer is accepted (or when no CAPTCHA
+    is configured, as in the embedded default)."""
+    user = await active_user(session, principal, ip_address)
+    if captcha is not None and not await captcha.verify(answer, ip_address):
+        raise Forbidden("The CAPTCHA answer was not accepted; try again.")
+    user.verified_at = user.verified_at or datetime.now(UTC)
+    await session.flush()
+    return user

@@ -31,6 +31,7 @@ EXPECTED_ERRORS = {
     "users-revoke_token": {"401", "403", "404", "422", "503"},
     "users-update_me": {"401", "403", "409", "422", "503"},
     "users-delete_me": {"401", "403", "422", "503"},
+    "users-verify": {"403", "422", "503"},
 }
 
 

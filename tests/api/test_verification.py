@@ -1,0 +1,113 @@
+"""Writing without an account: the per-address user and its one-time CAPTCHA check."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.core.captcha import TurnstileClient
+
+PASSING_ANSWER = "a-good-answer"
+
+
+class Siteverify(BaseHTTPRequestHandler):
+    """Answers like Cloudflare's siteverify: success only for the one good answer."""
+
+    seen: ClassVar[list[dict[str, list[str]]]] = []
+
+    def do_POST(self) -> None:
+        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        Siteverify.seen.append(form)
+        body = json.dumps({"success": form.get("response") == [PASSING_ANSWER]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def siteverify(app: FastAPI) -> Iterator[list[dict[str, list[str]]]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Siteverify)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Siteverify.seen = []
+    app.state.captcha = TurnstileClient(
+        "test-secret", f"http://127.0.0.1:{server.server_address[1]}/siteverify"
+    )
+    yield Siteverify.seen
+    server.shutdown()
+    server.server_close()
+
+
+async def users_of(connection: AsyncConnection, address: str) -> int:
+    return int(
+        await connection.scalar(
+            sa.text("SELECT count(*) FROM users WHERE ip_address = CAST(:ip AS inet)"),
+            {"ip": address},
+        )
+        or 0
+    )
+
+
+async def test_an_anonymous_writer_is_verified_once_per_address(
+    app: FastAPI, siteverify: list[dict[str, list[str]]], connection: AsyncConnection
+) -> None:
+    transport = httpx.ASGITransport(app, client=("198.51.100.8", 4000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        refused = await http.post("/api/v1/users/verification", json={"token": "a bot's try"})
+        assert refused.status_code == 403
+        accepted = await http.post("/api/v1/users/verification", json={"token": PASSING_ANSWER})
+    assert accepted.status_code == 200
+    body = accepted.json()
+    assert (body["role"], body["verified"], body["email"]) == ("unknown", True, None)
+    # One user for the address, whatever the number of attempts.
+    assert await users_of(connection, "198.51.100.8") == 1
+    assert siteverify[-1]["secret"] == ["test-secret"]
+    assert siteverify[-1]["remoteip"] == ["198.51.100.8"]
+
+
+async def test_an_unreachable_captcha_service_is_a_503(app: FastAPI) -> None:
+    app.state.captcha = TurnstileClient("secret", "http://127.0.0.1:1/siteverify")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as http:
+        response = await http.post("/api/v1/users/verification", json={"token": "anything"})
+    assert response.status_code == 503
+    assert response.json()["detail"] == (
+        "The CAPTCHA could not be checked just now; try again in a moment."
+    )
+
+
+async def test_without_captcha_keys_verification_is_switched_off(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post("/api/v1/users/verification", json={"token": "anything"})
+    assert response.status_code == 200
+    assert response.json()["verified"] is True
+
+
+def test_production_settings_refuse_to_start_without_captcha_keys(settings) -> None:  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from api.core.settings import Settings
+
+    with pytest.raises(ValidationError, match="PIREP_TURNSTILE_SITE_KEY"):
+        Settings(environment="production", database_url=settings.database_url)
+    Settings(
+        environment="production",
+        database_url=settings.database_url,
+        turnstile_site_key="site",
+        turnstile_secret_key="secret",
+    )
