@@ -29,6 +29,25 @@ DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
 HSTS = "max-age=63072000; includeSubDomains"
 
 
+async def send_error(
+    send: Send, status: int, error: str, detail: str, headers: Sequence[tuple[str, str]] = ()
+) -> None:
+    """Answer with the API's error shape from inside a middleware."""
+    body = json.dumps({"error": error, "detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *((name.encode(), value.encode()) for name, value in headers),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class SecurityHeaders:
     """Adds the security headers to every HTTP response (HSTS only where served over HTTPS)."""
 
@@ -112,23 +131,12 @@ class BodySizeLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": "PayloadTooLarge",
-                "detail": f"The request body is larger than {self.max_bytes:,} bytes.",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+        await send_error(
+            send,
+            413,
+            "PayloadTooLarge",
+            f"The request body is larger than {self.max_bytes:,} bytes.",
         )
-        await send({"type": "http.response.body", "body": body})
 
 
 class BodyTooLarge(Exception):
@@ -156,17 +164,7 @@ class ClientAddress:
             self.trusted,
         )
         if address is not None and in_networks(address, self.blocked):
-            body = json.dumps(
-                {"error": "Forbidden", "detail": "Requests from this address are refused."}
-            ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 403,
-                    "headers": [(b"content-type", b"application/json")],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_error(send, 403, "Forbidden", "Requests from this address are refused.")
             return
         if address is not None and peer and address != peer[0]:
             scope = {**scope, "client": (address, 0)}
@@ -199,24 +197,14 @@ class WriteRateLimit:
         if verdict.allowed:
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {
-                "error": "TooManyRequests",
-                "detail": f"Too many changes from this address: at most {self.limit} a minute. "
-                f"Try again in {verdict.retry_after} seconds.",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"retry-after", str(verdict.retry_after).encode()),
-                ],
-            }
+        await send_error(
+            send,
+            429,
+            "TooManyRequests",
+            f"Too many changes from this address: at most {self.limit} a minute. "
+            f"Try again in {verdict.retry_after} seconds.",
+            [("retry-after", str(verdict.retry_after))],
         )
-        await send({"type": "http.response.body", "body": body})
 
 
 class ReadOnlyMode:
@@ -251,18 +239,11 @@ class ReadOnlyMode:
         if not self.read_only:
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {
-                "error": "ReadOnly",
-                "detail": "Pirep is in read-only mode for maintenance: nothing can be changed "
-                "right now. Try again later.",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 503,
-                "headers": [(b"content-type", b"application/json"), (b"retry-after", b"300")],
-            }
+        await send_error(
+            send,
+            503,
+            "ReadOnly",
+            "Pirep is in read-only mode for maintenance: nothing can be changed right now. "
+            "Try again later.",
+            [("retry-after", "300")],
         )
-        await send({"type": "http.response.body", "body": body})
