@@ -40,6 +40,7 @@ bench: deps
 	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk
 	$(BIN)/python -m bench.import_airports
 	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.auth
 
 deps: system-deps python-deps
 

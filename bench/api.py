@@ -63,7 +63,7 @@ local paths = {%s}
 local i = 0
 request = function()
   i = (i %% #paths) + 1
-  return wrk.format("GET", paths[i], {%s})
+  return wrk.format(%s, paths[i], {%s}, %s)
 end
 """
 
@@ -72,10 +72,25 @@ def _lua_list(items: list[str]) -> str:
     return ", ".join(json.dumps(item) for item in items)
 
 
-def _wrk(url: str, connections: int, paths: list[str], headers: dict[str, str]) -> dict[str, float]:
+def _wrk(
+    url: str,
+    connections: int,
+    paths: list[str],
+    headers: dict[str, str],
+    method: str = "GET",
+    body: str | None = None,
+) -> dict[str, float]:
     header_lua = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(ROTATE_SCRIPT % (_lua_list(paths), header_lua))
+        script.write(
+            ROTATE_SCRIPT
+            % (
+                _lua_list(paths),
+                json.dumps(method),
+                header_lua,
+                json.dumps(body) if body else "nil",
+            )
+        )
     args = [
         "wrk",
         "-t1",

@@ -1,0 +1,142 @@
+"""Benchmark: logins, authenticated requests and the write rate limiter.
+
+One uvicorn worker serves the API on a throwaway PostgreSQL; wrk drives, in the same run:
+logins (argon2 on every one), GET /api/v1/users/me with a session cookie and with an API
+token, and the same route anonymously (a 401 that needs no database) as the baseline. The
+rate limiter's own cost is the latency of one counter update, measured in-process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from api.core import ratelimit
+from api.core.db import session_factory
+from api.core.embedded_pg import find_free_port
+from bench._support import cluster, migrated_database
+from bench.api import _wait_until_up, _wrk
+
+DURATION_SECONDS = int(os.environ.get("PIREP_BENCH_SECONDS", "10"))
+EMAIL, PASSWORD = "bench@example.com", "correct horse battery"
+
+
+def _post(
+    url: str, payload: dict[str, object], headers: dict[str, str] | None = None
+) -> tuple[dict[str, object], str]:
+    request = urllib.request.Request(  # noqa: S310 - a local server
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        body = response.read()
+        return (json.loads(body) if body else {}), response.headers.get("Set-Cookie", "")
+
+
+async def _limiter_latency(url: str, count: int = 2000) -> tuple[float, float]:
+    engine = create_async_engine(url, pool_size=2)
+    factory = session_factory(engine)
+    timings = []
+    for number in range(count):
+        started = time.perf_counter()
+        await ratelimit.hit(factory, f"write:bench-{number % 50}", 10_000)
+        timings.append((time.perf_counter() - started) * 1000)
+    await engine.dispose()
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.99)]
+
+
+def main() -> None:
+    with cluster() as server:
+        url = migrated_database(server, "bench_auth")
+        port = find_free_port()
+        base = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env={
+                **os.environ,
+                "PIREP_DATABASE_URL": url,
+                "PIREP_WRITE_LIMIT_PER_MINUTE": "1000000",
+            },
+        )
+        try:
+            _wait_until_up(base, process)
+            _post(f"{base}/api/v1/users", {"email": EMAIL, "password": PASSWORD})
+            session, cookie = _post(
+                f"{base}/api/v1/sessions", {"email": EMAIL, "password": PASSWORD}
+            )
+            session_cookie = cookie.split(";")[0]
+            token, _ = _post(
+                f"{base}/api/v1/users/me/tokens",
+                {"name": "bench", "scopes": ["read"]},
+                {"Cookie": session_cookie, "X-CSRF-Token": str(session["csrf_token"])},
+            )
+            login_body = json.dumps({"email": EMAIL, "password": PASSWORD})
+            results = [
+                ("anonymous GET /users/me (401)", _wrk(base, 8, ["/api/v1/users/me"], {})),
+                (
+                    "GET /users/me, session cookie",
+                    _wrk(base, 8, ["/api/v1/users/me"], {"Cookie": session_cookie}),
+                ),
+                (
+                    "GET /users/me, API token",
+                    _wrk(
+                        base, 8, ["/api/v1/users/me"], {"Authorization": f"Bearer {token['token']}"}
+                    ),
+                ),
+                (
+                    "POST /sessions (login)",
+                    _wrk(
+                        base,
+                        2,
+                        ["/api/v1/sessions"],
+                        {"Content-Type": "application/json"},
+                        method="POST",
+                        body=login_body,
+                    ),
+                ),
+            ]
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        limiter_p50, limiter_p99 = asyncio.run(_limiter_latency(url))
+    baseline = results[0][1]["rps"]
+    print(f"Authentication, one uvicorn worker, wrk × {DURATION_SECONDS} s per row")
+    print(f"{'request':<34}{'req/s':>9}{'% of anonymous':>16}{'p50 ms':>9}{'p99 ms':>9}")
+    for label, result in results:
+        print(
+            f"{label:<34}{result['rps']:>9.0f}{result['rps'] / baseline:>15.0%}"
+            f"{result['p50_ms']:>9.2f}{result['p99_ms']:>9.2f}"
+        )
+    print(
+        f"write rate limiter, one counter update: p50 {limiter_p50:.2f} ms, "
+        f"p99 {limiter_p99:.2f} ms"
+    )
+    print("targets: one login ≤ 100 ms of argon2; limiter overhead ≤ 2 ms p50")
+
+
+if __name__ == "__main__":
+    main()
