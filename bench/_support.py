@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from api.core.embedded_pg import EmbeddedPostgres
+from api.core.embedded_pg import EmbeddedPostgres, find_free_port
 from api.core.settings import PROJECT_ROOT
 
 SHARED_DATA = Path(os.environ.get("PIREP_BENCH_DATA", PROJECT_ROOT.parent / "shared" / "data"))
@@ -97,3 +100,113 @@ def run_measured(args: list[str], env: dict[str, str]) -> ProcessRun:
 
 def self_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+BENCH_SECONDS = int(os.environ.get("PIREP_BENCH_SECONDS", "10"))
+
+
+ROTATE_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = (i %% #paths) + 1
+  return wrk.format(%s, paths[i], {%s}, %s)
+end
+"""
+
+
+def _lua_list(items: list[str]) -> str:
+    return ", ".join(json.dumps(item) for item in items)
+
+
+def wrk(
+    url: str,
+    connections: int,
+    paths: list[str],
+    headers: dict[str, str],
+    method: str = "GET",
+    body: str | None = None,
+) -> dict[str, float]:
+    header_lua = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            ROTATE_SCRIPT
+            % (
+                _lua_list(paths),
+                json.dumps(method),
+                header_lua,
+                json.dumps(body) if body else "nil",
+            )
+        )
+    args = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{BENCH_SECONDS}s",
+        "--latency",
+        "-s",
+        script.name,
+        url,
+    ]
+    output = subprocess.run(args, capture_output=True, text=True, check=True, timeout=120).stdout
+    os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _latency(output, "50%")
+    p99 = _latency(output, "99%")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "errors": float(errors.group(1)) if errors else 0,
+    }
+
+
+def _latency(output: str, percentile: str) -> float:
+    match = re.search(rf"{re.escape(percentile)}\s+([\d.]+)(us|ms|s)", output)
+    assert match is not None, output
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            sys.exit("The API server exited during start-up.")
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("The API server did not start.")
+
+
+@contextmanager
+def uvicorn_server(app_factory: str, env: dict[str, str]) -> Iterator[str]:
+    """One uvicorn worker serving ``app_factory`` on a free local port; yields its base URL."""
+    port = find_free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app_factory,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env={**os.environ, **env},
+    )
+    try:
+        wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -9,20 +9,23 @@ without a matching If-None-Match.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
 
-from api.core.embedded_pg import find_free_port
-from bench._support import CYCLE, cluster, migrated_database, require_data, run_measured, source_dir
+from bench._support import (
+    BENCH_SECONDS,
+    CYCLE,
+    cluster,
+    migrated_database,
+    require_data,
+    run_measured,
+    source_dir,
+    uvicorn_server,
+    wrk,
+)
 
-DURATION_SECONDS = int(os.environ.get("PIREP_BENCH_SECONDS", "10"))
 CONNECTIONS = [int(value) for value in os.environ.get("PIREP_BENCH_CONNECTIONS", "8,16").split(",")]
 
 SEARCH_QUERIES = [
@@ -58,82 +61,6 @@ SEARCH_QUERIES = [
     "CYYC",
 ]
 
-ROTATE_SCRIPT = """
-local paths = {%s}
-local i = 0
-request = function()
-  i = (i %% #paths) + 1
-  return wrk.format(%s, paths[i], {%s}, %s)
-end
-"""
-
-
-def _lua_list(items: list[str]) -> str:
-    return ", ".join(json.dumps(item) for item in items)
-
-
-def _wrk(
-    url: str,
-    connections: int,
-    paths: list[str],
-    headers: dict[str, str],
-    method: str = "GET",
-    body: str | None = None,
-) -> dict[str, float]:
-    header_lua = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(
-            ROTATE_SCRIPT
-            % (
-                _lua_list(paths),
-                json.dumps(method),
-                header_lua,
-                json.dumps(body) if body else "nil",
-            )
-        )
-    args = [
-        "wrk",
-        "-t1",
-        f"-c{connections}",
-        f"-d{DURATION_SECONDS}s",
-        "--latency",
-        "-s",
-        script.name,
-        url,
-    ]
-    output = subprocess.run(args, capture_output=True, text=True, check=True, timeout=120).stdout
-    os.unlink(script.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _latency(output, "50%")
-    p99 = _latency(output, "99%")
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": rps,
-        "p50_ms": p50,
-        "p99_ms": p99,
-        "errors": float(errors.group(1)) if errors else 0,
-    }
-
-
-def _latency(output: str, percentile: str) -> float:
-    match = re.search(rf"{re.escape(percentile)}\s+([\d.]+)(us|ms|s)", output)
-    assert match is not None, output
-    value, unit = float(match.group(1)), match.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            sys.exit("The API server exited during start-up.")
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("The API server did not start.")
-
 
 def main() -> None:
     require_data()
@@ -155,34 +82,14 @@ def main() -> None:
             ],
             {"PIREP_DATABASE_URL": url},
         )
-        port = find_free_port()
-        base = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bench.api_app:create_bench_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env={
-                **os.environ,
-                "PIREP_DATABASE_URL": url,
-                "PIREP_ENVIRONMENT": "production",
-                # Cloudflare's published test keys: production settings require keys.
-                "PIREP_TURNSTILE_SITE_KEY": "1x00000000000000000000AA",
-                "PIREP_TURNSTILE_SECRET_KEY": "1x0000000000000000000000000000000AA",
-            },
-        )
-        try:
-            _wait_until_up(base, process)
+        server_env = {
+            "PIREP_DATABASE_URL": url,
+            "PIREP_ENVIRONMENT": "production",
+            # Cloudflare's published test keys: production settings require keys.
+            "PIREP_TURNSTILE_SITE_KEY": "1x00000000000000000000AA",
+            "PIREP_TURNSTILE_SECRET_KEY": "1x0000000000000000000000000000000AA",
+        }
+        with uvicorn_server("bench.api_app:create_bench_app", server_env) as base:
             with urllib.request.urlopen(f"{base}/api/v1/airports.geojson") as response:  # noqa: S310
                 etag = response.headers["ETag"]
             codes = [
@@ -231,19 +138,16 @@ def main() -> None:
             ]
             results = {
                 connections: [
-                    (label, _wrk(base, connections, paths, headers))
+                    (label, wrk(base, connections, paths, headers))
                     for label, paths, headers in cases
                 ]
                 for connections in CONNECTIONS
             }
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
     for connections, table in results.items():
         bare = table[0][1]["rps"]
         print(
             f"API, one uvicorn worker, wrk 1 thread × {connections} connections × "
-            f"{DURATION_SECONDS} s per endpoint, full-scale data set"
+            f"{BENCH_SECONDS} s per endpoint, full-scale data set"
         )
         print(
             f"{'endpoint':<32}{'req/s':>9}{'% of bare':>11}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -21,11 +18,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.core import ratelimit
 from api.core.db import session_factory
-from api.core.embedded_pg import find_free_port
-from bench._support import cluster, migrated_database
-from bench.api import _wait_until_up, _wrk
+from bench._support import BENCH_SECONDS, cluster, migrated_database, uvicorn_server, wrk
 
-DURATION_SECONDS = int(os.environ.get("PIREP_BENCH_SECONDS", "10"))
 EMAIL, PASSWORD = "bench@example.com", "correct horse battery"
 
 
@@ -59,31 +53,8 @@ async def _limiter_latency(url: str, count: int = 2000) -> tuple[float, float]:
 def main() -> None:
     with cluster() as server:
         url = migrated_database(server, "bench_auth")
-        port = find_free_port()
-        base = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.app:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env={
-                **os.environ,
-                "PIREP_DATABASE_URL": url,
-                "PIREP_WRITE_LIMIT_PER_MINUTE": "1000000",
-            },
-        )
-        try:
-            _wait_until_up(base, process)
+        server_env = {"PIREP_DATABASE_URL": url, "PIREP_WRITE_LIMIT_PER_MINUTE": "1000000"}
+        with uvicorn_server("api.app:create_app", server_env) as base:
             _post(f"{base}/api/v1/users", {"email": EMAIL, "password": PASSWORD})
             session, cookie = _post(
                 f"{base}/api/v1/sessions", {"email": EMAIL, "password": PASSWORD}
@@ -96,20 +67,20 @@ def main() -> None:
             )
             login_body = json.dumps({"email": EMAIL, "password": PASSWORD})
             results = [
-                ("anonymous GET /users/me (401)", _wrk(base, 8, ["/api/v1/users/me"], {})),
+                ("anonymous GET /users/me (401)", wrk(base, 8, ["/api/v1/users/me"], {})),
                 (
                     "GET /users/me, session cookie",
-                    _wrk(base, 8, ["/api/v1/users/me"], {"Cookie": session_cookie}),
+                    wrk(base, 8, ["/api/v1/users/me"], {"Cookie": session_cookie}),
                 ),
                 (
                     "GET /users/me, API token",
-                    _wrk(
+                    wrk(
                         base, 8, ["/api/v1/users/me"], {"Authorization": f"Bearer {token['token']}"}
                     ),
                 ),
                 (
                     "POST /sessions (login)",
-                    _wrk(
+                    wrk(
                         base,
                         2,
                         ["/api/v1/sessions"],
@@ -119,12 +90,9 @@ def main() -> None:
                     ),
                 ),
             ]
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
         limiter_p50, limiter_p99 = asyncio.run(_limiter_latency(url))
     baseline = results[0][1]["rps"]
-    print(f"Authentication, one uvicorn worker, wrk × {DURATION_SECONDS} s per row")
+    print(f"Authentication, one uvicorn worker, wrk × {BENCH_SECONDS} s per row")
     print(f"{'request':<34}{'req/s':>9}{'% of anonymous':>16}{'p50 ms':>9}{'p99 ms':>9}")
     for label, result in results:
         print(
