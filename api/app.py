@@ -18,13 +18,16 @@ from api.core.captcha import TurnstileClient
 from api.core.clients import parse_networks
 from api.core.db import create_engine, session_factory
 from api.core.mail import Mailer
+from api.core.policy import ReadOnlySwitch
+from api.core.ratelimit import BatchedLimiter
 from api.core.settings import Settings, get_settings
 from api.errors import install_error_handlers
 from api.meta.router import router as meta_router
 from api.middleware import (
     BodySizeLimit,
     ClientAddress,
-    ReadOnlyMode,
+    PolicyAudit,
+    ReadRateLimit,
     SecurityHeaders,
     WriteRateLimit,
 )
@@ -95,11 +98,17 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.state.engine = engine
         app.state.session_factory = session_factory(engine)
     install_error_handlers(app)
+    app.state.read_only = ReadOnlySwitch(revalidate_seconds=settings.cache_revalidate_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(PolicyAudit)
+    app.state.read_limiter = BatchedLimiter(settings.read_limit_per_minute)
+    app.add_middleware(ReadRateLimit, prefix="/api/v1/airports/", limiter=app.state.read_limiter)
     app.add_middleware(
-        ReadOnlyMode, prefix="/api/", revalidate_seconds=settings.cache_revalidate_seconds
+        WriteRateLimit,
+        prefix="/api/",
+        exempt="/api/v1/admin/",
+        limit=settings.write_limit_per_minute,
     )
-    app.add_middleware(WriteRateLimit, prefix="/api/", limit=settings.write_limit_per_minute)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         SecurityHeaders, hsts=settings.environment == "production", docs_path="/api/v1/docs"

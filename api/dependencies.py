@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.core import policy
 from api.core.errors import Forbidden, PirepError, Unauthorized
+from api.core.policy import Principal, Requester
 from api.core.tokens import csrf_token, same
 from api.users import service as users_service
-from api.users.service import Principal
+
+logger = logging.getLogger("api")
+
+SESSION_COOKIE = "pirep_session"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A session committed once before the response is sent, rolled back on any error.
 
-    A session the request never used (a cached answer) costs nothing to finish.
+    A session the request never used (a cached answer) costs nothing to finish. A request that
+    changes something must have consulted a policy (see `api.core.policy`), or nothing of it is
+    kept.
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
     session = factory()
     try:
         yield session
+        if request.method in UNSAFE_METHODS and not policy.consulted():
+            logger.error("%s %s consulted no policy", request.method, request.url.path)
+            raise policy.PolicyNotConsulted(
+                f"{request.method} {request.url.path} consulted no policy; nothing was changed."
+            )
         if session.in_transaction():
             await session.commit()
     except PirepError as error:
@@ -39,11 +54,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-
-
-SESSION_COOKIE = "pirep_session"
-CSRF_HEADER = "X-CSRF-Token"
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 async def authenticate(request: Request, session: SessionDep) -> Principal | None:
@@ -77,15 +87,33 @@ async def authenticate(request: Request, session: SessionDep) -> Principal | Non
     return Principal(user=user, via="session", scopes=frozenset({"read", "write"}))
 
 
-async def require_user(
+async def _requester(
+    request: Request, session: AsyncSession, principal: Principal | None
+) -> Requester:
+    unsafe = request.method in UNSAFE_METHODS
+    return Requester(
+        principal=principal,
+        address=request.client.host if request.client else None,
+        read_only=unsafe and await request.app.state.read_only.current(session),
+        verification_required=request.app.state.captcha is not None,
+    )
+
+
+async def get_requester(
+    request: Request,
+    session: SessionDep,
     principal: Annotated[Principal | None, Depends(authenticate)],
-) -> Principal:
-    """The requester, who must be signed in (or hold an API token) and not disabled."""
-    if principal is None:
-        raise Unauthorized("Sign in, or send an API token.")
-    if principal.user.disabled_at is not None:
-        raise Forbidden("This account is disabled.")
-    return principal
+) -> Requester:
+    """Who asks and the state of the site, for the policies. The read-only switch is only
+    looked at for requests that could change something."""
+    return await _requester(request, session, principal)
 
 
-CurrentUser = Annotated[Principal, Depends(require_user)]
+async def get_public_requester(request: Request, session: SessionDep) -> Requester:
+    """The requester of a route where who is signed in does not matter (signing in, mailed
+    links): any session cookie or token is ignored, so it needs no CSRF header either."""
+    return await _requester(request, session, None)
+
+
+RequesterDep = Annotated[Requester, Depends(get_requester)]
+PublicRequesterDep = Annotated[Requester, Depends(get_public_requester)]

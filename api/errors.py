@@ -32,7 +32,10 @@ class ErrorBody(BaseModel):
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "A query parameter is invalid."},
-    503: {"model": ErrorBody, "description": "The database is unreachable."},
+    503: {
+        "model": ErrorBody,
+        "description": "The database is unreachable, or (for changes) the site is read-only.",
+    },
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such airport."}
@@ -65,7 +68,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PirepError)
     async def pirep_error(request: Request, error: PirepError) -> JSONResponse:
-        return _json(error.status_code, error.to_dict())
+        return _json(error.status_code, error.to_dict(), error.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -1,18 +1,16 @@
-"""ASGI middleware: client address and blocklist, security headers, body cap, write limits."""
+"""ASGI middleware: client address and blocklist, security headers, body cap, rate limits."""
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.clients import Network, client_address, in_networks
-from api.core.ratelimit import hit
-from api.models.system import SiteSettings
+from api.core.policy import begin_request
+from api.core.ratelimit import BatchedLimiter, hit
 
 # Suited to the SPA and its map: scripts only from this origin, map tiles and photos from
 # anywhere over HTTPS, MapLibre's workers from blob: URLs, webcams from the allow-listed host.
@@ -175,12 +173,13 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class WriteRateLimit:
-    """At most ``limit`` writes a minute per client address under ``prefix``, in every process
-    together; more are answered 429 with Retry-After."""
+    """At most ``limit`` writes a minute per client address under ``prefix`` (except under
+    ``exempt``), in every process together; more are answered 429 with Retry-After."""
 
-    def __init__(self, app: ASGIApp, *, prefix: str, limit: int) -> None:
+    def __init__(self, app: ASGIApp, *, prefix: str, exempt: str, limit: int) -> None:
         self.app = app
         self.prefix = prefix
+        self.exempt = exempt
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -188,6 +187,7 @@ class WriteRateLimit:
             scope["type"] != "http"
             or scope["method"] not in UNSAFE_METHODS
             or not scope["path"].startswith(self.prefix)
+            or scope["path"].startswith(self.exempt)
         ):
             await self.app(scope, receive, send)
             return
@@ -207,43 +207,47 @@ class WriteRateLimit:
         )
 
 
-class ReadOnlyMode:
-    """While the site-wide switch is on, every write but signing in and out (and the admin
-    pages that turn it off) is refused with 503. The switch is read at most every
-    ``revalidate_seconds`` per process."""
+class ReadRateLimit:
+    """At most ``limiter.limit`` reads a minute per client address of the paths under
+    ``prefix`` (the airport pages), counted in memory and shared between processes in batches."""
 
-    EXEMPT = ("/api/v1/sessions", "/api/v1/admin/")
-
-    def __init__(self, app: ASGIApp, *, prefix: str, revalidate_seconds: float) -> None:
+    def __init__(self, app: ASGIApp, *, prefix: str, limiter: BatchedLimiter) -> None:
         self.app = app
         self.prefix = prefix
-        self.revalidate_seconds = revalidate_seconds
-        self.read_only = False
-        self.checked_at = float("-inf")
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
         if (
             scope["type"] != "http"
-            or scope["method"] not in UNSAFE_METHODS
-            or not path.startswith(self.prefix)
-            or path.startswith(self.EXEMPT)
+            or scope["method"] != "GET"
+            or not scope["path"].startswith(self.prefix)
         ):
             await self.app(scope, receive, send)
             return
-        if time.monotonic() - self.checked_at >= self.revalidate_seconds:
-            factory = scope["app"].state.session_factory
-            async with factory() as session:
-                self.read_only = bool(await session.scalar(sa.select(SiteSettings.read_only)))
-            self.checked_at = time.monotonic()
-        if not self.read_only:
+        client = scope.get("client")
+        factory = scope["app"].state.session_factory
+        verdict = await self.limiter.hit(factory, f"read:{client[0] if client else 'unknown'}")
+        if verdict.allowed:
             await self.app(scope, receive, send)
             return
         await send_error(
             send,
-            503,
-            "ReadOnly",
-            "Pirep is in read-only mode for maintenance: nothing can be changed right now. "
-            "Try again later.",
-            [("retry-after", "300")],
+            429,
+            "TooManyRequests",
+            f"Too many airport pages from this address: at most {self.limiter.limit} a minute. "
+            f"Try again in {verdict.retry_after} seconds.",
+            [("retry-after", str(verdict.retry_after))],
         )
+
+
+class PolicyAudit:
+    """Gives every request a fresh record of the policies it consults (see `api.core.policy`),
+    which the session dependency checks before committing a change."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            begin_request()
+        await self.app(scope, receive, send)

@@ -13,6 +13,8 @@ class PirepError(Exception):
     # Whether the request's changes are committed although it fails (e.g. a failed login,
     # whose count must survive the refusal).
     keeps_changes: ClassVar[bool] = False
+    # Extra response headers (e.g. Retry-After).
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, detail: str, *, fields: list[dict[str, Any]] | None = None) -> None:
         super().__init__(detail)
@@ -50,6 +52,18 @@ class ValidationFailed(PirepError):
 class ServiceUnavailable(PirepError):
     status_code = 503
     error = "ServiceUnavailable"
+
+
+class UpstreamFailed(PirepError):
+    """A service Pirep depends on (AWS, a mail server) answered with an error."""
+
+    status_code = 502
+    error = "UpstreamFailed"
+
+
+class ReadOnly(ServiceUnavailable):
+    error = "ReadOnly"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "300"}
 
 
 class ImportFailed(PirepError):

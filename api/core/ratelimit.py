@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ _COUNT_SQL = sa.text(
     """
 )
 
+
+logger = logging.getLogger("api.ratelimit")
 
 # The clock the windows are cut from (replaced in tests, so that a window does not roll over).
 clock = time.time
@@ -53,3 +56,78 @@ async def purge_expired(session: AsyncSession) -> int:
         sa.text("DELETE FROM rate_limit_buckets WHERE expires_at < now() RETURNING 1")
     )
     return len(result.all())
+
+
+_ADD_SQL = sa.text(
+    """
+    INSERT INTO rate_limit_buckets (key, window_start, count, expires_at)
+    SELECT key, to_timestamp(:window), count, to_timestamp(:window + :seconds)
+    FROM unnest(CAST(:keys AS text[]), CAST(:counts AS integer[])) AS added(key, count)
+    ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_buckets.count + excluded.count
+    RETURNING key, count
+    """
+)
+
+
+class BatchedLimiter:
+    """A limit for frequent, cheap requests (reads): counted in memory, and added to the shared
+    counters of every process in one statement at most every ``flush_seconds``.
+
+    A request is refused when the shared count seen at the last flush plus this process's
+    unflushed count passes the limit, so all processes together let through at most the limit
+    plus what the others counted since their last flush. A failed flush lets requests through
+    (reads must not fail because the limiter could not count) and is retried on the next one.
+    """
+
+    def __init__(self, limit: int, *, window_seconds: int = 60, flush_seconds: float = 1.0):
+        self.limit = limit
+        self.window_seconds = window_seconds
+        self.flush_seconds = flush_seconds
+        self.window = -1
+        self.pending: dict[str, int] = {}
+        self.shared: dict[str, int] = {}
+        self.flushed_at = float("-inf")
+        self.flushing = False
+
+    async def hit(self, factory: async_sessionmaker[AsyncSession], key: str) -> Verdict:
+        now = clock()
+        window = math.floor(now / self.window_seconds) * self.window_seconds
+        if window != self.window:
+            self.window, self.pending, self.shared = window, {}, {}
+        self.pending[key] = self.pending.get(key, 0) + 1
+        if not self.flushing and time.monotonic() - self.flushed_at >= self.flush_seconds:
+            await self.flush(factory)
+        count = self.shared.get(key, 0) + self.pending.get(key, 0)
+        retry_after = max(1, math.ceil(window + self.window_seconds - now))
+        return Verdict(allowed=count <= self.limit, retry_after=retry_after)
+
+    async def flush(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        """Add the counts of this process to the shared ones and read back the totals."""
+        window, pending = self.window, self.pending
+        if not pending:
+            return
+        self.flushing, self.pending = True, {}
+        keys = sorted(pending)  # one order in every process: no deadlocks between them
+        try:
+            async with factory() as session, session.begin():
+                rows = await session.execute(
+                    _ADD_SQL,
+                    {
+                        "window": window,
+                        "seconds": self.window_seconds,
+                        "keys": keys,
+                        "counts": [pending[key] for key in keys],
+                    },
+                )
+                totals = {key: int(count) for key, count in rows}
+        except Exception:
+            logger.warning("Could not count reads in the database; retrying later.", exc_info=True)
+            if window == self.window:
+                for key, count in pending.items():
+                    self.pending[key] = self.pending.get(key, 0) + count
+            totals = {}
+        finally:
+            self.flushing = False
+            self.flushed_at = time.monotonic()
+        if window == self.window:
+            self.shared.update(totals)

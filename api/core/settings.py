@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     write_limit_per_minute: int = Field(
         default=10, ge=1, description="Writes (POST/PUT/PATCH/DELETE) per minute and address."
     )
+    read_limit_per_minute: int = Field(
+        default=240, ge=1, description="Airport page reads per minute and address."
+    )
     turnstile_site_key: str | None = Field(default=None, description="CAPTCHA site key (public).")
     turnstile_secret_key: str | None = Field(default=None, description="CAPTCHA secret key.")
     turnstile_verify_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
@@ -79,6 +82,23 @@ class Settings(BaseSettings):
     )
     session_days: int = Field(default=30, ge=1, le=365, description="Life of a login.")
     max_failed_logins: int = Field(default=10, ge=1, description="Failed logins that lock.")
+
+    task_runner: Literal["local", "ecs"] = Field(
+        default="local",
+        description="How the importer is started from the admin API: a local process, or a "
+        "one-off ECS Fargate task.",
+    )
+    aws_region: str = "us-west-2"
+    aws_endpoint_url: str | None = Field(
+        default=None, description="Another AWS endpoint (a local test server); unset for AWS."
+    )
+    aws_timeout_seconds: float = Field(default=10.0, gt=0)
+    ecs_cluster: str = "pirep-production"
+    ecs_jobs_service: str = Field(
+        default="pirep-production-jobs",
+        description="ECS service whose network configuration one-off tasks copy.",
+    )
+    ecs_importer_task_family: str = "pirep-production-importer"
 
     @property
     def verification_enabled(self) -> bool:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Request, Response
 
 from api.core.mail import Mailer
 from api.core.settings import Settings
 from api.core.tokens import csrf_token
-from api.dependencies import SESSION_COOKIE, CurrentUser, SessionDep, authenticate
+from api.dependencies import SESSION_COOKIE, PublicRequesterDep, RequesterDep, SessionDep
 from api.errors import ERROR_RESPONSES, ErrorBody
 from api.users import service
 from api.users.schemas import (
@@ -29,7 +29,6 @@ from api.users.schemas import (
     TokenRequest,
     UserOut,
 )
-from api.users.service import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["users"])
 
@@ -57,13 +56,19 @@ def _send(background: BackgroundTasks, request: Request, mail: service.OutgoingM
     status_code=202,
     responses={
         **ERROR_RESPONSES,
+        403: {"model": ErrorBody, "description": "Signed in, or the CAPTCHA answer failed."},
         409: {"model": ErrorBody, "description": "The display name is taken."},
     },
 )
 async def register(
-    request: Request, background: BackgroundTasks, session: SessionDep, data: Registration
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    requester: RequesterDep,
+    data: Registration,
 ) -> Accepted:
-    mail = await service.register(session, request.app.state.settings, data)
+    state = request.app.state
+    mail = await service.register(session, state.settings, state.captcha, requester, data)
     _send(background, request, mail)
     return Accepted(detail="Check your mail: the next step is in the message we sent.")
 
@@ -74,8 +79,10 @@ async def register(
     summary="Confirm an email address with the mailed token",
     responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "Bad token."}},
 )
-async def confirm_email(session: SessionDep, data: TokenOnly) -> UserOut:
-    return service.user_out(await service.confirm_email(session, data.token))
+async def confirm_email(
+    session: SessionDep, requester: PublicRequesterDep, data: TokenOnly
+) -> UserOut:
+    return service.user_out(await service.confirm_email(session, requester, data.token))
 
 
 @router.post(
@@ -86,9 +93,14 @@ async def confirm_email(session: SessionDep, data: TokenOnly) -> UserOut:
     responses=ERROR_RESPONSES,
 )
 async def resend_confirmation(
-    request: Request, background: BackgroundTasks, session: SessionDep, data: EmailOnly
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    requester: PublicRequesterDep,
+    data: EmailOnly,
 ) -> Accepted:
-    mail = await service.resend_confirmation(session, request.app.state.settings, data.email)
+    settings = request.app.state.settings
+    mail = await service.resend_confirmation(session, settings, requester, data.email)
     _send(background, request, mail)
     return Accepted(detail="If the address waits for confirmation, a new link is on its way.")
 
@@ -101,9 +113,14 @@ async def resend_confirmation(
     responses=ERROR_RESPONSES,
 )
 async def request_password_reset(
-    request: Request, background: BackgroundTasks, session: SessionDep, data: EmailOnly
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    requester: PublicRequesterDep,
+    data: EmailOnly,
 ) -> Accepted:
-    mail = await service.request_password_reset(session, request.app.state.settings, data.email)
+    settings = request.app.state.settings
+    mail = await service.request_password_reset(session, settings, requester, data.email)
     _send(background, request, mail)
     return Accepted(detail="If the address has an account, a link is on its way.")
 
@@ -115,8 +132,10 @@ async def request_password_reset(
     status_code=204,
     responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "Bad token."}},
 )
-async def reset_password(session: SessionDep, data: PasswordReset) -> None:
-    await service.reset_password(session, data.token, data.password)
+async def reset_password(
+    session: SessionDep, requester: PublicRequesterDep, data: PasswordReset
+) -> None:
+    await service.reset_password(session, requester, data.token, data.password)
 
 
 @router.post(
@@ -126,15 +145,15 @@ async def reset_password(session: SessionDep, data: PasswordReset) -> None:
     responses={**ERROR_RESPONSES, **UNAUTHORIZED},
 )
 async def login(
-    request: Request, response: Response, session: SessionDep, credentials: Credentials
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    requester: PublicRequesterDep,
+    credentials: Credentials,
 ) -> SessionOut:
     settings: Settings = request.app.state.settings
     token, user = await service.login(
-        session,
-        settings,
-        credentials,
-        user_agent=request.headers.get("user-agent"),
-        ip_address=request.client.host if request.client else None,
+        session, settings, requester, credentials, user_agent=request.headers.get("user-agent")
     )
     response.set_cookie(
         SESSION_COOKIE,
@@ -155,17 +174,15 @@ async def login(
     responses=SIGNED_IN,
 )
 async def logout(
-    request: Request, response: Response, session: SessionDep, principal: CurrentUser
+    request: Request, response: Response, session: SessionDep, requester: RequesterDep
 ) -> None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        await service.logout(session, token)
+    await service.logout(session, requester, request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE)
 
 
 @router.get("/users/me", name="me", summary="Your account", responses=SIGNED_IN)
-async def me(principal: CurrentUser) -> UserOut:
-    return service.user_out(principal.user)
+async def me(requester: RequesterDep) -> UserOut:
+    return service.user_out(service.own_account(requester))
 
 
 @router.post(
@@ -176,9 +193,9 @@ async def me(principal: CurrentUser) -> UserOut:
     responses={**ERROR_RESPONSES, **SIGNED_IN},
 )
 async def create_token(
-    session: SessionDep, principal: CurrentUser, data: TokenRequest
+    session: SessionDep, requester: RequesterDep, data: TokenRequest
 ) -> TokenCreated:
-    return await service.create_api_token(session, principal, data.name, list(data.scopes))
+    return await service.create_api_token(session, requester, data.name, list(data.scopes))
 
 
 @router.get(
@@ -187,8 +204,8 @@ async def create_token(
     summary="Your API tokens",
     responses=SIGNED_IN,
 )
-async def list_tokens(session: SessionDep, principal: CurrentUser) -> list[TokenOut]:
-    return await service.list_api_tokens(session, principal)
+async def list_tokens(session: SessionDep, requester: RequesterDep) -> list[TokenOut]:
+    return await service.list_api_tokens(session, requester)
 
 
 @router.delete(
@@ -202,8 +219,8 @@ async def list_tokens(session: SessionDep, principal: CurrentUser) -> list[Token
         404: {"model": ErrorBody, "description": "No such active token of yours."},
     },
 )
-async def revoke_token(session: SessionDep, principal: CurrentUser, token_id: uuid.UUID) -> None:
-    await service.revoke_api_token(session, principal, token_id)
+async def revoke_token(session: SessionDep, requester: RequesterDep, token_id: uuid.UUID) -> None:
+    await service.revoke_api_token(session, requester, token_id)
 
 
 @router.patch(
@@ -217,10 +234,10 @@ async def revoke_token(session: SessionDep, principal: CurrentUser, token_id: uu
     },
 )
 async def update_me(
-    request: Request, session: SessionDep, principal: CurrentUser, changes: AccountChanges
+    request: Request, session: SessionDep, requester: RequesterDep, changes: AccountChanges
 ) -> UserOut:
     user = await service.change_account(
-        session, principal, changes, request.cookies.get(SESSION_COOKIE)
+        session, requester, changes, request.cookies.get(SESSION_COOKIE)
     )
     return service.user_out(user)
 
@@ -233,9 +250,9 @@ async def update_me(
     responses={**ERROR_RESPONSES, **SIGNED_IN},
 )
 async def delete_me(
-    response: Response, session: SessionDep, principal: CurrentUser, data: AccountDeletion
+    response: Response, session: SessionDep, requester: RequesterDep, data: AccountDeletion
 ) -> None:
-    await service.delete_account(session, principal, data.current_password)
+    await service.delete_account(session, requester, data.current_password)
     response.delete_cookie(SESSION_COOKIE)
 
 
@@ -246,16 +263,7 @@ async def delete_me(
     responses={**ERROR_RESPONSES, **FORBIDDEN},
 )
 async def verify(
-    request: Request,
-    session: SessionDep,
-    principal: Annotated[Principal | None, Depends(authenticate)],
-    answer: CaptchaAnswer,
+    request: Request, session: SessionDep, requester: RequesterDep, answer: CaptchaAnswer
 ) -> UserOut:
-    user = await service.verify(
-        session,
-        request.app.state.captcha,
-        principal,
-        request.client.host if request.client else None,
-        answer.token,
-    )
+    user = await service.verify(session, request.app.state.captcha, requester, answer.token)
     return service.user_out(user)

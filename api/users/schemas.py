@@ -20,6 +20,11 @@ class Registration(BaseModel):
     email: str = Field(max_length=320, pattern=EMAIL_PATTERN, examples=["pilot@example.com"])
     password: str = Field(min_length=10, max_length=128)
     display_name: str | None = Field(default=None, min_length=1, max_length=40)
+    captcha_token: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="The CAPTCHA widget's answer; needed when the site has a CAPTCHA (see meta).",
+    )
 
 
 class Credentials(BaseModel):

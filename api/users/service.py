@@ -22,10 +22,11 @@ from api.core.errors import (
     ValidationFailed,
 )
 from api.core.passwords import hash_password, verify_password
+from api.core.policy import Requester, is_verified
 from api.core.settings import Settings
 from api.models.enums import UserRole, UserTokenPurpose
 from api.models.users import ApiToken, User
-from api.users import repository
+from api.users import policy, repository
 from api.users.schemas import (
     AccountChanges,
     Credentials,
@@ -43,15 +44,6 @@ LOGIN_FAILED = (
 # Verified against when the email is unknown, so that a wrong email costs as much as a wrong
 # password and timing does not reveal which accounts exist.
 _DUMMY_HASH = hash_password("not the password of anyone")
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who makes a request, and how they proved it."""
-
-    user: User
-    via: str  # "session" or "token"
-    scopes: frozenset[str]
 
 
 def user_out(user: User) -> UserOut:
@@ -115,9 +107,17 @@ async def confirmation_mail(session: AsyncSession, settings: Settings, user: Use
     )
 
 
-async def register(session: AsyncSession, settings: Settings, data: Registration) -> OutgoingMail:
+async def register(
+    session: AsyncSession,
+    settings: Settings,
+    captcha: TurnstileClient | None,
+    requester: Requester,
+    data: Registration,
+) -> OutgoingMail:
     """Create an account and the mail to send. The answer never says whether the email was taken:
     its owner gets a notice instead of a confirmation."""
+    policy.register(requester)
+    await _pass_captcha(captcha, data.captcha_token, requester.address)
     email = data.email.strip()
     name = data.display_name.strip() if data.display_name else None
     if name and await repository.display_name_taken(session, name, None):
@@ -139,7 +139,8 @@ async def register(session: AsyncSession, settings: Settings, data: Registration
     return await confirmation_mail(session, settings, user)
 
 
-async def confirm_email(session: AsyncSession, token: str) -> User:
+async def confirm_email(session: AsyncSession, requester: Requester, token: str) -> User:
+    policy.use_mailed_link(requester)
     user = await repository.use_user_token(
         session, UserTokenPurpose.CONFIRM_EMAIL, tokens.token_hash(token)
     )
@@ -153,8 +154,9 @@ async def confirm_email(session: AsyncSession, token: str) -> User:
 
 
 async def resend_confirmation(
-    session: AsyncSession, settings: Settings, email: str
+    session: AsyncSession, settings: Settings, requester: Requester, email: str
 ) -> OutgoingMail | None:
+    policy.use_mailed_link(requester)
     user = await repository.user_by_email(session, email.strip())
     if user is None or user.confirmed_at is not None or user.role != UserRole.KNOWN:
         return None
@@ -162,8 +164,9 @@ async def resend_confirmation(
 
 
 async def request_password_reset(
-    session: AsyncSession, settings: Settings, email: str
+    session: AsyncSession, settings: Settings, requester: Requester, email: str
 ) -> OutgoingMail | None:
+    policy.use_mailed_link(requester)
     user = await repository.user_by_email(session, email.strip())
     if user is None or user.role == UserRole.UNKNOWN:
         return None
@@ -177,8 +180,11 @@ async def request_password_reset(
     )
 
 
-async def reset_password(session: AsyncSession, token: str, password: str) -> None:
+async def reset_password(
+    session: AsyncSession, requester: Requester, token: str, password: str
+) -> None:
     """Set a new password from a mailed token; unlocks the account and ends every session."""
+    policy.use_mailed_link(requester)
     user = await repository.use_user_token(
         session, UserTokenPurpose.RESET_PASSWORD, tokens.token_hash(token)
     )
@@ -195,12 +201,13 @@ async def reset_password(session: AsyncSession, token: str, password: str) -> No
 async def login(
     session: AsyncSession,
     settings: Settings,
+    requester: Requester,
     credentials: Credentials,
     *,
     user_agent: str | None,
-    ip_address: str | None,
 ) -> tuple[str, User]:
     """A new session token for valid credentials; one refusal for every kind of failure."""
+    policy.sign_in(requester)
     user = await repository.user_by_email(session, credentials.email.strip())
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     valid = await asyncio.to_thread(verify_password, credentials.password, stored)
@@ -224,13 +231,19 @@ async def login(
         token_hash=tokens.token_hash(token),
         expires_at=datetime.now(UTC) + timedelta(days=settings.session_days),
         user_agent=user_agent,
-        ip_address=ip_address,
+        ip_address=requester.address,
     )
     return token, user
 
 
-async def logout(session: AsyncSession, session_token: str) -> None:
-    await repository.delete_session(session, tokens.token_hash(session_token))
+async def logout(session: AsyncSession, requester: Requester, session_token: str | None) -> None:
+    policy.sign_out(requester)
+    if session_token:
+        await repository.delete_session(session, tokens.token_hash(session_token))
+
+
+def own_account(requester: Requester) -> User:
+    return policy.read_own_account(requester).user
 
 
 async def authenticate_session(session: AsyncSession, session_token: str) -> User | None:
@@ -243,16 +256,10 @@ async def authenticate_api_token(
     return await repository.user_of_api_token(session, tokens.token_hash(api_token))
 
 
-def require_session(principal: Principal) -> None:
-    """Managing API tokens needs the account's own session, not another token."""
-    if principal.via != "session":
-        raise Forbidden("API tokens are managed from a signed-in session, not with a token.")
-
-
 async def create_api_token(
-    session: AsyncSession, principal: Principal, name: str, scopes: list[str]
+    session: AsyncSession, requester: Requester, name: str, scopes: list[str]
 ) -> TokenCreated:
-    require_session(principal)
+    principal = policy.manage_own_account(requester)
     token = tokens.new_token(tokens.API_TOKEN_PREFIX)
     stored = await repository.add_api_token(
         session,
@@ -264,15 +271,15 @@ async def create_api_token(
     return TokenCreated(**token_out(stored).model_dump(), token=token)
 
 
-async def list_api_tokens(session: AsyncSession, principal: Principal) -> list[TokenOut]:
-    require_session(principal)
+async def list_api_tokens(session: AsyncSession, requester: Requester) -> list[TokenOut]:
+    principal = policy.list_own_tokens(requester)
     return [token_out(token) for token in await repository.api_tokens(session, principal.user.id)]
 
 
 async def revoke_api_token(
-    session: AsyncSession, principal: Principal, token_id: uuid.UUID
+    session: AsyncSession, requester: Requester, token_id: uuid.UUID
 ) -> None:
-    require_session(principal)
+    principal = policy.manage_own_account(requester)
     if not await repository.revoke_api_token(session, principal.user.id, token_id):
         raise NotFound("You have no active API token with that id.")
 
@@ -290,10 +297,10 @@ async def _require_password(user: User, password: str | None) -> None:
 
 
 async def change_account(
-    session: AsyncSession, principal: Principal, changes: AccountChanges, session_token: str | None
+    session: AsyncSession, requester: Requester, changes: AccountChanges, session_token: str | None
 ) -> User:
     """Apply changes to one's own account; a new password signs out every other session."""
-    require_session(principal)
+    principal = policy.manage_own_account(requester)
     user = principal.user
     if changes.password is not None:
         await _require_password(user, changes.current_password)
@@ -317,41 +324,43 @@ async def change_account(
     return user
 
 
-async def delete_account(session: AsyncSession, principal: Principal, password: str) -> None:
+async def delete_account(session: AsyncSession, requester: Requester, password: str) -> None:
     """Delete one's own account, after checking the password."""
-    require_session(principal)
+    principal = policy.manage_own_account(requester)
     await _require_password(principal.user, password)
     await repository.delete_user(session, principal.user)
 
 
-def is_verified(user: User) -> bool:
-    """Accounts are verified; a writer without one must pass the CAPTCHA once."""
-    return user.role != UserRole.UNKNOWN or user.verified_at is not None
-
-
-async def active_user(
-    session: AsyncSession, principal: Principal | None, ip_address: str | None
-) -> User:
+async def active_user(session: AsyncSession, requester: Requester) -> User:
     """The signed-in user, or else the per-address unknown user (created on first need)."""
-    if principal is not None:
-        return principal.user
-    if ip_address is None:
+    if requester.principal is not None:
+        return requester.principal.user
+    if requester.address is None:
         raise Forbidden("Your address could not be determined; sign in to contribute.")
-    return await repository.unknown_user(session, ip_address)
+    return await repository.unknown_user(session, requester.address)
+
+
+async def _pass_captcha(
+    captcha: TurnstileClient | None, answer: str | None, address: str | None
+) -> None:
+    """Check a CAPTCHA answer (nothing to check when no CAPTCHA is configured)."""
+    if captcha is not None and not (answer and await captcha.verify(answer, address)):
+        raise Forbidden("The CAPTCHA answer was not accepted; try again.")
 
 
 async def verify(
     session: AsyncSession,
     captcha: TurnstileClient | None,
-    principal: Principal | None,
-    ip_address: str | None,
+    requester: Requester,
     answer: str,
 ) -> User:
     """Mark the active user verified once the CAPTCHA answer is accepted (or when no CAPTCHA
     is configured, as in the embedded default)."""
-    user = await active_user(session, principal, ip_address)
-    if captcha is not None and not await captcha.verify(answer, ip_address):
-        raise Forbidden("The CAPTCHA answer was not accepted; try again.")
+    policy.verify(requester)
+    user = await active_user(session, requester)
+    if user.disabled_at is not None:
+        raise Forbidden("Writing from this address is disabled.")
+    await _pass_captcha(captcha, answer, requester.address)
     user.verified_at = user.verified_at or datetime.now(UTC)
     await session.flush()
     return user

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import threading
 import uuid
 import zipfile
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -26,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from api.app import create_app
+from api.core.captcha import TurnstileClient
 from api.core.settings import PROJECT_ROOT, Settings
 from api.models.airports import Airport, Runway, Tag
 from importer.progress import PlainReporter
@@ -41,12 +47,13 @@ def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Se
     data_dir: Path = tmp_path_factory.mktemp("api-data")
 
     def make(url: str) -> Settings:
-        # Tests make many writes from one address; the rate limit has tests of its own.
+        # Tests make many requests from one address; the rate limits have tests of their own.
         return Settings(
             database_url=url,
             environment="test",
             data_dir=data_dir,
             write_limit_per_minute=10_000,
+            read_limit_per_minute=100_000,
             cache_revalidate_seconds=0,
         )
 
@@ -198,3 +205,39 @@ def set_tags(connection: AsyncConnection) -> SetTags:
             )
 
     return change
+
+
+PASSING_ANSWER = "a-good-answer"
+
+
+class Siteverify(BaseHTTPRequestHandler):
+    """Answers like Cloudflare's siteverify: success only for the one good answer."""
+
+    seen: ClassVar[list[dict[str, list[str]]]] = []
+
+    def do_POST(self) -> None:
+        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        Siteverify.seen.append(form)
+        body = json.dumps({"success": form.get("response") == [PASSING_ANSWER]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def siteverify(app: FastAPI) -> Iterator[list[dict[str, list[str]]]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Siteverify)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Siteverify.seen = []
+    app.state.captcha = TurnstileClient(
+        "test-secret", f"http://127.0.0.1:{server.server_address[1]}/siteverify"
+    )
+    yield Siteverify.seen
+    server.shutdown()
+    server.server_close()

@@ -18,7 +18,7 @@ EXPECTED_ERRORS = {
     "airports-get": {"404", "422", "503"},
     "search-airports": {"422", "503"},
     "search-advanced": {"422", "503"},
-    "users-register": {"409", "422", "503"},
+    "users-register": {"403", "409", "422", "503"},
     "users-confirm_email": {"400", "422", "503"},
     "users-resend_confirmation": {"422", "503"},
     "users-request_password_reset": {"422", "503"},

@@ -64,3 +64,54 @@ async def test_expired_counters_are_purged(db, connection: AsyncConnection) -> N
     assert await purge_expired(db) == 1
     keys = (await connection.execute(sa.text("SELECT key FROM rate_limit_buckets"))).scalars()
     assert "write:old" not in set(keys)
+
+
+async def test_airport_page_reads_are_limited_across_processes(
+    app: FastAPI,
+    settings: Settings,
+    connection: AsyncConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ratelimit, "clock", lambda: 1_800_000_000.0 + 45)
+    limited = settings.model_copy(update={"read_limit_per_minute": 6})
+    first, second = (create_app(limited, engine=app.state.engine) for _ in range(2))
+    for process in (first, second):
+        process.state.session_factory = app.state.session_factory
+    reader = ("203.0.113.7", 4000)
+
+    async def read(process: FastAPI, path: str = "/api/v1/airports/PAE") -> httpx.Response:
+        transport = httpx.ASGITransport(process, client=reader)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            return await http.get(path)
+
+    assert [(await read(first)).status_code for _ in range(4)] == [200] * 4
+    # The first process adds its counts to the shared ones (it does so about every second).
+    await first.state.read_limiter.flush(app.state.session_factory)
+    shared = "SELECT count FROM rate_limit_buckets WHERE key = 'read:203.0.113.7'"
+    assert await connection.scalar(sa.text(shared)) == 4
+
+    answers = [(await read(second)).status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    refused = await read(second)
+    assert refused.json()["error"] == "TooManyRequests"
+    assert refused.headers["retry-after"] == "15"
+    # Only airport pages are limited this way; other reads and other addresses are not.
+    assert (await read(second, "/api/v1/meta")).status_code == 200
+    transport = httpx.ASGITransport(second, client=("198.51.100.1", 4000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        assert (await http.get("/api/v1/airports/PAE")).status_code == 200
+
+
+async def test_reads_go_on_when_the_counters_cannot_be_written(
+    app: FastAPI, settings: Settings
+) -> None:
+    limiter = ratelimit.BatchedLimiter(2)
+
+    def broken_factory() -> object:
+        raise ConnectionRefusedError("database down")
+
+    verdicts = [await limiter.hit(broken_factory, "read:x") for _ in range(2)]  # type: ignore[arg-type]
+    assert [verdict.allowed for verdict in verdicts] == [True, True]
+    # Nothing counted is lost: the unflushed counts still refuse the third read.
+    assert limiter.pending == {"read:x": 2}
+    assert not (await limiter.hit(broken_factory, "read:x")).allowed  # type: ignore[arg-type]

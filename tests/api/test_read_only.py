@@ -22,6 +22,7 @@ async def test_read_only_mode_refuses_writes_but_not_reads_or_signing_in(
     assert refused.headers["retry-after"] == "300"
     assert (await client.get("/api/v1/airports/PAE")).status_code == 200
     assert (await client.post("/api/v1/sessions", json=USER)).status_code == 200
+    client.cookies.clear()
 
     await connection.execute(sa.text("UPDATE site_settings SET read_only = false"))
     # Each process looks at the switch again after a short while (here: the next request).

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
-from urllib.parse import parse_qs
-
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -16,41 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.core.captcha import TurnstileClient
-
-PASSING_ANSWER = "a-good-answer"
-
-
-class Siteverify(BaseHTTPRequestHandler):
-    """Answers like Cloudflare's siteverify: success only for the one good answer."""
-
-    seen: ClassVar[list[dict[str, list[str]]]] = []
-
-    def do_POST(self) -> None:
-        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        Siteverify.seen.append(form)
-        body = json.dumps({"success": form.get("response") == [PASSING_ANSWER]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
-@pytest.fixture
-def siteverify(app: FastAPI) -> Iterator[list[dict[str, list[str]]]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Siteverify)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    Siteverify.seen = []
-    app.state.captcha = TurnstileClient(
-        "test-secret", f"http://127.0.0.1:{server.server_address[1]}/siteverify"
-    )
-    yield Siteverify.seen
-    server.shutdown()
-    server.server_close()
+from tests.api.conftest import PASSING_ANSWER
 
 
 async def users_of(connection: AsyncConnection, address: str) -> int:
@@ -111,3 +70,19 @@ def test_production_settings_refuse_to_start_without_captcha_keys(settings) -> N
         turnstile_site_key="site",
         turnstile_secret_key="secret",
     )
+
+
+async def test_signing_up_needs_the_captcha_when_there_is_one(
+    client: httpx.AsyncClient, siteverify: list[dict[str, list[str]]], connection: AsyncConnection
+) -> None:
+    account = {"email": "newcomer@example.com", "password": "a long enough password"}
+    without = await client.post("/api/v1/users", json=account)
+    wrong = await client.post("/api/v1/users", json={**account, "captcha_token": "a bot's try"})
+    assert (without.status_code, wrong.status_code) == (403, 403)
+    assert without.json()["detail"] == "The CAPTCHA answer was not accepted; try again."
+    count = "SELECT count(*) FROM users WHERE email = 'newcomer@example.com'"
+    assert await connection.scalar(sa.text(count)) == 0
+
+    passed = await client.post("/api/v1/users", json={**account, "captcha_token": PASSING_ANSWER})
+    assert passed.status_code == 202
+    assert await connection.scalar(sa.text(count)) == 1
