@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.admin.router import router as admin_router
 from api.airports.router import router as airports_router
 from api.airports.service import DetailCache, GeojsonCache
 from api.core.captcha import TurnstileClient
@@ -21,6 +22,7 @@ from api.core.mail import Mailer
 from api.core.policy import ReadOnlySwitch
 from api.core.ratelimit import BatchedLimiter
 from api.core.settings import Settings, get_settings
+from api.core.task_runner import task_runner_from_settings
 from api.errors import install_error_handlers
 from api.meta.router import router as meta_router
 from api.middleware import (
@@ -98,6 +100,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.state.engine = engine
         app.state.session_factory = session_factory(engine)
     install_error_handlers(app)
+    app.state.task_runner = task_runner_from_settings(settings)
     app.state.read_only = ReadOnlySwitch(revalidate_seconds=settings.cache_revalidate_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(PolicyAudit)
@@ -122,4 +125,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(search_router)
     app.include_router(airports_router)
     app.include_router(users_router)
+    app.include_router(admin_router)
     return app

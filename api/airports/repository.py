@@ -106,3 +106,10 @@ async def geojson_document(session: AsyncSession) -> CachedDocument | None:
 async def data_generation(session: AsyncSession) -> int:
     """The counter moved by every change of airport data."""
     return int(await session.scalar(sa.select(SiteSettings.data_generation)) or 0)
+
+
+async def bump_data_generation(session: AsyncSession) -> None:
+    """Tell every web process that airport data changed."""
+    await session.execute(
+        sa.update(SiteSettings).values(data_generation=SiteSettings.data_generation + 1)
+    )

@@ -51,6 +51,10 @@ class DetailCache:
             self.generation = generation
         self.checked_at = time.monotonic()
 
+    def expire(self) -> None:
+        """Look at the data generation again on next use (after this process changed data)."""
+        self.checked_at = float("-inf")
+
     def get(self, key: str) -> bytes | None:
         document = self.entries.get(key)
         if document is not None:
@@ -104,6 +108,10 @@ class GeojsonCache:
     def is_fresh(self) -> bool:
         return time.monotonic() - self.checked_at < self.revalidate_seconds
 
+    def expire(self) -> None:
+        """Look at the stored document again on next use (after this process changed it)."""
+        self.checked_at = float("-inf")
+
     @property
     def body(self) -> bytes:
         if self._body is None:
@@ -121,6 +129,14 @@ class GeojsonCache:
             if stored is not None:
                 self.etag, self.body_gzip, self._body = stored.etag, stored.body_gzip, None
         self.checked_at = time.monotonic()
+
+
+async def data_changed(session: AsyncSession, *, map_changed: bool) -> None:
+    """Record a change of airport data in the request's transaction: every web process drops
+    the details it holds, and the map's GeoJSON is rebuilt when what it shows changed."""
+    await repository.bump_data_generation(session)
+    if map_changed:
+        await geojson.rebuild(session)
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"

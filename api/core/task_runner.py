@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import shlex
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,7 +68,25 @@ def task_runner_from_settings(settings: Settings) -> TaskRunner:
     """The runner chosen by ``PIREP_TASK_RUNNER``."""
     if settings.task_runner == "ecs":
         return EcsTaskRunner.from_settings(settings)
-    return LocalTaskRunner(settings.data_dir / "logs")
+    return LocalTaskRunner(settings.data_dir / "logs", environment=settings_environment(settings))
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The settings as ``PIREP_*`` variables, so that a local importer works on the same
+    database and sources as the web process (whose settings may not come from its
+    environment, e.g. the embedded cluster of ``pirep dev``)."""
+    environment = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is None:
+            continue
+        key = f"PIREP_{name.upper()}"
+        if isinstance(value, bool):
+            environment[key] = "true" if value else "false"
+        elif isinstance(value, list | dict):
+            environment[key] = json.dumps(value)
+        else:
+            environment[key] = str(value)
+    return environment
 
 
 class EcsTaskRunner:
@@ -221,10 +240,14 @@ class LocalTaskRunner:
     """Runs the importer as a detached process on this machine, logging to a file per run."""
 
     def __init__(
-        self, log_dir: Path, command_prefix: Sequence[str] = (sys.executable, "-m", "importer")
+        self,
+        log_dir: Path,
+        command_prefix: Sequence[str] = (sys.executable, "-m", "importer"),
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.log_dir = log_dir
         self.command_prefix = list(command_prefix)
+        self.environment = dict(environment or {})
 
     def log_path(self, run_id: uuid.UUID) -> Path:
         """Where the output of the run's importer goes."""
@@ -249,6 +272,7 @@ class LocalTaskRunner:
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
+                    env={**os.environ, **self.environment},
                     start_new_session=True,
                 )
         except OSError as error:

@@ -1,0 +1,321 @@
+"""HTTP routes of the admin API (administrators only; they work in read-only mode too)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from api.admin import service
+from api.admin.schemas import (
+    ActionPage,
+    Activity,
+    AdminAirportChanges,
+    AdminAirportOut,
+    AdminCommentChanges,
+    AdminCommentOut,
+    AdminUserChanges,
+    AdminUserOut,
+    AirportPage,
+    AirportQueueParams,
+    CommentPage,
+    Dashboard,
+    ImporterRunOut,
+    ImporterRunPage,
+    ImportRequest,
+    PageParams,
+    PageviewPage,
+    QueueParams,
+    ReadOnlySwitch,
+    Review,
+    UserPage,
+    UserQueueParams,
+    VersionOut,
+    VersionPage,
+)
+from api.core.task_runner import TaskRunner
+from api.dependencies import RequesterDep, SessionDep
+from api.errors import ERROR_RESPONSES, ErrorBody
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+# Routes without parameters cannot answer 422.
+PLAIN: dict[int | str, dict[str, Any]] = {
+    401: _error("Not signed in, or a bad token."),
+    403: _error("Not an administrator."),
+    503: ERROR_RESPONSES[503],
+}
+ADMIN: dict[int | str, dict[str, Any]] = {**ERROR_RESPONSES, **PLAIN}
+MISSING: dict[int | str, dict[str, Any]] = {**ADMIN, 404: _error("No such item.")}
+CHANGE: dict[int | str, dict[str, Any]] = {**MISSING, 409: _error("The change is not possible.")}
+
+
+def _runner(request: Request) -> TaskRunner:
+    runner: TaskRunner = request.app.state.task_runner
+    return runner
+
+
+def _expire_caches(request: Request) -> None:
+    """The airport pages this process holds are looked at again on next use."""
+    request.app.state.detail_cache.expire()
+    request.app.state.geojson_cache.expire()
+
+
+@router.get("/dashboard", name="dashboard", summary="Meters and review queues", responses=PLAIN)
+async def dashboard(request: Request, session: SessionDep, requester: RequesterDep) -> Dashboard:
+    return await service.dashboard(session, requester, _runner(request))
+
+
+@router.put(
+    "/read-only",
+    name="set_read_only",
+    summary="Turn read-only mode on or off (every write but admin work is refused while on)",
+    responses=ADMIN,
+)
+async def set_read_only(
+    request: Request, session: SessionDep, requester: RequesterDep, data: ReadOnlySwitch
+) -> ReadOnlySwitch:
+    read_only = await service.set_read_only(session, requester, data.read_only)
+    request.app.state.read_only.forget()
+    return ReadOnlySwitch(read_only=read_only)
+
+
+@router.get(
+    "/activity", name="activity", summary="Most read, most edited, most active", responses=PLAIN
+)
+async def activity(session: SessionDep, requester: RequesterDep) -> Activity:
+    return await service.activity(session, requester)
+
+
+@router.get(
+    "/versions",
+    name="versions",
+    summary="Changes of airports, tags, events and webcams (review queue)",
+    responses=ADMIN,
+)
+async def versions(
+    session: SessionDep, requester: RequesterDep, params: Annotated[QueueParams, Query()]
+) -> VersionPage:
+    return await service.versions(session, requester, params)
+
+
+@router.patch(
+    "/versions/{version_id}", name="review_version", summary="Approve a change", responses=MISSING
+)
+async def review_version(
+    session: SessionDep, requester: RequesterDep, version_id: uuid.UUID, data: Review
+) -> VersionOut:
+    return await service.review_version(session, requester, version_id, data.reviewed)
+
+
+@router.get("/users", name="users", summary="Users, newest change first", responses=ADMIN)
+async def users(
+    session: SessionDep, requester: RequesterDep, params: Annotated[UserQueueParams, Query()]
+) -> UserPage:
+    return await service.users(session, requester, params)
+
+
+@router.get("/users/{user_id}", name="user", summary="One user", responses=MISSING)
+async def user(session: SessionDep, requester: RequesterDep, user_id: uuid.UUID) -> AdminUserOut:
+    return await service.user(session, requester, user_id)
+
+
+@router.patch(
+    "/users/{user_id}",
+    name="change_user",
+    summary="Change a user: role, name, email, disabled, locked, confirmed, reviewed",
+    responses=CHANGE,
+)
+async def change_user(
+    session: SessionDep, requester: RequesterDep, user_id: uuid.UUID, data: AdminUserChanges
+) -> AdminUserOut:
+    return await service.change_user(session, requester, user_id, data)
+
+
+@router.delete(
+    "/users/{user_id}",
+    name="delete_user",
+    summary="Delete a user and what only they own",
+    status_code=204,
+    responses=CHANGE,
+)
+async def delete_user(session: SessionDep, requester: RequesterDep, user_id: uuid.UUID) -> None:
+    await service.delete_user(session, requester, user_id)
+
+
+@router.get(
+    "/users/{user_id}/activity",
+    name="user_activity",
+    summary="What a user did",
+    responses=MISSING,
+)
+async def user_activity(
+    session: SessionDep,
+    requester: RequesterDep,
+    user_id: uuid.UUID,
+    params: Annotated[PageParams, Query()],
+) -> ActionPage:
+    return await service.user_activity(session, requester, user_id, params)
+
+
+@router.get(
+    "/users/{user_id}/analytics",
+    name="user_analytics",
+    summary="Airport pages a user viewed",
+    responses=MISSING,
+)
+async def user_analytics(
+    session: SessionDep,
+    requester: RequesterDep,
+    user_id: uuid.UUID,
+    params: Annotated[PageParams, Query()],
+) -> PageviewPage:
+    return await service.user_analytics(session, requester, user_id, params)
+
+
+@router.get("/airports", name="airports", summary="Airports by code", responses=ADMIN)
+async def airports(
+    session: SessionDep, requester: RequesterDep, params: Annotated[AirportQueueParams, Query()]
+) -> AirportPage:
+    return await service.airports(session, requester, params)
+
+
+@router.get("/airports/{airport_id}", name="airport", summary="One airport", responses=MISSING)
+async def airport(
+    session: SessionDep, requester: RequesterDep, airport_id: uuid.UUID
+) -> AdminAirportOut:
+    return await service.airport(session, requester, airport_id)
+
+
+@router.patch(
+    "/airports/{airport_id}",
+    name="change_airport",
+    summary="Change official fields, lock or review an airport",
+    responses=CHANGE,
+)
+async def change_airport(
+    request: Request,
+    session: SessionDep,
+    requester: RequesterDep,
+    airport_id: uuid.UUID,
+    data: AdminAirportChanges,
+) -> AdminAirportOut:
+    changed = await service.change_airport(session, requester, airport_id, data)
+    _expire_caches(request)
+    return changed
+
+
+@router.delete(
+    "/airports/{airport_id}",
+    name="delete_airport",
+    summary="Delete an airport added by a user",
+    status_code=204,
+    responses=CHANGE,
+)
+async def delete_airport(
+    request: Request, session: SessionDep, requester: RequesterDep, airport_id: uuid.UUID
+) -> None:
+    await service.delete_airport(session, requester, airport_id)
+    _expire_caches(request)
+
+
+@router.get(
+    "/airports/{airport_id}/analytics",
+    name="airport_analytics",
+    summary="Views of an airport's page",
+    responses=MISSING,
+)
+async def airport_analytics(
+    session: SessionDep,
+    requester: RequesterDep,
+    airport_id: uuid.UUID,
+    params: Annotated[PageParams, Query()],
+) -> PageviewPage:
+    return await service.airport_analytics(session, requester, airport_id, params)
+
+
+@router.get("/comments", name="comments", summary="Comments, newest first", responses=ADMIN)
+async def comments(
+    session: SessionDep, requester: RequesterDep, params: Annotated[QueueParams, Query()]
+) -> CommentPage:
+    return await service.comments(session, requester, params)
+
+
+@router.patch(
+    "/comments/{comment_id}",
+    name="change_comment",
+    summary="Edit or approve a comment",
+    responses=MISSING,
+)
+async def change_comment(
+    request: Request,
+    session: SessionDep,
+    requester: RequesterDep,
+    comment_id: uuid.UUID,
+    data: AdminCommentChanges,
+) -> AdminCommentOut:
+    changed = await service.change_comment(session, requester, comment_id, data)
+    _expire_caches(request)
+    return changed
+
+
+@router.delete(
+    "/comments/{comment_id}",
+    name="delete_comment",
+    summary="Delete a comment",
+    status_code=204,
+    responses=MISSING,
+)
+async def delete_comment(
+    request: Request, session: SessionDep, requester: RequesterDep, comment_id: uuid.UUID
+) -> None:
+    await service.delete_comment(session, requester, comment_id)
+    _expire_caches(request)
+
+
+@router.post(
+    "/importer/runs",
+    name="start_import",
+    summary="Start the importer (an ECS task in production, a local process otherwise)",
+    status_code=202,
+    responses={
+        **ADMIN,
+        409: _error("Another import is active."),
+        502: _error("AWS refused to start the task."),
+        503: _error("The task cannot be started: something it needs is missing."),
+    },
+)
+async def start_import(
+    request: Request, session: SessionDep, requester: RequesterDep, data: ImportRequest
+) -> ImporterRunOut:
+    return await service.start_import(session, requester, _runner(request), data)
+
+
+@router.get(
+    "/importer/runs", name="importer_runs", summary="Importer runs, newest first", responses=ADMIN
+)
+async def importer_runs(
+    request: Request,
+    session: SessionDep,
+    requester: RequesterDep,
+    params: Annotated[PageParams, Query()],
+) -> ImporterRunPage:
+    return await service.importer_runs(session, requester, _runner(request), params)
+
+
+@router.get(
+    "/importer/runs/{run_id}",
+    name="importer_run",
+    summary="One importer run with its live progress",
+    responses=MISSING,
+)
+async def importer_run(
+    request: Request, session: SessionDep, requester: RequesterDep, run_id: uuid.UUID
+) -> ImporterRunOut:
+    return await service.importer_run(session, requester, _runner(request), run_id)
