@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from moto.server import ThreadedMotoServer
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from api.core.embedded_pg import EmbeddedPostgres
 from api.core.settings import PROJECT_ROOT, Settings, normalise_database_url
+from tests.aws import AWS_ENVIRONMENT, Aws, build_ecs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_DATA = PROJECT_ROOT / "importer" / "sample_data"
@@ -144,3 +146,22 @@ def settings_for(tmp_path: Path):  # type: ignore[no-untyped-def]
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def aws() -> Iterator[Aws]:
+    """A moto server holding an ECS cluster, its jobs service and the importer's task
+    definitions (see tests/aws.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in AWS_ENVIRONMENT.items():
+            patch.setenv(name, value)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        try:
+            host, port = server.get_host_and_port()
+            aws = build_ecs(f"http://{host}:{port}")
+            aws.task_steps_every(1_000_000)  # tasks stay RUNNING until stopped
+            yield aws
+            aws.task_steps_every(None)
+        finally:
+            server.stop()

@@ -13,6 +13,7 @@ import threading
 import uuid
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,9 +32,14 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from api.app import create_app
+from api.core import tokens
 from api.core.captcha import TurnstileClient
+from api.core.passwords import hash_password
 from api.core.settings import PROJECT_ROOT, Settings
+from api.dependencies import CSRF_HEADER, SESSION_COOKIE
 from api.models.airports import Airport, Runway, Tag
+from api.models.enums import UserRole
+from api.models.users import Session, User
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
 
@@ -241,3 +247,96 @@ def siteverify(app: FastAPI) -> Iterator[list[dict[str, list[str]]]]:
     yield Siteverify.seen
     server.shutdown()
     server.server_close()
+
+
+PASSWORD = "the same long password"
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One argon2 hash shared by the users tests make (hashing takes a tenth of a second)."""
+    return hash_password(PASSWORD)
+
+
+@dataclass
+class Person:
+    """Someone making requests: their user (if any), address and credentials."""
+
+    role: str
+    address: str
+    user_id: uuid.UUID | None = None
+    email: str | None = None
+    cookies: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def client(self, app: FastAPI) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app, client=(self.address, 4000))
+        return httpx.AsyncClient(
+            transport=transport,
+            base_url="http://test",
+            cookies=self.cookies,
+            headers=self.headers,
+        )
+
+
+MakePerson = Callable[..., Awaitable[Person]]
+
+
+async def make_person_in(
+    connection: AsyncConnection, role: str, address: str, password_hash: str
+) -> Person:
+    """A person of a role: anonymous, unknown-unverified, unknown-verified (writers without an
+    account, known by address), known, disabled (a known user since disabled) or admin; those
+    with an account are signed in with a session cookie and its CSRF header."""
+    person = Person(role=role, address=address)
+    if role == "anonymous":
+        return person
+    if role.startswith("unknown"):
+        person.user_id = (
+            await connection.execute(
+                sa.insert(User)
+                .values(
+                    role=UserRole.UNKNOWN,
+                    ip_address=person.address,
+                    verified_at=sa.func.now() if role == "unknown-verified" else None,
+                )
+                .returning(User.id)
+            )
+        ).scalar_one()
+        return person
+    person.email = f"{role}-{uuid.uuid4().hex[:8]}@example.com"
+    person.user_id = (
+        await connection.execute(
+            sa.insert(User)
+            .values(
+                role=UserRole.ADMIN if role == "admin" else UserRole.KNOWN,
+                email=person.email,
+                password_hash=password_hash,
+                confirmed_at=sa.func.now(),
+                disabled_at=sa.func.now() if role == "disabled" else None,
+            )
+            .returning(User.id)
+        )
+    ).scalar_one()
+    token = tokens.new_token()
+    await connection.execute(
+        sa.insert(Session).values(
+            user_id=person.user_id,
+            token_hash=tokens.token_hash(token),
+            expires_at=sa.func.now() + sa.text("interval '1 day'"),
+        )
+    )
+    person.cookies = {SESSION_COOKIE: token}
+    person.headers = {CSRF_HEADER: tokens.csrf_token(token)}
+    return person
+
+
+@pytest.fixture
+def make_person(connection: AsyncConnection, password_hash: str) -> MakePerson:
+    """Make a person of a role (see `make_person_in`), each from an address of their own."""
+    addresses = iter(f"192.0.2.{number}" for number in range(1, 250))
+
+    async def make(role: str) -> Person:
+        return await make_person_in(connection, role, next(addresses), password_hash)
+
+    return make

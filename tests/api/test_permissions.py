@@ -1,0 +1,274 @@
+"""Every route that needs a permission × every kind of requester × read-only mode on and off.
+
+The table below must name every route of the app except the public reads: a new route makes
+`test_the_table_covers_every_route` fail until its expected answers are written down here.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.app import create_app
+from api.core.settings import Settings
+from api.core.task_runner import LocalTaskRunner
+from api.models.community import Comment, Version
+from tests.api.conftest import PASSING_ANSWER, PASSWORD, AddAirport, MakePerson, Person
+
+ROLES = ("anonymous", "unknown-unverified", "unknown-verified", "known", "disabled", "admin")
+
+# Routes anyone may read, with no permission to check.
+PUBLIC_READS = {
+    ("GET", "/health"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/meta"),
+    ("GET", "/api/v1/airports.geojson"),
+    ("GET", "/api/v1/airports"),
+    ("GET", "/api/v1/airports/search"),
+    ("GET", "/api/v1/airports/{code}"),
+    ("GET", "/api/v1/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A route, a body to send, and the expected status of each role (read-only off, on)."""
+
+    method: str
+    path: str
+    body: Callable[[Person, dict[str, Any]], Any] | None
+    expected: dict[str, int]
+    read_only: dict[str, int] | None = None  # None: the same as `expected`
+
+
+def only(**statuses: int) -> dict[str, int]:
+    """Statuses by role, ``_`` standing for the dash of role names; missing roles are 401/403."""
+    default = {"anonymous": 401, "unknown-unverified": 401, "unknown-verified": 401}
+    default |= {"known": 403, "disabled": 403, "admin": 403}
+    return default | {role.replace("_", "-"): status for role, status in statuses.items()}
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int) -> dict[str, int]:
+    """Allowed to signed-in users who are not disabled."""
+    return only(known=status, admin=status)
+
+
+ADMIN_ONLY = only(admin=200)
+UNIQUE = iter(range(1_000_000))
+
+
+def fresh_email(person: Person, subjects: dict[str, Any]) -> str:
+    return f"new-{next(UNIQUE)}@example.com"
+
+
+CASES = [
+    # Accounts
+    Case(
+        "POST",
+        "/api/v1/users",
+        lambda p, s: {
+            "email": fresh_email(p, s),
+            "password": "a long enough password",
+            "captcha_token": PASSING_ANSWER,
+        },
+        everyone(202) | {"known": 403, "disabled": 403, "admin": 403},
+        everyone(503),
+    ),
+    Case(
+        "POST",
+        "/api/v1/users/confirmation",
+        lambda p, s: {"token": "x"},
+        everyone(400),
+        everyone(503),
+    ),
+    Case(
+        "POST",
+        "/api/v1/users/confirmation/resend",
+        lambda p, s: {"email": "somebody@example.com"},
+        everyone(202),
+        everyone(503),
+    ),
+    Case(
+        "POST",
+        "/api/v1/users/password-reset",
+        lambda p, s: {"email": "somebody@example.com"},
+        everyone(202),
+        everyone(503),
+    ),
+    Case(
+        "POST",
+        "/api/v1/users/password",
+        lambda p, s: {"token": "x", "password": "a long enough password"},
+        everyone(400),
+        everyone(503),
+    ),
+    Case(
+        "POST",
+        "/api/v1/sessions",
+        lambda p, s: {"email": s["login_email"], "password": PASSWORD},
+        everyone(200),
+    ),
+    Case("DELETE", "/api/v1/sessions/current", None, only(known=204, disabled=204, admin=204)),
+    Case("GET", "/api/v1/users/me", None, signed_in(200)),
+    Case(
+        "PATCH",
+        "/api/v1/users/me",
+        lambda p, s: {"timezone": "Europe/Paris"},
+        signed_in(200),
+        signed_in(503),
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/users/me",
+        lambda p, s: {"current_password": PASSWORD},
+        signed_in(204),
+        signed_in(503),
+    ),
+    Case(
+        "POST",
+        "/api/v1/users/me/tokens",
+        lambda p, s: {"name": "x"},
+        signed_in(201),
+        signed_in(503),
+    ),
+    Case("GET", "/api/v1/users/me/tokens", None, signed_in(200)),
+    Case("DELETE", "/api/v1/users/me/tokens/{token_id}", None, signed_in(404), signed_in(503)),
+    Case(
+        "POST",
+        "/api/v1/users/verification",
+        lambda p, s: {"token": PASSING_ANSWER},
+        everyone(200) | {"disabled": 403},
+        everyone(503) | {"disabled": 503},
+    ),
+    # Administration: administrators only, in read-only mode too.
+    Case("GET", "/api/v1/admin/dashboard", None, ADMIN_ONLY),
+    Case("PUT", "/api/v1/admin/read-only", lambda p, s: {"read_only": s["read_only"]}, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/activity", None, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/versions", None, ADMIN_ONLY),
+    Case(
+        "PATCH", "/api/v1/admin/versions/{version_id}", lambda p, s: {"reviewed": True}, ADMIN_ONLY
+    ),
+    Case("GET", "/api/v1/admin/users", None, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/users/{user_id}", None, ADMIN_ONLY),
+    Case("PATCH", "/api/v1/admin/users/{user_id}", lambda p, s: {"reviewed": True}, ADMIN_ONLY),
+    Case("DELETE", "/api/v1/admin/users/{user_id}", None, only(admin=204)),
+    Case("GET", "/api/v1/admin/users/{user_id}/activity", None, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/users/{user_id}/analytics", None, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/airports", None, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/airports/{airport_id}", None, ADMIN_ONLY),
+    Case("PATCH", "/api/v1/admin/airports/{airport_id}", lambda p, s: {"locked": True}, ADMIN_ONLY),
+    Case("DELETE", "/api/v1/admin/airports/{airport_id}", None, only(admin=204)),
+    Case("GET", "/api/v1/admin/airports/{airport_id}/analytics", None, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/comments", None, ADMIN_ONLY),
+    Case(
+        "PATCH", "/api/v1/admin/comments/{comment_id}", lambda p, s: {"reviewed": True}, ADMIN_ONLY
+    ),
+    Case("DELETE", "/api/v1/admin/comments/{comment_id}", None, only(admin=204)),
+    Case(
+        "POST",
+        "/api/v1/admin/importer/runs",
+        lambda p, s: {"products": ["airports"], "dry_run": True},
+        only(admin=202),
+    ),
+    Case("GET", "/api/v1/admin/importer/runs", None, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/importer/runs/{run_id}", None, only(admin=404)),
+]
+
+
+def test_the_table_covers_every_route(settings: Settings) -> None:
+    app = create_app(settings)
+    routes = {
+        (method, route.path)
+        for route in iter_route_contexts(app.routes)
+        for method in (route.methods or ())
+        if method != "HEAD"
+    }
+    documented = {(case.method, case.path) for case in CASES}
+    assert routes - PUBLIC_READS - documented == set(), "routes missing from the table"
+    assert documented - routes == set(), "routes in the table that the app does not have"
+
+
+@pytest.fixture
+async def subjects(
+    connection: AsyncConnection,
+    make_person: MakePerson,
+    add_airport: AddAirport,
+) -> dict[str, Any]:
+    """What the routes act on: a user, a user-added airport, a change and a comment."""
+    subject = await make_person("known")
+    login = await make_person("known")
+    airport_id = await add_airport("X99")
+    version_id = (
+        await connection.execute(
+            sa.insert(Version)
+            .values(
+                item_type="airport",
+                item_id=airport_id,
+                airport_id=airport_id,
+                event="update",
+                whodunnit_id=subject.user_id,
+                object_changes={"description": [None, "Nice field"]},
+            )
+            .returning(Version.id)
+        )
+    ).scalar_one()
+    comment_id = (
+        await connection.execute(
+            sa.insert(Comment)
+            .values(airport_id=airport_id, user_id=subject.user_id, body="Fuel is self-serve.")
+            .returning(Comment.id)
+        )
+    ).scalar_one()
+    return {
+        "user_id": subject.user_id,
+        "login_email": login.email,
+        "airport_id": airport_id,
+        "version_id": version_id,
+        "comment_id": comment_id,
+        "token_id": uuid.uuid4(),
+        "run_id": uuid.uuid4(),
+    }
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["writable", "read-only"])
+@pytest.mark.parametrize("case", CASES, ids=[f"{case.method} {case.path}" for case in CASES])
+async def test_who_may_use_each_route(
+    case: Case,
+    read_only: bool,
+    app: FastAPI,
+    connection: AsyncConnection,
+    make_person: MakePerson,
+    subjects: dict[str, Any],
+    siteverify: list[dict[str, list[str]]],
+    tmp_path: Any,
+) -> None:
+    # Imports started here run a harmless command instead of the importer.
+    app.state.task_runner = LocalTaskRunner(tmp_path, command_prefix=[sys.executable, "-c", ""])
+    await connection.execute(sa.text("UPDATE site_settings SET read_only = :on"), {"on": read_only})
+    subjects["read_only"] = read_only
+    path = case.path.format(**subjects)
+    answers = {}
+    for role in ROLES:
+        person = await make_person(role)
+        async with person.client(app) as http:
+            body = case.body(person, subjects) if case.body else None
+            response = await http.request(case.method, path, json=body)
+        answers[role] = response.status_code
+        if response.status_code in (401, 403, 503):
+            assert set(response.json()) >= {"error", "detail"}
+    expected = case.read_only if read_only and case.read_only else case.expected
+    assert answers == expected
