@@ -1,0 +1,196 @@
+"""Where the importer puts files for readers: a local directory, or an S3 bucket.
+
+A sink is a small picklable description; worker processes open their own clients from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from api.core.errors import PirepError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+logger = logging.getLogger("importer.storage")
+
+CONTENT_TYPES = {
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".json": "application/json",
+}
+# Every stored key carries its cycle, so its bytes never change: cache it for good.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class StorageFailed(PirepError):
+    """Files could not be written where readers get them."""
+
+    status_code = 502
+    error = "StorageFailed"
+
+
+def content_type(key: str) -> str:
+    return CONTENT_TYPES.get(os.path.splitext(key)[1].lower(), "application/octet-stream")
+
+
+class Sink(Protocol):
+    def put(self, key: str, body: bytes) -> None:
+        """Store ``body`` under ``key`` (replacing what was there)."""
+        ...
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes under ``key``, or None."""
+        ...
+
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Store several files (concurrently where that helps)."""
+        ...
+
+    def describe(self) -> str:
+        """Where the files go, for messages."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalSink:
+    """Files under a directory (the embedded default and tests). Each file is written to a
+    temporary name and renamed, so a reader or a crash never sees half a file."""
+
+    root: Path
+
+    def path(self, key: str) -> Path:
+        parts = key.split("/")
+        if key.startswith("/") or ".." in parts or "" in parts:
+            raise ValueError(f"{key!r} is not a storage key")
+        return self.root / key
+
+    def put(self, key: str, body: bytes) -> None:
+        path = self.path(key)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        try:
+            try:
+                partial.write_bytes(body)
+            except FileNotFoundError:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial.write_bytes(body)
+            os.replace(partial, path)
+        except OSError as error:
+            raise StorageFailed(f"Could not write {path}: {error.strerror or error}.") from error
+
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        for key, body in items:
+            self.put(key, body)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def describe(self) -> str:
+        return str(self.root)
+
+
+@dataclass(frozen=True)
+class S3Sink:
+    """Objects in an S3 bucket under ``prefix``, with their content type and cache headers.
+    Failed uploads are retried with backoff before the import fails."""
+
+    bucket: str
+    prefix: str = ""
+    region: str = "us-west-2"
+    endpoint_url: str | None = None
+    timeout_seconds: float = 30.0
+    attempts: int = 5
+    _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "_local"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_local", threading.local())
+
+    @property
+    def client(self) -> S3Client:
+        """One client per thread (boto3 clients are not shared across processes)."""
+        client: S3Client | None = getattr(self._local, "client", None)
+        if client is None:
+            import boto3
+            from botocore.config import Config
+
+            config = Config(
+                connect_timeout=self.timeout_seconds,
+                read_timeout=self.timeout_seconds,
+                retries={"max_attempts": 1},
+                max_pool_connections=32,
+            )
+            client = boto3.session.Session().client(
+                "s3", region_name=self.region, endpoint_url=self.endpoint_url, config=config
+            )
+            self._local.client = client
+        return client
+
+    def put(self, key: str, body: bytes) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        for attempt in range(1, self.attempts + 1):
+            try:
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=self.prefix + key,
+                    Body=body,
+                    ContentType=content_type(key),
+                    CacheControl=IMMUTABLE,
+                    ContentMD5=_md5_base64(body),
+                )
+                return
+            except (BotoCoreError, ClientError) as error:
+                if attempt == self.attempts:
+                    raise StorageFailed(
+                        f"Could not upload {key} to s3://{self.bucket}/{self.prefix} after "
+                        f"{attempt} attempts: {error}."
+                    ) from error
+                logger.warning("Upload of %s failed (%s); retrying", key, error)
+                time.sleep(min(0.2 * 2**attempt, 5.0))
+
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        if len(items) <= 1:
+            for key, body in items:
+                self.put(key, body)
+            return
+        with ThreadPoolExecutor(max_workers=min(16, len(items))) as pool:
+            for _ in pool.map(lambda item: self.put(*item), items):
+                pass
+
+    def get(self, key: str) -> bytes | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise StorageFailed(f"Could not read s3://{self.bucket}/{key}: {error}.") from error
+        body: bytes = answer["Body"].read()
+        return body
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+def _md5_base64(body: bytes) -> str:
+    import base64
+
+    return base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
