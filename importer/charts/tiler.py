@@ -20,6 +20,7 @@ import math
 import multiprocessing
 import os
 import tempfile
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -32,6 +33,7 @@ from affine import Affine
 from PIL import Image
 from rasterio.crs import CRS
 from rasterio.enums import ColorInterp
+from rasterio.errors import NotGeoreferencedWarning
 from rasterio.features import geometry_mask
 from rasterio.warp import transform, transform_bounds, transform_geom
 from rasterio.windows import Window
@@ -105,7 +107,9 @@ class ChartError(Exception):
 def prepare(chart: ChartSource) -> PreparedChart:
     """Read a chart's georeferencing and palette, and find where it lands on the map."""
     try:
-        dataset = rasterio.open(chart.path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)  # said below, by name
+            dataset = rasterio.open(chart.path)
     except rasterio.errors.RasterioIOError as error:
         raise ChartError(f"{chart.name}: cannot read {chart.path}: {error}") from error
     with dataset:
