@@ -38,10 +38,10 @@ def read_shapefile(path: Path) -> tuple[dict[str, Any], CRS]:
 
 
 def to_lonlat(geometry: dict[str, Any], crs: CRS) -> dict[str, Any]:
-    if crs.is_geographic:
-        return json.loads(json.dumps(geometry))  # tuples to lists, as GeoJSON has them
-    converted: dict[str, Any] = transform_geom(crs, WGS84, geometry, precision=-1)
-    return json.loads(json.dumps(converted))
+    if not crs.is_geographic:
+        geometry = transform_geom(crs, WGS84, geometry, precision=-1)
+    converted: dict[str, Any] = json.loads(json.dumps(geometry))  # tuples become lists
+    return converted
 
 
 def convert(source: Path, target: Path = CUTLINES) -> list[str]:
