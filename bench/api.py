@@ -74,6 +74,8 @@ def main() -> None:
                 "-m",
                 "importer",
                 "run",
+                "--products",
+                "airports",
                 "--source-dir",
                 str(directory),
                 "--cycle",

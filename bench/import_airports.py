@@ -87,6 +87,8 @@ def _import(url: str, directory: str, *extra: str) -> tuple[ProcessRun, dict[str
             "-m",
             "importer",
             "run",
+            "--products",
+            "airports",
             "--source-dir",
             directory,
             "--cycle",

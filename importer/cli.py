@@ -59,7 +59,20 @@ def _print_report(result: RunResult, *, dry_run: bool, as_json: bool) -> None:
         return
     for product, reason in result.skipped.items():
         console.print(f"{product}: nothing to do, {reason}.")
+    for layer, counts in result.counts.get("charts", {}).items():
+        cycle = result.cycles.get("charts")
+        if counts.get("reused"):
+            console.print(f"Charts {cycle}, {layer}: already tiled ({counts['tiles']:,} tiles).")
+        elif counts.get("would_tile"):
+            console.print(f"Charts {cycle}, {layer}: would tile {counts['charts']} charts.")
+        else:
+            console.print(
+                f"Charts {cycle}, {layer}: {counts['tiles']:,} tiles, "
+                f"{counts['bytes'] / 1e6:,.1f} MB."
+            )
     if not result.report:
+        if dry_run:
+            console.print("Dry run: nothing was written.")
         return
     report: dict[str, Any] = result.report
     verb = "Would change" if dry_run else "Imported"
@@ -119,6 +132,12 @@ def run(
         float | None,
         typer.Option(help="Refuse when more than this fraction of airports would disappear."),
     ] = None,
+    charts: Annotated[
+        str | None,
+        typer.Option(
+            help="Only these charts: keys (seattle), layer/key or layers, comma-separated."
+        ),
+    ] = None,
     run_id: Annotated[
         str | None, typer.Option(help="Record progress in this existing importer run.")
     ] = None,
@@ -154,6 +173,7 @@ def run(
             else max_closed_fraction
         ),
         run_id=uuid.UUID(run_id) if run_id else None,
+        charts=tuple(part.strip() for part in charts.split(",") if part.strip()) if charts else (),
     )
     try:
         with database_settings(settings, console.print) as configured, make_reporter() as reporter:

@@ -17,6 +17,7 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.text import Text
 
@@ -27,6 +28,10 @@ class Reporter(Protocol):
     def step(self, message: str) -> None: ...
 
     def transfer(self, name: str, done: int, total: int | None) -> None: ...
+
+    def work(self, name: str, done: int, total: int) -> None:
+        """Progress of counted work (tiles), with an estimate of the time left."""
+        ...
 
     def info(self, message: str) -> None: ...
 
@@ -45,6 +50,7 @@ class PlainReporter:
 
     def __init__(self) -> None:
         self._last_transfer = 0.0
+        self._started: dict[str, float] = {}
 
     def step(self, message: str) -> None:
         logger.info(message)
@@ -58,6 +64,15 @@ class PlainReporter:
             self._last_transfer = now
             size = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
             logger.info("Downloading %s: %s", name, size)
+
+    def work(self, name: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        started = self._started.setdefault(name, now)
+        if done >= total or now - self._last_transfer > 5:
+            self._last_transfer = now
+            left = (now - started) / done * (total - done) if done else None
+            eta = f", about {left:.0f} s left" if left is not None and done < total else ""
+            logger.info("%s: %d of %d%s", name, done, total, eta)
 
     def __enter__(self) -> PlainReporter:
         return self
@@ -83,10 +98,12 @@ class RichReporter:
             BarColumn(),
             _SizeColumn(),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),
             console=self._console,
             transient=False,
         )
         self._downloads: dict[str, TaskID] = {}
+        self._work: dict[str, TaskID] = {}
         self._step: TaskID | None = None
 
     def step(self, message: str) -> None:
@@ -103,6 +120,12 @@ class RichReporter:
             task = self._downloads[name] = self._progress.add_task(
                 f"Downloading {name}", total=total, download=True
             )
+        self._progress.update(task, completed=done, total=total)
+
+    def work(self, name: str, done: int, total: int) -> None:
+        task = self._work.get(name)
+        if task is None:
+            task = self._work[name] = self._progress.add_task(name, total=total, download=False)
         self._progress.update(task, completed=done, total=total)
 
     def __enter__(self) -> RichReporter:

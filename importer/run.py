@@ -26,6 +26,7 @@ from api.core.errors import PirepError
 from api.core.settings import Settings
 from api.models.enums import DataSource, ImporterRunStatus
 from api.models.system import FaaDataCycle, ImporterRun
+from importer.charts.product import build_charts
 from importer.load import airports as airport_load
 from importer.parse.nasr import parse_nasr_archive
 from importer.parse.ourairports import parse_ourairports
@@ -35,7 +36,7 @@ from importer.sources.airports import AirportSourceConfig, fetch_airport_sources
 
 logger = logging.getLogger("importer")
 
-AVAILABLE_PRODUCTS = (Product.AIRPORTS,)
+AVAILABLE_PRODUCTS = (Product.AIRPORTS, Product.CHARTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class RunOptions:
     max_closed_fraction: float = 0.02
     run_id: uuid.UUID | None = None
     today: date | None = None
+    charts: tuple[str, ...] = ()  # chart keys, layer/key names or layers; empty: all
 
 
 @dataclass(slots=True)
@@ -169,11 +171,18 @@ async def _active_cycles(connection: AsyncConnection) -> dict[str, date]:
 
 
 async def _activate(
-    connection: AsyncConnection, cycles: dict[Product, date], run_id: uuid.UUID
+    connection: AsyncConnection,
+    cycles: dict[Product, date],
+    run_id: uuid.UUID,
+    details: dict[Product, dict[str, Any]],
 ) -> None:
     for product, cycle in cycles.items():
         statement = insert(FaaDataCycle).values(
-            product=product.value, cycle=cycle, run_id=run_id, activated_at=sa.func.now()
+            product=product.value,
+            cycle=cycle,
+            run_id=run_id,
+            activated_at=sa.func.now(),
+            details=details.get(product, {}),
         )
         await connection.execute(
             statement.on_conflict_do_update(
@@ -182,9 +191,14 @@ async def _activate(
                     "cycle": statement.excluded.cycle,
                     "run_id": statement.excluded.run_id,
                     "activated_at": statement.excluded.activated_at,
+                    "details": statement.excluded.details,
                 },
             )
         )
+    # Readers cache what depends on the active cycles (the meta document, airport details).
+    await connection.execute(
+        sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
+    )
 
 
 def merge_sources(
@@ -341,26 +355,46 @@ async def _run(
     if not targets:
         return result
 
-    await recorder.update(progress={"step": "fetching and reading sources"})
-    records, warnings = await _prepare_airports(
-        settings, options, targets[Product.AIRPORTS], reporter
-    )
-    scope = airport_load.LoadScope(
-        sources=frozenset({DataSource.FAA, DataSource.OUR_AIRPORTS}),
-        our_airports_countries=options.countries,
-    )
-    await recorder.update(progress={"step": "loading", "airports": len(records)})
-    reporter.step(f"Loading {len(records):,} airports")
+    details: dict[Product, dict[str, Any]] = {}
+    if Product.CHARTS in targets:
+        charts = await build_charts(
+            settings,
+            targets[Product.CHARTS],
+            names=list(options.charts) or None,
+            source_dir=options.source_dir,
+            dry_run=options.dry_run,
+            reporter=reporter,
+            update=recorder.update,
+        )
+        details[Product.CHARTS] = charts.details
+        result.counts["charts"] = charts.counts
+
+    report = None
+    if Product.AIRPORTS in targets:
+        await recorder.update(progress={"step": "fetching and reading sources"})
+        records, warnings = await _prepare_airports(
+            settings, options, targets[Product.AIRPORTS], reporter
+        )
+        scope = airport_load.LoadScope(
+            sources=frozenset({DataSource.FAA, DataSource.OUR_AIRPORTS}),
+            our_airports_countries=options.countries,
+        )
+        await recorder.update(progress={"step": "loading", "airports": len(records)})
+        reporter.step(f"Loading {len(records):,} airports")
+    # One transaction loads the airports (when chosen) and activates every product's cycle:
+    # readers see all of the new cycle, or none of it.
     async with engine.connect() as connection:
         transaction = await connection.begin()
         try:
-            staged = await airport_load.stage(connection, records)
-            await airport_load.check_shrink(connection, scope, options.max_closed_fraction)
-            report = await airport_load.apply(connection, targets[Product.AIRPORTS], scope)
-            if report.changes_map or not await geojson.is_built(connection):
-                reporter.step("Building the airports map layer")
-                await geojson.rebuild(connection)
-            await _activate(connection, targets, recorder.run_id)
+            if Product.AIRPORTS in targets:
+                staged = await airport_load.stage(connection, records)
+                await airport_load.check_shrink(connection, scope, options.max_closed_fraction)
+                report = await airport_load.apply(connection, targets[Product.AIRPORTS], scope)
+                if report.changes_map or not await geojson.is_built(connection):
+                    reporter.step("Building the airports map layer")
+                    await geojson.rebuild(connection)
+                result.counts |= {"staged_rows": staged, "skipped_rows": warnings}
+            await _activate(connection, targets, recorder.run_id, details)
             if options.dry_run:
                 await transaction.rollback()
             else:
@@ -368,6 +402,6 @@ async def _run(
         except BaseException:
             await transaction.rollback()
             raise
-    result.report = report.summary()
-    result.counts = {"staged_rows": staged, "skipped_rows": warnings}
+    if report is not None:
+        result.report = report.summary()
     return result

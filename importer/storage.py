@@ -112,6 +112,7 @@ class S3Sink:
     endpoint_url: str | None = None
     timeout_seconds: float = 30.0
     attempts: int = 5
+    backoff_seconds: float = 0.4
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -147,14 +148,7 @@ class S3Sink:
 
         for attempt in range(1, self.attempts + 1):
             try:
-                self.client.put_object(
-                    Bucket=self.bucket,
-                    Key=self.prefix + key,
-                    Body=body,
-                    ContentType=content_type(key),
-                    CacheControl=IMMUTABLE,
-                    ContentMD5=_md5_base64(body),
-                )
+                self._send(key, body)
                 return
             except (BotoCoreError, ClientError) as error:
                 if attempt == self.attempts:
@@ -163,7 +157,17 @@ class S3Sink:
                         f"{attempt} attempts: {error}."
                     ) from error
                 logger.warning("Upload of %s failed (%s); retrying", key, error)
-                time.sleep(min(0.2 * 2**attempt, 5.0))
+                time.sleep(min(self.backoff_seconds * 2 ** (attempt - 1), 10.0))
+
+    def _send(self, key: str, body: bytes) -> None:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=self.prefix + key,
+            Body=body,
+            ContentType=content_type(key),
+            CacheControl=IMMUTABLE,
+            ContentMD5=_md5_base64(body),
+        )
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         if len(items) <= 1:

@@ -148,6 +148,13 @@ def settings_for(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Dummy AWS credentials for the local moto server, set before any process is started
+    # (tiling workers come from a fork server that keeps the environment it started with).
+    for name, value in AWS_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
+
 @pytest.fixture(scope="session")
 def aws() -> Iterator[Aws]:
     """A moto server holding an ECS cluster, its jobs service and the importer's task

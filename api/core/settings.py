@@ -45,6 +45,29 @@ class Settings(BaseSettings):
     import_countries: str = "CA"
     import_max_closed_fraction: float = Field(default=0.02, ge=0, le=1)
 
+    charts_base_url: str = "https://aeronav.faa.gov/visual"
+    chart_catalogue: Literal["faa", "sample"] = Field(
+        default="faa", description="The FAA's charts, or the bundled sample chart."
+    )
+    sectional_zooms: str = Field(default="0-12", pattern=r"^\d{1,2}-\d{1,2}$")
+    terminal_zooms: str = Field(default="10-13", pattern=r"^\d{1,2}-\d{1,2}$")
+    tile_quality: int = Field(default=80, ge=1, le=100, description="WebP quality of map tiles.")
+    tile_processes: int | None = Field(
+        default=None, ge=1, le=64, description="Tiling processes; unset: one per CPU."
+    )
+    storage_dir: Path | None = Field(
+        default=None, description="Where tiles and diagrams go locally (default: data_dir/storage)."
+    )
+    storage_bucket: str | None = Field(
+        default=None, description="S3 bucket for tiles and diagrams; unset: storage_dir."
+    )
+    storage_prefix: str = Field(default="content/", description="Key prefix in the bucket.")
+    assets_url: str | None = Field(
+        default=None,
+        description="Public URL of the stored files (the CDN host, with the prefix); "
+        "unset: the API serves storage_dir under /assets.",
+    )
+
     cache_revalidate_seconds: float = Field(
         default=2.0, ge=0, description="How often a web process checks its caches are current."
     )
@@ -121,10 +144,27 @@ class Settings(BaseSettings):
         """Cookies carry ``Secure`` except in local development and tests (plain HTTP)."""
         return self.environment == "production"
 
+    @field_validator("sectional_zooms", "terminal_zooms")
+    @classmethod
+    def _zoom_range(cls, value: str) -> str:
+        low, high = (int(part) for part in value.split("-"))
+        if not 0 <= low <= high <= 20:
+            raise ValueError(f"{value!r} is not a zoom range like 0-12 (zooms 0 to 20)")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str | None) -> str | None:
         return normalise_database_url(value) if value else None
+
+    @property
+    def storage_root(self) -> Path:
+        return self.storage_dir or self.data_dir / "storage"
+
+    def zoom_range(self, layer: str) -> tuple[int, int]:
+        """The zooms a chart layer is tiled at."""
+        low, high = (int(part) for part in getattr(self, f"{layer}_zooms").split("-"))
+        return low, high
 
     @property
     def cache_dir(self) -> Path:

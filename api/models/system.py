@@ -68,6 +68,10 @@ class FaaDataCycle(Base):
         sa.ForeignKey("importer_runs.id", ondelete="SET NULL")
     )
     activated_at: Mapped[datetime] = created_at()
+    # For charts: {"layers": {name: {"min_zoom", "max_zoom", "bounds"}}}.
+    details: Mapped[dict[str, Any]] = mapped_column(
+        pg.JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")
+    )
 
 
 class ImporterRun(Base):

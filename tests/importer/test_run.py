@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from api.core.cycles import Product
 from api.core.errors import PirepError
 from api.models.enums import ImporterRunStatus
 from importer import run as importer_run
@@ -135,8 +136,12 @@ async def geojson_features(url: str) -> dict[str, Any]:
     return {feature["properties"]["code"]: feature for feature in document["features"]}
 
 
+AIRPORTS = (Product.AIRPORTS,)
+
+
 def options(source_dir: Path, **values: Any) -> RunOptions:
-    return RunOptions(**{"source_dir": source_dir, "cycle": CYCLE, "force": True} | values)
+    defaults = {"source_dir": source_dir, "cycle": CYCLE, "force": True, "products": AIRPORTS}
+    return RunOptions(**defaults | values)
 
 
 async def test_a_forced_import_of_the_original_fixtures(fresh_database, settings_for, source_dir):
@@ -394,6 +399,7 @@ async def _cli(source_dir: Path, database_url: str, data_dir: Path) -> tuple[int
         "PIREP_ENVIRONMENT": "test",
     }
     arguments = ["run", "--source-dir", str(source_dir), "--cycle", CYCLE.isoformat(), "--json"]
+    arguments += ["--products", "airports"]
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -1,0 +1,187 @@
+"""The charts product of a cycle: fetch the archives, tile each layer, describe the layers.
+
+Tiles go under ``tiles/<cycle>/<layer>/`` where no reader looks until the cycle is activated.
+A layer whose archives are byte for byte those it was last tiled from in this cycle (its
+manifest says so) is not tiled again: a rerun after a failure resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from api.core.errors import PirepError
+from api.core.settings import Settings
+from importer.charts.catalogue import FAA_CHARTS, LAYERS, SAMPLE_CHARTS, Chart, select
+from importer.charts.tiler import ChartError, ChartSource, TileOptions, tile_layer
+from importer.progress import Reporter
+from importer.sources.charts import fetch_chart_archives
+from importer.storage import LocalSink, S3Sink, Sink, StorageFailed
+
+Update = Callable[..., Awaitable[None]]
+
+
+class ChartsFailed(PirepError):
+    status_code = 422
+    error = "ChartsFailed"
+
+
+@dataclass
+class ChartsOutcome:
+    details: dict[str, Any] = field(default_factory=dict)  # stored with the active cycle
+    counts: dict[str, Any] = field(default_factory=dict)  # reported in the run
+
+
+def make_sink(settings: Settings) -> Sink:
+    if settings.storage_bucket:
+        return S3Sink(
+            bucket=settings.storage_bucket,
+            prefix=settings.storage_prefix,
+            region=settings.aws_region,
+            endpoint_url=settings.aws_endpoint_url,
+            timeout_seconds=settings.aws_timeout_seconds * 3,
+        )
+    return LocalSink(settings.storage_root)
+
+
+def catalogue(settings: Settings) -> tuple[Chart, ...]:
+    return SAMPLE_CHARTS if settings.chart_catalogue == "sample" else FAA_CHARTS
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+async def build_charts(
+    settings: Settings,
+    cycle: date,
+    *,
+    names: list[str] | None,
+    source_dir: Path | None,
+    dry_run: bool,
+    reporter: Reporter,
+    update: Update,
+) -> ChartsOutcome:
+    try:
+        charts = select(catalogue(settings), names)
+    except ValueError as error:
+        raise ChartsFailed(str(error)) from None
+    reporter.step(f"Fetching {len({c.archive for c in charts})} chart archives of {cycle}")
+    await update(progress={"step": "fetching the chart archives"})
+    archives = await fetch_chart_archives(
+        charts,
+        cycle,
+        base_url=settings.charts_base_url,
+        cache_dir=settings.cache_dir,
+        source_dir=source_dir,
+        timeout_seconds=settings.http_timeout_seconds,
+        retries=settings.http_retries,
+        on_progress=reporter.transfer,
+    )
+    hashes = {archive: await asyncio.to_thread(_sha256, path) for archive, path in archives.items()}
+    sink = make_sink(settings)
+    outcome = ChartsOutcome(details={"layers": {}})
+    for layer in LAYERS.values():
+        chosen = [chart for chart in charts if chart.layer == layer.name]
+        if not chosen:
+            continue
+        low, high = settings.zoom_range(layer.name)
+        prefix = f"tiles/{cycle.isoformat()}/{layer.name}"
+        fingerprint = {
+            "charts": {chart.name: hashes[chart.archive] for chart in chosen},
+            "zooms": [low, high],
+            "quality": settings.tile_quality,
+        }
+        previous = await asyncio.to_thread(sink.get, f"{prefix}/manifest.json")
+        manifest = json.loads(previous) if previous else None
+        if manifest and manifest.get("fingerprint") == fingerprint:
+            reporter.info(f"The {layer.name} layer of {cycle} is already tiled from these charts.")
+            outcome.details["layers"][layer.name] = manifest["layer"]
+            outcome.counts[layer.name] = {"tiles": manifest["layer"]["tiles"], "reused": True}
+            continue
+        if dry_run:
+            outcome.counts[layer.name] = {"charts": len(chosen), "would_tile": True}
+            continue
+        sources = [
+            ChartSource(
+                chart.name,
+                f"/vsizip/{archives[chart.archive].resolve()}/{chart.tif}",
+                chart.cutline_geometry(),
+            )
+            for chart in chosen
+        ]
+        options = TileOptions(low, high, quality=settings.tile_quality)
+        if settings.tile_processes:
+            options = TileOptions(
+                low, high, settings.tile_quality, processes=settings.tile_processes
+            )
+        reporter.step(f"Tiling the {layer.name} layer: {len(chosen)} charts, zooms {low}-{high}")
+        info = await _tile(layer.name, sources, prefix, sink, options, reporter, update)
+        info |= {"title": layer.title, "attribution": layer.attribution}
+        manifest_body = json.dumps({"fingerprint": fingerprint, "layer": info}).encode()
+        await asyncio.to_thread(sink.put, f"{prefix}/manifest.json", manifest_body)
+        outcome.details["layers"][layer.name] = info
+        outcome.counts[layer.name] = {"tiles": info["tiles"], "bytes": info["bytes"]}
+    return outcome
+
+
+async def _tile(
+    name: str,
+    sources: list[ChartSource],
+    prefix: str,
+    sink: Sink,
+    options: TileOptions,
+    reporter: Reporter,
+    update: Update,
+) -> dict[str, Any]:
+    """Tile a layer in worker processes while the run's progress is reported every 2 s."""
+    state = {"done": 0, "total": 1}
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        state["done"], state["total"] = done, total
+
+    task = asyncio.create_task(
+        asyncio.to_thread(tile_layer, sources, prefix, sink, options, progress)
+    )
+    while not task.done():
+        await asyncio.wait({task}, timeout=2)
+        done, total = state["done"], max(state["total"], 1)
+        reporter.work(f"Tiling {name}", done, total)
+        elapsed = time.monotonic() - started
+        left = elapsed / done * (total - done) if done else None
+        await update(
+            progress={
+                "step": f"tiling the {name} layer",
+                "done": done,
+                "total": total,
+                "seconds_left": round(left) if left is not None else None,
+            }
+        )
+    try:
+        result = task.result()
+    except ChartError as error:
+        raise ChartsFailed(f"Chart {error}") from None
+    except StorageFailed:
+        raise
+    except OSError as error:
+        raise ChartsFailed(f"Tiling the {name} layer failed: {error.strerror or error}.") from None
+    return {
+        "min_zoom": options.min_zoom,
+        "max_zoom": options.max_zoom,
+        "bounds": list(result.bounds) if result.bounds else None,
+        "tiles": result.tiles,
+        "bytes": result.bytes,
+        "tiles_by_zoom": {str(zoom): count for zoom, count in sorted(result.tiles_by_zoom.items())},
+    }
