@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.admin.router import router as admin_router
 from api.airports.router import router as airports_router
 from api.airports.service import DetailCache, GeojsonCache
+from api.assets.router import router as assets_router
 from api.core.captcha import TurnstileClient
 from api.core.clients import parse_networks
 from api.core.db import create_engine, session_factory
@@ -126,4 +127,6 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(airports_router)
     app.include_router(users_router)
     app.include_router(admin_router)
+    if not settings.assets_url:
+        app.include_router(assets_router)
     return app

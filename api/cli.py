@@ -17,6 +17,7 @@ from alembic.config import Config
 from pydantic import ValidationError
 from rich.console import Console
 
+from api.core.cycles import Product
 from api.core.db import create_engine
 from api.core.embedded_pg import EmbeddedPostgresError, database_settings, port_is_free
 from api.core.errors import PirepError
@@ -70,29 +71,47 @@ def upgrade_database(settings: Settings) -> None:
     command.upgrade(config, "head")
 
 
-async def _airport_count(settings: Settings) -> int:
+async def _missing_sample_products(settings: Settings) -> tuple[Product, ...]:
+    """The products of the sample not loaded yet (charts came later than airports)."""
     engine = create_engine(settings, pool_size=1)
     try:
         async with engine.connect() as connection:
-            return int(await connection.scalar(sa.text("SELECT count(*) FROM airports")) or 0)
+            airports = await connection.scalar(sa.text("SELECT count(*) FROM airports"))
+            charts = await connection.scalar(
+                sa.text("SELECT count(*) FROM faa_data_cycles WHERE product = 'charts'")
+            )
     finally:
         await engine.dispose()
+    return tuple(
+        product
+        for product, loaded in ((Product.AIRPORTS, airports), (Product.CHARTS, charts))
+        if not loaded
+    )
 
 
 def load_sample_data(settings: Settings) -> None:
-    """Import the bundled sample cycle into an empty database."""
+    """Import the bundled sample (airports and a small chart) into an empty database."""
     from importer.progress import make_reporter
     from importer.run import RunOptions, run_import
 
-    if asyncio.run(_airport_count(settings)):
+    products = asyncio.run(_missing_sample_products(settings))
+    if not products:
         return
-    console.print("Loading the sample data (Washington state and Canada)…")
+    console.print("Loading the sample data (Washington state, Canada and a sample chart)…")
     options = RunOptions(
-        force=True, source_dir=SAMPLE_DATA_DIR, cycle=SAMPLE_CYCLE, countries=frozenset({"CA"})
+        products=products,
+        force=True,
+        source_dir=SAMPLE_DATA_DIR,
+        cycle=SAMPLE_CYCLE,
+        countries=frozenset({"CA"}),
     )
+    sample = settings.model_copy(update={"chart_catalogue": "sample"})
     with make_reporter() as reporter:
-        result = asyncio.run(run_import(settings, options, reporter))
-    console.print(f"Loaded {result.report['new']['count']:,} airports.")
+        result = asyncio.run(run_import(sample, options, reporter))
+    if result.report:
+        console.print(f"Loaded {result.report['new']['count']:,} airports.")
+    for layer, counts in result.counts.get("charts", {}).items():
+        console.print(f"Tiled the sample {layer} chart: {counts.get('tiles', 0):,} tiles.")
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:

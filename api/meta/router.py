@@ -42,4 +42,5 @@ async def health(request: Request) -> Health:
     responses={503: ERROR_RESPONSES[503]},
 )
 async def meta(request: Request, session: SessionDep) -> Meta:
-    return await service.meta(session, request.app.state.geojson_cache)
+    state = request.app.state
+    return await service.meta(session, state.geojson_cache, state.settings)

@@ -35,11 +35,17 @@ class LandingRightsOut(BaseModel):
 
 
 class ChartLayer(BaseModel):
-    name: str
-    tile_url: str
+    name: str = Field(examples=["sectional"])
+    title: str = Field(examples=["Sectional"])
+    cycle: date = Field(description="The chart edition the tiles were made from.")
+    tile_url: str = Field(
+        description="XYZ template (y from the top), 256 px WebP tiles; a missing tile is "
+        "transparent (answered 204 by the API itself).",
+        examples=["/assets/tiles/2024-12-26/sectional/{z}/{x}/{y}.webp"],
+    )
     min_zoom: int
     max_zoom: int
-    bounds: list[float]
+    bounds: list[float] | None = Field(description="West, south, east, north (degrees).")
     attribution: str
 
 

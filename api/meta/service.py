@@ -6,8 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.airports.service import GeojsonCache
 from api.core.catalogue import FACILITY_TYPES, TAGS
+from api.core.settings import Settings
 from api.meta import repository
-from api.meta.schemas import FacilityTypeOut, LandingRightsOut, Meta, TagOut
+from api.meta.schemas import ChartLayer, FacilityTypeOut, LandingRightsOut, Meta, TagOut
 from api.models.enums import LandingRights
 
 LANDING_RIGHTS = (
@@ -23,14 +24,40 @@ LANDING_RIGHTS = (
 )
 
 
-async def meta(session: AsyncSession, geojson: GeojsonCache) -> Meta:
+def assets_base(settings: Settings) -> str:
+    """Where stored files (tiles, diagrams) are reached: the CDN, or this API."""
+    return (settings.assets_url or "/assets").rstrip("/")
+
+
+async def chart_layers(session: AsyncSession, settings: Settings) -> list[ChartLayer]:
+    active = await repository.chart_cycle(session)
+    if active is None:
+        return []
+    cycle, details = active
+    base = assets_base(settings)
+    return [
+        ChartLayer(
+            name=name,
+            title=layer.get("title", name.capitalize()),
+            cycle=cycle,
+            tile_url=f"{base}/tiles/{cycle.isoformat()}/{name}/{{z}}/{{x}}/{{y}}.webp",
+            min_zoom=layer["min_zoom"],
+            max_zoom=layer["max_zoom"],
+            bounds=layer.get("bounds"),
+            attribution=layer.get("attribution", "FAA"),
+        )
+        for name, layer in details.get("layers", {}).items()
+    ]
+
+
+async def meta(session: AsyncSession, geojson: GeojsonCache, settings: Settings) -> Meta:
     if not geojson.is_fresh():
         await geojson.refresh(session)
     version = geojson.etag.strip('"') if geojson.etag else None
     return Meta(
         cycles=await repository.active_cycles(session),
         airports_geojson_url=f"/api/v1/airports.geojson?v={version}" if version else None,
-        chart_layers=[],
+        chart_layers=await chart_layers(session, settings),
         tags=[TagOut.model_validate(tag, from_attributes=True) for tag in TAGS],
         facility_types=[
             FacilityTypeOut.model_validate(kind, from_attributes=True) for kind in FACILITY_TYPES

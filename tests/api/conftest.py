@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 from api.app import create_app
 from api.core import tokens
 from api.core.captcha import TurnstileClient
+from api.core.cycles import Product
 from api.core.passwords import hash_password
 from api.core.settings import PROJECT_ROOT, Settings
 from api.dependencies import CSRF_HEADER, SESSION_COOKIE
@@ -74,7 +75,11 @@ async def sample_database(
     """URL of a database into which the bundled sample (WA NASR + OurAirports CA) was imported."""
     url = await clone_template(SAMPLE_DATABASE)
     options = RunOptions(
-        force=True, source_dir=SAMPLE_DATA, cycle=SAMPLE_CYCLE, countries=frozenset({"CA"})
+        products=(Product.AIRPORTS,),
+        force=True,
+        source_dir=SAMPLE_DATA,
+        cycle=SAMPLE_CYCLE,
+        countries=frozenset({"CA"}),
     )
     await run_import(api_settings(url), options, PlainReporter())
     return url

@@ -36,6 +36,7 @@ PUBLIC_READS = {
     ("GET", "/api/v1/airports/search"),
     ("GET", "/api/v1/airports/{code}"),
     ("GET", "/api/v1/docs"),
+    ("GET", "/assets/{key:path}"),
     ("GET", "/docs/oauth2-redirect"),
 }
 
