@@ -72,19 +72,26 @@ def upgrade_database(settings: Settings) -> None:
 
 
 async def _missing_sample_products(settings: Settings) -> tuple[Product, ...]:
-    """The products of the sample not loaded yet (charts came later than airports)."""
+    """The products of the sample not loaded yet (diagrams and charts came later)."""
     engine = create_engine(settings, pool_size=1)
     try:
         async with engine.connect() as connection:
             airports = await connection.scalar(sa.text("SELECT count(*) FROM airports"))
-            charts = await connection.scalar(
-                sa.text("SELECT count(*) FROM faa_data_cycles WHERE product = 'charts'")
+            active = set(
+                (await connection.execute(sa.text("SELECT product FROM faa_data_cycles")))
+                .scalars()
+                .all()
             )
+            charts, diagrams = "charts" in active, "diagrams" in active
     finally:
         await engine.dispose()
     return tuple(
         product
-        for product, loaded in ((Product.AIRPORTS, airports), (Product.CHARTS, charts))
+        for product, loaded in (
+            (Product.AIRPORTS, airports),
+            (Product.DIAGRAMS, diagrams),
+            (Product.CHARTS, charts),
+        )
         if not loaded
     )
 
@@ -97,7 +104,9 @@ def load_sample_data(settings: Settings) -> None:
     products = asyncio.run(_missing_sample_products(settings))
     if not products:
         return
-    console.print("Loading the sample data (Washington state, Canada and a sample chart)…")
+    console.print(
+        "Loading the sample data (Washington state, Canada, a diagram and a sample chart)…"
+    )
     options = RunOptions(
         products=products,
         force=True,

@@ -59,6 +59,13 @@ def _print_report(result: RunResult, *, dry_run: bool, as_json: bool) -> None:
         return
     for product, reason in result.skipped.items():
         console.print(f"{product}: nothing to do, {reason}.")
+    diagrams = result.counts.get("diagrams")
+    if diagrams:
+        console.print(
+            f"Diagrams {result.cycles.get('diagrams')}: {diagrams['pdfs']:,} listed, "
+            f"{diagrams.get('rendered', 0):,} rendered, {diagrams.get('reused', 0):,} reused, "
+            f"{diagrams.get('airports_with_diagram', 0):,} airports with a diagram."
+        )
     for layer, counts in result.counts.get("charts", {}).items():
         cycle = result.cycles.get("charts")
         if counts.get("reused"):

@@ -26,7 +26,8 @@ from api.core.errors import PirepError
 from api.core.settings import Settings
 from api.models.enums import DataSource, ImporterRunStatus
 from api.models.system import FaaDataCycle, ImporterRun
-from importer.charts.product import build_charts
+from importer.charts.product import build_charts, make_sink
+from importer.diagrams.product import build_diagrams
 from importer.load import airports as airport_load
 from importer.parse.nasr import parse_nasr_archive
 from importer.parse.ourairports import parse_ourairports
@@ -36,7 +37,7 @@ from importer.sources.airports import AirportSourceConfig, fetch_airport_sources
 
 logger = logging.getLogger("importer")
 
-AVAILABLE_PRODUCTS = (Product.AIRPORTS, Product.CHARTS)
+AVAILABLE_PRODUCTS = (Product.AIRPORTS, Product.DIAGRAMS, Product.CHARTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +169,28 @@ async def _record_start(
 async def _active_cycles(connection: AsyncConnection) -> dict[str, date]:
     rows = await connection.execute(sa.select(FaaDataCycle.product, FaaDataCycle.cycle))
     return {str(product): cycle for product, cycle in rows}
+
+
+async def _set_diagrams(connection: AsyncConnection, diagrams: dict[str, str]) -> int:
+    """Point each FAA airport at its diagram of the new cycle (or at none); how many have one."""
+    codes, names = list(diagrams), list(diagrams.values())
+    await connection.execute(
+        sa.text(
+            "UPDATE airports SET diagram = NULL WHERE data_source = 'faa' "
+            "AND diagram IS NOT NULL AND NOT (code = ANY(CAST(:codes AS text[])))"
+        ),
+        {"codes": codes},
+    )
+    result = await connection.execute(
+        sa.text(
+            "UPDATE airports SET diagram = d.name "
+            "FROM unnest(CAST(:codes AS text[]), CAST(:names AS text[])) AS d(code, name) "
+            "WHERE airports.code = d.code AND airports.data_source = 'faa' "
+            "RETURNING 1"
+        ),
+        {"codes": codes, "names": names},
+    )
+    return len(result.all())
 
 
 async def _activate(
@@ -369,6 +392,19 @@ async def _run(
         details[Product.CHARTS] = charts.details
         result.counts["charts"] = charts.counts
 
+    diagrams = None
+    if Product.DIAGRAMS in targets:
+        diagrams = await build_diagrams(
+            settings,
+            targets[Product.DIAGRAMS],
+            make_sink(settings),
+            source_dir=options.source_dir,
+            dry_run=options.dry_run,
+            reporter=reporter,
+            update=recorder.update,
+        )
+        result.counts["diagrams"] = diagrams.counts
+
     report = None
     if Product.AIRPORTS in targets:
         await recorder.update(progress={"step": "fetching and reading sources"})
@@ -394,6 +430,10 @@ async def _run(
                     reporter.step("Building the airports map layer")
                     await geojson.rebuild(connection)
                 result.counts |= {"staged_rows": staged, "skipped_rows": warnings}
+            if diagrams is not None:
+                result.counts["diagrams"]["airports_with_diagram"] = await _set_diagrams(
+                    connection, diagrams.diagrams
+                )
             await _activate(connection, targets, recorder.run_id, details)
             if options.dry_run:
                 await transaction.rollback()

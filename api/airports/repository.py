@@ -73,20 +73,36 @@ _DETAIL_SQL = sa.text(
             SELECT json_agg(json_build_object('element', m.element, 'text', m.text)
                             ORDER BY m.position)
             FROM remarks m WHERE m.airport_id = a.id), '[]'),
-        'diagram', a.diagram,
+        'diagram', CASE WHEN a.diagram IS NULL OR dc.cycle IS NULL THEN NULL
+            ELSE json_build_object(
+                'png', :assets || '/diagrams/' || dc.cycle || '/' || a.diagram,
+                'png_2x', :assets || '/diagrams/' || dc.cycle || '/'
+                          || replace(a.diagram, '.png', '@2x.png'),
+                'pdf', :assets || '/diagrams/' || dc.cycle || '/'
+                       || replace(a.diagram, '.png', '.pdf')) END,
         'locked', a.locked_at IS NOT NULL,
         'created_at', a.created_at, 'updated_at', a.updated_at
     )::text
     FROM target a
+    LEFT JOIN LATERAL (
+        SELECT to_char(cycle, 'YYYY-MM-DD') AS cycle FROM faa_data_cycles
+        WHERE product = 'diagrams'
+    ) dc ON true
     """
 )
 
 
 async def airport_detail_json(
-    session: AsyncSession, code: str, airport_id: uuid.UUID | None, k_code: str | None
+    session: AsyncSession,
+    code: str,
+    airport_id: uuid.UUID | None,
+    k_code: str | None,
+    assets: str,
 ) -> str | None:
     """The detail document of the airport with this code, ICAO code or id, as JSON text."""
-    result = await session.execute(_DETAIL_SQL, {"code": code, "id": airport_id, "k_code": k_code})
+    result = await session.execute(
+        _DETAIL_SQL, {"code": code, "id": airport_id, "k_code": k_code, "assets": assets}
+    )
     value: str | None = result.scalar_one_or_none()
     return value
 

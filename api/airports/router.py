@@ -74,5 +74,8 @@ async def airport_detail(
         ),
     ],
 ) -> Response:
-    body = await service.airport_detail(session, code, request.app.state.detail_cache)
+    state = request.app.state
+    body = await service.airport_detail(
+        session, code, state.detail_cache, state.settings.assets_base
+    )
     return Response(body, media_type="application/json")

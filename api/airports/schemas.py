@@ -83,6 +83,12 @@ class BoundingBox(BaseModel):
     sw_longitude: float
 
 
+class Diagram(BaseModel):
+    png: str
+    png_2x: str
+    pdf: str
+
+
 class AirportDetail(BaseModel):
     id: uuid.UUID
     code: str = Field(examples=["PAE"])
@@ -122,7 +128,10 @@ class AirportDetail(BaseModel):
     runways: list[RunwayOut]
     frequencies: list[FrequencyOut]
     remarks: list[RemarkOut]
-    diagram: str | None
+    diagram: Diagram | None = Field(
+        description="The FAA airport diagram of the active cycle: PNG fitting 1000 × 1500 px, "
+        "twice as large, and the original PDF."
+    )
     locked: bool
     created_at: datetime
     updated_at: datetime

@@ -70,7 +70,7 @@ class DetailCache:
 
 
 async def airport_detail(
-    session: AsyncSession, value: str, cache: DetailCache | None = None
+    session: AsyncSession, value: str, cache: DetailCache | None = None, assets: str = "/assets"
 ) -> bytes:
     """The airport's detail document as JSON bytes, by code, ICAO code or id."""
     code, airport_id, k_code = normalise_code(value)
@@ -81,7 +81,7 @@ async def airport_detail(
         cached = cache.get(code)
         if cached is not None:
             return cached
-    document = await repository.airport_detail_json(session, code, airport_id, k_code)
+    document = await repository.airport_detail_json(session, code, airport_id, k_code, assets)
     if document is None:
         raise NotFound(f"No airport has the code, ICAO code or id {value!r}.")
     body = document.encode()

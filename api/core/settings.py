@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     import_max_closed_fraction: float = Field(default=0.02, ge=0, le=1)
 
     charts_base_url: str = "https://aeronav.faa.gov/visual"
+    dtpp_base_url: str = "https://aeronav.faa.gov/d-tpp"
     chart_catalogue: Literal["faa", "sample"] = Field(
         default="faa", description="The FAA's charts, or the bundled sample chart."
     )
@@ -156,6 +157,11 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise_database_url(cls, value: str | None) -> str | None:
         return normalise_database_url(value) if value else None
+
+    @property
+    def assets_base(self) -> str:
+        """Where clients reach stored files (tiles, diagrams): the CDN, or this API."""
+        return (self.assets_url or "/assets").rstrip("/")
 
     @property
     def storage_root(self) -> Path:

@@ -24,17 +24,12 @@ LANDING_RIGHTS = (
 )
 
 
-def assets_base(settings: Settings) -> str:
-    """Where stored files (tiles, diagrams) are reached: the CDN, or this API."""
-    return (settings.assets_url or "/assets").rstrip("/")
-
-
 async def chart_layers(session: AsyncSession, settings: Settings) -> list[ChartLayer]:
     active = await repository.chart_cycle(session)
     if active is None:
         return []
     cycle, details = active
-    base = assets_base(settings)
+    base = settings.assets_base
     return [
         ChartLayer(
             name=name,

@@ -9,13 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 import uuid
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs
@@ -43,6 +41,7 @@ from api.models.enums import UserRole
 from api.models.users import Session, User
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
+from tests.local_http import Handler, local_server
 
 SAMPLE_DATA = PROJECT_ROOT / "importer" / "sample_data"
 SAMPLE_CYCLE = date(2024, 12, 26)
@@ -221,7 +220,7 @@ def set_tags(connection: AsyncConnection) -> SetTags:
 PASSING_ANSWER = "a-good-answer"
 
 
-class Siteverify(BaseHTTPRequestHandler):
+class Siteverify(Handler):
     """Answers like Cloudflare's siteverify: success only for the one good answer."""
 
     seen: ClassVar[list[dict[str, list[str]]]] = []
@@ -230,28 +229,15 @@ class Siteverify(BaseHTTPRequestHandler):
         form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         Siteverify.seen.append(form)
         body = json.dumps({"success": form.get("response") == [PASSING_ANSWER]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        return None
+        self.send_body(body, "application/json")
 
 
 @pytest.fixture
 def siteverify(app: FastAPI) -> Iterator[list[dict[str, list[str]]]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Siteverify)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     Siteverify.seen = []
-    app.state.captcha = TurnstileClient(
-        "test-secret", f"http://127.0.0.1:{server.server_address[1]}/siteverify"
-    )
-    yield Siteverify.seen
-    server.shutdown()
-    server.server_close()
+    with local_server(Siteverify) as base:
+        app.state.captcha = TurnstileClient("test-secret", f"{base}/siteverify")
+        yield Siteverify.seen
 
 
 PASSWORD = "the same long password"

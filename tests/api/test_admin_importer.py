@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +21,13 @@ from api.core.settings import Settings
 from api.core.task_runner import LocalTaskRunner
 from tests.api.conftest import SAMPLE_DATA, MakePerson, make_person_in
 from tests.aws import Aws, ecs_runner
+from tests.local_http import Handler, local_server
 
 RUNS = "/api/v1/admin/importer/runs"
 ACTIVE = ("requested", "running")
 
 
-class SampleSources(BaseHTTPRequestHandler):
+class SampleSources(Handler):
     """Serves the bundled sample like the FAA and OurAirports would: the NASR archive under
     the name of any cycle, the OurAirports files by name."""
 
@@ -41,23 +40,13 @@ class SampleSources(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         body = path.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        return None
+        self.send_body(body)
 
 
 @pytest.fixture
 def sources() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SampleSources)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_server(SampleSources) as base:
+        yield base
 
 
 async def wait_for_end(http: httpx.AsyncClient, run_id: str, seconds: float) -> dict[str, Any]:

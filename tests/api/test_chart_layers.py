@@ -92,3 +92,26 @@ async def test_with_a_cdn_the_tile_urls_point_at_it(
         "https://tiles.pirep.io/content/tiles/2024-12-26/sectional/{z}/{x}/{y}.webp"
     )
     assert served.status_code == 404  # the CDN serves them, not the API
+
+
+async def test_an_airport_shows_its_diagram_of_the_active_cycle(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    await connection.execute(
+        sa.text("UPDATE airports SET diagram = '00142AD.png' WHERE code = 'PAE'")
+    )
+    # Not shown before the diagrams cycle is active: its files would not be there yet.
+    assert (await client.get("/api/v1/airports/PAE")).json()["diagram"] is None
+    await connection.execute(
+        sa.text("INSERT INTO faa_data_cycles (product, cycle) VALUES ('diagrams', '2020-11-05')")
+    )
+    await connection.execute(
+        sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
+    )
+    detail = (await client.get("/api/v1/airports/PAE")).json()
+    assert detail["diagram"] == {
+        "png": "/assets/diagrams/2020-11-05/00142AD.png",
+        "png_2x": "/assets/diagrams/2020-11-05/00142AD@2x.png",
+        "pdf": "/assets/diagrams/2020-11-05/00142AD.pdf",
+    }
+    assert (await client.get("/api/v1/airports/BFI")).json()["diagram"] is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-PAE_ARCHIVE = Path(__file__).resolve().parents[1] / "fixtures" / "airport_data.zip"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PAE_ARCHIVE = FIXTURES / "airport_data.zip"
+ARCHIVE = "06_Oct_2022_APT_CSV.zip"
+FREQUENCIES_HEADER = '"id","airport_ref","airport_ident","type","description","frequency_mhz"\n'
 
 
 @dataclass
@@ -96,3 +100,15 @@ def csv_table() -> type[CsvTable]:
 def utf8_csv() -> Callable[[Path, Iterable[str], Iterable[Iterable[object]]], Path]:
     """Writes a UTF-8 CSV file the way OurAirports does (LF line ends)."""
     return write_csv
+
+
+@pytest.fixture
+def source_dir(tmp_path: Path) -> Path:
+    """The original's fixtures laid out as the importer expects them for cycle 2022-10-06."""
+    directory = tmp_path / "sources"
+    directory.mkdir()
+    shutil.copy(FIXTURES / "airport_data.zip", directory / ARCHIVE)
+    for name in ("airports.csv", "runways.csv", "regions.csv"):
+        shutil.copy(FIXTURES / "our_airports" / name, directory / name)
+    (directory / "airport-frequencies.csv").write_text(FREQUENCIES_HEADER)
+    return directory

@@ -32,12 +32,11 @@ from importer.parse.csvfile import DataFileError
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
 from importer.sources.download import CorruptArchive
+from tests.importer.conftest import ARCHIVE
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 CYCLE = date(2022, 10, 6)
-ARCHIVE = "06_Oct_2022_APT_CSV.zip"
-FREQUENCIES_HEADER = '"id","airport_ref","airport_ident","type","description","frequency_mhz"\n'
 STATE_QUERIES = {
     "airports": "SELECT count(*), md5(string_agg(to_jsonb(a)::text, '|' ORDER BY code))"
     " FROM airports a",
@@ -55,18 +54,6 @@ STATE_QUERIES = {
     "cached_documents": "SELECT count(*), md5(string_agg(to_jsonb(d)::text, '|' ORDER BY name))"
     " FROM cached_documents d",
 }
-
-
-@pytest.fixture
-def source_dir(tmp_path: Path) -> Path:
-    """The original's fixtures laid out as the importer expects them for cycle 2022-10-06."""
-    directory = tmp_path / "sources"
-    directory.mkdir()
-    shutil.copy(FIXTURES / "airport_data.zip", directory / ARCHIVE)
-    for name in ("airports.csv", "runways.csv", "regions.csv"):
-        shutil.copy(FIXTURES / "our_airports" / name, directory / name)
-    (directory / "airport-frequencies.csv").write_text(FREQUENCIES_HEADER)
-    return directory
 
 
 @pytest.fixture
