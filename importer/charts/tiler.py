@@ -23,7 +23,7 @@ import tempfile
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -400,6 +400,15 @@ def _warp_chart(
             corners = finite[j, i] & finite[j + 1, i] & finite[j + 1, i + 1] & finite[j, i + 1]
             if not corners:
                 continue
+            cell_columns = columns[j : j + 2, i : i + 2]
+            cell_rows = rows[j : j + 2, i : i + 2]
+            if (
+                cell_columns.max() < 0
+                or cell_rows.max() < 0
+                or cell_columns.min() > window.width
+                or cell_rows.min() > window.height
+            ):
+                continue  # wholly outside the chart: stays transparent
             box = (i * MESH_CELL, j * MESH_CELL, (i + 1) * MESH_CELL, (j + 1) * MESH_CELL)
             quad = (
                 columns[j, i], rows[j, i],
@@ -484,23 +493,37 @@ def _emit(job: Job, zoom: int, x0: int, y0: int, span: int, canvas: Image.Image)
     tiles_by_zoom: dict[int, int] = {}
     written = 0
     level_zoom = zoom
+    # Each tile is stored by a writer thread while the next ones are encoded.
+    stored: list[Future[None]] = []
     while True:
         if level_zoom <= options.max_zoom:
-            items = list(_encode_tiles(job, level_zoom, x0, y0, span, canvas))
-            if items:
-                job.sink.put_many(items)
-                tiles_by_zoom[level_zoom] = len(items)
-                written += sum(len(body) for _, body in items)
+            for key, body in _encode_tiles(job, level_zoom, x0, y0, span, canvas):
+                stored.append(_writer().submit(job.sink.put, key, body))
+                tiles_by_zoom[level_zoom] = tiles_by_zoom.get(level_zoom, 0) + 1
+                written += len(body)
         if span == 1 or level_zoom == options.min_zoom:
             break
         canvas = canvas.reduce(2)
         level_zoom, span, x0, y0 = level_zoom - 1, span // 2, x0 // 2, y0 // 2
+    for future in stored:
+        future.result()  # the first failure to store fails the task
     scratch_file = None
     if span == 1 and level_zoom > options.min_zoom and canvas.getchannel(3).getbbox():
         scratch_file = os.path.join(job.scratch, f"{level_zoom}-{x0}-{y0}.raw")
         with open(scratch_file, "wb") as handle:
             handle.write(canvas.tobytes())
     return TaskResult(level_zoom, x0, y0, scratch_file, tiles_by_zoom, written)
+
+
+_writers: ThreadPoolExecutor | None = None
+
+
+def _writer() -> ThreadPoolExecutor:
+    """The threads of this worker that store tiles (many, for the latency of S3)."""
+    global _writers  # one pool per worker process
+    if _writers is None:
+        _writers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")
+    return _writers
 
 
 def _encode_tiles(
