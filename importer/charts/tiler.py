@@ -27,6 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
 import numpy as np
 import rasterio
 from affine import Affine
@@ -41,6 +42,8 @@ from rasterio.windows import Window
 from importer.storage import Sink
 
 logger = logging.getLogger("importer.charts")
+# Each worker process is one unit of parallelism: no thread pools inside it.
+cv2.setNumThreads(1)
 
 TILE = 256
 META = 8  # tiles per metatile side: 2048 px, 16 MB of RGBA
@@ -355,6 +358,7 @@ def _over(top: Image.Image, bottom: Image.Image) -> Image.Image:
 
 
 MESH_CELL = 128  # px: the projection is interpolated linearly inside each cell (< 0.01 px off)
+OUTSIDE = -1e6  # a source position off every chart: its pixel stays transparent
 
 
 def _warp_chart(
@@ -362,14 +366,15 @@ def _warp_chart(
 ) -> Image.Image | None:
     """The part of ``chart`` inside the metatile, warped into it (premultiplied RGBA).
 
-    Where each metatile pixel comes from is computed exactly at the corners of a mesh of
-    ``MESH_CELL`` px cells and interpolated inside them; the pixels are sampled bilinearly.
+    Where each metatile pixel comes from is projected exactly at the centres of ``MESH_CELL``
+    px cells (and one ring of cells around them), interpolated linearly in between, and the
+    chart is sampled there bilinearly (OpenCV's ``remap``).
     """
     dataset = _dataset(chart.path)
     crs = _crs.get(chart.crs) or _crs.setdefault(chart.crs, CRS.from_proj4(chart.crs))
-    count = size // MESH_CELL + 1
-    steps = np.arange(count) * MESH_CELL * res
-    xs, ys = np.meshgrid(left + steps, top - steps)
+    count = size // MESH_CELL + 2
+    centres = (np.arange(count) - 0.5) * MESH_CELL * res
+    xs, ys = np.meshgrid(left + centres, top - centres)
     try:
         sx, sy = transform(MERCATOR, crs, xs.ravel().tolist(), ys.ravel().tolist())
     except Exception:
@@ -391,38 +396,31 @@ def _warp_chart(
     pixels = _read_premultiplied(chart, dataset, window)
     if pixels is None:
         return None
-    source = Image.frombuffer("RGBa", (window.width, window.height), pixels, "raw", "RGBa", 0, 1)
-    columns -= col0
-    rows -= row0
-    mesh = []
-    for j in range(count - 1):
-        for i in range(count - 1):
-            corners = finite[j, i] & finite[j + 1, i] & finite[j + 1, i + 1] & finite[j, i + 1]
-            if not corners:
-                continue
-            cell_columns = columns[j : j + 2, i : i + 2]
-            cell_rows = rows[j : j + 2, i : i + 2]
-            if (
-                cell_columns.max() < 0
-                or cell_rows.max() < 0
-                or cell_columns.min() > window.width
-                or cell_rows.min() > window.height
-            ):
-                continue  # wholly outside the chart: stays transparent
-            box = (i * MESH_CELL, j * MESH_CELL, (i + 1) * MESH_CELL, (j + 1) * MESH_CELL)
-            quad = (
-                columns[j, i], rows[j, i],
-                columns[j + 1, i], rows[j + 1, i],
-                columns[j + 1, i + 1], rows[j + 1, i + 1],
-                columns[j, i + 1], rows[j, i + 1],
-            )  # fmt: skip
-            mesh.append((box, quad))
-    warped = source.transform(
-        (size, size), Image.Transform.MESH, mesh, resample=Image.Resampling.BILINEAR
+    # OpenCV counts from pixel centres; the affine transform, from pixel corners.
+    map_x = _fill(np.where(finite, columns - col0 - 0.5, OUTSIDE), size)
+    map_y = _fill(np.where(finite, rows - row0 - 0.5, OUTSIDE), size)
+    warped = cv2.remap(
+        pixels,
+        map_x,
+        map_y,
+        interpolation=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0, 0, 0, 0),
     )
-    if warped.getchannel(3).getbbox() is None:
+    if not warped[..., 3].any():
         return None
-    return warped
+    return Image.frombuffer("RGBa", (size, size), warped, "raw", "RGBa", 0, 1)
+
+
+def _fill(samples: Array, size: int) -> Array:
+    """Per-pixel positions from the samples at cell centres (with one ring around them).
+
+    ``cv2.resize`` puts its samples at centres too, so sample ``k`` lands exactly on the centre
+    of cell ``k - 1`` and pixels in between are interpolated linearly; the outer ring is cut.
+    """
+    full = (len(samples)) * MESH_CELL
+    resized = cv2.resize(samples.astype(np.float32), (full, full), interpolation=cv2.INTER_LINEAR)
+    return resized[MESH_CELL : MESH_CELL + size, MESH_CELL : MESH_CELL + size]
 
 
 def _read_premultiplied(chart: PreparedChart, dataset: Any, window: Window) -> Array | None:
