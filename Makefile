@@ -41,6 +41,8 @@ bench: deps
 	$(BIN)/python -m bench.import_airports
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.auth
+	$(BIN)/python -m bench.tiles
+	$(BIN)/python -m bench.webp_quality
 
 deps: system-deps python-deps
 
