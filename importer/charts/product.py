@@ -127,12 +127,21 @@ async def build_charts(
                 low, high, settings.tile_quality, processes=settings.tile_processes
             )
         reporter.step(f"Tiling the {layer.name} layer: {len(chosen)} charts, zooms {low}-{high}")
-        info = await _tile(layer.name, sources, prefix, sink, options, reporter, update)
+        known = manifest.get("tiles", {}) if manifest else {}
+        info, hashes = await _tile(
+            layer.name, sources, prefix, sink, options, reporter, update, known
+        )
         info |= {"title": layer.title, "attribution": layer.attribution}
-        manifest_body = json.dumps({"fingerprint": fingerprint, "layer": info}).encode()
+        manifest_body = json.dumps(
+            {"fingerprint": fingerprint, "layer": info, "tiles": hashes}
+        ).encode()
         await asyncio.to_thread(sink.put, f"{prefix}/manifest.json", manifest_body)
         outcome.details["layers"][layer.name] = info
-        outcome.counts[layer.name] = {"tiles": info["tiles"], "bytes": info["bytes"]}
+        outcome.counts[layer.name] = {
+            "tiles": info["tiles"],
+            "bytes": info["bytes"],
+            "unchanged": info.pop("unchanged"),
+        }
     return outcome
 
 
@@ -144,8 +153,10 @@ async def _tile(
     options: TileOptions,
     reporter: Reporter,
     update: Update,
-) -> dict[str, Any]:
-    """Tile a layer in worker processes while the run's progress is reported every 2 s."""
+    known: dict[str, str],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Tile a layer in worker processes while the run's progress is reported every 2 s; its
+    description and the MD5 of each of its tiles."""
     state = {"done": 0, "total": 1}
     started = time.monotonic()
 
@@ -153,7 +164,7 @@ async def _tile(
         state["done"], state["total"] = done, total
 
     task = asyncio.create_task(
-        asyncio.to_thread(tile_layer, sources, prefix, sink, options, progress)
+        asyncio.to_thread(tile_layer, sources, prefix, sink, options, progress, known)
     )
     while not task.done():
         await asyncio.wait({task}, timeout=2)
@@ -183,5 +194,6 @@ async def _tile(
         "bounds": list(result.bounds) if result.bounds else None,
         "tiles": result.tiles,
         "bytes": result.bytes,
+        "unchanged": result.unchanged,
         "tiles_by_zoom": {str(zoom): count for zoom, count in sorted(result.tiles_by_zoom.items())},
-    }
+    }, result.hashes

@@ -14,6 +14,7 @@ never written.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import math
@@ -22,7 +23,7 @@ import os
 import tempfile
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,6 +102,8 @@ class LayerResult:
     bytes: int = 0
     tiles_by_zoom: dict[int, int] = field(default_factory=dict)
     bounds: Bounds | None = None  # longitude/latitude
+    hashes: dict[str, str] = field(default_factory=dict)  # key → MD5 of each tile
+    unchanged: int = 0  # tiles not stored again: the same bytes were there already
 
 
 class ChartError(Exception):
@@ -222,6 +225,8 @@ class TaskResult:
     scratch_file: str | None  # None: the kept tile is empty
     tiles_by_zoom: dict[int, int]
     bytes: int
+    hashes: dict[str, str]  # key → MD5 of every tile made
+    unchanged: int  # tiles whose stored bytes were already these
 
 
 def tile_layer(
@@ -230,8 +235,14 @@ def tile_layer(
     sink: Sink,
     options: TileOptions,
     progress: Callable[[int, int], None] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> LayerResult:
-    """Tile ``charts`` (drawn in this order) into ``sink`` under ``key_prefix``/z/x/y.webp."""
+    """Tile ``charts`` (drawn in this order) into ``sink`` under ``key_prefix``/z/x/y.webp.
+
+    ``known`` holds the MD5 of tiles stored before under these keys (a manifest of an earlier
+    run): a tile whose bytes are the same is not stored again.
+    """
+    known = known or {}
     prepared = [prepare(chart) for chart in charts]
     result = LayerResult(bounds=_lonlat_bounds(prepared))
     top_tasks = _top_tasks(prepared, options.max_zoom)
@@ -245,7 +256,9 @@ def tile_layer(
         with ProcessPoolExecutor(max_workers=options.processes, mp_context=context) as pool:
             tasks: Sequence[TopTask | ReduceTask] = top_tasks
             while tasks:
-                futures = [pool.submit(_run, job, task) for task in tasks]
+                futures = [
+                    pool.submit(_run, job, task, _known_for(job, task, known)) for task in tasks
+                ]
                 kept: list[TaskResult] = []
                 for future in as_completed(futures):
                     outcome = future.result()
@@ -253,6 +266,8 @@ def tile_layer(
                         result.tiles_by_zoom[zoom] = result.tiles_by_zoom.get(zoom, 0) + count
                         result.tiles += count
                     result.bytes += outcome.bytes
+                    result.hashes.update(outcome.hashes)
+                    result.unchanged += outcome.unchanged
                     if outcome.scratch_file is not None:
                         kept.append(outcome)
                     done += 1
@@ -323,14 +338,38 @@ def _dataset(path: str) -> Any:
     return dataset
 
 
-def _run(job: Job, task: TopTask | ReduceTask) -> TaskResult:
+def _levels(task: TopTask | ReduceTask) -> tuple[int, int, int, int]:
+    """Where a task's tiles start: zoom, x, y of the top left tile, tiles per side."""
     if isinstance(task, TopTask):
-        canvas = _warp_metatile(task)
-        return _emit(job, task.zoom, task.mx * META, task.my * META, META, canvas)
-    # The gathered tiles were written by the pass before: start one zoom below them.
-    canvas = _gather(task).reduce(2)
+        return task.zoom, task.mx * META, task.my * META, META
+    # The gathered tiles were written by the pass before: it starts one zoom below them.
     half = META // 2
-    return _emit(job, task.zoom - 1, task.mx * half, task.my * half, half, canvas)
+    return task.zoom - 1, task.mx * half, task.my * half, half
+
+
+def _task_keys(job: Job, task: TopTask | ReduceTask) -> Iterator[str]:
+    """Every key the task may write (the loop of ``_emit``, without the pixels)."""
+    zoom, x0, y0, span = _levels(task)
+    while True:
+        if zoom <= job.options.max_zoom:
+            for row in range(span):
+                for column in range(span):
+                    yield f"{job.key_prefix}/{zoom}/{x0 + column}/{y0 + row}.webp"
+        if span == 1 or zoom == job.options.min_zoom:
+            return
+        zoom, span, x0, y0 = zoom - 1, span // 2, x0 // 2, y0 // 2
+
+
+def _known_for(job: Job, task: TopTask | ReduceTask, known: Mapping[str, str]) -> dict[str, str]:
+    if not known:
+        return {}
+    return {key: known[key] for key in _task_keys(job, task) if key in known}
+
+
+def _run(job: Job, task: TopTask | ReduceTask, known: dict[str, str]) -> TaskResult:
+    zoom, x0, y0, span = _levels(task)
+    canvas = _warp_metatile(task) if isinstance(task, TopTask) else _gather(task).reduce(2)
+    return _emit(job, zoom, x0, y0, span, canvas, known)
 
 
 def _warp_metatile(task: TopTask) -> Image.Image:
@@ -482,7 +521,15 @@ def _gather(task: ReduceTask) -> Image.Image:
     return canvas
 
 
-def _emit(job: Job, zoom: int, x0: int, y0: int, span: int, canvas: Image.Image) -> TaskResult:
+def _emit(
+    job: Job,
+    zoom: int,
+    x0: int,
+    y0: int,
+    span: int,
+    canvas: Image.Image,
+    known: dict[str, str],
+) -> TaskResult:
     """Encode and store the ``span`` × ``span`` tiles of ``canvas`` (whose top left tile is
     ``x0``, ``y0`` at ``zoom``) and the levels below it down to the layer's lowest zoom; keep the
     last level's single tile for the next pass. Each level below is the one above averaged 2 × 2
@@ -493,10 +540,17 @@ def _emit(job: Job, zoom: int, x0: int, y0: int, span: int, canvas: Image.Image)
     level_zoom = zoom
     # Each tile is stored by a writer thread while the next ones are encoded.
     stored: list[Future[None]] = []
+    hashes: dict[str, str] = {}
+    unchanged = 0
     while True:
         if level_zoom <= options.max_zoom:
             for key, body in _encode_tiles(job, level_zoom, x0, y0, span, canvas):
-                stored.append(_writer().submit(job.sink.put, key, body))
+                digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+                hashes[key] = digest
+                if known.get(key) == digest:
+                    unchanged += 1
+                else:
+                    stored.append(_writer().submit(job.sink.put, key, body))
                 tiles_by_zoom[level_zoom] = tiles_by_zoom.get(level_zoom, 0) + 1
                 written += len(body)
         if span == 1 or level_zoom == options.min_zoom:
@@ -510,7 +564,7 @@ def _emit(job: Job, zoom: int, x0: int, y0: int, span: int, canvas: Image.Image)
         scratch_file = os.path.join(job.scratch, f"{level_zoom}-{x0}-{y0}.raw")
         with open(scratch_file, "wb") as handle:
             handle.write(canvas.tobytes())
-    return TaskResult(level_zoom, x0, y0, scratch_file, tiles_by_zoom, written)
+    return TaskResult(level_zoom, x0, y0, scratch_file, tiles_by_zoom, written, hashes, unchanged)
 
 
 _writers: ThreadPoolExecutor | None = None

@@ -304,3 +304,26 @@ async def test_a_killed_import_changes_nothing_and_the_next_run_resumes(
     assert details["layers"]["sectional"]["max_zoom"] == 16
     statuses = await query(url, "SELECT status FROM importer_runs ORDER BY created_at")
     assert [status for (status,) in statuses] == ["aborted", "succeeded"]
+
+
+async def test_a_retiled_layer_stores_only_the_tiles_that_changed(
+    chart_settings: Any, chart_dir: Path
+) -> None:
+    first = await run_import(chart_settings, run_options(chart_dir), PlainReporter())
+    assert first.counts["charts"]["sectional"]["unchanged"] == 0
+    before = tiles(chart_settings.storage_root)
+    # The same GeoTIFFs in a zip of different bytes (as when the FAA republishes a chart):
+    # the layer is tiled again, and every tile comes out the same, so none is stored again.
+    archive = chart_dir / "charts_test.zip"
+    with zipfile.ZipFile(SAMPLE_ZIP) as sample:
+        members = {name: sample.read(name) for name in sample.namelist()}
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as rezipped:
+        for name, body in members.items():
+            rezipped.writestr(name, body)
+    assert archive.read_bytes() != SAMPLE_ZIP.read_bytes()
+
+    again = await run_import(chart_settings, run_options(chart_dir), PlainReporter())
+    counts = again.counts["charts"]["sectional"]
+    assert "reused" not in counts
+    assert counts["unchanged"] == counts["tiles"] == len(before)
+    assert tiles(chart_settings.storage_root) == before  # same files, same times
