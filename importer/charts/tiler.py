@@ -35,6 +35,7 @@ from affine import Affine
 from PIL import Image
 from rasterio.crs import CRS
 from rasterio.enums import ColorInterp
+from rasterio.env import set_gdal_config
 from rasterio.errors import NotGeoreferencedWarning
 from rasterio.features import geometry_mask
 from rasterio.warp import transform, transform_bounds, transform_geom
@@ -330,10 +331,17 @@ _datasets: dict[str, Any] = {}
 _crs: dict[str, CRS] = {}
 
 
+# Decoded chart blocks kept per worker: enough for the windows of neighbouring metatiles
+# (GDAL's default, 5 % of the machine's memory, would only grow the process).
+BLOCK_CACHE_MB = 128
+
+
 def _dataset(path: str) -> Any:
     """Charts stay open in a worker for all its metatiles."""
     dataset = _datasets.get(path)
     if dataset is None:
+        if not _datasets:
+            set_gdal_config("GDAL_CACHEMAX", BLOCK_CACHE_MB)
         dataset = _datasets[path] = rasterio.open(path)
     return dataset
 
