@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,10 +25,21 @@ class FieldError(BaseModel):
     message: str = Field(examples=["Input should be a valid number"])
 
 
+class ConflictingField(BaseModel):
+    field: str
+    current: Any = Field(description="The value now, which someone else wrote.")
+    version: str = Field(description="Its version: edit from it to keep your change.")
+    changed_by: str | None
+    changed_at: datetime | None
+
+
 class ErrorBody(BaseModel):
     error: str = Field(examples=["NotFound"])
     detail: str = Field(examples=["No airport has the code, ICAO code or id 'XYZ'."])
     fields: list[FieldError] | None = None
+    conflicts: list[ConflictingField] | None = Field(
+        default=None, description="For an edit conflict: each field someone else changed."
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

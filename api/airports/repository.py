@@ -3,17 +3,44 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.airports.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
 from api.airports.geojson import DOCUMENT_NAME
-from api.models.airports import WIKI_FIELDS
+from api.core.catalogue import ACTION_POINTS
+from api.models.airports import WIKI_FIELDS, Airport
+from api.models.community import Action, Version
+from api.models.enums import ActionType, UserRole, VersionEvent, VersionItemType
 from api.models.system import CachedDocument, SiteSettings
+from api.models.users import User
+
+EDITABLE = (*WIKI_FIELDS, "landing_requirements", "landing_rights", "annotations", "cover_image")
+
+
+def token_sql(column: str, table: str = "a") -> str:
+    """SQL of a field's version: a digest of its value, so any change of it changes the version
+    (the service and this document compute it with the same expression)."""
+    return f"left(md5(coalesce(to_jsonb({table}.{column})::text, 'null')), 16)"
+
+
+def _last_change_sql(column: str) -> str:
+    return (
+        "(SELECT max(v.updated_at) FROM versions v WHERE v.airport_id = a.id "
+        f"AND v.item_type = 'airport' AND v.object_changes ? '{column}')"
+    )
+
 
 _WIKI_JSON = ", ".join(
-    f"'{field}', json_build_object('text', a.{field}, 'updated_at', NULL)" for field in WIKI_FIELDS
+    f"'{field}', json_build_object('text', a.{field}, 'updated_at', {_last_change_sql(field)}, "
+    f"'version', {token_sql(field)})"
+    for field in WIKI_FIELDS
 )
+
+_FIELD_VERSIONS = ", ".join(f"'{field}', {token_sql(field)}" for field in EDITABLE)
 
 # One round trip builds the whole detail document inside PostgreSQL.
 _DETAIL_SQL = sa.text(
@@ -81,6 +108,7 @@ _DETAIL_SQL = sa.text(
                 'pdf', :assets || '/diagrams/' || dc.cycle || '/'
                        || replace(a.diagram, '.png', '.pdf')) END,
         'locked', a.locked_at IS NOT NULL,
+        'field_versions', json_build_object({_FIELD_VERSIONS}),
         'created_at', a.created_at, 'updated_at', a.updated_at
     )::text
     FROM target a
@@ -129,3 +157,154 @@ async def bump_data_generation(session: AsyncSession) -> None:
     await session.execute(
         sa.update(SiteSettings).values(data_generation=SiteSettings.data_generation + 1)
     )
+
+
+# --- Editing -------------------------------------------------------------------------------
+
+_LOCK_SQL = sa.text(
+    "SELECT a.id, a.locked_at, "
+    + ", ".join(f"a.{field}" for field in EDITABLE)
+    + ", "
+    + ", ".join(f"{token_sql(field)} AS {field}__version" for field in EDITABLE)
+    + " FROM airports a WHERE a.code = :code FOR UPDATE"
+)
+
+
+async def lock_for_edit(session: AsyncSession, code: str) -> sa.RowMapping | None:
+    """The airport's editable fields and their versions, locked until the transaction ends:
+    concurrent edits of one airport are checked one after the other."""
+    return (await session.execute(_LOCK_SQL, {"code": code})).mappings().first()
+
+
+async def last_changes(
+    session: AsyncSession, airport_id: uuid.UUID, fields: list[str]
+) -> dict[str, tuple[str | None, datetime | None]]:
+    """Who last changed each field (a display name, or None) and when."""
+    found: dict[str, tuple[str | None, datetime | None]] = {}
+    for field in fields:
+        row = (
+            await session.execute(
+                sa.select(Version.updated_at, User.role, User.display_name)
+                .outerjoin(User, User.id == Version.whodunnit_id)
+                .where(
+                    Version.airport_id == airport_id,
+                    Version.item_type == VersionItemType.AIRPORT,
+                    Version.object_changes.has_key(field),
+                )
+                .order_by(Version.updated_at.desc())
+                .limit(1)
+            )
+        ).first()
+        if row is None:
+            found[field] = (None, None)
+            continue
+        name = row.display_name or (
+            "a pilot without an account" if row.role == UserRole.UNKNOWN else "a pilot"
+        )
+        found[field] = (name, row.updated_at)
+    return found
+
+
+async def update_fields(
+    session: AsyncSession, airport_id: uuid.UUID, values: dict[str, Any]
+) -> None:
+    await session.execute(
+        sa.update(Airport)
+        .where(Airport.id == airport_id)
+        .values(**values, updated_at=sa.func.now())
+    )
+
+
+async def recent_own_version(
+    session: AsyncSession, airport_id: uuid.UUID, user_id: uuid.UUID, within: timedelta
+) -> Version | None:
+    """The airport's latest change, if it is this user's, recent and not yet reviewed: edits
+    in a row by one person make one version."""
+    latest = await session.scalar(
+        sa.select(Version)
+        .where(Version.airport_id == airport_id, Version.item_type == VersionItemType.AIRPORT)
+        .order_by(Version.created_at.desc(), Version.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if (
+        latest is None
+        or latest.whodunnit_id != user_id
+        or latest.event != VersionEvent.UPDATE
+        or latest.reviewed_at is not None
+        or latest.reverted_at is not None
+        or latest.updated_at < datetime.now(UTC) - within
+    ):
+        return None
+    return latest
+
+
+async def record_action(
+    session: AsyncSession,
+    *,
+    user: User,
+    kind: ActionType,
+    airport_id: uuid.UUID | None,
+    version_id: uuid.UUID | None,
+    subject: tuple[str, uuid.UUID] | None = None,
+) -> None:
+    """An entry of the activity feed, and the user's points counted again."""
+    session.add(
+        Action(
+            type=kind,
+            user_id=user.id,
+            airport_id=airport_id,
+            version_id=version_id,
+            subject_type=subject[0] if subject else None,
+            subject_id=subject[1] if subject else None,
+            points=ACTION_POINTS.get(kind, 0),
+        )
+    )
+    await session.flush()
+    user.points = int(
+        await session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Action.points), 0)).where(
+                Action.user_id == user.id
+            )
+        )
+        or 0
+    )
+    user.last_edit_at = datetime.now(UTC)
+
+
+async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> bool:
+    """Bring the tags that follow from an airport's content up to date (its landing rights
+    tag; ``empty`` gone once it has content); whether any changed."""
+    removed = await session.execute(
+        sa.text(
+            "DELETE FROM tags t USING airports a WHERE t.airport_id = a.id AND a.id = :id "
+            "AND ((t.name IN ('public', 'restricted', 'private') AND t.name <> a.landing_rights"
+            "::text) OR (t.name = 'empty' AND ("
+            + CONTENT_COLUMNS_SQL
+            + " OR a.id IN ("
+            + CONTRIBUTED_AIRPORT_IDS_SQL
+            + ")))) RETURNING t.id"
+        ),
+        {"id": airport_id},
+    )
+    added = await session.execute(
+        sa.text(
+            "INSERT INTO tags (airport_id, name) SELECT a.id, a.landing_rights::text "
+            "FROM airports a WHERE a.id = :id ON CONFLICT DO NOTHING RETURNING id"
+        ),
+        {"id": airport_id},
+    )
+    return bool(removed.all()) | bool(added.all())
+
+
+def history(airport_id: uuid.UUID) -> sa.Select[Version, User | None]:
+    return (
+        sa.select(Version, User)
+        .outerjoin(User, User.id == Version.whodunnit_id)
+        .where(Version.airport_id == airport_id)
+        .order_by(Version.created_at.desc(), Version.id.desc())
+    )
+
+
+async def airport_id_of(session: AsyncSession, code: str) -> uuid.UUID | None:
+    return await session.scalar(sa.select(Airport.id).where(Airport.code == code))

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.airports import service
-from api.airports.schemas import PRINTABLE, AirportDetail
+from api.airports.schemas import PRINTABLE, AirportDetail, AirportEdit, HistoryPage
 from api.core.db import transaction
-from api.dependencies import SessionDep
-from api.errors import ERROR_RESPONSES, NOT_FOUND
+from api.dependencies import RequesterDep, SessionDep
+from api.errors import ERROR_RESPONSES, NOT_FOUND, ErrorBody
 
 router = APIRouter(prefix="/api/v1", tags=["airports"])
 
@@ -79,3 +79,62 @@ async def airport_detail(
         session, code, state.detail_cache, state.settings.assets_base
     )
     return Response(body, media_type="application/json")
+
+
+CODE = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=16,
+        pattern=PRINTABLE,
+        description="FAA identifier of the airport (PAE), or a user-added airport's code.",
+    ),
+]
+
+
+@router.patch(
+    "/airports/{code}",
+    name="edit",
+    summary="Edit what pilots know: the wiki fields, landing rights, annotations, cover",
+    description="Send only the fields you change, each with the `version` you started from. "
+    "If someone changed one of them since, nothing is saved and the answer is 409 with the "
+    "current values, their versions and who changed them. Writers without an account must "
+    "pass the one-time check first (`POST /users/verification`).",
+    response_model=AirportDetail,
+    responses={
+        **ERROR_RESPONSES,
+        **NOT_FOUND,
+        401: {"model": ErrorBody, "description": "A bad token."},
+        403: {"model": ErrorBody, "description": "Not verified, disabled, or a locked airport."},
+        409: {"model": ErrorBody, "description": "Someone changed a field since (see conflicts)."},
+    },
+)
+async def edit_airport(
+    request: Request,
+    session: SessionDep,
+    requester: RequesterDep,
+    code: CODE,
+    edit: AirportEdit,
+) -> Response:
+    state = request.app.state
+    await service.edit_airport(session, requester, code, edit)
+    state.detail_cache.expire()
+    state.geojson_cache.expire()
+    body = await service.airport_detail(session, code, None, state.settings.assets_base)
+    return Response(body, media_type="application/json")
+
+
+@router.get(
+    "/airports/{code}/history",
+    name="history",
+    summary="Every change of the airport, its tags, events and webcams, newest first",
+    responses={**ERROR_RESPONSES, **NOT_FOUND},
+)
+async def airport_history(
+    session: SessionDep,
+    requester: RequesterDep,
+    code: CODE,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> HistoryPage:
+    return await service.history(session, requester, code, page, per_page)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from api.models.enums import (
     AirportStatus,
@@ -15,6 +16,8 @@ from api.models.enums import (
     FacilityUse,
     LandingRights,
     OwnershipType,
+    VersionEvent,
+    VersionItemType,
 )
 
 # Text parameters admit no control characters (PostgreSQL refuses NUL in text).
@@ -58,6 +61,7 @@ class RemarkOut(BaseModel):
 class WikiField(BaseModel):
     text: str | None = Field(description="Markdown written by pilots.")
     updated_at: datetime | None = Field(description="When the text last changed.")
+    version: str = Field(description="Send it back as `base` when editing this field.")
 
 
 class WikiFields(BaseModel):
@@ -74,6 +78,14 @@ class Annotation(BaseModel):
     latitude: float
     longitude: float
     label: str
+
+
+class AnnotationIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    label: str = Field(min_length=1, max_length=200)
 
 
 class BoundingBox(BaseModel):
@@ -133,5 +145,91 @@ class AirportDetail(BaseModel):
         "twice as large, and the original PDF."
     )
     locked: bool
+    field_versions: dict[str, str] = Field(
+        description="The version of every editable field, to send back as `base` when editing."
+    )
     created_at: datetime
     updated_at: datetime
+
+
+BASE = Field(
+    min_length=1,
+    max_length=64,
+    description="The `version` of the field you started from (see the airport detail): if "
+    "someone changed the field since, the edit is refused with 409 and the current value.",
+)
+
+
+class TextEdit(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    text: str | None = Field(max_length=20_000, description="Markdown; null or empty clears it.")
+    base: str = BASE
+
+
+class LandingRightsEdit(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    value: LandingRights
+    base: str = BASE
+
+
+class AnnotationsEdit(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    value: list[AnnotationIn] = Field(max_length=200)
+    base: str = BASE
+
+
+class CoverImageEdit(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    value: CoverImage
+    base: str = BASE
+
+
+class AirportEdit(BaseModel):
+    """Fields to change; each is checked against its own version, independently."""
+
+    model_config = {"extra": "forbid"}
+
+    description: TextEdit | None = None
+    transient_parking: TextEdit | None = None
+    fuel_location: TextEdit | None = None
+    landing_fees: TextEdit | None = None
+    crew_car: TextEdit | None = None
+    flying_clubs: TextEdit | None = None
+    wifi: TextEdit | None = None
+    landing_requirements: TextEdit | None = None
+    landing_rights: LandingRightsEdit | None = None
+    annotations: AnnotationsEdit | None = None
+    cover_image: CoverImageEdit | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> AirportEdit:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        return self
+
+
+class HistoryAuthor(BaseModel):
+    id: uuid.UUID | None
+    name: str = Field(description="Display name, or “a pilot without an account”.")
+
+
+class HistoryEntry(BaseModel):
+    id: uuid.UUID
+    item_type: VersionItemType
+    item_id: uuid.UUID
+    event: VersionEvent
+    author: HistoryAuthor | None
+    changes: dict[str, Any] = Field(description="Field: [before, after].")
+    created_at: datetime
+    reverted_at: datetime | None
+
+
+class HistoryPage(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    items: list[HistoryEntry]

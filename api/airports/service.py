@@ -7,11 +7,20 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.airports import geojson, repository
-from api.core.errors import NotFound
+from api.airports import geojson, policy, repository
+from api.airports.schemas import AirportEdit, HistoryAuthor, HistoryEntry, HistoryPage, TextEdit
+from api.core.errors import EditConflict, NotFound
+from api.core.policy import Requester
+from api.models.community import Version
+from api.models.enums import ActionType, UserRole, VersionEvent, VersionItemType
+from api.users import service as users_service
 
 
 def normalise_code(value: str) -> tuple[str, uuid.UUID | None, str | None]:
@@ -193,3 +202,131 @@ def geojson_reply(
         headers["Content-Encoding"] = "gzip"
         return GeojsonReply(200, cache.body_gzip, headers)
     return GeojsonReply(200, cache.body, headers)
+
+
+# --- Editing -------------------------------------------------------------------------------
+
+COLLATE_WITHIN = timedelta(minutes=10)
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as stored in JSON (enums as their names, models as objects)."""
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+async def edit_airport(
+    session: AsyncSession, requester: Requester, code: str, edit: AirportEdit
+) -> None:
+    """Apply an edit: every field is checked against the version its editor started from (409
+    with the current values when someone changed it since); the changes are recorded as one
+    version (merged into the editor's own version of the last ten minutes, if any)."""
+    user = await users_service.active_user(session, requester)
+    normalised, _, _ = normalise_code(code)
+    current = await repository.lock_for_edit(session, normalised)
+    if current is None:
+        raise NotFound(f"No airport has the code {code!r}.")
+    policy.edit(requester, user, current["locked_at"])
+    asked = {name: getattr(edit, name) for name in edit.model_fields_set}
+    stale = [name for name, edit_ in asked.items() if edit_.base != current[f"{name}__version"]]
+    if stale:
+        authors = await repository.last_changes(session, current["id"], stale)
+        raise EditConflict(
+            f"Someone changed {', '.join(stale)} since you started; nothing was saved. "
+            "Here is the current text: merge your change into it and save again.",
+            [
+                {
+                    "field": name,
+                    "current": _plain(current[name]),
+                    "version": current[f"{name}__version"],
+                    "changed_by": authors[name][0],
+                    "changed_at": _iso(authors[name][1]),
+                }
+                for name in stale
+            ],
+        )
+    values: dict[str, Any] = {}
+    for name, asked_field in asked.items():
+        new = asked_field.text if isinstance(asked_field, TextEdit) else asked_field.value
+        if isinstance(new, str) and not new.strip():
+            new = None
+        values[name] = _plain(new)
+    changes = {
+        name: [_plain(current[name]), value]
+        for name, value in values.items()
+        if _plain(current[name]) != value
+    }
+    if not changes:
+        return
+    await repository.update_fields(session, current["id"], {k: values[k] for k in changes})
+    mine = await repository.recent_own_version(session, current["id"], user.id, COLLATE_WITHIN)
+    if mine is not None:
+        merged = dict(mine.object_changes)
+        for name, (old, new) in changes.items():
+            merged[name] = [merged[name][0] if name in merged else old, new]
+        mine.object_changes = {k: v for k, v in merged.items() if v[0] != v[1]}
+        mine.updated_at = datetime.now(UTC)
+        await session.flush()
+    else:
+        version = Version(
+            item_type=VersionItemType.AIRPORT,
+            item_id=current["id"],
+            airport_id=current["id"],
+            event=VersionEvent.UPDATE,
+            whodunnit_id=user.id,
+            object_changes=changes,
+        )
+        session.add(version)
+        await session.flush()
+        await repository.record_action(
+            session,
+            user=user,
+            kind=ActionType.AIRPORT_EDITED,
+            airport_id=current["id"],
+            version_id=version.id,
+        )
+    map_changed = await repository.sync_automatic_tags(session, current["id"])
+    await data_changed(session, map_changed=map_changed)
+
+
+async def history(
+    session: AsyncSession, requester: Requester, code: str, page: int, per_page: int
+) -> HistoryPage:
+    """Every recorded change of the airport and its tags, events and webcams, newest first."""
+    policy.read_history(requester)
+    normalised, _, _ = normalise_code(code)
+    airport_id = await repository.airport_id_of(session, normalised)
+    if airport_id is None:
+        raise NotFound(f"No airport has the code {code!r}.")
+    statement = repository.history(airport_id)
+    total = await session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
+    rows = await session.execute(statement.limit(per_page).offset((page - 1) * per_page))
+    items = [
+        HistoryEntry(
+            id=version.id,
+            item_type=version.item_type,
+            item_id=version.item_id,
+            event=version.event,
+            author=None
+            if author is None
+            else HistoryAuthor(
+                id=author.id,
+                name=author.display_name
+                or ("a pilot without an account" if author.role == UserRole.UNKNOWN else "a pilot"),
+            ),
+            changes=version.object_changes,
+            created_at=version.created_at,
+            reverted_at=version.reverted_at,
+        )
+        for version, author in rows
+    ]
+    return HistoryPage(total=int(total or 0), page=page, per_page=per_page, items=items)

@@ -132,3 +132,15 @@ SURFACE_PATTERNS = {
     r"|ICE|WOOD|MATS|TRTD|TREATED|UNPAVED",
     "water": r"WAT",
 }
+
+
+# Points a contribution earns (shown as "altitude", in feet).
+ACTION_POINTS = {
+    "airport_added": 500,
+    "airport_edited": 100,
+    "airport_photo_uploaded": 100,
+    "comment_added": 50,
+    "event_added": 50,
+    "tag_added": 100,
+    "webcam_added": 100,
+}

@@ -44,6 +44,19 @@ class Conflict(PirepError):
     error = "Conflict"
 
 
+class EditConflict(Conflict):
+    """Someone changed a field since the editor read it: nothing was saved."""
+
+    error = "EditConflict"
+
+    def __init__(self, detail: str, conflicts: list[dict[str, Any]]) -> None:
+        super().__init__(detail)
+        self.conflicts = conflicts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "conflicts": self.conflicts}
+
+
 class ValidationFailed(PirepError):
     status_code = 422
     error = "ValidationFailed"

@@ -159,7 +159,19 @@ async def test_wiki_fields_are_empty_on_imported_airports(client: httpx.AsyncCli
 
     wiki = airport.wiki.model_dump()
     assert set(wiki) == set(WIKI_FIELDS)
-    assert all(field == {"text": None, "updated_at": None} for field in wiki.values())
+    empty_version = wiki["description"]["version"]
+    assert len(empty_version) == 16
+    assert all(
+        field == {"text": None, "updated_at": None, "version": empty_version}
+        for field in wiki.values()
+    )
+    assert set(airport.field_versions) == {
+        *WIKI_FIELDS,
+        "landing_requirements",
+        "landing_rights",
+        "annotations",
+        "cover_image",
+    }
 
 
 async def test_wiki_fields_show_what_pilots_wrote(

@@ -16,6 +16,8 @@ EXPECTED_ERRORS = {
     "meta-get": {"503"},
     "airports-geojson": {"422", "503"},
     "airports-get": {"404", "422", "503"},
+    "airports-edit": {"401", "403", "404", "409", "422", "503"},
+    "airports-history": {"404", "422", "503"},
     "search-airports": {"422", "503"},
     "search-advanced": {"422", "503"},
     "users-register": {"403", "409", "422", "503"},

@@ -35,6 +35,7 @@ PUBLIC_READS = {
     ("GET", "/api/v1/airports"),
     ("GET", "/api/v1/airports/search"),
     ("GET", "/api/v1/airports/{code}"),
+    ("GET", "/api/v1/airports/{code}/history"),
     ("GET", "/api/v1/docs"),
     ("GET", "/assets/{key:path}"),
     ("GET", "/docs/oauth2-redirect"),
@@ -76,7 +77,23 @@ def fresh_email(person: Person, subjects: dict[str, Any]) -> str:
     return f"new-{next(UNIQUE)}@example.com"
 
 
+# Each kind of requester edits its own field of PAE (all empty): no edit conflicts another.
+FIELD_OF = dict(
+    zip(ROLES, ["description", "transient_parking", "fuel_location", "landing_fees", "crew_car",
+                "flying_clubs"], strict=True)
+)  # fmt: skip
+EMPTY_VERSION = "37a6259cc0c1dae2"  # the version of an empty field: md5 of JSON null
+
 CASES = [
+    # Community content: the write rule (verified, not disabled, not locked, not read-only).
+    Case(
+        "PATCH",
+        "/api/v1/airports/{code}",
+        lambda p, s: {FIELD_OF[p.role]: {"text": f"By {p.role}", "base": EMPTY_VERSION}},
+        only(unknown_verified=200, known=200, admin=200)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
     # Accounts
     Case(
         "POST",
@@ -242,6 +259,7 @@ async def subjects(
         "comment_id": comment_id,
         "token_id": uuid.uuid4(),
         "run_id": uuid.uuid4(),
+        "code": "PAE",
     }
 
 

@@ -1,0 +1,229 @@
+"""Wiki editing: per-field versions, conflicts, history, collation, automatic tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tests.api.conftest import PASSING_ANSWER, MakePerson, Person
+
+URL = "/api/v1/airports/PAE"
+
+
+async def detail(client: httpx.AsyncClient) -> dict[str, Any]:
+    answer = await client.get(URL)
+    assert answer.status_code == 200
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+async def edit(app: FastAPI, person: Person, **fields: Any) -> httpx.Response:
+    async with person.client(app) as http:
+        return await http.patch(URL, json=fields)
+
+
+async def test_an_edit_is_saved_versioned_and_credited(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    pilot = await make_person("known")
+    await connection.execute(
+        sa.text("UPDATE users SET display_name = 'Maverick' WHERE id = :id"), {"id": pilot.user_id}
+    )
+    before = await detail(client)
+    base = before["wiki"]["description"]["version"]
+
+    answer = await edit(
+        app, pilot, description={"text": "Busy Class D; call ground.", "base": base}
+    )
+
+    assert answer.status_code == 200, answer.text
+    wiki = answer.json()["wiki"]["description"]
+    assert wiki["text"] == "Busy Class D; call ground."
+    assert wiki["version"] != base
+    assert wiki["updated_at"] is not None
+    assert (await detail(client))["wiki"]["description"]["text"] == "Busy Class D; call ground."
+    history = (await client.get(f"{URL}/history")).json()
+    assert history["total"] == 1
+    [entry] = history["items"]
+    assert entry["changes"] == {"description": [None, "Busy Class D; call ground."]}
+    assert (entry["event"], entry["item_type"]) == ("update", "airport")
+    assert entry["author"]["name"] == "Maverick"
+    points = await connection.scalar(
+        sa.text("SELECT points FROM users WHERE id = :id"), {"id": pilot.user_id}
+    )
+    assert points == 100
+    actions = await connection.scalar(
+        sa.text("SELECT count(*) FROM actions WHERE user_id = :id AND type = 'airport_edited'"),
+        {"id": pilot.user_id},
+    )
+    assert actions == 1
+
+
+async def test_an_edit_from_an_old_version_is_a_conflict_with_the_current_text(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    first, second = await make_person("known"), await make_person("known")
+    await connection.execute(
+        sa.text("UPDATE users SET display_name = 'Goose' WHERE id = :id"), {"id": first.user_id}
+    )
+    base = (await detail(client))["wiki"]["crew_car"]["version"]
+    assert (
+        await edit(app, first, crew_car={"text": "Blue Honda", "base": base})
+    ).status_code == 200
+
+    late = await edit(app, second, crew_car={"text": "No crew car", "base": base})
+
+    assert late.status_code == 409
+    body = late.json()
+    assert body["error"] == "EditConflict"
+    [conflict] = body["conflicts"]
+    assert conflict["field"] == "crew_car"
+    assert conflict["current"] == "Blue Honda"
+    assert conflict["changed_by"] == "Goose"
+    assert conflict["version"] == (await detail(client))["wiki"]["crew_car"]["version"]
+    assert (await detail(client))["wiki"]["crew_car"]["text"] == "Blue Honda"
+    # Editing from the version given back succeeds.
+    again = await edit(app, second, crew_car={"text": "No crew car", "base": conflict["version"]})
+    assert again.status_code == 200
+
+
+async def test_edits_of_different_fields_from_one_reading_all_succeed(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    reading = await detail(client)
+    editors = [await make_person("known") for _ in range(3)]
+    fields = ["wifi", "fuel_location", "landing_fees"]
+    for person, field in zip(editors, fields, strict=True):
+        answer = await edit(
+            app,
+            person,
+            **{field: {"text": f"{field} text", "base": reading["wiki"][field]["version"]}},
+        )
+        assert answer.status_code == 200, answer.text
+    final = await detail(client)
+    assert [final["wiki"][field]["text"] for field in fields] == [f"{f} text" for f in fields]
+    assert (await client.get(f"{URL}/history")).json()["total"] == 3
+
+
+async def test_one_persons_edits_in_a_row_make_one_version(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    pilot = await make_person("known")
+    for text in ("Self serve 100LL", "Self serve 100LL and Jet A", "Self serve 100LL, Jet A"):
+        base = (await detail(client))["wiki"]["fuel_location"]["version"]
+        assert (
+            await edit(app, pilot, fuel_location={"text": text, "base": base})
+        ).status_code == 200
+    [entry] = (await client.get(f"{URL}/history")).json()["items"]
+    assert entry["changes"] == {"fuel_location": [None, "Self serve 100LL, Jet A"]}
+    points = await connection.scalar(
+        sa.text("SELECT points FROM users WHERE id = :id"), {"id": pilot.user_id}
+    )
+    assert points == 100  # one version, one reward: no points for saving again and again
+
+
+async def test_restricted_landing_rights_retag_the_airport_and_the_map(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    reading = await detail(client)
+    assert "empty" in reading["tags"]
+    answer = await edit(
+        app,
+        pilot,
+        landing_rights={"value": "restricted", "base": reading["field_versions"]["landing_rights"]},
+        landing_requirements={
+            "text": "Call the airport manager.",
+            "base": reading["field_versions"]["landing_requirements"],
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    tags = answer.json()["tags"]
+    assert "restricted" in tags
+    assert "public" not in tags
+    assert "empty" not in tags
+    features = (await client.get("/api/v1/airports.geojson")).json()["features"]
+    [pae] = [f for f in features if f["properties"]["code"] == "PAE"]
+    assert "restricted" in pae["properties"]["tags"]
+    assert "populated" in pae["properties"]["tags"]
+
+
+async def test_annotations_and_cover_are_edited_like_text(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    versions = (await detail(client))["field_versions"]
+    annotations = [{"latitude": 47.9, "longitude": -122.28, "label": "Fuel pumps"}]
+    answer = await edit(
+        app,
+        pilot,
+        annotations={"value": annotations, "base": versions["annotations"]},
+        cover_image={"value": "mountains", "base": versions["cover_image"]},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["annotations"] == annotations
+    assert answer.json()["cover_image"] == "mountains"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"description": {"text": "x"}},
+        {"description": {"text": "x", "base": "v"}, "icao_code": {"text": "KXXX", "base": "v"}},
+        {"annotations": {"value": [{"latitude": 91, "longitude": 0, "label": "x"}], "base": "v"}},
+        {"landing_rights": {"value": "everyone", "base": "v"}},
+        {"wifi": {"text": "x" * 20_001, "base": "v"}},
+    ],
+    ids=["nothing", "no base", "official field", "bad annotation", "bad rights", "too long"],
+)
+async def test_bad_edits_are_refused_and_change_nothing(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, body: dict[str, Any]
+) -> None:
+    pilot = await make_person("known")
+    async with pilot.client(app) as http:
+        answer = await http.patch(URL, json=body)
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "ValidationFailed"
+    assert (await client.get(f"{URL}/history")).json()["total"] == 0
+
+
+async def test_who_may_edit(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    make_person: MakePerson,
+    connection: AsyncConnection,
+    siteverify: list[dict[str, list[str]]],
+) -> None:
+    base = (await detail(client))["wiki"]["description"]["version"]
+    stranger = await make_person("anonymous")
+    refused = await edit(app, stranger, description={"text": "spam", "base": base})
+    assert refused.status_code == 403
+    assert "one-time check" in refused.json()["detail"]
+    async with stranger.client(app) as http:
+        verified = await http.post("/api/v1/users/verification", json={"token": PASSING_ANSWER})
+    assert verified.status_code == 200
+    accepted = await edit(app, stranger, description={"text": "Nice field", "base": base})
+    assert accepted.status_code == 200
+    [entry] = (await client.get(f"{URL}/history")).json()["items"]
+    assert entry["author"]["name"] == "a pilot without an account"
+
+    await connection.execute(sa.text("UPDATE airports SET locked_at = now() WHERE code = 'PAE'"))
+    pilot = await make_person("known")
+    base = (await detail(client))["wiki"]["description"]["version"]
+    locked = await edit(app, pilot, description={"text": "Vandalism", "base": base})
+    assert locked.status_code == 403
+    assert "locked" in locked.json()["detail"]
+    missing = await edit(app, pilot, description={"text": "x", "base": base})
+    assert missing.status_code == 403
+    async with pilot.client(app) as http:
+        nowhere = await http.patch(
+            "/api/v1/airports/NOWHERE", json={"wifi": {"text": "x", "base": base}}
+        )
+    assert nowhere.status_code == 404
+    assert (await client.get("/api/v1/airports/NOWHERE/history")).status_code == 404
