@@ -114,6 +114,21 @@ async def review_version(
     return await service.review_version(session, requester, version_id, data.reviewed)
 
 
+@router.post(
+    "/versions/{version_id}/revert",
+    name="revert_version",
+    summary="Undo a change (the undoing is recorded as a new version)",
+    status_code=201,
+    responses=CHANGE,
+)
+async def revert_version(
+    request: Request, session: SessionDep, requester: RequesterDep, version_id: uuid.UUID
+) -> VersionOut:
+    undo = await service.revert_version(session, requester, version_id)
+    _expire_caches(request)
+    return undo
+
+
 @router.get("/users", name="users", summary="Users, newest change first", responses=ADMIN)
 async def users(
     session: SessionDep, requester: RequesterDep, params: Annotated[UserQueueParams, Query()]

@@ -167,6 +167,17 @@ async def review_version(
     return version_out(*row)
 
 
+async def revert_version(
+    session: AsyncSession, requester: Requester, version_id: uuid.UUID
+) -> VersionOut:
+    """Undo a change; the undoing is a new version (returned), already reviewed."""
+    principal = policy.administer(requester)
+    undo = await airports_service.revert(session, principal.user, version_id)
+    row = await repository.version(session, undo.id)
+    assert row is not None
+    return version_out(*row)
+
+
 # Users ---------------------------------------------------------------------------------------
 
 

@@ -308,3 +308,89 @@ def history(airport_id: uuid.UUID) -> sa.Select[Version, User | None]:
 
 async def airport_id_of(session: AsyncSession, code: str) -> uuid.UUID | None:
     return await session.scalar(sa.select(Airport.id).where(Airport.code == code))
+
+
+async def add_tag(session: AsyncSession, airport_id: uuid.UUID, name: str) -> uuid.UUID | None:
+    """The new tag's id, or None when the airport already has it."""
+    tag_id: uuid.UUID | None = await session.scalar(
+        sa.text(
+            "INSERT INTO tags (airport_id, name) VALUES (:airport, :name) "
+            "ON CONFLICT DO NOTHING RETURNING id"
+        ),
+        {"airport": airport_id, "name": name},
+    )
+    return tag_id
+
+
+async def remove_tag(session: AsyncSession, airport_id: uuid.UUID, name: str) -> uuid.UUID | None:
+    tag_id: uuid.UUID | None = await session.scalar(
+        sa.text("DELETE FROM tags WHERE airport_id = :airport AND name = :name RETURNING id"),
+        {"airport": airport_id, "name": name},
+    )
+    return tag_id
+
+
+async def add_version(
+    session: AsyncSession,
+    *,
+    item_type: VersionItemType,
+    item_id: uuid.UUID,
+    airport_id: uuid.UUID,
+    event: VersionEvent,
+    whodunnit_id: uuid.UUID,
+    changes: dict[str, Any],
+    reviewed: bool = False,
+) -> Version:
+    version = Version(
+        item_type=item_type,
+        item_id=item_id,
+        airport_id=airport_id,
+        event=event,
+        whodunnit_id=whodunnit_id,
+        object_changes=changes,
+        reviewed_at=datetime.now(UTC) if reviewed else None,
+        # The time of the change itself, not of its transaction's start: the order of the
+        # history is the order of the changes.
+        created_at=sa.func.clock_timestamp(),
+        updated_at=sa.func.clock_timestamp(),
+    )
+    session.add(version)
+    await session.flush()
+    return version
+
+
+_VALUES_SQL = (
+    "SELECT a.id, a.code, " + ", ".join(f"a.{field}" for field in EDITABLE) + " FROM airports a"
+)
+
+
+async def editable_values(session: AsyncSession, code: str) -> sa.RowMapping | None:
+    return (
+        (await session.execute(sa.text(_VALUES_SQL + " WHERE a.code = :code"), {"code": code}))
+        .mappings()
+        .first()
+    )
+
+
+async def editable_values_by_id(session: AsyncSession, airport_id: uuid.UUID) -> sa.RowMapping:
+    return (
+        (await session.execute(sa.text(_VALUES_SQL + " WHERE a.id = :id"), {"id": airport_id}))
+        .mappings()
+        .one()
+    )
+
+
+async def airport_versions_after(
+    session: AsyncSession, airport_id: uuid.UUID, version: Version
+) -> list[Version]:
+    """The airport's own versions made after ``version``, newest first."""
+    rows = await session.scalars(
+        sa.select(Version)
+        .where(
+            Version.airport_id == airport_id,
+            Version.item_type == VersionItemType.AIRPORT,
+            sa.tuple_(Version.created_at, Version.id) > sa.tuple_(version.created_at, version.id),
+        )
+        .order_by(Version.created_at.desc(), Version.id.desc())
+    )
+    return list(rows)

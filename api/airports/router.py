@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import uuid
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.airports import service
-from api.airports.schemas import PRINTABLE, AirportDetail, AirportEdit, HistoryPage
+from api.airports.schemas import (
+    PRINTABLE,
+    AirportDetail,
+    AirportEdit,
+    HistoryPage,
+    VersionPreview,
+)
 from api.core.db import transaction
 from api.dependencies import RequesterDep, SessionDep
 from api.errors import ERROR_RESPONSES, NOT_FOUND, ErrorBody
@@ -138,3 +145,54 @@ async def airport_history(
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> HistoryPage:
     return await service.history(session, requester, code, page, per_page)
+
+
+TAG = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z_]+$", examples=["food"])]
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    **NOT_FOUND,
+    401: {"model": ErrorBody, "description": "A bad token."},
+    403: {"model": ErrorBody, "description": "Not verified, disabled, or a locked airport."},
+}
+
+
+@router.put(
+    "/airports/{code}/tags/{name}",
+    name="add_tag",
+    summary="Add a tag (food, camping, crew_car…); adding it again changes nothing",
+    status_code=204,
+    responses=WRITE_ERRORS,
+)
+async def add_tag(
+    request: Request, session: SessionDep, requester: RequesterDep, code: CODE, name: TAG
+) -> None:
+    if await service.add_tag(session, requester, code, name):
+        request.app.state.detail_cache.expire()
+        request.app.state.geojson_cache.expire()
+
+
+@router.delete(
+    "/airports/{code}/tags/{name}",
+    name="remove_tag",
+    summary="Remove a tag users may add",
+    status_code=204,
+    responses=WRITE_ERRORS,
+)
+async def remove_tag(
+    request: Request, session: SessionDep, requester: RequesterDep, code: CODE, name: TAG
+) -> None:
+    await service.remove_tag(session, requester, code, name)
+    request.app.state.detail_cache.expire()
+    request.app.state.geojson_cache.expire()
+
+
+@router.get(
+    "/airports/{code}/versions/{version_id}",
+    name="preview",
+    summary="The airport's editable fields as they were just after a version",
+    responses={**ERROR_RESPONSES, **NOT_FOUND},
+)
+async def preview_version(
+    session: SessionDep, requester: RequesterDep, code: CODE, version_id: uuid.UUID
+) -> VersionPreview:
+    return await service.preview(session, requester, code, version_id)

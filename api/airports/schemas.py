@@ -233,3 +233,9 @@ class HistoryPage(BaseModel):
     page: int
     per_page: int
     items: list[HistoryEntry]
+
+
+class VersionPreview(BaseModel):
+    version_id: uuid.UUID
+    created_at: datetime
+    fields: dict[str, Any] = Field(description="Every editable field as it was then.")

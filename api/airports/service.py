@@ -15,11 +15,20 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.airports import geojson, policy, repository
-from api.airports.schemas import AirportEdit, HistoryAuthor, HistoryEntry, HistoryPage, TextEdit
-from api.core.errors import EditConflict, NotFound
+from api.airports.schemas import (
+    AirportEdit,
+    HistoryAuthor,
+    HistoryEntry,
+    HistoryPage,
+    TextEdit,
+    VersionPreview,
+)
+from api.core.catalogue import ADDABLE_TAGS
+from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
 from api.core.policy import Requester
 from api.models.community import Version
 from api.models.enums import ActionType, UserRole, VersionEvent, VersionItemType
+from api.models.users import User
 from api.users import service as users_service
 
 
@@ -230,12 +239,7 @@ async def edit_airport(
     """Apply an edit: every field is checked against the version its editor started from (409
     with the current values when someone changed it since); the changes are recorded as one
     version (merged into the editor's own version of the last ten minutes, if any)."""
-    user = await users_service.active_user(session, requester)
-    normalised, _, _ = normalise_code(code)
-    current = await repository.lock_for_edit(session, normalised)
-    if current is None:
-        raise NotFound(f"No airport has the code {code!r}.")
-    policy.edit(requester, user, current["locked_at"])
+    user, current = await _locked_airport(session, requester, code)
     asked = {name: getattr(edit, name) for name in edit.model_fields_set}
     stale = [name for name, edit_ in asked.items() if edit_.base != current[f"{name}__version"]]
     if stale:
@@ -277,16 +281,15 @@ async def edit_airport(
         mine.updated_at = datetime.now(UTC)
         await session.flush()
     else:
-        version = Version(
+        version = await repository.add_version(
+            session,
             item_type=VersionItemType.AIRPORT,
             item_id=current["id"],
             airport_id=current["id"],
             event=VersionEvent.UPDATE,
             whodunnit_id=user.id,
-            object_changes=changes,
+            changes=changes,
         )
-        session.add(version)
-        await session.flush()
         await repository.record_action(
             session,
             user=user,
@@ -330,3 +333,171 @@ async def history(
         for version, author in rows
     ]
     return HistoryPage(total=int(total or 0), page=page, per_page=per_page, items=items)
+
+
+# --- Tags ----------------------------------------------------------------------------------
+
+
+async def _locked_airport(
+    session: AsyncSession, requester: Requester, code: str
+) -> tuple[User, sa.RowMapping]:
+    """The writer and the airport (locked for this transaction), once the write rule allows."""
+    user = await users_service.active_user(session, requester)
+    normalised, _, _ = normalise_code(code)
+    current = await repository.lock_for_edit(session, normalised)
+    if current is None:
+        raise NotFound(f"No airport has the code {code!r}.")
+    policy.edit(requester, user, current["locked_at"])
+    return user, current
+
+
+async def add_tag(session: AsyncSession, requester: Requester, code: str, name: str) -> bool:
+    """Add a tag users may add; whether it was new (adding it again changes nothing)."""
+    user, current = await _locked_airport(session, requester, code)
+    if name not in ADDABLE_TAGS:
+        raise ValidationFailed(
+            f"{name!r} is not a tag that can be added by hand; choose from "
+            f"{', '.join(ADDABLE_TAGS)}.",
+            fields=[{"field": "name", "message": "not an addable tag"}],
+        )
+    tag_id = await repository.add_tag(session, current["id"], name)
+    if tag_id is None:
+        return False
+    version = await repository.add_version(
+        session,
+        item_type=VersionItemType.TAG,
+        item_id=tag_id,
+        airport_id=current["id"],
+        event=VersionEvent.CREATE,
+        whodunnit_id=user.id,
+        changes={"name": [None, name]},
+    )
+    await repository.record_action(
+        session,
+        user=user,
+        kind=ActionType.TAG_ADDED,
+        airport_id=current["id"],
+        version_id=version.id,
+        subject=("tag", tag_id),
+    )
+    await repository.sync_automatic_tags(session, current["id"])
+    await data_changed(session, map_changed=True)
+    return True
+
+
+async def remove_tag(session: AsyncSession, requester: Requester, code: str, name: str) -> None:
+    user, current = await _locked_airport(session, requester, code)
+    if name not in ADDABLE_TAGS:
+        raise ValidationFailed(
+            f"{name!r} is set by Pirep itself and cannot be removed by hand.",
+            fields=[{"field": "name", "message": "not an addable tag"}],
+        )
+    tag_id = await repository.remove_tag(session, current["id"], name)
+    if tag_id is None:
+        raise NotFound(f"{code.upper()} has no tag {name!r}.")
+    version = await repository.add_version(
+        session,
+        item_type=VersionItemType.TAG,
+        item_id=tag_id,
+        airport_id=current["id"],
+        event=VersionEvent.DESTROY,
+        whodunnit_id=user.id,
+        changes={"name": [name, None]},
+    )
+    await repository.record_action(
+        session,
+        user=user,
+        kind=ActionType.TAG_REMOVED,
+        airport_id=current["id"],
+        version_id=version.id,
+        subject=("tag", tag_id),
+    )
+    await data_changed(session, map_changed=True)
+
+
+# --- Preview and revert ---------------------------------------------------------------------
+
+
+async def preview(
+    session: AsyncSession, requester: Requester, code: str, version_id: uuid.UUID
+) -> VersionPreview:
+    """The airport's editable fields as they were just after ``version_id``: the current values
+    with every later change of them undone."""
+    policy.read_history(requester)
+    normalised, _, _ = normalise_code(code)
+    current = await repository.editable_values(session, normalised)
+    if current is None:
+        raise NotFound(f"No airport has the code {code!r}.")
+    version = await session.get(Version, version_id)
+    if version is None or version.airport_id != current["id"]:
+        raise NotFound(f"{normalised} has no version {version_id}.")
+    values = {name: _plain(current[name]) for name in repository.EDITABLE}
+    for later in await repository.airport_versions_after(session, current["id"], version):
+        for name, (old, _new) in later.object_changes.items():
+            if name in values:
+                values[name] = old
+    return VersionPreview(version_id=version.id, created_at=version.created_at, fields=values)
+
+
+async def revert(session: AsyncSession, principal_user: User, version_id: uuid.UUID) -> Version:
+    """Undo one version (an administrator's decision, taken by the caller's policy): the fields
+    it changed get their earlier values back, a tag it added goes, a tag it removed returns. The
+    undoing is itself a version, already reviewed."""
+    version = await session.get(Version, version_id, with_for_update=True)
+    if version is None:
+        raise NotFound(f"There is no version {version_id}.")
+    if version.reverted_at is not None:
+        raise Conflict("This version was already reverted.")
+    airport_id = version.airport_id
+    if version.item_type == VersionItemType.AIRPORT:
+        await session.execute(
+            sa.text("SELECT 1 FROM airports WHERE id = :id FOR UPDATE"), {"id": airport_id}
+        )
+        current = await repository.editable_values_by_id(session, airport_id)
+        restore = {
+            name: old for name, (old, _new) in version.object_changes.items()
+            if name in repository.EDITABLE
+        }  # fmt: skip
+        changes = {
+            name: [_plain(current[name]), old]
+            for name, old in restore.items()
+            if _plain(current[name]) != old
+        }
+        if changes:
+            await repository.update_fields(session, airport_id, restore)
+        undo = await repository.add_version(
+            session,
+            item_type=VersionItemType.AIRPORT,
+            item_id=airport_id,
+            airport_id=airport_id,
+            event=VersionEvent.UPDATE,
+            whodunnit_id=principal_user.id,
+            changes=changes,
+            reviewed=True,
+        )
+    elif version.item_type == VersionItemType.TAG:
+        name = version.object_changes.get("name") or [None, None]
+        tag = name[1] if version.event == VersionEvent.CREATE else name[0]
+        if version.event == VersionEvent.CREATE:
+            await repository.remove_tag(session, airport_id, tag)
+            event, changes = VersionEvent.DESTROY, {"name": [tag, None]}
+        else:
+            await repository.add_tag(session, airport_id, tag)
+            event, changes = VersionEvent.CREATE, {"name": [None, tag]}
+        undo = await repository.add_version(
+            session,
+            item_type=VersionItemType.TAG,
+            item_id=version.item_id,
+            airport_id=airport_id,
+            event=event,
+            whodunnit_id=principal_user.id,
+            changes=changes,
+            reviewed=True,
+        )
+    else:
+        raise Conflict(f"Versions of {version.item_type.value}s cannot be reverted yet.")
+    version.reverted_at = datetime.now(UTC)
+    await session.flush()
+    await repository.sync_automatic_tags(session, airport_id)
+    await data_changed(session, map_changed=True)
+    return undo

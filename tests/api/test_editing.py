@@ -227,3 +227,85 @@ async def test_who_may_edit(
         )
     assert nowhere.status_code == 404
     assert (await client.get("/api/v1/airports/NOWHERE/history")).status_code == 404
+
+
+async def test_tags_are_added_and_removed_with_their_history(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    pilot = await make_person("known")
+    async with pilot.client(app) as http:
+        assert (await http.put(f"{URL}/tags/crew_car")).status_code == 204
+        assert (await http.put(f"{URL}/tags/crew_car")).status_code == 204  # no second version
+        assert (await http.put(f"{URL}/tags/food")).status_code == 204
+        automatic = await http.put(f"{URL}/tags/featured")
+        unknown = await http.put(f"{URL}/tags/casino")
+        closed = await http.delete(f"{URL}/tags/public")
+        absent = await http.delete(f"{URL}/tags/golfing")
+        assert (await http.delete(f"{URL}/tags/food")).status_code == 204
+    assert (automatic.status_code, unknown.status_code, closed.status_code) == (422, 422, 422)
+    assert absent.status_code == 404
+    tags = (await detail(client))["tags"]
+    assert "crew_car" in tags
+    assert "food" not in tags
+    assert "empty" not in tags  # documented now
+    geojson = (await client.get("/api/v1/airports.geojson")).json()["features"]
+    [pae] = [f for f in geojson if f["properties"]["code"] == "PAE"]
+    assert "crew_car" in pae["properties"]["tags"]
+    history = (await client.get(f"{URL}/history")).json()["items"]
+    assert [(e["item_type"], e["event"], e["changes"]) for e in history] == [
+        ("tag", "destroy", {"name": ["food", None]}),
+        ("tag", "create", {"name": [None, "food"]}),
+        ("tag", "create", {"name": [None, "crew_car"]}),
+    ]
+    points = await connection.scalar(
+        sa.text("SELECT points FROM users WHERE id = :id"), {"id": pilot.user_id}
+    )
+    assert points == 200  # two tags added; removing earns nothing
+
+
+async def test_a_version_previews_the_airport_as_it_was(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    first, second = await make_person("known"), await make_person("known")
+    for person, text in ((first, "Old text"), (second, "New text")):
+        base = (await detail(client))["wiki"]["wifi"]["version"]
+        assert (await edit(app, person, wifi={"text": text, "base": base})).status_code == 200
+    older = (await client.get(f"{URL}/history")).json()["items"][-1]
+    preview = (await client.get(f"{URL}/versions/{older['id']}")).json()
+    assert preview["fields"]["wifi"] == "Old text"
+    assert preview["fields"]["description"] is None
+    missing = await client.get(f"{URL}/versions/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404
+
+
+async def test_an_admin_reverts_an_edit_and_a_tag(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    vandal, admin = await make_person("known"), await make_person("admin")
+    base = (await detail(client))["wiki"]["description"]["version"]
+    assert (
+        await edit(app, vandal, description={"text": "BUY NOW", "base": base})
+    ).status_code == 200
+    async with vandal.client(app) as http:
+        assert (await http.put(f"{URL}/tags/museum")).status_code == 204
+    history = (await client.get(f"{URL}/history")).json()["items"]
+    tag_version, text_version = history[0]["id"], history[1]["id"]
+
+    async with admin.client(app) as http:
+        undone = await http.post(f"/api/v1/admin/versions/{text_version}/revert")
+        untagged = await http.post(f"/api/v1/admin/versions/{tag_version}/revert")
+        again = await http.post(f"/api/v1/admin/versions/{text_version}/revert")
+    async with vandal.client(app) as http:
+        refused = await http.post(f"/api/v1/admin/versions/{text_version}/revert")
+    assert undone.status_code == 201, undone.text
+    assert undone.json()["object_changes"] == {"description": ["BUY NOW", None]}
+    assert undone.json()["reviewed_at"] is not None
+    assert untagged.status_code == 201
+    assert again.status_code == 409
+    assert refused.status_code == 403
+    final = await detail(client)
+    assert final["wiki"]["description"]["text"] is None
+    assert "museum" not in final["tags"]
+    entries = (await client.get(f"{URL}/history")).json()["items"]
+    assert len(entries) == 4
+    assert {e["id"] for e in entries if e["reverted_at"]} == {tag_version, text_version}

@@ -36,6 +36,7 @@ PUBLIC_READS = {
     ("GET", "/api/v1/airports/search"),
     ("GET", "/api/v1/airports/{code}"),
     ("GET", "/api/v1/airports/{code}/history"),
+    ("GET", "/api/v1/airports/{code}/versions/{version_id}"),
     ("GET", "/api/v1/docs"),
     ("GET", "/assets/{key:path}"),
     ("GET", "/docs/oauth2-redirect"),
@@ -91,6 +92,23 @@ CASES = [
         "/api/v1/airports/{code}",
         lambda p, s: {FIELD_OF[p.role]: {"text": f"By {p.role}", "base": EMPTY_VERSION}},
         only(unknown_verified=200, known=200, admin=200)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
+    Case(
+        "PUT",
+        "/api/v1/airports/{code}/tags/{name}",
+        None,
+        only(unknown_verified=204, known=204, admin=204)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/airports/{code}/tags/{name}",
+        None,
+        # The tag is there for the first one allowed to remove it only.
+        only(unknown_verified=204, known=404, admin=404)
         | {"anonymous": 403, "unknown-unverified": 403},
         everyone(503),
     ),
@@ -177,6 +195,7 @@ CASES = [
     Case("PUT", "/api/v1/admin/read-only", lambda p, s: {"read_only": s["read_only"]}, ADMIN_ONLY),
     Case("GET", "/api/v1/admin/activity", None, ADMIN_ONLY),
     Case("GET", "/api/v1/admin/versions", None, ADMIN_ONLY),
+    Case("POST", "/api/v1/admin/versions/{version_id}/revert", None, only(admin=201)),
     Case(
         "PATCH", "/api/v1/admin/versions/{version_id}", lambda p, s: {"reviewed": True}, ADMIN_ONLY
     ),
@@ -244,6 +263,12 @@ async def subjects(
             .returning(Version.id)
         )
     ).scalar_one()
+    await connection.execute(
+        sa.text(
+            "INSERT INTO tags (airport_id, name) "
+            "SELECT id, 'camping' FROM airports WHERE code = 'PAE'"
+        )
+    )
     comment_id = (
         await connection.execute(
             sa.insert(Comment)
@@ -260,6 +285,7 @@ async def subjects(
         "token_id": uuid.uuid4(),
         "run_id": uuid.uuid4(),
         "code": "PAE",
+        "name": "camping",
     }
 
 
