@@ -41,6 +41,7 @@ bench: deps
 	$(BIN)/python -m bench.import_airports
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.auth
+	$(BIN)/python -m bench.edits
 	$(BIN)/python -m bench.tiles
 	$(BIN)/python -m bench.webp_quality
 

@@ -297,13 +297,41 @@ async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> b
     return bool(removed.all()) | bool(added.all())
 
 
-def history(airport_id: uuid.UUID) -> sa.Select[Version, User | None]:
-    return (
-        sa.select(Version, User)
-        .outerjoin(User, User.id == Version.whodunnit_id)
-        .where(Version.airport_id == airport_id)
-        .order_by(Version.created_at.desc(), Version.id.desc())
+_HISTORY_SQL = sa.text(
+    """
+    WITH target AS (SELECT id FROM airports WHERE code = :code),
+    page AS (
+        SELECT v.id, v.item_type, v.item_id, v.event, v.object_changes, v.created_at,
+               v.reverted_at, u.id AS user_id, u.display_name, u.role
+        FROM versions v JOIN target t ON v.airport_id = t.id
+        LEFT JOIN users u ON u.id = v.whodunnit_id
+        ORDER BY v.created_at DESC, v.id DESC
+        LIMIT CAST(:limit AS integer) OFFSET CAST(:offset AS integer)
     )
+    SELECT json_build_object(
+        'total', (SELECT count(*) FROM versions v JOIN target t ON v.airport_id = t.id),
+        'page', CAST(:page AS integer), 'per_page', CAST(:limit AS integer),
+        'items', coalesce((SELECT json_agg(json_build_object(
+            'id', p.id, 'item_type', p.item_type, 'item_id', p.item_id, 'event', p.event,
+            'author', CASE WHEN p.user_id IS NULL THEN NULL ELSE json_build_object(
+                'id', p.user_id,
+                'name', coalesce(p.display_name, CASE WHEN p.role = 'unknown'
+                    THEN 'a pilot without an account' ELSE 'a pilot' END)) END,
+            'changes', p.object_changes, 'created_at', p.created_at,
+            'reverted_at', p.reverted_at) ORDER BY p.created_at DESC, p.id DESC)
+            FROM page p), '[]'))::text
+    FROM target
+    """
+)
+
+
+async def history_json(session: AsyncSession, code: str, page: int, per_page: int) -> str | None:
+    """A page of the airport's history as JSON text, built by PostgreSQL; None: no airport."""
+    value: str | None = await session.scalar(
+        _HISTORY_SQL,
+        {"code": code, "page": page, "limit": per_page, "offset": (page - 1) * per_page},
+    )
+    return value
 
 
 async def airport_id_of(session: AsyncSession, code: str) -> uuid.UUID | None:

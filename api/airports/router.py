@@ -135,6 +135,7 @@ async def edit_airport(
     "/airports/{code}/history",
     name="history",
     summary="Every change of the airport, its tags, events and webcams, newest first",
+    response_model=HistoryPage,
     responses={**ERROR_RESPONSES, **NOT_FOUND},
 )
 async def airport_history(
@@ -143,8 +144,9 @@ async def airport_history(
     code: CODE,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> HistoryPage:
-    return await service.history(session, requester, code, page, per_page)
+) -> Response:
+    body = await service.history(session, requester, code, page, per_page)
+    return Response(body, media_type="application/json")
 
 
 TAG = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z_]+$", examples=["food"])]

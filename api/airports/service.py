@@ -17,9 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.airports import geojson, policy, repository
 from api.airports.schemas import (
     AirportEdit,
-    HistoryAuthor,
-    HistoryEntry,
-    HistoryPage,
     TextEdit,
     VersionPreview,
 )
@@ -27,7 +24,7 @@ from api.core.catalogue import ADDABLE_TAGS
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
 from api.core.policy import Requester
 from api.models.community import Version
-from api.models.enums import ActionType, UserRole, VersionEvent, VersionItemType
+from api.models.enums import ActionType, VersionEvent, VersionItemType
 from api.models.users import User
 from api.users import service as users_service
 
@@ -303,36 +300,15 @@ async def edit_airport(
 
 async def history(
     session: AsyncSession, requester: Requester, code: str, page: int, per_page: int
-) -> HistoryPage:
-    """Every recorded change of the airport and its tags, events and webcams, newest first."""
+) -> bytes:
+    """Every recorded change of the airport and its tags, events and webcams, newest first
+    (a page of them, as JSON)."""
     policy.read_history(requester)
     normalised, _, _ = normalise_code(code)
-    airport_id = await repository.airport_id_of(session, normalised)
-    if airport_id is None:
+    document = await repository.history_json(session, normalised, page, per_page)
+    if document is None:
         raise NotFound(f"No airport has the code {code!r}.")
-    statement = repository.history(airport_id)
-    total = await session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
-    rows = await session.execute(statement.limit(per_page).offset((page - 1) * per_page))
-    items = [
-        HistoryEntry(
-            id=version.id,
-            item_type=version.item_type,
-            item_id=version.item_id,
-            event=version.event,
-            author=None
-            if author is None
-            else HistoryAuthor(
-                id=author.id,
-                name=author.display_name
-                or ("a pilot without an account" if author.role == UserRole.UNKNOWN else "a pilot"),
-            ),
-            changes=version.object_changes,
-            created_at=version.created_at,
-            reverted_at=version.reverted_at,
-        )
-        for version, author in rows
-    ]
-    return HistoryPage(total=int(total or 0), page=page, per_page=per_page, items=items)
+    return document.encode()
 
 
 # --- Tags ----------------------------------------------------------------------------------
