@@ -305,6 +305,12 @@ async def test_user_content_survives_a_reimport_with_changed_official_data(conne
         "DELETE FROM tags WHERE name = 'empty'",
         "INSERT INTO comments (airport_id, user_id, body)"
         " SELECT id, :user_id, 'Great crew car.' FROM airports WHERE code IN ('PAE', 'CMT')",
+        "INSERT INTO versions (item_type, item_id, airport_id, event, whodunnit_id,"
+        " object_changes) SELECT 'airport', id, id, 'update', :user_id,"
+        " '{\"wifi\": [null, \"wifi text by a pilot\"]}' FROM airports WHERE code = 'PAE'",
+        "INSERT INTO actions (type, user_id, airport_id, version_id, points)"
+        " SELECT 'airport_edited', :user_id, airport_id, id, 100 FROM versions",
+        "UPDATE airports SET diagram = '00142AD.png' WHERE code = 'PAE'",
     ):
         await connection.execute(sa.text(statement), {"user_id": user_id})
     user_columns = (*user_values, "featured_photo_id", "locked_at", "reviewed_at")
@@ -337,6 +343,11 @@ async def test_user_content_survives_a_reimport_with_changed_official_data(conne
     assert await tags(connection, "PAE") == {"public", "food", "crew_car"}
     assert await tags(connection, "CMT") == {"public"}
     assert await scalar(connection, "SELECT count(*) FROM comments") == 2
+    # The history and the activity feed are the pilots' too; the diagram is the diagrams
+    # product's, not the airports loader's.
+    assert await scalar(connection, "SELECT count(*) FROM versions") == 1
+    assert await scalar(connection, "SELECT count(*) FROM actions") == 1
+    assert after["diagram"] == before["diagram"] == "00142AD.png"
 
 
 async def test_landing_rights_are_only_set_when_an_airport_is_created(connection):
