@@ -16,3 +16,8 @@ def edit(requester: Requester, user: User, locked_at: datetime | None) -> None:
 
 def read_history(requester: Requester) -> None:
     policy.anyone("airports.read_history")
+
+
+def create(requester: Requester, user: User) -> None:
+    """Adding an airport: the write rule (there is no lock to check yet)."""
+    policy.may_contribute(requester, user, "airports.create")

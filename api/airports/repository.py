@@ -422,3 +422,36 @@ async def airport_versions_after(
         .order_by(Version.created_at.desc(), Version.id.desc())
     )
     return list(rows)
+
+
+async def next_unmapped_code(session: AsyncSession) -> str:
+    """``UNM`` and the next number (two digits at least); one at a time, whatever the number of
+    pilots adding airports at once."""
+    await session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('pirep.unmapped_code'))"))
+    highest = await session.scalar(
+        sa.text(
+            "SELECT max(substring(code FROM 4)::integer) FROM airports WHERE code ~ '^UNM[0-9]+$'"
+        )
+    )
+    return f"UNM{(highest or 0) + 1:02d}"
+
+
+async def insert_user_airport(session: AsyncSession, code: str, data: Any) -> uuid.UUID:
+    result = await session.execute(
+        sa.insert(Airport)
+        .values(
+            code=code,
+            name=data.name.strip(),
+            latitude=data.latitude,
+            longitude=data.longitude,
+            elevation_ft=data.elevation_ft,
+            facility_type="airport",
+            facility_use="PR",
+            ownership_type="PR",
+            landing_rights=data.landing_rights.value,
+            data_source="user_contributed",
+        )
+        .returning(Airport.id)
+    )
+    airport_id: uuid.UUID = result.scalar_one()
+    return airport_id

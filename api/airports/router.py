@@ -13,6 +13,7 @@ from api.airports.schemas import (
     AirportDetail,
     AirportEdit,
     HistoryPage,
+    NewAirport,
     VersionPreview,
 )
 from api.core.db import transaction
@@ -198,3 +199,29 @@ async def preview_version(
     session: SessionDep, requester: RequesterDep, code: CODE, version_id: uuid.UUID
 ) -> VersionPreview:
     return await service.preview(session, requester, code, version_id)
+
+
+@router.post(
+    "/airports",
+    name="create",
+    summary="Add an airport missing from the official data (it gets the next UNMnn code)",
+    description="Writers without an account who have not passed the one-time check send the "
+    "CAPTCHA answer as `captcha_token`. The new airport is private unless said otherwise, "
+    "tagged `unmapped`, and waits for an administrator's review.",
+    status_code=201,
+    response_model=AirportDetail,
+    responses={
+        **ERROR_RESPONSES,
+        401: {"model": ErrorBody, "description": "A bad token."},
+        403: {"model": ErrorBody, "description": "Not verified (or a wrong CAPTCHA), disabled."},
+    },
+)
+async def create_airport(
+    request: Request, session: SessionDep, requester: RequesterDep, data: NewAirport
+) -> Response:
+    state = request.app.state
+    code = await service.create_airport(session, requester, state.captcha, data)
+    state.detail_cache.expire()
+    state.geojson_cache.expire()
+    body = await service.airport_detail(session, code, None, state.settings.assets_base)
+    return Response(body, status_code=201, media_type="application/json")

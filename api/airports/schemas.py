@@ -239,3 +239,21 @@ class VersionPreview(BaseModel):
     version_id: uuid.UUID
     created_at: datetime
     fields: dict[str, Any] = Field(description="Every editable field as it was then.")
+
+
+class NewAirport(BaseModel):
+    """An airport missing from the official data, added by a pilot."""
+
+    model_config = {"extra": "forbid"}
+
+    name: str = Field(min_length=1, max_length=200, pattern=PRINTABLE, examples=["Smith Farm"])
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    elevation_ft: int | None = Field(default=None, ge=-1500, le=30_000)
+    landing_rights: LandingRights = LandingRights.PRIVATE
+    closed: bool = Field(default=False, description="Tag it closed (an abandoned strip).")
+    captcha_token: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="The CAPTCHA answer, for a writer without an account not yet verified.",
+    )

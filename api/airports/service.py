@@ -17,12 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.airports import geojson, policy, repository
 from api.airports.schemas import (
     AirportEdit,
+    NewAirport,
     TextEdit,
     VersionPreview,
 )
+from api.core.captcha import TurnstileClient
 from api.core.catalogue import ADDABLE_TAGS
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
-from api.core.policy import Requester
+from api.core.policy import Requester, is_verified
 from api.models.community import Version
 from api.models.enums import ActionType, VersionEvent, VersionItemType
 from api.models.users import User
@@ -477,3 +479,57 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
     await repository.sync_automatic_tags(session, airport_id)
     await data_changed(session, map_changed=True)
     return undo
+
+
+# --- User-added airports --------------------------------------------------------------------
+
+
+async def create_airport(
+    session: AsyncSession,
+    requester: Requester,
+    captcha: TurnstileClient | None,
+    data: NewAirport,
+) -> str:
+    """Add an airport under the next free ``UNMnn`` code; its code. A writer without an account
+    who has not passed the CAPTCHA yet may pass it with this request."""
+    user = await users_service.active_user(session, requester)
+    if (
+        captcha is not None
+        and data.captcha_token
+        and not is_verified(user)
+        and user.disabled_at is None
+        and not requester.read_only
+    ):
+        await users_service.pass_captcha(captcha, data.captcha_token, requester.address)
+        user.verified_at = datetime.now(UTC)
+    policy.create(requester, user)
+    code = await repository.next_unmapped_code(session)
+    airport_id = await repository.insert_user_airport(session, code, data)
+    tags = ["unmapped", data.landing_rights.value] + (["closed"] if data.closed else [])
+    for tag in tags:
+        await repository.add_tag(session, airport_id, tag)
+    version = await repository.add_version(
+        session,
+        item_type=VersionItemType.AIRPORT,
+        item_id=airport_id,
+        airport_id=airport_id,
+        event=VersionEvent.CREATE,
+        whodunnit_id=user.id,
+        changes={
+            "code": [None, code],
+            "name": [None, data.name],
+            "latitude": [None, data.latitude],
+            "longitude": [None, data.longitude],
+            "elevation_ft": [None, data.elevation_ft],
+            "landing_rights": [None, data.landing_rights.value],
+        },
+    )
+    await repository.record_action(
+        session,
+        user=user,
+        kind=ActionType.AIRPORT_ADDED,
+        airport_id=airport_id,
+        version_id=version.id,
+    )
+    await data_changed(session, map_changed=True)
+    return code

@@ -117,7 +117,7 @@ async def register(
     """Create an account and the mail to send. The answer never says whether the email was taken:
     its owner gets a notice instead of a confirmation."""
     policy.register(requester)
-    await _pass_captcha(captcha, data.captcha_token, requester.address)
+    await pass_captcha(captcha, data.captcha_token, requester.address)
     email = data.email.strip()
     name = data.display_name.strip() if data.display_name else None
     if name and await repository.display_name_taken(session, name, None):
@@ -340,7 +340,7 @@ async def active_user(session: AsyncSession, requester: Requester) -> User:
     return await repository.unknown_user(session, requester.address)
 
 
-async def _pass_captcha(
+async def pass_captcha(
     captcha: TurnstileClient | None, answer: str | None, address: str | None
 ) -> None:
     """Check a CAPTCHA answer (nothing to check when no CAPTCHA is configured)."""
@@ -360,7 +360,7 @@ async def verify(
     user = await active_user(session, requester)
     if user.disabled_at is not None:
         raise Forbidden("Writing from this address is disabled.")
-    await _pass_captcha(captcha, answer, requester.address)
+    await pass_captcha(captcha, answer, requester.address)
     user.verified_at = user.verified_at or datetime.now(UTC)
     await session.flush()
     return user

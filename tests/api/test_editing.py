@@ -309,3 +309,60 @@ async def test_an_admin_reverts_an_edit_and_a_tag(
     entries = (await client.get(f"{URL}/history")).json()["items"]
     assert len(entries) == 4
     assert {e["id"] for e in entries if e["reverted_at"]} == {tag_version, text_version}
+
+
+async def test_a_pilot_adds_an_airport_that_appears_on_the_map_and_in_distance_searches(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    pilot = await make_person("known")
+    new = {"name": "Smith Farm", "latitude": 47.61, "longitude": -120.62, "elevation_ft": 1200}
+    async with pilot.client(app) as http:
+        first = await http.post("/api/v1/airports", json=new)
+        second = await http.post(
+            "/api/v1/airports", json={**new, "name": "Old Mill", "closed": True, "latitude": 47.7}
+        )
+    assert first.status_code == 201, first.text
+    body = first.json()
+    assert (body["code"], body["name"], body["data_source"]) == (
+        "UNM01",
+        "Smith Farm",
+        "user_contributed",
+    )
+    assert body["landing_rights"] == "private"
+    assert {"unmapped", "private"} <= set(body["tags"])
+    assert second.json()["code"] == "UNM02"
+    assert "closed" in second.json()["tags"]
+    # Its position is stored: a distance search finds it (the original forgot it).
+    near = (await client.get("/api/v1/airports?near=UNM02&within_miles=20")).json()
+    assert "UNM01" in [item["code"] for item in near["results"]]
+    features = (await client.get("/api/v1/airports.geojson")).json()["features"]
+    assert {"UNM01", "UNM02"} <= {f["properties"]["code"] for f in features}
+    points = await connection.scalar(
+        sa.text("SELECT points FROM users WHERE id = :id"), {"id": pilot.user_id}
+    )
+    assert points == 1000
+    history = (await client.get("/api/v1/airports/UNM01/history")).json()["items"]
+    assert history[0]["event"] == "create"
+    queue = await connection.scalar(
+        sa.text("SELECT count(*) FROM airports WHERE code LIKE 'UNM%' AND reviewed_at IS NULL")
+    )
+    assert queue == 2
+
+
+async def test_adding_an_airport_without_an_account_needs_the_captcha_once(
+    app: FastAPI, make_person: MakePerson, siteverify: list[dict[str, list[str]]]
+) -> None:
+    stranger = await make_person("anonymous")
+    new = {"name": "Back Forty", "latitude": 46.0, "longitude": -119.0}
+    async with stranger.client(app) as http:
+        without = await http.post("/api/v1/airports", json=new)
+        wrong = await http.post("/api/v1/airports", json={**new, "captcha_token": "bot"})
+        right = await http.post("/api/v1/airports", json={**new, "captcha_token": PASSING_ANSWER})
+        later = await http.post("/api/v1/airports", json={**new, "name": "Back Fifty"})
+    assert (without.status_code, wrong.status_code) == (403, 403)
+    assert (right.status_code, later.status_code) == (201, 201)
+    bad = await make_person("known")
+    async with bad.client(app) as http:
+        nameless = await http.post("/api/v1/airports", json={**new, "name": ""})
+        offworld = await http.post("/api/v1/airports", json={**new, "latitude": 123})
+    assert (nameless.status_code, offworld.status_code) == (422, 422)

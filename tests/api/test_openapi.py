@@ -17,6 +17,7 @@ EXPECTED_ERRORS = {
     "airports-geojson": {"422", "503"},
     "airports-get": {"404", "422", "503"},
     "airports-edit": {"401", "403", "404", "409", "422", "503"},
+    "airports-create": {"401", "403", "422", "503"},
     "airports-history": {"404", "422", "503"},
     "airports-preview": {"404", "422", "503"},
     "airports-add_tag": {"401", "403", "404", "422", "503"},

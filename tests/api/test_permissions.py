@@ -112,6 +112,14 @@ CASES = [
         | {"anonymous": 403, "unknown-unverified": 403},
         everyone(503),
     ),
+    Case(
+        "POST",
+        "/api/v1/airports",
+        lambda p, s: {"name": f"Strip of {p.role}", "latitude": 46.5, "longitude": -119.5},
+        only(unknown_verified=201, known=201, admin=201)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
     # Accounts
     Case(
         "POST",
