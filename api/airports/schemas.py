@@ -62,6 +62,7 @@ class WikiField(BaseModel):
     text: str | None = Field(description="Markdown written by pilots.")
     updated_at: datetime | None = Field(description="When the text last changed.")
     version: str = Field(description="Send it back as `base` when editing this field.")
+    html: str = Field(description="The text rendered to sanitised HTML, safe to display.")
 
 
 class WikiFields(BaseModel):
@@ -130,6 +131,7 @@ class AirportDetail(BaseModel):
     closed: bool
     landing_rights: LandingRights
     landing_requirements: str | None
+    landing_requirements_html: str = Field(description="Rendered to sanitised HTML.")
     wiki: WikiFields
     annotations: list[Annotation]
     cover_image: CoverImage

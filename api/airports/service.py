@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,7 @@ from api.airports.schemas import (
     TextEdit,
     VersionPreview,
 )
+from api.core import markdown
 from api.core.captcha import TurnstileClient
 from api.core.catalogue import ADDABLE_TAGS
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
@@ -101,11 +103,20 @@ async def airport_detail(
     document = await repository.airport_detail_json(session, code, airport_id, k_code, assets)
     if document is None:
         raise NotFound(f"No airport has the code, ICAO code or id {value!r}.")
-    body = document.encode()
+    body = _with_html(document)
     # Read before a newer generation was seen by another request: too old to keep.
     if cache is not None and cache.generation == generation:
         cache.put(code, body)
     return body
+
+
+def _with_html(document: str) -> bytes:
+    """The detail document with each Markdown text also rendered to sanitised HTML."""
+    detail = orjson.loads(document)
+    for wiki in detail["wiki"].values():
+        wiki["html"] = markdown.render(wiki["text"])
+    detail["landing_requirements_html"] = markdown.render(detail["landing_requirements"])
+    return orjson.dumps(detail)
 
 
 @dataclass

@@ -162,7 +162,7 @@ async def test_wiki_fields_are_empty_on_imported_airports(client: httpx.AsyncCli
     empty_version = wiki["description"]["version"]
     assert len(empty_version) == 16
     assert all(
-        field == {"text": None, "updated_at": None, "version": empty_version}
+        field == {"text": None, "updated_at": None, "version": empty_version, "html": ""}
         for field in wiki.values()
     )
     assert set(airport.field_versions) == {

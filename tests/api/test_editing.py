@@ -366,3 +366,25 @@ async def test_adding_an_airport_without_an_account_needs_the_captcha_once(
         nameless = await http.post("/api/v1/airports", json={**new, "name": ""})
         offworld = await http.post("/api/v1/airports", json={**new, "latitude": 123})
     assert (nameless.status_code, offworld.status_code) == (422, 422)
+
+
+async def test_markdown_is_stored_as_written_and_served_sanitised(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    hostile = (
+        "**Fuel** <script>alert('x')</script> <img src=x onerror=alert(1)> "
+        "[click](javascript:alert(1)) [FBO](https://fbo.example.com)"
+    )
+    base = (await detail(client))["wiki"]["description"]["version"]
+    answer = await edit(app, pilot, description={"text": hostile, "base": base})
+    assert answer.status_code == 200
+    wiki = answer.json()["wiki"]["description"]
+    assert wiki["text"] == hostile  # what the pilot wrote, kept
+    html = wiki["html"]
+    assert "<strong>Fuel</strong>" in html
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # shown as text, never as a tag
+    assert 'href="javascript' not in html
+    assert '<a href="https://fbo.example.com" rel="nofollow noopener noreferrer">FBO</a>' in html
