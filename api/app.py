@@ -16,6 +16,7 @@ from api.admin.router import router as admin_router
 from api.airports.router import router as airports_router
 from api.airports.service import DetailCache, GeojsonCache
 from api.assets.router import router as assets_router
+from api.comments.router import router as comments_router
 from api.core.captcha import TurnstileClient
 from api.core.clients import parse_networks
 from api.core.db import create_engine, session_factory
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(search_router)
     app.include_router(airports_router)
     app.include_router(users_router)
+    app.include_router(comments_router)
     app.include_router(admin_router)
     if not settings.assets_url:
         app.include_router(assets_router)

@@ -36,6 +36,7 @@ PUBLIC_READS = {
     ("GET", "/api/v1/airports/search"),
     ("GET", "/api/v1/airports/{code}"),
     ("GET", "/api/v1/airports/{code}/history"),
+    ("GET", "/api/v1/airports/{code}/comments"),
     ("GET", "/api/v1/airports/{code}/versions/{version_id}"),
     ("GET", "/api/v1/docs"),
     ("GET", "/assets/{key:path}"),
@@ -117,6 +118,38 @@ CASES = [
         "/api/v1/airports",
         lambda p, s: {"name": f"Strip of {p.role}", "latitude": 46.5, "longitude": -119.5},
         only(unknown_verified=201, known=201, admin=201)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
+    Case(
+        "POST",
+        "/api/v1/airports/{code}/comments",
+        lambda p, s: {"body": f"A comment by {p.role}"},
+        only(unknown_verified=201, known=201, admin=201)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
+    Case(
+        "PUT",
+        "/api/v1/comments/{comment_id}/helpful",
+        None,
+        only(unknown_verified=204, known=204, admin=204)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
+    Case(
+        "PUT",
+        "/api/v1/comments/{comment_id}/outdated",
+        None,
+        only(unknown_verified=204, known=204, admin=204)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/comments/{comment_id}/outdated",
+        None,
+        only(unknown_verified=204, known=204, admin=204)
         | {"anonymous": 403, "unknown-unverified": 403},
         everyone(503),
     ),

@@ -1,0 +1,89 @@
+"""HTTP routes for comments."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from api.comments import service
+from api.comments.schemas import CommentIn, CommentOut, CommentPage
+from api.dependencies import RequesterDep, SessionDep
+from api.errors import ERROR_RESPONSES, NOT_FOUND, ErrorBody
+
+router = APIRouter(prefix="/api/v1", tags=["comments"])
+
+CODE = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[^\x00-\x1f]*$")]
+WRITE: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    **NOT_FOUND,
+    401: {"model": ErrorBody, "description": "A bad token."},
+    403: {"model": ErrorBody, "description": "Not verified, disabled, or a locked airport."},
+}
+
+
+@router.get(
+    "/airports/{code}/comments",
+    name="list",
+    summary="Comments on an airport, newest first",
+    responses={**ERROR_RESPONSES, **NOT_FOUND},
+)
+async def list_comments(
+    session: SessionDep,
+    requester: RequesterDep,
+    code: CODE,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> CommentPage:
+    return await service.comments(session, requester, code, page, per_page)
+
+
+@router.post(
+    "/airports/{code}/comments",
+    name="add",
+    summary="Comment on an airport (Markdown)",
+    status_code=201,
+    responses=WRITE,
+)
+async def add_comment(
+    session: SessionDep, requester: RequesterDep, code: CODE, data: CommentIn
+) -> CommentOut:
+    return await service.add(session, requester, code, data)
+
+
+@router.put(
+    "/comments/{comment_id}/helpful",
+    name="helpful",
+    summary="Say a comment was helpful (once per pilot)",
+    status_code=204,
+    responses={**WRITE, 409: {"model": ErrorBody, "description": "Said so already."}},
+)
+async def helpful(session: SessionDep, requester: RequesterDep, comment_id: uuid.UUID) -> None:
+    await service.helpful(session, requester, comment_id)
+
+
+@router.put(
+    "/comments/{comment_id}/outdated",
+    name="flag_outdated",
+    summary="Flag a comment as outdated",
+    status_code=204,
+    responses=WRITE,
+)
+async def flag_outdated(
+    session: SessionDep, requester: RequesterDep, comment_id: uuid.UUID
+) -> None:
+    await service.flag_outdated(session, requester, comment_id, outdated=True)
+
+
+@router.delete(
+    "/comments/{comment_id}/outdated",
+    name="unflag_outdated",
+    summary="Take the outdated flag back",
+    status_code=204,
+    responses=WRITE,
+)
+async def unflag_outdated(
+    session: SessionDep, requester: RequesterDep, comment_id: uuid.UUID
+) -> None:
+    await service.flag_outdated(session, requester, comment_id, outdated=False)
