@@ -52,6 +52,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such airport."}
 }
+# Routes under the write rule of community content.
+CONTRIBUTION_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    **NOT_FOUND,
+    401: {"model": ErrorBody, "description": "A bad token."},
+    403: {"model": ErrorBody, "description": "Not verified, disabled, or a locked airport."},
+}
 
 _STATUS_NAMES = {
     400: "BadRequest",

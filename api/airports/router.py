@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -18,7 +18,7 @@ from api.airports.schemas import (
 )
 from api.core.db import transaction
 from api.dependencies import RequesterDep, SessionDep
-from api.errors import ERROR_RESPONSES, NOT_FOUND, ErrorBody
+from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 
 router = APIRouter(prefix="/api/v1", tags=["airports"])
 
@@ -110,10 +110,7 @@ CODE = Annotated[
     "pass the one-time check first (`POST /users/verification`).",
     response_model=AirportDetail,
     responses={
-        **ERROR_RESPONSES,
-        **NOT_FOUND,
-        401: {"model": ErrorBody, "description": "A bad token."},
-        403: {"model": ErrorBody, "description": "Not verified, disabled, or a locked airport."},
+        **CONTRIBUTION_ERRORS,
         409: {"model": ErrorBody, "description": "Someone changed a field since (see conflicts)."},
     },
 )
@@ -151,12 +148,7 @@ async def airport_history(
 
 
 TAG = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z_]+$", examples=["food"])]
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERROR_RESPONSES,
-    **NOT_FOUND,
-    401: {"model": ErrorBody, "description": "A bad token."},
-    403: {"model": ErrorBody, "description": "Not verified, disabled, or a locked airport."},
-}
+WRITE_ERRORS = CONTRIBUTION_ERRORS
 
 
 @router.put(

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentPage
 from api.dependencies import RequesterDep, SessionDep
-from api.errors import ERROR_RESPONSES, NOT_FOUND, ErrorBody
+from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 
 router = APIRouter(prefix="/api/v1", tags=["comments"])
 
 CODE = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[^\x00-\x1f]*$")]
-WRITE: dict[int | str, dict[str, Any]] = {
-    **ERROR_RESPONSES,
-    **NOT_FOUND,
-    401: {"model": ErrorBody, "description": "A bad token."},
-    403: {"model": ErrorBody, "description": "Not verified, disabled, or a locked airport."},
-}
+WRITE = CONTRIBUTION_ERRORS
 
 
 @router.get(
