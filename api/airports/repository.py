@@ -9,7 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.airports.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
+from api.airports.content import (
+    COMPLETION_SQL,
+    CONTENT_COLUMNS_SQL,
+    CONTRIBUTED_AIRPORT_IDS_SQL,
+    MISSING_SQL,
+    SIMILAR_SQL,
+)
 from api.airports.geojson import DOCUMENT_NAME
 from api.core.catalogue import ACTION_POINTS
 from api.models.airports import WIKI_FIELDS, Airport
@@ -109,6 +115,8 @@ _DETAIL_SQL = sa.text(
                        || replace(a.diagram, '.png', '.pdf')) END,
         'locked', a.locked_at IS NOT NULL,
         'field_versions', json_build_object({_FIELD_VERSIONS}),
+        'completion', json_build_object('percent', {COMPLETION_SQL}, 'missing', {MISSING_SQL}),
+        'similar', {SIMILAR_SQL},
         'created_at', a.created_at, 'updated_at', a.updated_at
     )::text
     FROM target a
@@ -294,7 +302,19 @@ async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> b
         ),
         {"id": airport_id},
     )
-    return bool(removed.all()) | bool(added.all())
+    # Featured while the page is complete.
+    featured = await session.execute(
+        sa.text(
+            "WITH score AS (SELECT " + COMPLETION_SQL + " AS percent FROM airports a "
+            "WHERE a.id = :id), gone AS (DELETE FROM tags WHERE airport_id = :id "
+            "AND name = 'featured' AND (SELECT percent FROM score) < 100 RETURNING id), "
+            "made AS (INSERT INTO tags (airport_id, name) SELECT :id, 'featured' FROM score "
+            "WHERE percent >= 100 ON CONFLICT DO NOTHING RETURNING id) "
+            "SELECT id FROM gone UNION ALL SELECT id FROM made"
+        ),
+        {"id": airport_id},
+    )
+    return bool(removed.all()) | bool(added.all()) | bool(featured.all())
 
 
 _HISTORY_SQL = sa.text(

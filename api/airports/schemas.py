@@ -102,6 +102,18 @@ class Diagram(BaseModel):
     pdf: str
 
 
+class Completion(BaseModel):
+    percent: int = Field(ge=0, le=100, description="At 100 the airport is featured.")
+    missing: list[str] = Field(description="What the page lacks, to ask pilots for.")
+
+
+class SimilarAirport(BaseModel):
+    code: str
+    name: str
+    shared_tags: int
+    distance_nm: float
+
+
 class AirportDetail(BaseModel):
     id: uuid.UUID
     code: str = Field(examples=["PAE"])
@@ -147,6 +159,10 @@ class AirportDetail(BaseModel):
         "twice as large, and the original PDF."
     )
     locked: bool
+    completion: Completion
+    similar: list[SimilarAirport] = Field(
+        description="Up to ten airports sharing the most tags pilots add, nearest first."
+    )
     field_versions: dict[str, str] = Field(
         description="The version of every editable field, to send back as `base` when editing."
     )

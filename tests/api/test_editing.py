@@ -388,3 +388,41 @@ async def test_markdown_is_stored_as_written_and_served_sanitised(
     assert "&lt;img src=x onerror=alert(1)&gt;" in html  # shown as text, never as a tag
     assert 'href="javascript' not in html
     assert '<a href="https://fbo.example.com" rel="nofollow noopener noreferrer">FBO</a>' in html
+
+
+async def test_completion_featured_and_similar_airports(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    make_person: MakePerson,
+    set_tags: Any,
+    connection: AsyncConnection,
+) -> None:
+    start = await detail(client)
+    assert start["completion"]["percent"] == 0
+    assert "General description" in start["completion"]["missing"]
+    pilot = await make_person("known")
+    wiki = start["wiki"]
+    fields = {name: {"text": f"About {name}", "base": wiki[name]["version"]} for name in wiki}
+    partial = (await edit(app, pilot, **fields)).json()
+    assert partial["completion"]["percent"] == 90
+    assert partial["completion"]["missing"] == [
+        "Tags",
+        "Airport map annotations",
+        "Airport photos",
+        "Webcam links",
+    ]
+    assert "featured" not in partial["tags"]
+    async with pilot.client(app) as http:
+        assert (await http.put("/api/v1/airports/PAE/tags/food")).status_code == 204
+    complete = await detail(client)
+    assert complete["completion"]["percent"] == 100
+    assert "featured" in complete["tags"]
+    # BFI shares the food tag; SEA shares nothing.
+    await set_tags("BFI", add=("food",))
+    await connection.execute(
+        sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
+    )
+    similar = (await detail(client))["similar"]
+    assert [airport["code"] for airport in similar] == ["BFI"]
+    assert similar[0]["shared_tags"] == 1
+    assert 10 < similar[0]["distance_nm"] < 30
