@@ -20,9 +20,9 @@ from api.airports.geojson import DOCUMENT_NAME
 from api.core.catalogue import ACTION_POINTS
 from api.models.airports import WIKI_FIELDS, Airport
 from api.models.community import Action, Version
-from api.models.enums import ActionType, UserRole, VersionEvent, VersionItemType
+from api.models.enums import ActionType, VersionEvent, VersionItemType
 from api.models.system import CachedDocument, SiteSettings
-from api.models.users import User
+from api.models.users import User, public_name
 
 EDITABLE = (*WIKI_FIELDS, "landing_requirements", "landing_rights", "annotations", "cover_image")
 
@@ -206,10 +206,7 @@ async def last_changes(
         if row is None:
             found[field] = (None, None)
             continue
-        name = row.display_name or (
-            "a pilot without an account" if row.role == UserRole.UNKNOWN else "a pilot"
-        )
-        found[field] = (name, row.updated_at)
+        found[field] = (public_name(row.display_name, row.role), row.updated_at)
     return found
 
 
@@ -266,6 +263,7 @@ async def record_action(
             subject_type=subject[0] if subject else None,
             subject_id=subject[1] if subject else None,
             points=ACTION_POINTS.get(kind, 0),
+            created_at=sa.func.clock_timestamp(),
         )
     )
     await session.flush()

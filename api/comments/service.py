@@ -16,22 +16,16 @@ from api.core import markdown
 from api.core.errors import Conflict, NotFound
 from api.core.policy import Requester
 from api.models.community import Comment
-from api.models.enums import ActionType, UserRole
-from api.models.users import User
+from api.models.enums import ActionType
+from api.models.users import User, public_name
 from api.users import service as users_service
-
-
-def author_name(user: User) -> str:
-    if user.display_name:
-        return user.display_name
-    return "a pilot without an account" if user.role == UserRole.UNKNOWN else "a pilot"
 
 
 def comment_out(comment: Comment, code: str, author: User) -> CommentOut:
     return CommentOut(
         id=comment.id,
         airport_code=code,
-        author=CommentAuthor(id=author.id, name=author_name(author)),
+        author=CommentAuthor(id=author.id, name=public_name(author.display_name, author.role)),
         body=comment.body,
         html=markdown.render(comment.body),
         helpful_count=comment.helpful_count,

@@ -55,6 +55,13 @@ class User(Base):
     )
 
 
+def public_name(display_name: str | None, role: UserRole) -> str:
+    """How a contributor is shown to everyone (never an email or an address)."""
+    if display_name:
+        return display_name
+    return "a pilot without an account" if role == UserRole.UNKNOWN else "a pilot"
+
+
 class Session(Base):
     """A signed-in browser session; only a hash of the cookie's token is stored."""
 

@@ -57,3 +57,8 @@ def verify(requester: Requester) -> None:
     principal = requester.principal
     if principal is not None and principal.user.disabled_at is not None:
         raise Forbidden("This account is disabled.")
+
+
+def read_public(requester: Requester) -> None:
+    """Profiles and the leaderboard are public."""
+    policy.anyone("users.read_public")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -204,3 +205,56 @@ async def unknown_user(session: AsyncSession, ip_address: str) -> User:
         .returning(User)
     )
     return (await session.scalars(statement)).one()
+
+
+_STANDINGS_SQL = """
+    WITH ranked AS (
+        SELECT u.id, u.display_name, u.role, u.points, u.created_at,
+               rank() OVER (ORDER BY u.points DESC) AS rank
+        FROM users u WHERE u.points > 0
+    )
+    SELECT r.id, r.display_name, r.role, r.points, r.created_at, r.rank,
+           (SELECT count(*) FROM actions a WHERE a.user_id = r.id) AS contributions,
+           (SELECT count(DISTINCT a.airport_id) FROM actions a WHERE a.user_id = r.id)
+               AS airports_edited
+    FROM ranked r
+"""
+
+
+async def leaderboard(session: AsyncSession, limit: int) -> list[Any]:
+    rows = await session.execute(
+        sa.text(_STANDINGS_SQL + " ORDER BY r.rank, r.created_at LIMIT :limit"), {"limit": limit}
+    )
+    return list(rows)
+
+
+async def standing(session: AsyncSession, user_id: uuid.UUID) -> Any:
+    """A user's standing (rank None when they have no points yet), or None: no such user."""
+    row = (
+        await session.execute(sa.text(_STANDINGS_SQL + " WHERE r.id = :id"), {"id": user_id})
+    ).first()
+    if row is not None:
+        return row
+    return (
+        await session.execute(
+            sa.text(
+                "SELECT u.id, u.display_name, u.role, u.points, u.created_at, NULL AS rank, "
+                "(SELECT count(*) FROM actions a WHERE a.user_id = u.id) AS contributions, "
+                "(SELECT count(DISTINCT a.airport_id) FROM actions a WHERE a.user_id = u.id) "
+                "AS airports_edited FROM users u WHERE u.id = :id"
+            ),
+            {"id": user_id},
+        )
+    ).first()
+
+
+async def activity(session: AsyncSession, user_id: uuid.UUID, limit: int) -> list[Any]:
+    rows = await session.execute(
+        sa.text(
+            "SELECT a.type, ap.code AS airport_code, a.points, a.created_at FROM actions a "
+            "LEFT JOIN airports ap ON ap.id = a.airport_id WHERE a.user_id = :id "
+            "ORDER BY a.created_at DESC LIMIT :limit"
+        ),
+        {"id": user_id, "limit": limit},
+    )
+    return list(rows)

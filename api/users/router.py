@@ -21,8 +21,10 @@ from api.users.schemas import (
     Credentials,
     EmailOnly,
     PasswordReset,
+    Profile,
     Registration,
     SessionOut,
+    Standing,
     TokenCreated,
     TokenOnly,
     TokenOut,
@@ -267,3 +269,26 @@ async def verify(
 ) -> UserOut:
     user = await service.verify(session, request.app.state.captcha, requester, answer.token)
     return service.user_out(user)
+
+
+@router.get(
+    "/leaderboard",
+    name="leaderboard",
+    summary="The 25 pilots who contributed most (altitude = points)",
+    responses={503: ERROR_RESPONSES[503]},
+)
+async def leaderboard(session: SessionDep, requester: RequesterDep) -> list[Standing]:
+    return await service.leaderboard(session, requester)
+
+
+@router.get(
+    "/users/{user_id}",
+    name="profile",
+    summary="A pilot's public profile: altitude, rank, contributions, latest activity",
+    responses={
+        **ERROR_RESPONSES,
+        404: {"model": ErrorBody, "description": "No such user."},
+    },
+)
+async def profile(session: SessionDep, requester: RequesterDep, user_id: uuid.UUID) -> Profile:
+    return await service.profile(session, requester, user_id)

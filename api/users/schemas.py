@@ -122,3 +122,24 @@ class CaptchaAnswer(BaseModel):
     model_config = {"extra": "forbid"}
 
     token: str = Field(max_length=2048, description="The Turnstile widget's answer.")
+
+
+class Standing(BaseModel):
+    id: uuid.UUID
+    name: str
+    altitude: int = Field(description="Points earned by contributing, shown as feet.")
+    rank: int | None = Field(description="Place by points among pilots with any; None: none yet.")
+    contributions: int
+    airports_edited: int
+    member_since: datetime
+
+
+class ActivityItem(BaseModel):
+    type: str
+    airport_code: str | None
+    points: int
+    created_at: datetime
+
+
+class Profile(Standing):
+    activity: list[ActivityItem] = Field(description="The latest 50 contributions.")

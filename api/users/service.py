@@ -7,6 +7,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,12 +26,15 @@ from api.core.passwords import hash_password, verify_password
 from api.core.policy import Requester, is_verified
 from api.core.settings import Settings
 from api.models.enums import UserRole, UserTokenPurpose
-from api.models.users import ApiToken, User
+from api.models.users import ApiToken, User, public_name
 from api.users import policy, repository
 from api.users.schemas import (
     AccountChanges,
+    ActivityItem,
     Credentials,
+    Profile,
     Registration,
+    Standing,
     TokenCreated,
     TokenOut,
     UserOut,
@@ -364,3 +368,37 @@ async def verify(
     user.verified_at = user.verified_at or datetime.now(UTC)
     await session.flush()
     return user
+
+
+def _standing(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": public_name(row.display_name, row.role),
+        "altitude": row.points,
+        "rank": row.rank,
+        "contributions": row.contributions,
+        "airports_edited": row.airports_edited,
+        "member_since": row.created_at,
+    }
+
+
+async def leaderboard(session: AsyncSession, requester: Requester) -> list[Standing]:
+    policy.read_public(requester)
+    return [Standing(**_standing(row)) for row in await repository.leaderboard(session, 25)]
+
+
+async def profile(session: AsyncSession, requester: Requester, user_id: uuid.UUID) -> Profile:
+    policy.read_public(requester)
+    row = await repository.standing(session, user_id)
+    if row is None:
+        raise NotFound(f"There is no user {user_id}.")
+    activity = [
+        ActivityItem(
+            type=item.type,
+            airport_code=item.airport_code,
+            points=item.points,
+            created_at=item.created_at,
+        )
+        for item in await repository.activity(session, user_id, 50)
+    ]
+    return Profile(**_standing(row), activity=activity)

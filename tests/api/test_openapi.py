@@ -44,6 +44,8 @@ EXPECTED_ERRORS = {
     "users-update_me": {"401", "403", "409", "422", "503"},
     "users-delete_me": {"401", "403", "422", "503"},
     "users-verify": {"403", "422", "503"},
+    "users-leaderboard": {"503"},
+    "users-profile": {"404", "422", "503"},
     "admin-dashboard": {"401", "403", "503"},
     "admin-activity": {"401", "403", "503"},
     "admin-set_read_only": {"401", "403", "422", "503"},

@@ -37,6 +37,8 @@ PUBLIC_READS = {
     ("GET", "/api/v1/airports/{code}"),
     ("GET", "/api/v1/airports/{code}/history"),
     ("GET", "/api/v1/airports/{code}/comments"),
+    ("GET", "/api/v1/leaderboard"),
+    ("GET", "/api/v1/users/{user_id}"),
     ("GET", "/api/v1/airports/{code}/versions/{version_id}"),
     ("GET", "/api/v1/docs"),
     ("GET", "/assets/{key:path}"),
