@@ -46,6 +46,13 @@ _WIKI_JSON = ", ".join(
     for field in WIKI_FIELDS
 )
 
+# How a webcam can be shown: an image (HTTPS, a picture or a camera's CGI), a frame (HTTPS,
+# a host the content security policy lets frame), or else a link.
+WEBCAM_KIND_SQL = (
+    "CASE WHEN w.url ~* '^https://[^?#]+[.](jpe?g|png|cgi|mjpg)([?#].*)?$' THEN 'image' "
+    "WHEN w.url ~* '^https://video[.]nest[.]com/' THEN 'frame' ELSE 'link' END"
+)
+
 _FIELD_VERSIONS = ", ".join(f"'{field}', {token_sql(field)}" for field in EDITABLE)
 
 # One round trip builds the whole detail document inside PostgreSQL.
@@ -114,6 +121,9 @@ _DETAIL_SQL = sa.text(
                 'pdf', :assets || '/diagrams/' || dc.cycle || '/'
                        || replace(a.diagram, '.png', '.pdf')) END,
         'locked', a.locked_at IS NOT NULL,
+        'webcams', coalesce((SELECT json_agg(json_build_object(
+                'id', w.id, 'url', w.url, 'kind', {WEBCAM_KIND_SQL}) ORDER BY w.created_at)
+            FROM webcams w WHERE w.airport_id = a.id), '[]'),
         'field_versions', json_build_object({_FIELD_VERSIONS}),
         'completion', json_build_object('percent', {COMPLETION_SQL}, 'missing', {MISSING_SQL}),
         'similar', {SIMILAR_SQL},
@@ -300,6 +310,18 @@ async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> b
         ),
         {"id": airport_id},
     )
+    # The webcam tag while the airport has webcams.
+    webcam = await session.execute(
+        sa.text(
+            "WITH has AS (SELECT EXISTS (SELECT 1 FROM webcams WHERE airport_id = :id) AS yes), "
+            "gone AS (DELETE FROM tags WHERE airport_id = :id AND name = 'webcam' "
+            "AND NOT (SELECT yes FROM has) RETURNING id), "
+            "made AS (INSERT INTO tags (airport_id, name) SELECT :id, 'webcam' FROM has "
+            "WHERE yes ON CONFLICT DO NOTHING RETURNING id) "
+            "SELECT id FROM gone UNION ALL SELECT id FROM made"
+        ),
+        {"id": airport_id},
+    )
     # Featured while the page is complete.
     featured = await session.execute(
         sa.text(
@@ -312,7 +334,7 @@ async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> b
         ),
         {"id": airport_id},
     )
-    return bool(removed.all()) | bool(added.all()) | bool(featured.all())
+    return bool(removed.all()) | bool(added.all()) | bool(webcam.all()) | bool(featured.all())
 
 
 _HISTORY_SQL = sa.text(
@@ -473,3 +495,28 @@ async def insert_user_airport(session: AsyncSession, code: str, data: Any) -> uu
     )
     airport_id: uuid.UUID = result.scalar_one()
     return airport_id
+
+
+async def add_webcam(
+    session: AsyncSession, airport_id: uuid.UUID, url: str, user_id: uuid.UUID
+) -> uuid.UUID | None:
+    """The new webcam's id, or None when the airport has it already."""
+    webcam_id: uuid.UUID | None = await session.scalar(
+        sa.text(
+            "INSERT INTO webcams (airport_id, url, created_by_id) VALUES (:airport, :url, :user) "
+            "ON CONFLICT DO NOTHING RETURNING id"
+        ),
+        {"airport": airport_id, "url": url, "user": user_id},
+    )
+    return webcam_id
+
+
+async def remove_webcam(
+    session: AsyncSession, airport_id: uuid.UUID, webcam_id: uuid.UUID
+) -> str | None:
+    """The removed webcam's URL, or None when the airport has no such webcam."""
+    url: str | None = await session.scalar(
+        sa.text("DELETE FROM webcams WHERE id = :id AND airport_id = :airport RETURNING url"),
+        {"id": webcam_id, "airport": airport_id},
+    )
+    return url

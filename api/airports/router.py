@@ -14,6 +14,7 @@ from api.airports.schemas import (
     AirportEdit,
     HistoryPage,
     NewAirport,
+    NewWebcam,
     VersionPreview,
 )
 from api.core.db import transaction
@@ -217,3 +218,38 @@ async def create_airport(
     state.geojson_cache.expire()
     body = await service.airport_detail(session, code, None, state.settings.assets_base)
     return Response(body, status_code=201, media_type="application/json")
+
+
+@router.post(
+    "/airports/{code}/webcams",
+    name="add_webcam",
+    summary="Add a webcam (an image, an embeddable page, or a link); the same address again "
+    "changes nothing",
+    status_code=204,
+    responses=WRITE_ERRORS,
+)
+async def add_webcam(
+    request: Request, session: SessionDep, requester: RequesterDep, code: CODE, data: NewWebcam
+) -> None:
+    if await service.add_webcam(session, requester, code, str(data.url)):
+        request.app.state.detail_cache.expire()
+        request.app.state.geojson_cache.expire()
+
+
+@router.delete(
+    "/airports/{code}/webcams/{webcam_id}",
+    name="remove_webcam",
+    summary="Remove a webcam",
+    status_code=204,
+    responses=WRITE_ERRORS,
+)
+async def remove_webcam(
+    request: Request,
+    session: SessionDep,
+    requester: RequesterDep,
+    code: CODE,
+    webcam_id: uuid.UUID,
+) -> None:
+    await service.remove_webcam(session, requester, code, webcam_id)
+    request.app.state.detail_cache.expire()
+    request.app.state.geojson_cache.expire()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AnyHttpUrl, BaseModel, Field, field_validator, model_validator
 
 from api.models.enums import (
     AirportStatus,
@@ -102,6 +102,27 @@ class Diagram(BaseModel):
     pdf: str
 
 
+class WebcamOut(BaseModel):
+    id: uuid.UUID
+    url: str
+    kind: Literal["image", "frame", "link"] = Field(
+        description="Show it as an image, in a frame, or as a link."
+    )
+
+
+class NewWebcam(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    url: AnyHttpUrl = Field(description="An http(s) address of the webcam's image or page.")
+
+    @field_validator("url")
+    @classmethod
+    def _length(cls, value: AnyHttpUrl) -> AnyHttpUrl:
+        if len(str(value)) > 2000:
+            raise ValueError("a URL of at most 2000 characters")
+        return value
+
+
 class Completion(BaseModel):
     percent: int = Field(ge=0, le=100, description="At 100 the airport is featured.")
     missing: list[str] = Field(description="What the page lacks, to ask pilots for.")
@@ -160,6 +181,7 @@ class AirportDetail(BaseModel):
     )
     locked: bool
     completion: Completion
+    webcams: list[WebcamOut]
     similar: list[SimilarAirport] = Field(
         description="Up to ten airports sharing the most tags pilots add, nearest first."
     )

@@ -544,3 +544,62 @@ async def create_airport(
     )
     await data_changed(session, map_changed=True)
     return code
+
+
+# --- Webcams --------------------------------------------------------------------------------
+
+
+async def add_webcam(session: AsyncSession, requester: Requester, code: str, url: str) -> bool:
+    """Add a webcam; whether it is new (the same address again changes nothing)."""
+    user, current = await _locked_airport(session, requester, code)
+    webcam_id = await repository.add_webcam(session, current["id"], url, user.id)
+    if webcam_id is None:
+        return False
+    version = await repository.add_version(
+        session,
+        item_type=VersionItemType.WEBCAM,
+        item_id=webcam_id,
+        airport_id=current["id"],
+        event=VersionEvent.CREATE,
+        whodunnit_id=user.id,
+        changes={"url": [None, url]},
+    )
+    await repository.record_action(
+        session,
+        user=user,
+        kind=ActionType.WEBCAM_ADDED,
+        airport_id=current["id"],
+        version_id=version.id,
+        subject=("webcam", webcam_id),
+    )
+    await repository.sync_automatic_tags(session, current["id"])
+    await data_changed(session, map_changed=True)
+    return True
+
+
+async def remove_webcam(
+    session: AsyncSession, requester: Requester, code: str, webcam_id: uuid.UUID
+) -> None:
+    user, current = await _locked_airport(session, requester, code)
+    url = await repository.remove_webcam(session, current["id"], webcam_id)
+    if url is None:
+        raise NotFound(f"{code.upper()} has no webcam {webcam_id}.")
+    version = await repository.add_version(
+        session,
+        item_type=VersionItemType.WEBCAM,
+        item_id=webcam_id,
+        airport_id=current["id"],
+        event=VersionEvent.DESTROY,
+        whodunnit_id=user.id,
+        changes={"url": [url, None]},
+    )
+    await repository.record_action(
+        session,
+        user=user,
+        kind=ActionType.WEBCAM_REMOVED,
+        airport_id=current["id"],
+        version_id=version.id,
+        subject=("webcam", webcam_id),
+    )
+    await repository.sync_automatic_tags(session, current["id"])
+    await data_changed(session, map_changed=True)

@@ -426,3 +426,47 @@ async def test_completion_featured_and_similar_airports(
     assert [airport["code"] for airport in similar] == ["BFI"]
     assert similar[0]["shared_tags"] == 1
     assert 10 < similar[0]["distance_nm"] < 30
+
+
+async def test_webcams_come_with_how_to_show_them_and_the_webcam_tag(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    pilot = await make_person("known")
+    urls = [
+        "https://cams.example.com/runway.jpg",
+        "https://video.nest.com/live/abc",
+        "http://cams.example.com/old.jpg",
+    ]
+    async with pilot.client(app) as http:
+        for url in urls:
+            assert (await http.post(f"{URL}/webcams", json={"url": url})).status_code == 204
+        assert (await http.post(f"{URL}/webcams", json={"url": urls[0]})).status_code == 204
+        bad = [
+            await http.post(f"{URL}/webcams", json={"url": url})
+            for url in ("javascript:alert(1)", "ftp://x.example.com/cam.jpg", "no url", "x" * 3000)
+        ]
+    assert [answer.status_code for answer in bad] == [422] * 4
+    found = await detail(client)
+    assert [(cam["url"], cam["kind"]) for cam in found["webcams"]] == [
+        (urls[0], "image"),
+        (urls[1], "frame"),
+        (urls[2], "link"),  # not HTTPS: never embedded in an HTTPS page
+    ]
+    assert "webcam" in found["tags"]
+    points = await connection.scalar(
+        sa.text("SELECT points FROM users WHERE id = :id"), {"id": pilot.user_id}
+    )
+    assert points == 300
+    async with pilot.client(app) as http:
+        for cam in found["webcams"]:
+            assert (await http.delete(f"{URL}/webcams/{cam['id']}")).status_code == 204
+        missing = await http.delete(f"{URL}/webcams/{found['webcams'][0]['id']}")
+    assert missing.status_code == 404
+    final = await detail(client)
+    assert final["webcams"] == []
+    assert "webcam" not in final["tags"]
+    events = [
+        (e["item_type"], e["event"]) for e in (await client.get(f"{URL}/history")).json()["items"]
+    ]
+    assert events.count(("webcam", "create")) == 3
+    assert events.count(("webcam", "destroy")) == 3

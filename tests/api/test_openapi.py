@@ -27,6 +27,8 @@ EXPECTED_ERRORS = {
     "airports-preview": {"404", "422", "503"},
     "airports-add_tag": {"401", "403", "404", "422", "503"},
     "airports-remove_tag": {"401", "403", "404", "422", "503"},
+    "airports-add_webcam": {"401", "403", "404", "422", "503"},
+    "airports-remove_webcam": {"401", "403", "404", "422", "503"},
     "admin-revert_version": {"401", "403", "404", "409", "422", "503"},
     "search-airports": {"422", "503"},
     "search-advanced": {"422", "503"},

@@ -156,6 +156,22 @@ CASES = [
         write_rule(204),
         everyone(503),
     ),
+    Case(
+        "POST",
+        "/api/v1/airports/{code}/webcams",
+        lambda p, s: {"url": f"https://cams.example.com/{p.role}.jpg"},
+        write_rule(204),
+        everyone(503),
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/airports/{code}/webcams/{webcam_id}",
+        None,
+        # The webcam is there for the first one allowed to remove it only.
+        only(unknown_verified=204, known=404, admin=404)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
+    ),
     # Accounts
     Case(
         "POST",
@@ -330,6 +346,12 @@ async def subjects(
         "run_id": uuid.uuid4(),
         "code": "PAE",
         "name": "camping",
+        "webcam_id": await connection.scalar(
+            sa.text(
+                "INSERT INTO webcams (airport_id, url) SELECT id, 'https://cams.example.com/a.jpg'"
+                " FROM airports WHERE code = 'PAE' RETURNING id"
+            )
+        ),
     }
 
 
