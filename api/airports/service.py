@@ -340,6 +340,40 @@ async def _locked_airport(
     return user, current
 
 
+async def _record_change(
+    session: AsyncSession,
+    user: User,
+    airport_id: uuid.UUID,
+    *,
+    item: tuple[VersionItemType, uuid.UUID],
+    event: VersionEvent,
+    changes: dict[str, Any],
+    action: ActionType,
+) -> None:
+    """A contribution's version and action, then the automatic tags and the map brought up
+    to date."""
+    item_type, item_id = item
+    version = await repository.add_version(
+        session,
+        item_type=item_type,
+        item_id=item_id,
+        airport_id=airport_id,
+        event=event,
+        whodunnit_id=user.id,
+        changes=changes,
+    )
+    await repository.record_action(
+        session,
+        user=user,
+        kind=action,
+        airport_id=airport_id,
+        version_id=version.id,
+        subject=(item_type.value, item_id),
+    )
+    await repository.sync_automatic_tags(session, airport_id)
+    await data_changed(session, map_changed=True)
+
+
 async def add_tag(session: AsyncSession, requester: Requester, code: str, name: str) -> bool:
     """Add a tag users may add; whether it was new (adding it again changes nothing)."""
     user, current = await _locked_airport(session, requester, code)
@@ -352,25 +386,15 @@ async def add_tag(session: AsyncSession, requester: Requester, code: str, name: 
     tag_id = await repository.add_tag(session, current["id"], name)
     if tag_id is None:
         return False
-    version = await repository.add_version(
+    await _record_change(
         session,
-        item_type=VersionItemType.TAG,
-        item_id=tag_id,
-        airport_id=current["id"],
+        user,
+        current["id"],
+        item=(VersionItemType.TAG, tag_id),
         event=VersionEvent.CREATE,
-        whodunnit_id=user.id,
         changes={"name": [None, name]},
+        action=ActionType.TAG_ADDED,
     )
-    await repository.record_action(
-        session,
-        user=user,
-        kind=ActionType.TAG_ADDED,
-        airport_id=current["id"],
-        version_id=version.id,
-        subject=("tag", tag_id),
-    )
-    await repository.sync_automatic_tags(session, current["id"])
-    await data_changed(session, map_changed=True)
     return True
 
 
@@ -384,24 +408,15 @@ async def remove_tag(session: AsyncSession, requester: Requester, code: str, nam
     tag_id = await repository.remove_tag(session, current["id"], name)
     if tag_id is None:
         raise NotFound(f"{code.upper()} has no tag {name!r}.")
-    version = await repository.add_version(
+    await _record_change(
         session,
-        item_type=VersionItemType.TAG,
-        item_id=tag_id,
-        airport_id=current["id"],
+        user,
+        current["id"],
+        item=(VersionItemType.TAG, tag_id),
         event=VersionEvent.DESTROY,
-        whodunnit_id=user.id,
         changes={"name": [name, None]},
+        action=ActionType.TAG_REMOVED,
     )
-    await repository.record_action(
-        session,
-        user=user,
-        kind=ActionType.TAG_REMOVED,
-        airport_id=current["id"],
-        version_id=version.id,
-        subject=("tag", tag_id),
-    )
-    await data_changed(session, map_changed=True)
 
 
 # --- Preview and revert ---------------------------------------------------------------------
@@ -555,25 +570,15 @@ async def add_webcam(session: AsyncSession, requester: Requester, code: str, url
     webcam_id = await repository.add_webcam(session, current["id"], url, user.id)
     if webcam_id is None:
         return False
-    version = await repository.add_version(
+    await _record_change(
         session,
-        item_type=VersionItemType.WEBCAM,
-        item_id=webcam_id,
-        airport_id=current["id"],
+        user,
+        current["id"],
+        item=(VersionItemType.WEBCAM, webcam_id),
         event=VersionEvent.CREATE,
-        whodunnit_id=user.id,
         changes={"url": [None, url]},
+        action=ActionType.WEBCAM_ADDED,
     )
-    await repository.record_action(
-        session,
-        user=user,
-        kind=ActionType.WEBCAM_ADDED,
-        airport_id=current["id"],
-        version_id=version.id,
-        subject=("webcam", webcam_id),
-    )
-    await repository.sync_automatic_tags(session, current["id"])
-    await data_changed(session, map_changed=True)
     return True
 
 
@@ -584,22 +589,12 @@ async def remove_webcam(
     url = await repository.remove_webcam(session, current["id"], webcam_id)
     if url is None:
         raise NotFound(f"{code.upper()} has no webcam {webcam_id}.")
-    version = await repository.add_version(
+    await _record_change(
         session,
-        item_type=VersionItemType.WEBCAM,
-        item_id=webcam_id,
-        airport_id=current["id"],
+        user,
+        current["id"],
+        item=(VersionItemType.WEBCAM, webcam_id),
         event=VersionEvent.DESTROY,
-        whodunnit_id=user.id,
         changes={"url": [url, None]},
+        action=ActionType.WEBCAM_REMOVED,
     )
-    await repository.record_action(
-        session,
-        user=user,
-        kind=ActionType.WEBCAM_REMOVED,
-        airport_id=current["id"],
-        version_id=version.id,
-        subject=("webcam", webcam_id),
-    )
-    await repository.sync_automatic_tags(session, current["id"])
-    await data_changed(session, map_changed=True)
