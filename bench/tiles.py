@@ -30,8 +30,8 @@ from PIL import Image
 from rasterio.crs import CRS
 from rasterio.transform import Affine
 
+from api.core.storage import LocalSink
 from importer.charts.tiler import ChartSource, TileOptions, encode_webp, tile_layer
-from importer.storage import LocalSink
 
 WIDTH, HEIGHT, PIXEL = 16_800, 12_000, 42.336
 MIN_ZOOM, MAX_ZOOM, QUALITY, PROCESSES = 0, 12, 80, 2

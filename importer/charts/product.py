@@ -19,11 +19,11 @@ from typing import Any
 
 from api.core.errors import PirepError
 from api.core.settings import Settings
+from api.core.storage import Sink, StorageFailed, sink_from_settings
 from importer.charts.catalogue import FAA_CHARTS, LAYERS, SAMPLE_CHARTS, Chart, select
 from importer.charts.tiler import ChartError, ChartSource, TileOptions, tile_layer
 from importer.progress import Reporter
 from importer.sources.charts import fetch_chart_archives
-from importer.storage import LocalSink, S3Sink, Sink, StorageFailed
 
 Update = Callable[..., Awaitable[None]]
 
@@ -40,15 +40,7 @@ class ChartsOutcome:
 
 
 def make_sink(settings: Settings) -> Sink:
-    if settings.storage_bucket:
-        return S3Sink(
-            bucket=settings.storage_bucket,
-            prefix=settings.storage_prefix,
-            region=settings.aws_region,
-            endpoint_url=settings.aws_endpoint_url,
-            timeout_seconds=settings.aws_timeout_seconds * 3,
-        )
-    return LocalSink(settings.storage_root)
+    return sink_from_settings(settings)
 
 
 def catalogue(settings: Settings) -> tuple[Chart, ...]:

@@ -41,7 +41,7 @@ from rasterio.features import geometry_mask
 from rasterio.warp import transform, transform_bounds, transform_geom
 from rasterio.windows import Window
 
-from importer.storage import Sink
+from api.core.storage import Sink
 
 logger = logging.getLogger("importer.charts")
 # Each worker process is one unit of parallelism: no thread pools inside it.

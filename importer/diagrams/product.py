@@ -19,11 +19,11 @@ from typing import Any
 from api.core.cycles import cycle_number
 from api.core.errors import PirepError
 from api.core.settings import Settings
+from api.core.storage import Sink
 from importer.diagrams.metafile import png_name, read_metafile
 from importer.diagrams.render import RenderFailed, render
 from importer.progress import Reporter
 from importer.sources.download import Downloader, local_source
-from importer.storage import Sink
 
 METAFILE = "d-TPP_Metafile.xml"
 Update = Callable[..., Awaitable[None]]

@@ -20,10 +20,10 @@ from botocore.exceptions import ClientError
 
 from api.core.cycles import Product
 from api.core.errors import PirepError
+from api.core.storage import LocalSink, S3Sink
 from importer.charts import product as charts_product
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
-from importer.storage import LocalSink, S3Sink
 from tests.importer.test_run import query
 
 SAMPLE_ZIP = Path(__file__).parents[1] / "fixtures" / "charts_test.zip"

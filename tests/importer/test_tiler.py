@@ -13,9 +13,9 @@ from PIL import Image
 from rasterio.crs import CRS
 from rasterio.transform import Affine
 
+from api.core.storage import LocalSink
 from importer.charts.catalogue import SAMPLE_CHARTS, load_cutline
 from importer.charts.tiler import ChartError, ChartSource, TileOptions, tile_layer
-from importer.storage import LocalSink
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SAMPLE_ZIP = FIXTURES / "charts_test.zip"

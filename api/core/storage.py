@@ -1,4 +1,4 @@
-"""Where the importer puts files for readers: a local directory, or an S3 bucket.
+"""Where files for readers go (tiles, diagrams, photos): a local directory, or an S3 bucket.
 
 A sink is a small picklable description; worker processes open their own clients from it.
 """
@@ -16,17 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from api.core.errors import PirepError
+from api.core.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-logger = logging.getLogger("importer.storage")
+logger = logging.getLogger("api.storage")
 
 CONTENT_TYPES = {
     ".webp": "image/webp",
     ".png": "image/png",
     ".pdf": "application/pdf",
     ".json": "application/json",
+    ".jpg": "image/jpeg",
 }
 # Every stored key carries its cycle, so its bytes never change: cache it for good.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -198,3 +200,16 @@ def _md5_base64(body: bytes) -> str:
     import base64
 
     return base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
+
+
+def sink_from_settings(settings: Settings) -> Sink:
+    """The S3 bucket of ``PIREP_STORAGE_BUCKET``, else the local storage directory."""
+    if settings.storage_bucket:
+        return S3Sink(
+            bucket=settings.storage_bucket,
+            prefix=settings.storage_prefix,
+            region=settings.aws_region,
+            endpoint_url=settings.aws_endpoint_url,
+            timeout_seconds=settings.aws_timeout_seconds * 3,
+        )
+    return LocalSink(settings.storage_root)
