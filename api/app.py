@@ -114,7 +114,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         exempt="/api/v1/admin/",
         limit=settings.write_limit_per_minute,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        # A photo of at most PIREP_MAX_PHOTO_BYTES, and the multipart framing around it.
+        max_upload_bytes=settings.max_photo_bytes + 64 * 1024,
+        upload_suffixes=("/photos",),
+    )
     app.add_middleware(
         SecurityHeaders, hsts=settings.environment == "production", docs_path="/api/v1/docs"
     )

@@ -84,19 +84,31 @@ class SecurityHeaders:
 
 
 class BodySizeLimit:
-    """Refuses request bodies over ``max_bytes`` with 413, announced or not (chunked)."""
+    """Refuses request bodies over ``max_bytes`` with 413, announced or not (chunked); paths
+    ending with one of ``upload_suffixes`` may send up to ``max_upload_bytes``."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        max_upload_bytes: int = 0,
+        upload_suffixes: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
+        self.upload_suffixes = upload_suffixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = self.upload_suffixes and scope["path"].endswith(self.upload_suffixes)
+        limit = self.max_upload_bytes if upload else self.default_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         received = 0
         too_large = False
@@ -107,7 +119,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     too_large = True
                     raise BodyTooLarge
             return message
@@ -118,7 +130,7 @@ class BodySizeLimit:
             if too_large:
                 if not refused:
                     refused = True
-                    await self._refuse(send)
+                    await self._refuse(send, limit)
                 return
             await send(message)
 
@@ -126,14 +138,11 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, checked_send)
         except BodyTooLarge:
             if not refused:
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         await send_error(
-            send,
-            413,
-            "PayloadTooLarge",
-            f"The request body is larger than {self.max_bytes:,} bytes.",
+            send, 413, "PayloadTooLarge", f"The request body is larger than {limit:,} bytes."
         )
 
 

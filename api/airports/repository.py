@@ -19,8 +19,8 @@ from api.airports.content import (
 from api.airports.geojson import DOCUMENT_NAME
 from api.core.catalogue import ACTION_POINTS
 from api.models.airports import WIKI_FIELDS, Airport
-from api.models.community import Action, Version
-from api.models.enums import ActionType, VersionEvent, VersionItemType
+from api.models.community import Action, Photo, Version
+from api.models.enums import ActionType, PhotoSource, VersionEvent, VersionItemType
 from api.models.system import CachedDocument, SiteSettings
 from api.models.users import User, public_name
 
@@ -121,6 +121,10 @@ _DETAIL_SQL = sa.text(
                 'pdf', :assets || '/diagrams/' || dc.cycle || '/'
                        || replace(a.diagram, '.png', '.pdf')) END,
         'locked', a.locked_at IS NOT NULL,
+        'photos', coalesce((SELECT json_agg(json_build_object(
+                'id', p.id, 'url', :assets || '/' || p.storage_key, 'width', p.width,
+                'height', p.height, 'created_at', p.created_at) ORDER BY p.created_at DESC)
+            FROM photos p WHERE p.airport_id = a.id AND p.source = 'contributed'), '[]'),
         'webcams', coalesce((SELECT json_agg(json_build_object(
                 'id', w.id, 'url', w.url, 'kind', {WEBCAM_KIND_SQL}) ORDER BY w.created_at)
             FROM webcams w WHERE w.airport_id = a.id), '[]'),
@@ -520,3 +524,28 @@ async def remove_webcam(
         {"id": webcam_id, "airport": airport_id},
     )
     return url
+
+
+async def add_photo(
+    session: AsyncSession,
+    *,
+    photo_id: uuid.UUID,
+    airport_id: uuid.UUID,
+    uploader_id: uuid.UUID,
+    key: str,
+    photo: Any,
+) -> None:
+    session.add(
+        Photo(
+            id=photo_id,
+            airport_id=airport_id,
+            uploader_id=uploader_id,
+            source=PhotoSource.CONTRIBUTED,
+            storage_key=key,
+            content_type=photo.content_type,
+            size_bytes=len(photo.body),
+            width=photo.width,
+            height=photo.height,
+        )
+    )
+    await session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
 from api.airports import service
 from api.airports.schemas import (
@@ -18,6 +18,7 @@ from api.airports.schemas import (
     VersionPreview,
 )
 from api.core.db import transaction
+from api.core.storage import sink_from_settings
 from api.dependencies import RequesterDep, SessionDep
 from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 
@@ -253,3 +254,35 @@ async def remove_webcam(
     await service.remove_webcam(session, requester, code, webcam_id)
     request.app.state.detail_cache.expire()
     request.app.state.geojson_cache.expire()
+
+
+@router.post(
+    "/airports/{code}/photos",
+    name="add_photo",
+    summary="Upload a photo of the airport (JPEG or PNG, at most 5 MB)",
+    description="Sent as multipart form data, field `file`. The photo is turned upright, made "
+    "to fit 1500 px and encoded again; its metadata (EXIF, GPS position) is not kept.",
+    status_code=201,
+    responses={**WRITE_ERRORS, 413: {"model": ErrorBody, "description": "Larger than 5 MB."}},
+)
+async def add_photo(
+    request: Request,
+    session: SessionDep,
+    requester: RequesterDep,
+    code: CODE,
+    file: Annotated[UploadFile, File(description="A JPEG or PNG photo.")],
+) -> dict[str, uuid.UUID]:
+    state = request.app.state
+    settings = state.settings
+    data = await file.read(settings.max_photo_bytes + 1)
+    photo_id = await service.add_photo(
+        session,
+        requester,
+        sink_from_settings(settings),
+        settings.max_photo_bytes,
+        code,
+        (data, file.filename or ""),
+    )
+    state.detail_cache.expire()
+    state.geojson_cache.expire()
+    return {"id": photo_id}

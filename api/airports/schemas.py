@@ -123,6 +123,14 @@ class NewWebcam(BaseModel):
         return value
 
 
+class PhotoOut(BaseModel):
+    id: uuid.UUID
+    url: str
+    width: int
+    height: int
+    created_at: datetime
+
+
 class Completion(BaseModel):
     percent: int = Field(ge=0, le=100, description="At 100 the airport is featured.")
     missing: list[str] = Field(description="What the page lacks, to ask pilots for.")
@@ -182,6 +190,7 @@ class AirportDetail(BaseModel):
     locked: bool
     completion: Completion
     webcams: list[WebcamOut]
+    photos: list[PhotoOut] = Field(description="Photos pilots uploaded, newest first.")
     similar: list[SimilarAirport] = Field(
         description="Up to ten airports sharing the most tags pilots add, nearest first."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import time
 import uuid
@@ -22,11 +23,12 @@ from api.airports.schemas import (
     TextEdit,
     VersionPreview,
 )
-from api.core import markdown
+from api.core import markdown, photos
 from api.core.captcha import TurnstileClient
 from api.core.catalogue import ADDABLE_TAGS
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
 from api.core.policy import Requester, is_verified
+from api.core.storage import Sink
 from api.models.community import Version
 from api.models.enums import ActionType, VersionEvent, VersionItemType
 from api.models.users import User
@@ -598,3 +600,42 @@ async def remove_webcam(
         changes={"url": [url, None]},
         action=ActionType.WEBCAM_REMOVED,
     )
+
+
+# --- Photos ---------------------------------------------------------------------------------
+
+
+async def add_photo(
+    session: AsyncSession,
+    requester: Requester,
+    sink: Sink,
+    max_bytes: int,
+    code: str,
+    upload: tuple[bytes, str],
+) -> uuid.UUID:
+    """Store a pilot's photo of the airport (re-encoded, without metadata); its id."""
+    user, current = await _locked_airport(session, requester, code)
+    data, filename = upload
+    photo = await asyncio.to_thread(photos.process, data, filename, max_bytes)
+    photo_id = uuid.uuid4()
+    key = f"photos/{current['id']}/{photo_id}{photo.extension}"
+    await asyncio.to_thread(sink.put, key, photo.body)
+    await repository.add_photo(
+        session,
+        photo_id=photo_id,
+        airport_id=current["id"],
+        uploader_id=user.id,
+        key=key,
+        photo=photo,
+    )
+    await repository.record_action(
+        session,
+        user=user,
+        kind=ActionType.AIRPORT_PHOTO_UPLOADED,
+        airport_id=current["id"],
+        version_id=None,
+        subject=("photo", photo_id),
+    )
+    await repository.sync_automatic_tags(session, current["id"])
+    await data_changed(session, map_changed=True)
+    return photo_id

@@ -12,7 +12,12 @@ from api.core.settings import Settings
 router = APIRouter(tags=["assets"])
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-CONTENT_TYPES = {".webp": "image/webp", ".png": "image/png", ".pdf": "application/pdf"}
+CONTENT_TYPES = {
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+}
 # A missing tile is simply a part of the map without a chart: say so briefly, and let the
 # browser remember it for a while (the tile set of a cycle never changes).
 EMPTY_TILE = "public, max-age=86400"

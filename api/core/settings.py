@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1 << 20, ge=1024, description="Largest request body accepted (bytes)."
     )
+    max_photo_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="Largest photo accepted (bytes)."
+    )
     session_days: int = Field(default=30, ge=1, le=365, description="Life of a login.")
     max_failed_logins: int = Field(default=10, ge=1, description="Failed logins that lock.")
 

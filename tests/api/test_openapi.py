@@ -28,6 +28,7 @@ EXPECTED_ERRORS = {
     "airports-add_tag": {"401", "403", "404", "422", "503"},
     "airports-remove_tag": {"401", "403", "404", "422", "503"},
     "airports-add_webcam": {"401", "403", "404", "422", "503"},
+    "airports-add_photo": {"401", "403", "404", "413", "422", "503"},
     "airports-remove_webcam": {"401", "403", "404", "422", "503"},
     "admin-revert_version": {"401", "403", "404", "409", "422", "503"},
     "search-airports": {"422", "503"},

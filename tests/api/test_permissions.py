@@ -6,6 +6,7 @@ The table below must name every route of the app except the public reads: a new 
 
 from __future__ import annotations
 
+import io
 import sys
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
+from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.app import create_app
@@ -55,6 +57,7 @@ class Case:
     body: Callable[[Person, dict[str, Any]], Any] | None
     expected: dict[str, int]
     read_only: dict[str, int] | None = None  # None: the same as `expected`
+    files: Callable[[], dict[str, Any]] | None = None  # a multipart upload instead of JSON
 
 
 def only(**statuses: int) -> dict[str, int]:
@@ -82,6 +85,15 @@ def write_rule(status: int) -> dict[str, int]:
 
 
 ADMIN_ONLY = only(admin=200)
+
+
+def _photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (90, 140, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PHOTO = _photo()
 UNIQUE = iter(range(1_000_000))
 
 
@@ -171,6 +183,14 @@ CASES = [
         only(unknown_verified=204, known=404, admin=404)
         | {"anonymous": 403, "unknown-unverified": 403},
         everyone(503),
+    ),
+    Case(
+        "POST",
+        "/api/v1/airports/{code}/photos",
+        None,
+        write_rule(201),
+        everyone(503),
+        files=lambda: {"file": ("ramp.png", PHOTO, "image/png")},
     ),
     # Accounts
     Case(
@@ -377,7 +397,8 @@ async def test_who_may_use_each_route(
         person = await make_person(role)
         async with person.client(app) as http:
             body = case.body(person, subjects) if case.body else None
-            response = await http.request(case.method, path, json=body)
+            files = case.files() if case.files else None
+            response = await http.request(case.method, path, json=body, files=files)
         answers[role] = response.status_code
         if response.status_code in (401, 403, 503):
             assert set(response.json()) >= {"error", "detail"}

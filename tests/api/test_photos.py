@@ -1,0 +1,94 @@
+"""Photos: re-encoded to fit 1500 px without their metadata; anything else refused."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import httpx
+import sqlalchemy as sa
+from fastapi import FastAPI
+from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tests.api.conftest import MakePerson
+
+URL = "/api/v1/airports/PAE/photos"
+
+
+def camera_photo() -> bytes:
+    """A 3000 × 2000 JPEG as a phone writes it: GPS position in EXIF, turned on its side."""
+    image = Image.new("RGB", (3000, 2000), (40, 120, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° to show it upright
+    exif[0x8825] = {1: "N", 2: (47.0, 54.0, 0.0)}  # GPS latitude
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (64, 32), (255, 0, 0, 128)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def test_a_photo_is_stored_upright_small_and_without_its_metadata(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    pilot = await make_person("known")
+    async with pilot.client(app) as http:
+        answer = await http.post(URL, files={"file": ("ramp.JPG", camera_photo(), "image/jpeg")})
+    assert answer.status_code == 201, answer.text
+    [photo] = (await client.get("/api/v1/airports/PAE")).json()["photos"]
+    assert photo["id"] == answer.json()["id"]
+    assert (photo["width"], photo["height"]) == (1000, 1500)  # turned upright, then fitted
+    served = await client.get(photo["url"])
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "image/jpeg"
+    stored = Image.open(io.BytesIO(served.content))
+    assert stored.size == (1000, 1500)
+    assert not stored.getexif()  # no orientation, no GPS position
+    points = await connection.scalar(
+        sa.text("SELECT points FROM users WHERE id = :id"), {"id": pilot.user_id}
+    )
+    assert points == 100
+    detail = (await client.get("/api/v1/airports/PAE")).json()
+    assert "Airport photos" not in detail["completion"]["missing"]
+
+
+async def test_pngs_keep_their_transparency(app: FastAPI, make_person: MakePerson) -> None:
+    pilot = await make_person("known")
+    async with pilot.client(app) as http:
+        answer = await http.post(URL, files={"file": ("map.png", png(), "image/png")})
+    assert answer.status_code == 201
+
+
+async def test_what_is_not_a_photo_is_refused_and_nothing_is_stored(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    pilot = await make_person("known")
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, "GIF")
+    cases = {
+        "text": ("notes.jpg", b"<script>alert(1)</script>"),
+        "gif": ("anim.gif", gif.getvalue()),
+        "wrong extension": ("map.jpg", png()),
+        "no extension": ("photo", camera_photo()),
+        "empty": ("empty.jpg", b""),
+        "cut short": ("half.jpg", camera_photo()[:5000]),
+    }
+    async with pilot.client(app) as http:
+        for name, (filename, body) in cases.items():
+            answer = await http.post(URL, files={"file": (filename, body, "image/jpeg")})
+            assert answer.status_code == 422, name
+            assert answer.json()["error"] == "ValidationFailed", name
+        huge = await http.post(URL, files={"file": ("big.jpg", os.urandom(6 * 1024 * 1024))})
+        missing = await http.post(URL, data={"nothing": "here"})
+    assert huge.status_code == 413
+    assert missing.status_code == 422
+    assert await connection.scalar(sa.text("SELECT count(*) FROM photos")) == 0
+    await connection.execute(sa.text("UPDATE airports SET locked_at = now() WHERE code = 'PAE'"))
+    async with pilot.client(app) as http:
+        locked = await http.post(URL, files={"file": ("ramp.jpg", camera_photo(), "image/jpeg")})
+    assert locked.status_code == 403
