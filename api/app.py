@@ -26,6 +26,7 @@ from api.core.ratelimit import BatchedLimiter
 from api.core.settings import Settings, get_settings
 from api.core.task_runner import task_runner_from_settings
 from api.errors import install_error_handlers
+from api.events.router import router as events_router
 from api.meta.router import router as meta_router
 from api.middleware import (
     BodySizeLimit,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(airports_router)
     app.include_router(users_router)
     app.include_router(comments_router)
+    app.include_router(events_router)
     app.include_router(admin_router)
     if not settings.assets_url:
         app.include_router(assets_router)

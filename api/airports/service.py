@@ -251,7 +251,7 @@ async def edit_airport(
     """Apply an edit: every field is checked against the version its editor started from (409
     with the current values when someone changed it since); the changes are recorded as one
     version (merged into the editor's own version of the last ten minutes, if any)."""
-    user, current = await _locked_airport(session, requester, code)
+    user, current = await locked_airport(session, requester, code)
     asked = {name: getattr(edit, name) for name in edit.model_fields_set}
     stale = [name for name, edit_ in asked.items() if edit_.base != current[f"{name}__version"]]
     if stale:
@@ -329,7 +329,7 @@ async def history(
 # --- Tags ----------------------------------------------------------------------------------
 
 
-async def _locked_airport(
+async def locked_airport(
     session: AsyncSession, requester: Requester, code: str
 ) -> tuple[User, sa.RowMapping]:
     """The writer and the airport (locked for this transaction), once the write rule allows."""
@@ -342,7 +342,7 @@ async def _locked_airport(
     return user, current
 
 
-async def _record_change(
+async def record_change(
     session: AsyncSession,
     user: User,
     airport_id: uuid.UUID,
@@ -378,7 +378,7 @@ async def _record_change(
 
 async def add_tag(session: AsyncSession, requester: Requester, code: str, name: str) -> bool:
     """Add a tag users may add; whether it was new (adding it again changes nothing)."""
-    user, current = await _locked_airport(session, requester, code)
+    user, current = await locked_airport(session, requester, code)
     if name not in ADDABLE_TAGS:
         raise ValidationFailed(
             f"{name!r} is not a tag that can be added by hand; choose from "
@@ -388,7 +388,7 @@ async def add_tag(session: AsyncSession, requester: Requester, code: str, name: 
     tag_id = await repository.add_tag(session, current["id"], name)
     if tag_id is None:
         return False
-    await _record_change(
+    await record_change(
         session,
         user,
         current["id"],
@@ -401,7 +401,7 @@ async def add_tag(session: AsyncSession, requester: Requester, code: str, name: 
 
 
 async def remove_tag(session: AsyncSession, requester: Requester, code: str, name: str) -> None:
-    user, current = await _locked_airport(session, requester, code)
+    user, current = await locked_airport(session, requester, code)
     if name not in ADDABLE_TAGS:
         raise ValidationFailed(
             f"{name!r} is set by Pirep itself and cannot be removed by hand.",
@@ -410,7 +410,7 @@ async def remove_tag(session: AsyncSession, requester: Requester, code: str, nam
     tag_id = await repository.remove_tag(session, current["id"], name)
     if tag_id is None:
         raise NotFound(f"{code.upper()} has no tag {name!r}.")
-    await _record_change(
+    await record_change(
         session,
         user,
         current["id"],
@@ -568,11 +568,11 @@ async def create_airport(
 
 async def add_webcam(session: AsyncSession, requester: Requester, code: str, url: str) -> bool:
     """Add a webcam; whether it is new (the same address again changes nothing)."""
-    user, current = await _locked_airport(session, requester, code)
+    user, current = await locked_airport(session, requester, code)
     webcam_id = await repository.add_webcam(session, current["id"], url, user.id)
     if webcam_id is None:
         return False
-    await _record_change(
+    await record_change(
         session,
         user,
         current["id"],
@@ -587,11 +587,11 @@ async def add_webcam(session: AsyncSession, requester: Requester, code: str, url
 async def remove_webcam(
     session: AsyncSession, requester: Requester, code: str, webcam_id: uuid.UUID
 ) -> None:
-    user, current = await _locked_airport(session, requester, code)
+    user, current = await locked_airport(session, requester, code)
     url = await repository.remove_webcam(session, current["id"], webcam_id)
     if url is None:
         raise NotFound(f"{code.upper()} has no webcam {webcam_id}.")
-    await _record_change(
+    await record_change(
         session,
         user,
         current["id"],
@@ -614,7 +614,7 @@ async def add_photo(
     upload: tuple[bytes, str],
 ) -> uuid.UUID:
     """Store a pilot's photo of the airport (re-encoded, without metadata); its id."""
-    user, current = await _locked_airport(session, requester, code)
+    user, current = await locked_airport(session, requester, code)
     data, filename = upload
     photo = await asyncio.to_thread(photos.process, data, filename, max_bytes)
     photo_id = uuid.uuid4()

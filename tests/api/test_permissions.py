@@ -40,6 +40,8 @@ PUBLIC_READS = {
     ("GET", "/api/v1/airports/{code}/history"),
     ("GET", "/api/v1/airports/{code}/comments"),
     ("GET", "/api/v1/leaderboard"),
+    ("GET", "/api/v1/airports/{code}/events"),
+    ("GET", "/api/v1/airports/{code}/events.ics"),
     ("GET", "/api/v1/users/{user_id}"),
     ("GET", "/api/v1/airports/{code}/versions/{version_id}"),
     ("GET", "/api/v1/docs"),
@@ -191,6 +193,27 @@ CASES = [
         write_rule(201),
         everyone(503),
         files=lambda: {"file": ("ramp.png", PHOTO, "image/png")},
+    ),
+    Case(
+        "POST",
+        "/api/v1/airports/{code}/events",
+        lambda p, s: {
+            "name": f"Fly-in of {p.role}",
+            "starts_at": "2030-06-06T08:00:00",
+            "ends_at": "2030-06-06T11:00:00",
+            "timezone": "America/Los_Angeles",
+        },
+        write_rule(201),
+        everyone(503),
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/airports/{code}/events/{event_id}",
+        None,
+        # The event is there for the first one allowed to remove it only.
+        only(unknown_verified=204, known=404, admin=404)
+        | {"anonymous": 403, "unknown-unverified": 403},
+        everyone(503),
     ),
     # Accounts
     Case(
@@ -366,6 +389,13 @@ async def subjects(
         "run_id": uuid.uuid4(),
         "code": "PAE",
         "name": "camping",
+        "event_id": await connection.scalar(
+            sa.text(
+                "INSERT INTO events (airport_id, name, starts_at, ends_at, data_source) "
+                "SELECT id, 'Fly-in', now() + interval '1 day', now() + interval '25 hours', "
+                "'user_contributed' FROM airports WHERE code = 'PAE' RETURNING id"
+            )
+        ),
         "webcam_id": await connection.scalar(
             sa.text(
                 "INSERT INTO webcams (airport_id, url) SELECT id, 'https://cams.example.com/a.jpg'"

@@ -1,0 +1,67 @@
+"""HTTP routes for events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from api.dependencies import RequesterDep, SessionDep
+from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND
+from api.events import service
+from api.events.schemas import EventIn, EventOut
+
+router = APIRouter(prefix="/api/v1", tags=["events"])
+
+CODE = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[^\x00-\x1f]*$")]
+
+
+@router.get(
+    "/airports/{code}/events",
+    name="upcoming",
+    summary="The airport's events to come, soonest first, with their next occurrences",
+    responses={**ERROR_RESPONSES, **NOT_FOUND},
+)
+async def upcoming(session: SessionDep, code: CODE) -> list[EventOut]:
+    return await service.upcoming(session, code)
+
+
+@router.get(
+    "/airports/{code}/events.ics",
+    name="calendar",
+    summary="The airport's events as an iCalendar file (recurring ones with their rule)",
+    response_class=Response,
+    responses={
+        **ERROR_RESPONSES,
+        **NOT_FOUND,
+        200: {"content": {"text/calendar": {}}, "description": "An iCalendar file."},
+    },
+)
+async def calendar(session: SessionDep, code: CODE) -> Response:
+    body = await service.calendar(session, code)
+    return Response(body, media_type="text/calendar; charset=utf-8")
+
+
+@router.post(
+    "/airports/{code}/events",
+    name="add",
+    summary="Add an event (one-off or recurring) in the airport's local time",
+    status_code=201,
+    responses=CONTRIBUTION_ERRORS,
+)
+async def add(session: SessionDep, requester: RequesterDep, code: CODE, data: EventIn) -> EventOut:
+    return await service.add(session, requester, code, data)
+
+
+@router.delete(
+    "/airports/{code}/events/{event_id}",
+    name="remove",
+    summary="Remove an event",
+    status_code=204,
+    responses=CONTRIBUTION_ERRORS,
+)
+async def remove(
+    session: SessionDep, requester: RequesterDep, code: CODE, event_id: uuid.UUID
+) -> None:
+    await service.remove(session, requester, code, event_id)

@@ -1,0 +1,214 @@
+"""Rules of events: created in the airport's time zone, recurring, exported as iCalendar."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.airports import repository as airports_repository
+from api.airports import service as airports_service
+from api.core import markdown
+from api.core.errors import NotFound, ValidationFailed
+from api.core.policy import Requester
+from api.events.recurrence import Recurrence, occurrences, rrule_text, to_utc
+from api.events.schemas import EventIn, EventOut, Occurrence, RecurrenceIn
+from api.models.airports import Airport
+from api.models.community import Event
+from api.models.enums import ActionType, VersionEvent, VersionItemType
+
+HORIZON = timedelta(days=366)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed(
+            f"{name!r} is not a time zone name (like America/Los_Angeles).",
+            fields=[{"field": "timezone", "message": "not an IANA time zone"}],
+        ) from None
+
+
+def _recurrence(event: Event) -> Recurrence | None:
+    if event.recurring_cadence is None:
+        return None
+    return Recurrence(
+        cadence=event.recurring_cadence.value,
+        interval=event.recurring_interval or 1,
+        day_of_month=event.recurring_day_of_month,
+        week_of_month=event.recurring_week_of_month,
+    )
+
+
+def event_out(event: Event, code: str, zone_name: str, now: datetime) -> EventOut:
+    zone = ZoneInfo(zone_name)
+    recurrence = _recurrence(event)
+    upcoming = occurrences(
+        event.starts_at, event.ends_at, zone, recurrence, now, now + HORIZON, limit=5
+    )
+    return EventOut(
+        id=event.id,
+        airport_code=code,
+        name=event.name,
+        description=event.description,
+        html=markdown.render(event.description),
+        host=event.host,
+        location=event.location,
+        url=event.url,
+        timezone=zone_name,
+        recurrence=RecurrenceIn(**recurrence.__dict__) if recurrence else None,
+        next=[Occurrence(starts_at=start, ends_at=end) for start, end in upcoming],
+    )
+
+
+async def add(session: AsyncSession, requester: Requester, code: str, data: EventIn) -> EventOut:
+    user, current = await airports_service.locked_airport(session, requester, code)
+    airport = await session.get(Airport, current["id"])
+    assert airport is not None
+    zone_name = airport.timezone or data.timezone
+    if not zone_name:
+        raise ValidationFailed(
+            "Pirep does not know this airport's time zone yet: send it as `timezone`.",
+            fields=[{"field": "timezone", "message": "needed for this airport"}],
+        )
+    zone = _zone(zone_name)
+    if airport.timezone is None:
+        airport.timezone = zone_name
+    recurrence = data.recurrence
+    event = Event(
+        airport_id=airport.id,
+        name=data.name.strip(),
+        description=data.description,
+        starts_at=to_utc(data.starts_at, zone),
+        ends_at=to_utc(data.ends_at, zone),
+        host=data.host,
+        location=data.location,
+        url=str(data.url) if data.url else None,
+        data_source="user_contributed",
+        recurring_cadence=recurrence.cadence if recurrence else None,
+        recurring_interval=recurrence.interval if recurrence else None,
+        recurring_day_of_month=recurrence.day_of_month if recurrence else None,
+        recurring_week_of_month=recurrence.week_of_month if recurrence else None,
+        created_by_id=user.id,
+    )
+    session.add(event)
+    await session.flush()
+    await session.refresh(event)
+    await airports_service.record_change(
+        session,
+        user,
+        airport.id,
+        item=(VersionItemType.EVENT, event.id),
+        event=VersionEvent.CREATE,
+        changes={"name": [None, event.name], "starts_at": [None, event.starts_at.isoformat()]},
+        action=ActionType.EVENT_ADDED,
+    )
+    await sync_events_tag(session, airport.id)
+    return event_out(event, airport.code, zone_name, datetime.now(UTC))
+
+
+async def remove(
+    session: AsyncSession, requester: Requester, code: str, event_id: uuid.UUID
+) -> None:
+    user, current = await airports_service.locked_airport(session, requester, code)
+    event = await session.get(Event, event_id)
+    if event is None or event.airport_id != current["id"]:
+        raise NotFound(f"{code.upper()} has no event {event_id}.")
+    name = event.name
+    await session.delete(event)
+    await session.flush()
+    await airports_service.record_change(
+        session,
+        user,
+        current["id"],
+        item=(VersionItemType.EVENT, event_id),
+        event=VersionEvent.DESTROY,
+        changes={"name": [name, None]},
+        action=ActionType.EVENT_REMOVED,
+    )
+    await sync_events_tag(session, current["id"])
+
+
+async def _upcoming(session: AsyncSession, code: str, now: datetime) -> tuple[Airport, list[Event]]:
+    normalised, _, _ = airports_service.normalise_code(code)
+    airport = await session.scalar(sa.select(Airport).where(Airport.code == normalised))
+    if airport is None:
+        raise NotFound(f"No airport has the code {code!r}.")
+    events = await session.scalars(
+        sa.select(Event)
+        .where(
+            Event.airport_id == airport.id,
+            sa.or_(Event.recurring_cadence.is_not(None), Event.ends_at > now),
+        )
+        .order_by(Event.starts_at)
+    )
+    return airport, list(events)
+
+
+async def upcoming(session: AsyncSession, code: str) -> list[EventOut]:
+    """The airport's events still to come (recurring ones with their next occurrences)."""
+    now = datetime.now(UTC)
+    airport, events = await _upcoming(session, code, now)
+    zone_name = airport.timezone or "UTC"
+    found = [event_out(event, airport.code, zone_name, now) for event in events]
+    return sorted(
+        (event for event in found if event.next), key=lambda event: event.next[0].starts_at
+    )
+
+
+async def calendar(session: AsyncSession, code: str) -> bytes:
+    """The airport's events as an iCalendar file (recurring ones with their RRULE)."""
+    now = datetime.now(UTC)
+    airport, events = await _upcoming(session, code, now)
+    zone_name = airport.timezone or "UTC"
+    zone = ZoneInfo(zone_name)
+    document = icalendar.Calendar()
+    document.add("prodid", "-//Pirep//Airport events//EN")
+    document.add("version", "2.0")
+    document.add("x-wr-calname", f"{airport.code} events")
+    for event in events:
+        entry = icalendar.Event()
+        entry.add("uid", f"{event.id}@pirep")
+        entry.add("dtstamp", now)
+        entry.add("summary", event.name)
+        entry.add("dtstart", event.starts_at.astimezone(zone))
+        entry.add("dtend", event.ends_at.astimezone(zone))
+        recurrence = _recurrence(event)
+        if recurrence is not None:
+            entry.add(
+                "rrule", icalendar.vRecur.from_ical(rrule_text(event.starts_at, zone, recurrence))
+            )
+        for name, value in (
+            ("description", event.description),
+            ("location", event.location),
+            ("url", event.url),
+        ):
+            if value:
+                entry.add(name, value)
+        document.add_component(entry)
+    document.add_missing_timezones()
+    body: bytes = document.to_ical()
+    return body
+
+
+async def sync_events_tag(session: AsyncSession, airport_id: uuid.UUID) -> None:
+    """The events tag while the airport has events to come."""
+    now = datetime.now(UTC)
+    has = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Event)
+        .where(
+            Event.airport_id == airport_id,
+            sa.or_(Event.recurring_cadence.is_not(None), Event.ends_at > now),
+        )
+    )
+    if has:
+        await airports_repository.add_tag(session, airport_id, "events")
+    else:
+        await airports_repository.remove_tag(session, airport_id, "events")
+    await airports_service.data_changed(session, map_changed=True)

@@ -1,0 +1,126 @@
+"""Events: local times across daylight saving, recurrence, iCalendar, the events tag."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.api.conftest import MakePerson
+
+URL = "/api/v1/airports/PAE/events"
+PACIFIC = ZoneInfo("America/Los_Angeles")
+
+
+def next_year_february() -> int:
+    return datetime.now(PACIFIC).year + 1
+
+
+async def test_a_monthly_fly_in_keeps_its_local_time_across_daylight_saving(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    year = next_year_february()
+    # The second Saturday of February, 09:00 to 12:00: before the switch to summer time.
+    first = datetime(year, 2, 1)
+    second_saturday = first + timedelta(days=(5 - first.weekday()) % 7 + 7)
+    body = {
+        "name": "Pancake fly-in",
+        "description": "**Free** pancakes",
+        "starts_at": second_saturday.replace(hour=9).isoformat(),
+        "ends_at": second_saturday.replace(hour=12).isoformat(),
+        "recurrence": {"cadence": "monthly", "week_of_month": 2},
+        "timezone": "America/Los_Angeles",
+    }
+    async with pilot.client(app) as http:
+        created = await http.post(URL, json=body)
+    assert created.status_code == 201, created.text
+    event = created.json()
+    assert event["html"] == "<p><strong>Free</strong> pancakes</p>\n"
+    starts = [datetime.fromisoformat(o["starts_at"]).astimezone(PACIFIC) for o in event["next"]]
+    assert len(starts) == 5
+    assert {start.hour for start in starts} == {9}  # 09:00 local, summer time or not
+    assert {start.weekday() for start in starts} == {5}
+    assert all(8 <= start.day <= 14 for start in starts)
+    assert starts[0].utcoffset() != starts[-1].utcoffset()  # it crosses the March change
+
+    listed = (await client.get(URL)).json()
+    assert [e["name"] for e in listed] == ["Pancake fly-in"]
+    assert "events" in (await client.get("/api/v1/airports/PAE")).json()["tags"]
+    ics = await client.get(f"{URL}.ics")
+    assert ics.headers["content-type"].startswith("text/calendar")
+    text = ics.text
+    assert "BEGIN:VTIMEZONE" in text
+    assert "TZID:America/Los_Angeles" in text
+    assert "RRULE:FREQ=MONTHLY;BYDAY=+2SA" in text or "RRULE:FREQ=MONTHLY;BYDAY=2SA" in text
+    assert "SUMMARY:Pancake fly-in" in text
+
+    async with pilot.client(app) as http:
+        assert (await http.delete(f"{URL}/{event['id']}")).status_code == 204
+    assert (await client.get(URL)).json() == []
+    assert "events" not in (await client.get("/api/v1/airports/PAE")).json()["tags"]
+
+
+async def test_a_past_one_off_event_is_not_upcoming(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    async with pilot.client(app) as http:
+        answer = await http.post(
+            URL,
+            json={
+                "name": "Last year's breakfast",
+                "starts_at": "2020-06-06T08:00:00",
+                "ends_at": "2020-06-06T11:00:00",
+                "timezone": "America/Los_Angeles",
+            },
+        )
+    assert answer.status_code == 201
+    assert answer.json()["next"] == []
+    assert (await client.get(URL)).json() == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"ends_at": "2030-06-06T07:00:00"},
+        {"starts_at": "2030-06-06T08:00:00+02:00"},
+        {"recurrence": {"cadence": "weekly", "day_of_month": 3}},
+        {"recurrence": {"cadence": "monthly", "day_of_month": 3, "week_of_month": 1}},
+        {"recurrence": {"cadence": "daily", "interval": 0}},
+        {"recurrence": {"cadence": "hourly"}},
+        {"timezone": "Mars/Olympus_Mons"},
+        {"url": "javascript:alert(1)"},
+        {"ends_at": "2030-07-06T11:00:00"},
+    ],
+    ids=[
+        "ends before it starts",
+        "an offset",
+        "day of month weekly",
+        "day and week of month",
+        "interval 0",
+        "hourly",
+        "no such time zone",
+        "a script URL",
+        "a month long",
+    ],
+)
+async def test_events_that_make_no_sense_are_refused(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, change: dict[str, Any]
+) -> None:
+    pilot = await make_person("known")
+    body = {
+        "name": "Fly-in",
+        "starts_at": "2030-06-06T08:00:00",
+        "ends_at": "2030-06-06T11:00:00",
+        "timezone": "America/Los_Angeles",
+    } | change
+    async with pilot.client(app) as http:
+        answer = await http.post(URL, json=body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"] == "ValidationFailed"
+    assert (await client.get(URL)).json() == []
