@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from api.dependencies import RequesterDep, SessionDep
 from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND
@@ -15,6 +15,22 @@ from api.events.schemas import EventIn, EventOut
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
 CODE = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[^\x00-\x1f]*$")]
+
+
+@router.get(
+    "/events",
+    name="near",
+    summary="Events to come near a point (fly-ins within reach), soonest first",
+    responses=ERROR_RESPONSES,
+)
+async def near(
+    session: SessionDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    within_miles: Annotated[float, Query(gt=0, le=1000)] = 100,
+    days: Annotated[int, Query(ge=1, le=366)] = 30,
+) -> list[EventOut]:
+    return await service.near(session, lat, lon, within_miles, days)
 
 
 @router.get(

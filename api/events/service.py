@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import sqlalchemy as sa
+from geoalchemy2 import Geography
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.airports import repository as airports_repository
@@ -22,6 +23,7 @@ from api.models.community import Event
 from api.models.enums import ActionType, VersionEvent, VersionItemType
 
 HORIZON = timedelta(days=366)
+METRES_PER_MILE = 1609.344
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -212,3 +214,29 @@ async def sync_events_tag(session: AsyncSession, airport_id: uuid.UUID) -> None:
     else:
         await airports_repository.remove_tag(session, airport_id, "events")
     await airports_service.data_changed(session, map_changed=True)
+
+
+async def near(
+    session: AsyncSession, latitude: float, longitude: float, miles: float, days: int
+) -> list[EventOut]:
+    """Events to come within ``days`` at airports within ``miles`` of a point, soonest first."""
+    now = datetime.now(UTC)
+    point = sa.func.ST_SetSRID(sa.func.ST_MakePoint(longitude, latitude), 4326)
+    rows = await session.execute(
+        sa.select(Event, Airport.code, Airport.timezone)
+        .join(Airport, Airport.id == Event.airport_id)
+        .where(
+            sa.func.ST_DWithin(
+                Airport.location, sa.cast(point, Geography), miles * METRES_PER_MILE
+            ),
+            sa.or_(Event.recurring_cadence.is_not(None), Event.ends_at > now),
+        )
+    )
+    window_end = now + timedelta(days=days)
+    found = []
+    for event, code, zone_name in rows:
+        out = event_out(event, code, zone_name or "UTC", now)
+        out.next = [o for o in out.next if o.starts_at < window_end]
+        if out.next:
+            found.append(out)
+    return sorted(found, key=lambda event: event.next[0].starts_at)

@@ -124,3 +124,30 @@ async def test_events_that_make_no_sense_are_refused(
     assert answer.status_code == 422, answer.text
     assert answer.json()["error"] == "ValidationFailed"
     assert (await client.get(URL)).json() == []
+
+
+async def test_events_near_a_point_within_reach(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    soon = datetime.now(PACIFIC).replace(tzinfo=None, microsecond=0) + timedelta(days=3)
+    async with pilot.client(app) as http:
+        for code in ("PAE", "BFI"):
+            answer = await http.post(
+                f"/api/v1/airports/{code}/events",
+                json={
+                    "name": f"{code} open house",
+                    "starts_at": soon.isoformat(),
+                    "ends_at": (soon + timedelta(hours=4)).isoformat(),
+                    "timezone": "America/Los_Angeles",
+                },
+            )
+            assert answer.status_code == 201
+    # Everett (near PAE): PAE is 4 miles away, BFI about 25.
+    close = (await client.get("/api/v1/events?lat=47.98&lon=-122.2&within_miles=10")).json()
+    wider = (await client.get("/api/v1/events?lat=47.98&lon=-122.2&within_miles=50")).json()
+    later = await client.get("/api/v1/events?lat=47.98&lon=-122.2&within_miles=50&days=1")
+    assert [event["airport_code"] for event in close] == ["PAE"]
+    assert sorted(event["airport_code"] for event in wider) == ["BFI", "PAE"]
+    assert later.json() == []
+    assert (await client.get("/api/v1/events?lat=95&lon=0")).status_code == 422
