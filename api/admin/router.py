@@ -294,6 +294,34 @@ async def delete_comment(
     _expire_caches(request)
 
 
+@router.delete(
+    "/photos/{photo_id}",
+    name="delete_photo",
+    summary="Delete a contributed photo",
+    status_code=204,
+    responses=MISSING,
+)
+async def delete_photo(
+    request: Request, session: SessionDep, requester: RequesterDep, photo_id: uuid.UUID
+) -> None:
+    await service.delete_photo(session, requester, photo_id)
+    _expire_caches(request)
+
+
+@router.delete(
+    "/webcams/{webcam_id}",
+    name="delete_webcam",
+    summary="Delete a webcam",
+    status_code=204,
+    responses=MISSING,
+)
+async def delete_webcam(
+    request: Request, session: SessionDep, requester: RequesterDep, webcam_id: uuid.UUID
+) -> None:
+    await service.delete_webcam(session, requester, webcam_id)
+    _expire_caches(request)
+
+
 @router.post(
     "/importer/runs",
     name="start_import",

@@ -44,12 +44,13 @@ from api.admin.schemas import (
     VersionOut,
     VersionPage,
 )
+from api.airports import repository as airports_repository
 from api.airports import service as airports_service
 from api.core.errors import Conflict, NotFound, PirepError
 from api.core.policy import Requester
 from api.core.task_runner import TaskRunner, importer_arguments
 from api.models.airports import Airport
-from api.models.community import Action, Comment, Pageview, Version
+from api.models.community import Action, Comment, Pageview, Photo, Version, Webcam
 from api.models.enums import DataSource, ImporterRunStatus, UserRole, VersionEvent, VersionItemType
 from api.models.system import ImporterRun
 from api.models.users import Session, User
@@ -520,6 +521,44 @@ async def delete_comment(
     await session.delete(comment)
     await session.flush()
     await airports_service.data_changed(session, map_changed=False)
+
+
+# Photos and webcams ------------------------------------------------------------------------
+
+
+async def delete_photo(session: AsyncSession, requester: Requester, photo_id: uuid.UUID) -> None:
+    """Remove a contributed photo (its file stays in storage, unreachable from the site)."""
+    policy.administer(requester)
+    photo = await session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFound(f"There is no photo {photo_id}.")
+    airport_id = photo.airport_id
+    await session.delete(photo)
+    await session.flush()
+    await airports_repository.sync_automatic_tags(session, airport_id)
+    await airports_service.data_changed(session, map_changed=True)
+
+
+async def delete_webcam(session: AsyncSession, requester: Requester, webcam_id: uuid.UUID) -> None:
+    principal = policy.administer(requester)
+    webcam = await session.get(Webcam, webcam_id)
+    if webcam is None:
+        raise NotFound(f"There is no webcam {webcam_id}.")
+    airport_id, url = webcam.airport_id, webcam.url
+    await session.delete(webcam)
+    await session.flush()
+    await airports_repository.add_version(
+        session,
+        item_type=VersionItemType.WEBCAM,
+        item_id=webcam_id,
+        airport_id=airport_id,
+        event=VersionEvent.DESTROY,
+        whodunnit_id=principal.user.id,
+        changes={"url": [url, None]},
+        reviewed=True,
+    )
+    await airports_repository.sync_automatic_tags(session, airport_id)
+    await airports_service.data_changed(session, map_changed=True)
 
 
 # Activity ------------------------------------------------------------------------------------

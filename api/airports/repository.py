@@ -24,7 +24,14 @@ from api.models.enums import ActionType, PhotoSource, VersionEvent, VersionItemT
 from api.models.system import CachedDocument, SiteSettings
 from api.models.users import User, public_name
 
-EDITABLE = (*WIKI_FIELDS, "landing_requirements", "landing_rights", "annotations", "cover_image")
+EDITABLE = (
+    *WIKI_FIELDS,
+    "landing_requirements",
+    "landing_rights",
+    "annotations",
+    "cover_image",
+    "featured_photo_id",
+)
 
 
 def token_sql(column: str, table: str = "a") -> str:
@@ -80,7 +87,8 @@ _DETAIL_SQL = sa.text(
         'landing_rights', a.landing_rights, 'landing_requirements', a.landing_requirements,
         'wiki', json_build_object({_WIKI_JSON}),
         'annotations', coalesce(a.annotations, '[]'::jsonb),
-        'cover_image', a.cover_image, 'timezone', a.timezone,
+        'cover_image', a.cover_image, 'featured_photo_id', a.featured_photo_id,
+        'timezone', a.timezone,
         'bounding_box', CASE WHEN a.bbox_ne_latitude IS NULL THEN NULL ELSE json_build_object(
             'ne_latitude', a.bbox_ne_latitude, 'ne_longitude', a.bbox_ne_longitude,
             'sw_latitude', a.bbox_sw_latitude, 'sw_longitude', a.bbox_sw_longitude) END,
@@ -549,3 +557,10 @@ async def add_photo(
         )
     )
     await session.flush()
+
+
+async def photo_of_airport(
+    session: AsyncSession, photo_id: uuid.UUID, airport_id: uuid.UUID
+) -> bool:
+    statement = sa.select(Photo.id).where(Photo.id == photo_id, Photo.airport_id == airport_id)
+    return (await session.execute(statement)).first() is not None

@@ -176,6 +176,7 @@ class AirportDetail(BaseModel):
     wiki: WikiFields
     annotations: list[Annotation]
     cover_image: CoverImage
+    featured_photo_id: uuid.UUID | None = Field(description="The photo shown first.")
     timezone: str | None
     bounding_box: BoundingBox | None
     zoom_level: int = Field(description="A good map zoom to show the whole airport.")
@@ -237,6 +238,13 @@ class CoverImageEdit(BaseModel):
     base: str = BASE
 
 
+class FeaturedPhotoEdit(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    value: uuid.UUID | None = Field(description="One of the airport's photos, or null.")
+    base: str = BASE
+
+
 class AirportEdit(BaseModel):
     """Fields to change; each is checked against its own version, independently."""
 
@@ -253,6 +261,7 @@ class AirportEdit(BaseModel):
     landing_rights: LandingRightsEdit | None = None
     annotations: AnnotationsEdit | None = None
     cover_image: CoverImageEdit | None = None
+    featured_photo_id: FeaturedPhotoEdit | None = None
 
     @model_validator(mode="after")
     def _something(self) -> AirportEdit:

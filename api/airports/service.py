@@ -238,6 +238,15 @@ def _plain(value: Any) -> Any:
         return value.model_dump(mode="json")
     if isinstance(value, StrEnum):
         return value.value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _column_value(name: str, value: Any) -> Any:
+    """A JSON-plain value as its column takes it."""
+    if name == "featured_photo_id" and value is not None:
+        return uuid.UUID(value)
     return value
 
 
@@ -283,7 +292,17 @@ async def edit_airport(
     }
     if not changes:
         return
-    await repository.update_fields(session, current["id"], {k: values[k] for k in changes})
+    featured = changes.get("featured_photo_id", [None, None])[1]
+    if featured is not None and not await repository.photo_of_airport(
+        session, uuid.UUID(str(featured)), current["id"]
+    ):
+        raise ValidationFailed(
+            "The featured photo must be one of this airport's photos.",
+            fields=[{"field": "featured_photo_id", "message": "not a photo of this airport"}],
+        )
+    await repository.update_fields(
+        session, current["id"], {name: _column_value(name, values[name]) for name in changes}
+    )
     mine = await repository.recent_own_version(session, current["id"], user.id, COLLATE_WITHIN)
     if mine is not None:
         merged = dict(mine.object_changes)
@@ -470,7 +489,11 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
             if _plain(current[name]) != old
         }
         if changes:
-            await repository.update_fields(session, airport_id, restore)
+            await repository.update_fields(
+                session,
+                airport_id,
+                {name: _column_value(name, old) for name, old in restore.items()},
+            )
         undo = await repository.add_version(
             session,
             item_type=VersionItemType.AIRPORT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
+from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.models.community import Action, Comment, Pageview, Version
@@ -390,3 +392,29 @@ async def test_activity_rankings_and_analytics(
     assert (per_user.json()["total"], len(per_user.json()["items"])) == (5, 2)
     actions = await as_person(app, admin, "GET", f"{ADMIN}/users/{busy.user_id}/activity")
     assert [a["airport_code"] for a in actions.json()["items"]] == ["SEA"] * 3
+
+
+async def test_admins_delete_photos_and_webcams(
+    app: FastAPI, client: httpx.AsyncClient, admin: Person, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    picture = io.BytesIO()
+    Image.new("RGB", (50, 40), (1, 2, 3)).save(picture, "JPEG")
+    async with pilot.client(app) as http:
+        upload = await http.post(
+            "/api/v1/airports/PAE/photos", files={"file": ("a.jpg", picture.getvalue())}
+        )
+        added = await http.post(
+            "/api/v1/airports/PAE/webcams", json={"url": "https://cams.example.com/spam.jpg"}
+        )
+    assert (upload.status_code, added.status_code) == (201, 204)
+    detail = (await client.get("/api/v1/airports/PAE")).json()
+    [webcam] = detail["webcams"]
+    photo_id = upload.json()["id"]
+    async with admin.client(app) as http:
+        assert (await http.delete(f"{ADMIN}/photos/{photo_id}")).status_code == 204
+        assert (await http.delete(f"{ADMIN}/webcams/{webcam['id']}")).status_code == 204
+        assert (await http.delete(f"{ADMIN}/photos/{photo_id}")).status_code == 404
+    after = (await client.get("/api/v1/airports/PAE")).json()
+    assert (after["photos"], after["webcams"]) == ([], [])
+    assert "webcam" not in after["tags"]

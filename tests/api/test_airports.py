@@ -171,6 +171,7 @@ async def test_wiki_fields_are_empty_on_imported_airports(client: httpx.AsyncCli
         "landing_rights",
         "annotations",
         "cover_image",
+        "featured_photo_id",
     }
 
 

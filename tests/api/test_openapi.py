@@ -73,6 +73,8 @@ EXPECTED_ERRORS = {
     "admin-comments": {"401", "403", "422", "503"},
     "admin-change_comment": {"401", "403", "404", "422", "503"},
     "admin-delete_comment": {"401", "403", "404", "422", "503"},
+    "admin-delete_photo": {"401", "403", "404", "422", "503"},
+    "admin-delete_webcam": {"401", "403", "404", "422", "503"},
     "admin-start_import": {"401", "403", "409", "422", "502", "503"},
     "admin-importer_runs": {"401", "403", "422", "503"},
     "admin-importer_run": {"401", "403", "404", "422", "503"},

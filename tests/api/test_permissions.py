@@ -326,6 +326,8 @@ CASES = [
         only(admin=202),
     ),
     Case("GET", "/api/v1/admin/importer/runs", None, ADMIN_ONLY),
+    Case("DELETE", "/api/v1/admin/photos/{photo_id}", None, only(admin=204)),
+    Case("DELETE", "/api/v1/admin/webcams/{webcam_id}", None, only(admin=204)),
     Case("GET", "/api/v1/admin/importer/runs/{run_id}", None, only(admin=404)),
 ]
 
@@ -390,6 +392,13 @@ async def subjects(
         "run_id": uuid.uuid4(),
         "code": "PAE",
         "name": "camping",
+        "photo_id": await connection.scalar(
+            sa.text(
+                "INSERT INTO photos (airport_id, source, storage_key, content_type, size_bytes,"
+                " width, height) SELECT id, 'contributed', 'photos/x.jpg', 'image/jpeg', 1, 1, 1"
+                " FROM airports WHERE code = 'PAE' RETURNING id"
+            )
+        ),
         "event_id": await connection.scalar(
             sa.text(
                 "INSERT INTO events (airport_id, name, starts_at, ends_at, data_source) "

@@ -92,3 +92,30 @@ async def test_what_is_not_a_photo_is_refused_and_nothing_is_stored(
     async with pilot.client(app) as http:
         locked = await http.post(URL, files={"file": ("ramp.jpg", camera_photo(), "image/jpeg")})
     assert locked.status_code == 403
+
+
+async def test_a_photo_is_featured_through_an_edit(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    async with pilot.client(app) as http:
+        photo_id = (await http.post(URL, files={"file": ("map.png", png(), "image/png")})).json()[
+            "id"
+        ]
+        versions = (await client.get("/api/v1/airports/PAE")).json()["field_versions"]
+        other = await http.patch(
+            "/api/v1/airports/PAE",
+            json={
+                "featured_photo_id": {
+                    "value": "00000000-0000-0000-0000-000000000000",
+                    "base": versions["featured_photo_id"],
+                }
+            },
+        )
+        chosen = await http.patch(
+            "/api/v1/airports/PAE",
+            json={"featured_photo_id": {"value": photo_id, "base": versions["featured_photo_id"]}},
+        )
+    assert other.status_code == 422
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["featured_photo_id"] == photo_id
