@@ -420,6 +420,7 @@ async def add_version(
     whodunnit_id: uuid.UUID,
     changes: dict[str, Any],
     reviewed: bool = False,
+    state: dict[str, Any] | None = None,
 ) -> Version:
     version = Version(
         item_type=item_type,
@@ -427,6 +428,7 @@ async def add_version(
         airport_id=airport_id,
         event=event,
         whodunnit_id=whodunnit_id,
+        object=state,
         object_changes=changes,
         reviewed_at=datetime.now(UTC) if reviewed else None,
         # The time of the change itself, not of its transaction's start: the order of the

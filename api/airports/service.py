@@ -29,7 +29,7 @@ from api.core.catalogue import ADDABLE_TAGS
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
 from api.core.policy import Requester, is_verified
 from api.core.storage import Sink
-from api.models.community import Version
+from api.models.community import Event, Version
 from api.models.enums import ActionType, VersionEvent, VersionItemType
 from api.models.users import User
 from api.users import service as users_service
@@ -370,9 +370,10 @@ async def record_change(
     event: VersionEvent,
     changes: dict[str, Any],
     action: ActionType,
+    state: dict[str, Any] | None = None,
 ) -> None:
-    """A contribution's version and action, then the automatic tags and the map brought up
-    to date."""
+    """A contribution's version (with ``state``, the item as it was, for what is destroyed)
+    and action, then the automatic tags and the map brought up to date."""
     item_type, item_id = item
     version = await repository.add_version(
         session,
@@ -382,6 +383,7 @@ async def record_change(
         event=event,
         whodunnit_id=user.id,
         changes=changes,
+        state=state,
     )
     await repository.record_action(
         session,
@@ -523,8 +525,30 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
             changes=changes,
             reviewed=True,
         )
+    elif version.item_type == VersionItemType.WEBCAM:
+        url = version.object_changes.get("url") or [None, None]
+        if version.event == VersionEvent.CREATE:
+            await session.execute(
+                sa.text("DELETE FROM webcams WHERE id = :id"), {"id": version.item_id}
+            )
+            event, changes = VersionEvent.DESTROY, {"url": [url[1], None]}
+        else:
+            await repository.add_webcam(session, airport_id, url[0], principal_user.id)
+            event, changes = VersionEvent.CREATE, {"url": [None, url[0]]}
+        undo = await repository.add_version(
+            session,
+            item_type=VersionItemType.WEBCAM,
+            item_id=version.item_id,
+            airport_id=airport_id,
+            event=event,
+            whodunnit_id=principal_user.id,
+            changes=changes,
+            reviewed=True,
+        )
+    elif version.item_type == VersionItemType.EVENT:
+        undo = await _revert_event(session, principal_user, version)
     else:
-        raise Conflict(f"Versions of {version.item_type.value}s cannot be reverted yet.")
+        raise Conflict(f"Versions of {version.item_type.value}s cannot be reverted.")
     version.reverted_at = datetime.now(UTC)
     await session.flush()
     await repository.sync_automatic_tags(session, airport_id)
@@ -662,3 +686,36 @@ async def add_photo(
     await repository.sync_automatic_tags(session, current["id"])
     await data_changed(session, map_changed=True)
     return photo_id
+
+
+async def _revert_event(session: AsyncSession, admin: User, version: Version) -> Version:
+    """An event's creation is undone by deleting it; its deletion by bringing it back from the
+    state the version kept."""
+    if version.event == VersionEvent.CREATE:
+        name = (version.object_changes.get("name") or [None, None])[1]
+        await session.execute(sa.text("DELETE FROM events WHERE id = :id"), {"id": version.item_id})
+        event, changes = VersionEvent.DESTROY, {"name": [name, None]}
+    elif version.event == VersionEvent.DESTROY and version.object:
+        columns = {key: value for key, value in version.object.items() if key != "id"}
+        await session.execute(
+            sa.insert(Event).values(
+                id=version.item_id,
+                **{
+                    key: datetime.fromisoformat(value) if key in ("starts_at", "ends_at") else value
+                    for key, value in columns.items()
+                },
+            )
+        )
+        event, changes = VersionEvent.CREATE, {"name": [None, columns.get("name")]}
+    else:
+        raise Conflict("This change of an event cannot be reverted.")
+    return await repository.add_version(
+        session,
+        item_type=VersionItemType.EVENT,
+        item_id=version.item_id,
+        airport_id=version.airport_id,
+        event=event,
+        whodunnit_id=admin.id,
+        changes=changes,
+        reviewed=True,
+    )

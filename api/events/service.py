@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
@@ -122,6 +123,7 @@ async def remove(
     if event is None or event.airport_id != current["id"]:
         raise NotFound(f"{code.upper()} has no event {event_id}.")
     name = event.name
+    state = _state(event)
     await session.delete(event)
     await session.flush()
     await airports_service.record_change(
@@ -132,6 +134,7 @@ async def remove(
         event=VersionEvent.DESTROY,
         changes={"name": [name, None]},
         action=ActionType.EVENT_REMOVED,
+        state=state,
     )
     await sync_events_tag(session, current["id"])
 
@@ -240,3 +243,23 @@ async def near(
         if out.next:
             found.append(out)
     return sorted(found, key=lambda event: event.next[0].starts_at)
+
+
+def _state(event: Event) -> dict[str, Any]:
+    """The event as a version keeps it, to bring it back if its deletion is reverted."""
+    return {
+        "airport_id": str(event.airport_id),
+        "name": event.name,
+        "description": event.description,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "host": event.host,
+        "location": event.location,
+        "url": event.url,
+        "data_source": event.data_source.value,
+        "recurring_cadence": event.recurring_cadence.value if event.recurring_cadence else None,
+        "recurring_interval": event.recurring_interval,
+        "recurring_day_of_month": event.recurring_day_of_month,
+        "recurring_week_of_month": event.recurring_week_of_month,
+        "created_by_id": str(event.created_by_id) if event.created_by_id else None,
+    }

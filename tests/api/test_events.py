@@ -151,3 +151,38 @@ async def test_events_near_a_point_within_reach(
     assert sorted(event["airport_code"] for event in wider) == ["BFI", "PAE"]
     assert later.json() == []
     assert (await client.get("/api/v1/events?lat=95&lon=0")).status_code == 422
+
+
+async def test_admins_revert_event_and_webcam_changes(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot, admin = await make_person("known"), await make_person("admin")
+    soon = datetime.now(PACIFIC).replace(tzinfo=None, microsecond=0) + timedelta(days=5)
+    async with pilot.client(app) as http:
+        event = (
+            await http.post(
+                URL,
+                json={
+                    "name": "Chili cook-off",
+                    "starts_at": soon.isoformat(),
+                    "ends_at": (soon + timedelta(hours=3)).isoformat(),
+                    "recurrence": {"cadence": "yearly"},
+                    "timezone": "America/Los_Angeles",
+                },
+            )
+        ).json()
+        assert (await http.delete(f"{URL}/{event['id']}")).status_code == 204
+        cam = "https://cams.example.com/ramp.jpg"
+        assert (
+            await http.post("/api/v1/airports/PAE/webcams", json={"url": cam})
+        ).status_code == 204
+    history = (await client.get("/api/v1/airports/PAE/history")).json()["items"]
+    by_kind = {(e["item_type"], e["event"]): e["id"] for e in history}
+    async with admin.client(app) as http:
+        back = await http.post(f"/api/v1/admin/versions/{by_kind[('event', 'destroy')]}/revert")
+        gone = await http.post(f"/api/v1/admin/versions/{by_kind[('webcam', 'create')]}/revert")
+    assert (back.status_code, gone.status_code) == (201, 201)
+    [restored] = (await client.get(URL)).json()
+    assert (restored["id"], restored["name"]) == (event["id"], "Chili cook-off")
+    assert restored["recurrence"]["cadence"] == "yearly"
+    assert (await client.get("/api/v1/airports/PAE")).json()["webcams"] == []
