@@ -300,6 +300,14 @@ async def record_action(
     user.last_edit_at = datetime.now(UTC)
 
 
+# Tags present exactly while the airport has what they say.
+_FOLLOWING_TAGS = {
+    "webcam": "SELECT 1 FROM webcams WHERE airport_id = :id",
+    "events": "SELECT 1 FROM events WHERE airport_id = :id "
+    "AND (recurring_cadence IS NOT NULL OR ends_at > now())",
+}
+
+
 async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> bool:
     """Bring the tags that follow from an airport's content up to date (its landing rights
     tag; ``empty`` gone once it has content); whether any changed."""
@@ -322,18 +330,21 @@ async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> b
         ),
         {"id": airport_id},
     )
-    # The webcam tag while the airport has webcams.
-    webcam = await session.execute(
-        sa.text(
-            "WITH has AS (SELECT EXISTS (SELECT 1 FROM webcams WHERE airport_id = :id) AS yes), "
-            "gone AS (DELETE FROM tags WHERE airport_id = :id AND name = 'webcam' "
-            "AND NOT (SELECT yes FROM has) RETURNING id), "
-            "made AS (INSERT INTO tags (airport_id, name) SELECT :id, 'webcam' FROM has "
-            "WHERE yes ON CONFLICT DO NOTHING RETURNING id) "
-            "SELECT id FROM gone UNION ALL SELECT id FROM made"
-        ),
-        {"id": airport_id},
-    )
+    # The webcam tag while the airport has webcams, the events tag while events are to come.
+    follow = 0
+    for tag, exists in _FOLLOWING_TAGS.items():
+        result = await session.execute(
+            sa.text(
+                f"WITH has AS (SELECT EXISTS ({exists}) AS yes), "
+                f"gone AS (DELETE FROM tags WHERE airport_id = :id AND name = '{tag}' "
+                "AND NOT (SELECT yes FROM has) RETURNING id), "
+                f"made AS (INSERT INTO tags (airport_id, name) SELECT :id, '{tag}' FROM has "
+                "WHERE yes ON CONFLICT DO NOTHING RETURNING id) "
+                "SELECT id FROM gone UNION ALL SELECT id FROM made"
+            ),
+            {"id": airport_id},
+        )
+        follow += len(result.all())
     # Featured while the page is complete.
     featured = await session.execute(
         sa.text(
@@ -346,7 +357,7 @@ async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> b
         ),
         {"id": airport_id},
     )
-    return bool(removed.all()) | bool(added.all()) | bool(webcam.all()) | bool(featured.all())
+    return bool(removed.all()) | bool(added.all()) | bool(follow) | bool(featured.all())
 
 
 _HISTORY_SQL = sa.text(

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from geoalchemy2 import Geography
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.airports import repository as airports_repository
 from api.airports import service as airports_service
 from api.core import markdown
 from api.core.errors import NotFound, ValidationFailed
@@ -111,7 +110,6 @@ async def add(session: AsyncSession, requester: Requester, code: str, data: Even
         changes={"name": [None, event.name], "starts_at": [None, event.starts_at.isoformat()]},
         action=ActionType.EVENT_ADDED,
     )
-    await sync_events_tag(session, airport.id)
     return event_out(event, airport.code, zone_name, datetime.now(UTC))
 
 
@@ -136,7 +134,6 @@ async def remove(
         action=ActionType.EVENT_REMOVED,
         state=state,
     )
-    await sync_events_tag(session, current["id"])
 
 
 async def _upcoming(session: AsyncSession, code: str, now: datetime) -> tuple[Airport, list[Event]]:
@@ -199,24 +196,6 @@ async def calendar(session: AsyncSession, code: str) -> bytes:
     document.add_missing_timezones()
     body: bytes = document.to_ical()
     return body
-
-
-async def sync_events_tag(session: AsyncSession, airport_id: uuid.UUID) -> None:
-    """The events tag while the airport has events to come."""
-    now = datetime.now(UTC)
-    has = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Event)
-        .where(
-            Event.airport_id == airport_id,
-            sa.or_(Event.recurring_cadence.is_not(None), Event.ends_at > now),
-        )
-    )
-    if has:
-        await airports_repository.add_tag(session, airport_id, "events")
-    else:
-        await airports_repository.remove_tag(session, airport_id, "events")
-    await airports_service.data_changed(session, map_changed=True)
 
 
 async def near(
