@@ -660,10 +660,11 @@ async def add_photo(
     code: str,
     upload: tuple[bytes, str],
 ) -> uuid.UUID:
-    """Store a pilot's photo of the airport (re-encoded, without metadata); its id."""
-    user, current = await locked_airport(session, requester, code)
+    """Store a pilot's photo of the airport (re-encoded, without metadata); its id. The image
+    is processed before the airport is locked: other edits need not wait for it."""
     data, filename = upload
     photo = await asyncio.to_thread(photos.process, data, filename, max_bytes)
+    user, current = await locked_airport(session, requester, code)
     photo_id = uuid.uuid4()
     key = f"photos/{current['id']}/{photo_id}{photo.extension}"
     await asyncio.to_thread(sink.put, key, photo.body)
