@@ -496,16 +496,7 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
                 airport_id,
                 {name: _column_value(name, old) for name, old in restore.items()},
             )
-        undo = await repository.add_version(
-            session,
-            item_type=VersionItemType.AIRPORT,
-            item_id=airport_id,
-            airport_id=airport_id,
-            event=VersionEvent.UPDATE,
-            whodunnit_id=principal_user.id,
-            changes=changes,
-            reviewed=True,
-        )
+        event = VersionEvent.UPDATE
     elif version.item_type == VersionItemType.TAG:
         name = version.object_changes.get("name") or [None, None]
         tag = name[1] if version.event == VersionEvent.CREATE else name[0]
@@ -515,16 +506,6 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
         else:
             await repository.add_tag(session, airport_id, tag)
             event, changes = VersionEvent.CREATE, {"name": [None, tag]}
-        undo = await repository.add_version(
-            session,
-            item_type=VersionItemType.TAG,
-            item_id=version.item_id,
-            airport_id=airport_id,
-            event=event,
-            whodunnit_id=principal_user.id,
-            changes=changes,
-            reviewed=True,
-        )
     elif version.item_type == VersionItemType.WEBCAM:
         url = version.object_changes.get("url") or [None, None]
         if version.event == VersionEvent.CREATE:
@@ -535,20 +516,20 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
         else:
             await repository.add_webcam(session, airport_id, url[0], principal_user.id)
             event, changes = VersionEvent.CREATE, {"url": [None, url[0]]}
-        undo = await repository.add_version(
-            session,
-            item_type=VersionItemType.WEBCAM,
-            item_id=version.item_id,
-            airport_id=airport_id,
-            event=event,
-            whodunnit_id=principal_user.id,
-            changes=changes,
-            reviewed=True,
-        )
     elif version.item_type == VersionItemType.EVENT:
-        undo = await _revert_event(session, principal_user, version)
+        event, changes = await _revert_event(session, version)
     else:
         raise Conflict(f"Versions of {version.item_type.value}s cannot be reverted.")
+    undo = await repository.add_version(
+        session,
+        item_type=version.item_type,
+        item_id=version.item_id,
+        airport_id=airport_id,
+        event=event,
+        whodunnit_id=principal_user.id,
+        changes=changes,
+        reviewed=True,
+    )
     version.reverted_at = datetime.now(UTC)
     await session.flush()
     await repository.sync_automatic_tags(session, airport_id)
@@ -689,9 +670,11 @@ async def add_photo(
     return photo_id
 
 
-async def _revert_event(session: AsyncSession, admin: User, version: Version) -> Version:
+async def _revert_event(
+    session: AsyncSession, version: Version
+) -> tuple[VersionEvent, dict[str, Any]]:
     """An event's creation is undone by deleting it; its deletion by bringing it back from the
-    state the version kept."""
+    state the version kept. The undoing's event and changes."""
     if version.event == VersionEvent.CREATE:
         name = (version.object_changes.get("name") or [None, None])[1]
         await session.execute(sa.text("DELETE FROM events WHERE id = :id"), {"id": version.item_id})
@@ -710,13 +693,4 @@ async def _revert_event(session: AsyncSession, admin: User, version: Version) ->
         event, changes = VersionEvent.CREATE, {"name": [None, columns.get("name")]}
     else:
         raise Conflict("This change of an event cannot be reverted.")
-    return await repository.add_version(
-        session,
-        item_type=VersionItemType.EVENT,
-        item_id=version.item_id,
-        airport_id=version.airport_id,
-        event=event,
-        whodunnit_id=admin.id,
-        changes=changes,
-        reviewed=True,
-    )
+    return event, changes
