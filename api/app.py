@@ -37,6 +37,7 @@ from api.middleware import (
     WriteRateLimit,
 )
 from api.search.router import router as search_router
+from api.spa.router import default_spa_dir, install_spa
 from api.users.router import router as users_router
 
 logger = logging.getLogger("api")
@@ -139,4 +140,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(admin_router)
     if not settings.assets_url:
         app.include_router(assets_router)
+    spa_dir = settings.spa_dir or default_spa_dir()
+    if (spa_dir / "index.html").is_file():
+        install_spa(app, spa_dir)
+    elif settings.spa_dir is not None:
+        logger.warning("No built SPA in %s (no index.html): only the API is served.", spa_dir)
     return app

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -176,6 +178,20 @@ def dev(
         except PirepError as error:
             raise _fail(error.detail) from None
         _serve(settings, host or settings.host, port or settings.port, workers=1)
+
+
+@app.command()
+def openapi(
+    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Print the OpenAPI schema (the SPA's client is generated from it)."""
+    from api.app import create_app
+
+    document = json.dumps(create_app(_settings()).openapi(), indent=1, sort_keys=True) + "\n"
+    if output is None:
+        typer.echo(document, nl=False)
+    else:
+        output.write_text(document, encoding="utf-8")
 
 
 @db_app.command("upgrade")

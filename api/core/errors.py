@@ -96,5 +96,11 @@ class Forbidden(PirepError):
     error = "Forbidden"
 
 
+class VerificationRequired(Forbidden):
+    """A writer without an account must pass the one-time CAPTCHA first."""
+
+    error = "VerificationRequired"
+
+
 class LoginFailed(Unauthorized):
     keeps_changes = True

@@ -15,7 +15,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.core.errors import Forbidden, PirepError, ReadOnly, Unauthorized
+from api.core.errors import (
+    Forbidden,
+    PirepError,
+    ReadOnly,
+    Unauthorized,
+    VerificationRequired,
+)
 from api.models.enums import UserRole
 from api.models.system import SiteSettings
 from api.models.users import User
@@ -113,7 +119,7 @@ def may_contribute(
     if user.disabled_at is not None:
         raise Forbidden("This account is disabled.")
     if requester.verification_required and not is_verified(user):
-        raise Forbidden(
+        raise VerificationRequired(
             "Pass the one-time check first (POST /api/v1/users/verification), or sign in."
         )
     if locked_at is not None:

@@ -99,6 +99,18 @@ class Settings(BaseSettings):
         default=240, ge=1, description="Airport page reads per minute and address."
     )
     turnstile_site_key: str | None = Field(default=None, description="CAPTCHA site key (public).")
+    map_style_url: str | None = Field(
+        default=None,
+        description="MapLibre style of the map's base layer (satellite or streets); unset: a "
+        "plain background under the charts, which needs no key and no internet.",
+    )
+    frontend_sentry_dsn: str | None = Field(
+        default=None, description="Sentry DSN the browser reports errors to; unset: off."
+    )
+    spa_dir: Path | None = Field(
+        default=None,
+        description="The built SPA served on the API's port (default: frontend/dist when built).",
+    )
     turnstile_secret_key: str | None = Field(default=None, description="CAPTCHA secret key.")
     turnstile_verify_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
     max_body_bytes: int = Field(

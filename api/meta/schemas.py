@@ -49,6 +49,25 @@ class ChartLayer(BaseModel):
     attribution: str
 
 
+class MapView(BaseModel):
+    latitude: float
+    longitude: float
+    zoom: float
+
+
+class ClientConfig(BaseModel):
+    """What the browser app needs that only the server knows."""
+
+    map_style_url: str | None = Field(
+        description="MapLibre style URL of the base map; null: a plain background."
+    )
+    initial_view: MapView = Field(description="Where the map opens without a position.")
+    captcha_site_key: str | None = Field(
+        description="Turnstile site key; null when writers need no CAPTCHA."
+    )
+    sentry_dsn: str | None = Field(description="Where the browser reports errors; null: off.")
+
+
 class Meta(BaseModel):
     cycles: dict[str, date] = Field(
         description="The active data cycle of each product (airports, diagrams, charts)."
@@ -61,6 +80,7 @@ class Meta(BaseModel):
     facility_types: list[FacilityTypeOut]
     landing_rights: list[LandingRightsOut]
     read_only: bool = Field(description="Whether the site refuses every edit right now.")
+    client: ClientConfig
 
 
 class Health(BaseModel):

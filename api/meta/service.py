@@ -8,8 +8,19 @@ from api.airports.service import GeojsonCache
 from api.core.catalogue import FACILITY_TYPES, TAGS
 from api.core.settings import Settings
 from api.meta import repository
-from api.meta.schemas import ChartLayer, FacilityTypeOut, LandingRightsOut, Meta, TagOut
+from api.meta.schemas import (
+    ChartLayer,
+    ClientConfig,
+    FacilityTypeOut,
+    LandingRightsOut,
+    MapView,
+    Meta,
+    TagOut,
+)
 from api.models.enums import LandingRights
+
+# The geographic centre of the contiguous United States, where the map opens by default.
+US_CENTRE = MapView(latitude=39.82834557323, longitude=-98.57944574225633, zoom=4)
 
 LANDING_RIGHTS = (
     LandingRightsOut(name=LandingRights.PUBLIC, label="Public", description="Open to the public"),
@@ -59,4 +70,10 @@ async def meta(session: AsyncSession, geojson: GeojsonCache, settings: Settings)
         ],
         landing_rights=list(LANDING_RIGHTS),
         read_only=await repository.read_only(session),
+        client=ClientConfig(
+            map_style_url=settings.map_style_url,
+            initial_view=US_CENTRE,
+            captcha_site_key=settings.turnstile_site_key if settings.verification_enabled else None,
+            sentry_dsn=settings.frontend_sentry_dsn,
+        ),
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request, Response
 
+from api.core.errors import Unauthorized
 from api.core.mail import Mailer
 from api.core.settings import Settings
 from api.core.tokens import csrf_token
@@ -180,6 +181,20 @@ async def logout(
 ) -> None:
     await service.logout(session, requester, request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE)
+
+
+@router.get(
+    "/sessions/current",
+    name="current_session",
+    summary="The signed-in browser session: its user and CSRF token",
+    responses=SIGNED_IN,
+)
+async def current_session(request: Request, requester: RequesterDep) -> SessionOut:
+    user = service.own_account(requester)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie is None or requester.principal is None or requester.principal.via != "session":
+        raise Unauthorized("There is no browser session: sign in.")
+    return SessionOut(user=service.user_out(user), csrf_token=csrf_token(cookie))
 
 
 @router.get("/users/me", name="me", summary="Your account", responses=SIGNED_IN)

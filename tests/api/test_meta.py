@@ -5,9 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.airports.geojson import DOCUMENT_NAME
+from api.app import create_app
+from api.core.settings import Settings
 
 
 async def test_health_answers_ok_when_the_database_answers(client: httpx.AsyncClient) -> None:
@@ -118,3 +120,30 @@ async def test_meta_reports_the_read_only_switch(
     meta = (await client.get("/api/v1/meta")).json()
 
     assert meta["read_only"] is True
+
+
+async def test_meta_gives_the_browser_its_configuration(
+    client: httpx.AsyncClient, settings: Settings, engine: AsyncEngine
+) -> None:
+    embedded = (await client.get("/api/v1/meta")).json()["client"]
+    assert embedded == {
+        "map_style_url": None,
+        "initial_view": {"latitude": 39.82834557323, "longitude": -98.57944574225633, "zoom": 4},
+        "captcha_site_key": None,
+        "sentry_dsn": None,
+    }
+
+    configured = settings.model_copy(
+        update={
+            "map_style_url": "https://tiles.example.com/satellite.json",
+            "frontend_sentry_dsn": "https://key@sentry.example.com/2",
+            "turnstile_site_key": "site-key",
+            "turnstile_secret_key": "secret",
+        }
+    )
+    transport = httpx.ASGITransport(create_app(configured, engine=engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+        production = (await other.get("/api/v1/meta")).json()["client"]
+    assert production["map_style_url"] == "https://tiles.example.com/satellite.json"
+    assert production["sentry_dsn"] == "https://key@sentry.example.com/2"
+    assert production["captcha_site_key"] == "site-key"

@@ -46,6 +46,7 @@ EXPECTED_ERRORS = {
     "users-login": {"401", "422", "503"},
     "users-logout": {"401", "403", "503"},
     "users-me": {"401", "403", "503"},
+    "users-current_session": {"401", "403", "503"},
     "users-create_token": {"401", "403", "422", "503"},
     "users-list_tokens": {"401", "403", "503"},
     "users-revoke_token": {"401", "403", "404", "422", "503"},

@@ -266,6 +266,7 @@ CASES = [
     ),
     Case("DELETE", "/api/v1/sessions/current", None, only(known=204, disabled=204, admin=204)),
     Case("GET", "/api/v1/users/me", None, signed_in(200)),
+    Case("GET", "/api/v1/sessions/current", None, signed_in(200)),
     Case(
         "PATCH",
         "/api/v1/users/me",

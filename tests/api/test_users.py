@@ -51,6 +51,35 @@ async def test_a_new_account_signs_in_with_a_session_cookie(client: httpx.AsyncC
     assert me.json()["email"] == EMAIL
 
 
+async def test_a_page_reload_gets_the_session_and_its_csrf_token_back(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    nobody = await client.get("/api/v1/sessions/current")
+    assert nobody.status_code == 401
+    assert nobody.json()["error"] == "Unauthorized"
+
+    csrf = await signed_in(client)
+    current = await client.get("/api/v1/sessions/current")
+    assert current.status_code == 200
+    assert current.json()["csrf_token"] == csrf
+    assert current.json()["user"]["email"] == EMAIL
+
+    # An API token is not a browser session: there is no CSRF token to give.
+    created = await client.post(
+        "/api/v1/users/me/tokens",
+        json={"name": "t", "scopes": ["read"]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    bearer = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test")
+    async with bearer:
+        answer = await bearer.get(
+            "/api/v1/sessions/current",
+            headers={"Authorization": f"Bearer {created.json()['token']}"},
+        )
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "There is no browser session: sign in."
+
+
 async def test_registration_does_not_reveal_a_taken_email(
     client: httpx.AsyncClient, connection: AsyncConnection
 ) -> None:

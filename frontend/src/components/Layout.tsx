@@ -1,0 +1,137 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import { api, call, errorText, setCsrfToken } from "../api/client";
+import { isAdmin, useMeta, useSession } from "../api/queries";
+import { applyScheme, storedScheme, type Scheme } from "../lib/theme";
+import { SearchBox } from "./SearchBox";
+
+/** Header with search, links and the account menu, above every page but the map's own. */
+export function Header({ search }: { search?: ReactNode }) {
+  const navigate = useNavigate();
+  const session = useSession();
+  const meta = useMeta();
+  const client = useQueryClient();
+  const location = useLocation();
+  // The menu closes by itself when the page changes.
+  const [menuAt, setMenuAt] = useState<string | null>(null);
+  const menu = menuAt === location.pathname;
+  const setMenu = (open: boolean) => setMenuAt(open ? location.pathname : null);
+  const [scheme, setScheme] = useState<Scheme>(storedScheme);
+  const [problem, setProblem] = useState<string | null>(null);
+  const user = session.data;
+
+  async function logout() {
+    try {
+      await call(api.DELETE("/api/v1/sessions/current"));
+      setCsrfToken(null);
+      await client.invalidateQueries();
+      navigate("/");
+    } catch (error) {
+      setProblem(errorText(error));
+    }
+  }
+
+  return (
+    <>
+      <header className="header">
+        <Link to="/" className="brand">
+          Pirep
+        </Link>
+        {search ?? (
+          <SearchBox
+            onPick={(pick) =>
+              pick.kind === "airport"
+                ? navigate(`/airports/${pick.airport.code}`)
+                : navigate(`/#16/${pick.latitude}/${pick.longitude}`)
+            }
+          />
+        )}
+        <span className="spacer" />
+        <nav className="wide">
+          <Link to="/search">Search</Link>
+          <Link to="/leaderboard">Leaderboard</Link>
+          {isAdmin(user) && <Link to="/admin">Manage</Link>}
+          {user ? <Link to="/account">{user.display_name ?? "Account"}</Link> : <Link to="/login">Log in</Link>}
+        </nav>
+        <button type="button" className="menu-button-always" aria-label="Menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+          ☰
+        </button>
+        {menu && (
+          <div className="menu" role="menu">
+            <Link to="/search">Advanced search</Link>
+            <Link to="/leaderboard">Leaderboard</Link>
+            <Link to="/about">About Pirep</Link>
+            {isAdmin(user) && <Link to="/admin">Manage</Link>}
+            {user ? (
+              <>
+                <Link to="/account">Your account</Link>
+                <Link to={`/users/${user.id}`}>Your profile</Link>
+                <button type="button" className="link" onClick={logout}>
+                  Log out
+                </button>
+              </>
+            ) : (
+              <>
+                <Link to="/login">Log in</Link>
+                <Link to="/signup">Sign up</Link>
+              </>
+            )}
+            <label className="small" htmlFor="scheme">
+              Colour scheme
+            </label>
+            <select
+              id="scheme"
+              value={scheme}
+              onChange={(event) => {
+                const value = event.target.value as Scheme;
+                setScheme(value);
+                applyScheme(value);
+              }}
+            >
+              <option value="auto">Like the system</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </div>
+        )}
+      </header>
+      {meta.data?.read_only && (
+        <div className="notice" role="status">
+          Pirep is read-only for maintenance right now: you can look around, but changes are not
+          accepted. Please come back in a few minutes.
+        </div>
+      )}
+      {problem && <div className="notice danger">{problem}</div>}
+    </>
+  );
+}
+
+/** Pages with the header and a centred column. */
+export function Layout() {
+  return (
+    <div className="app">
+      <Header />
+      <main className="page">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+export function Loading({ what = "Loading…" }: { what?: string }) {
+  return <p className="spinner">{what}</p>;
+}
+
+export function ErrorMessage({ error }: { error: unknown }) {
+  return (
+    <p className="notice danger" role="alert">
+      {errorText(error)}
+    </p>
+  );
+}
+
+/** Server-rendered, sanitised Markdown (the API sanitises every `*_html` field). */
+export function Html({ html, className = "markdown" }: { html: string; className?: string }) {
+  return <div className={className} dangerouslySetInnerHTML={{ __html: html }} />;
+}

@@ -1,0 +1,3 @@
+export default function LeaderboardPage() {
+  return <h1>LeaderboardPage</h1>;
+}

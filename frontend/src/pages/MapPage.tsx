@@ -1,0 +1,3 @@
+export default function MapPage() {
+  return <h1>Map</h1>;
+}

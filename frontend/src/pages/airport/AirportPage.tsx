@@ -1,0 +1,3 @@
+export default function AirportPage() {
+  return <h1>AirportPage</h1>;
+}

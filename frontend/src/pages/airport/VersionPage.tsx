@@ -1,0 +1,3 @@
+export default function VersionPage() {
+  return <h1>VersionPage</h1>;
+}

@@ -1,0 +1,114 @@
+"""The built SPA served on the API's port: hashed files, history-API fallback, airport tags."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+
+from api.app import create_app
+from api.core.settings import Settings
+
+INDEX = """<!doctype html>
+<html><head>
+<title>Pirep</title>
+<meta name="description" content="Site description" />
+<meta property="og:title" content="Pirep" />
+<meta property="og:description" content="Site description" />
+</head><body><div id="root"></div><script type="module" src="/static/app-1234.js"></script>
+</body></html>"""
+
+
+@pytest.fixture
+async def spa(
+    tmp_path: Path, settings: Settings, engine: AsyncEngine, connection: AsyncConnection
+) -> AsyncIterator[httpx.AsyncClient]:
+    built = tmp_path / "dist"
+    (built / "static").mkdir(parents=True)
+    (built / "index.html").write_text(INDEX)
+    (built / "static" / "app-1234.js").write_text("console.log('pirep')")
+    (built / "favicon.svg").write_text("<svg/>")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    app = create_app(settings.model_copy(update={"spa_dir": built}), engine=engine)
+    app.state.session_factory = async_sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    transport = httpx.ASGITransport(app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", ["/", "/search", "/admin/importer", "/users/42", "/no/such/page"])
+async def test_every_page_address_gets_the_app(spa: httpx.AsyncClient, path: str) -> None:
+    response = await spa.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["cache-control"] == "no-cache"
+    assert '<div id="root">' in response.text
+
+
+async def test_hashed_files_are_cached_for_a_year(spa: httpx.AsyncClient) -> None:
+    response = await spa.get("/static/app-1234.js")
+    assert response.status_code == 200
+    assert response.text == "console.log('pirep')"
+    assert "immutable" in response.headers["cache-control"]
+    assert (await spa.get("/favicon.svg")).text == "<svg/>"
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/static/missing.js", 404),
+        ("/static/%2e%2e/%2e%2e/secret.txt", 404),
+        # httpx folds the dots away before sending: an ordinary page address remains.
+        ("/static/../../secret.txt", 200),
+    ],
+)
+async def test_missing_or_outside_files_are_not_served(
+    spa: httpx.AsyncClient, path: str, status: int
+) -> None:
+    response = await spa.get(path)
+    assert response.status_code == status
+    assert "not for the web" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/assets/tiles/x.txt"])
+async def test_api_addresses_keep_their_json_errors(spa: httpx.AsyncClient, path: str) -> None:
+    response = await spa.get(path)
+    assert response.status_code == 404
+    assert response.json()["error"] == "NotFound"
+
+
+async def test_an_airport_page_carries_its_title_description_and_opengraph_tags(
+    spa: httpx.AsyncClient,
+) -> None:
+    response = await spa.get("/airports/KPAE")
+    assert response.status_code == 200
+    page = response.text
+    title = "PAE - SEATTLE PAINE FIELD INTERNATIONAL AIRPORT · Pirep"
+    assert f"<title>{title}</title>" in page
+    assert f'<meta property="og:title" content="{title}"' in page
+    assert "SEATTLE PAINE FIELD INTERNATIONAL AIRPORT (PAE) in EVERETT, WA" in page
+    assert '<meta property="og:url" content="http://test/airports/KPAE" />' in page
+    assert page.count("<title>") == 1
+
+
+async def test_an_unknown_airport_page_answers_404_with_the_app(spa: httpx.AsyncClient) -> None:
+    response = await spa.get("/airports/ZZZZ")
+    assert response.status_code == 404
+    assert '<div id="root">' in response.text
+    assert "<title>Pirep</title>" in response.text
+
+
+async def test_without_a_build_only_the_api_is_served(
+    tmp_path: Path, settings: Settings, engine: AsyncEngine
+) -> None:
+    app = create_app(settings.model_copy(update={"spa_dir": tmp_path / "none"}), engine=engine)
+    transport = httpx.ASGITransport(app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/search")
+    assert response.status_code == 404
+    assert response.json()["error"] == "NotFound"
