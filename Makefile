@@ -5,6 +5,11 @@ SHELL := /bin/bash
 UV_VERSION := 0.13.8
 PG_MAJOR := 15
 APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3 python3-venv ca-certificates
+# The end-to-end tests drive the system's Chromium (no test tool downloads a browser).
+TEST_APT_PACKAGES := chromium fonts-dejavu-core
+NODE_MIN := 20.19
+FRONTEND := frontend
+NPM := npm --prefix $(FRONTEND) --no-audit --no-fund
 VENV := .venv
 BIN := $(VENV)/bin
 # uv lives in a small virtualenv of its own, so no system Python is ever modified.
@@ -13,27 +18,31 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: help run test lint typecheck unit bench deps system-deps python-deps lock clean
+.PHONY: help run test lint typecheck unit bench deps system-deps test-system-deps python-deps frontend-deps spa api-client lock clean
 
 help:
 	@echo "make run    start PostgreSQL, load the sample data and serve on http://localhost:8000"
 	@echo "make test   install what is missing, then run the linters and every test"
 	@echo "make bench  run the benchmarks (see bench/README.md)"
 
-run: deps
+run: deps spa
 	$(BIN)/pirep dev
 
-test: deps lint typecheck unit
+test: deps test-system-deps lint typecheck unit
 
-lint:
+lint: frontend-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(NPM) run -s lint
 
-typecheck:
+typecheck: frontend-deps
 	$(BIN)/mypy
+	$(NPM) run -s typecheck
 
-unit:
+# Vitest for the SPA's logic; pytest for everything else, the browser tests included.
+unit: frontend-deps
+	$(NPM) run -s test
 	$(BIN)/pytest -q
 
 bench: deps
@@ -45,7 +54,7 @@ bench: deps
 	$(BIN)/python -m bench.tiles
 	$(BIN)/python -m bench.webp_quality
 
-deps: system-deps python-deps
+deps: system-deps python-deps frontend-deps
 
 # PostgreSQL with PostGIS, from Debian's packages; skipped when already installed.
 system-deps:
@@ -55,6 +64,36 @@ system-deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+test-system-deps:
+	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The SPA's packages, exactly as frontend/package-lock.json pins them.
+frontend-deps: $(FRONTEND)/node_modules/.synced
+
+$(FRONTEND)/node_modules/.synced: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	@command -v node >/dev/null 2>&1 || { echo "Node.js $(NODE_MIN) or newer is needed for the SPA (https://nodejs.org)."; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number);const [x,y]="$(NODE_MIN)".split(".").map(Number);process.exit(a>x||(a===x&&b>=y)?0:1)' \
+	  || { echo "Node.js $(NODE_MIN) or newer is needed for the SPA; this is $$(node --version)."; exit 1; }
+	$(NPM) ci --loglevel=error
+	@touch $@
+
+# The built SPA (frontend/dist), served by `pirep dev` on the API's port.
+SPA_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/null) $(FRONTEND)/index.html $(FRONTEND)/vite.config.ts
+spa: $(FRONTEND)/dist/index.html
+
+$(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.synced $(SPA_SOURCES)
+	$(NPM) run -s build
+
+# Regenerate the SPA's typed client after the API changed (a test fails while it is stale).
+api-client: python-deps frontend-deps
+	$(BIN)/pirep openapi --output $(FRONTEND)/openapi.json
+	$(NPM) run -s api
 
 # The virtualenv in .venv, exactly as uv.lock pins it.
 python-deps: $(VENV)/.synced
@@ -71,4 +110,4 @@ lock: $(UV)
 	$(UV) lock
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache $(FRONTEND)/node_modules $(FRONTEND)/dist build

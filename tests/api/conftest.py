@@ -48,6 +48,22 @@ SAMPLE_CYCLE = date(2024, 12, 26)
 SAMPLE_DATABASE = "pirep_api_sample"
 
 
+class SampleSources(Handler):
+    """Serves the bundled sample like the FAA and OurAirports would: the NASR archive under
+    the name of any cycle, the OurAirports files by name."""
+
+    def do_GET(self) -> None:
+        name = self.path.rsplit("/", 1)[-1]
+        if name.endswith("_APT_CSV.zip"):
+            name = next(SAMPLE_DATA.glob("*_APT_CSV.zip")).name
+        path = SAMPLE_DATA / name
+        if not path.is_file():
+            self.send_error(404)
+            return
+        body = path.read_bytes()
+        self.send_body(body)
+
+
 @pytest.fixture(scope="session")
 def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Settings]:
     data_dir: Path = tmp_path_factory.mktemp("api-data")

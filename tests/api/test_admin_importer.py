@@ -19,28 +19,12 @@ from api.app import create_app
 from api.core.cycles import Product, current_cycle
 from api.core.settings import Settings
 from api.core.task_runner import LocalTaskRunner
-from tests.api.conftest import SAMPLE_DATA, MakePerson, make_person_in
+from tests.api.conftest import MakePerson, SampleSources, make_person_in
 from tests.aws import Aws, ecs_runner
-from tests.local_http import Handler, local_server
+from tests.local_http import local_server
 
 RUNS = "/api/v1/admin/importer/runs"
 ACTIVE = ("requested", "running")
-
-
-class SampleSources(Handler):
-    """Serves the bundled sample like the FAA and OurAirports would: the NASR archive under
-    the name of any cycle, the OurAirports files by name."""
-
-    def do_GET(self) -> None:
-        name = self.path.rsplit("/", 1)[-1]
-        if name.endswith("_APT_CSV.zip"):
-            name = next(SAMPLE_DATA.glob("*_APT_CSV.zip")).name
-        path = SAMPLE_DATA / name
-        if not path.is_file():
-            self.send_error(404)
-            return
-        body = path.read_bytes()
-        self.send_body(body)
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ export function SearchBox({
   placeholder = "Search airports or lat, lon",
 }: {
   onPick: (pick: Pick) => void;
-  near?: { latitude: number; longitude: number };
+  /** The map's centre, to rank nearer airports first. */
+  near?: () => { latitude: number; longitude: number } | undefined;
   placeholder?: string;
 }) {
   const [text, setText] = useState("");
@@ -39,13 +40,15 @@ export function SearchBox({
   const point = parseCoordinates(query);
 
   const results = useQuery({
-    queryKey: ["search", query, near?.latitude.toFixed(1), near?.longitude.toFixed(1)],
-    queryFn: () =>
-      call(
+    queryKey: ["search", query],
+    queryFn: () => {
+      const point = near?.();
+      return call(
         api.GET("/api/v1/airports/search", {
-          params: { query: { q: query, lat: near?.latitude, lon: near?.longitude } },
+          params: { query: { q: query, lat: point?.latitude, lon: point?.longitude } },
         }),
-      ),
+      );
+    },
     enabled: query.length >= MIN_LENGTH,
     staleTime: 60_000,
   });

@@ -1,3 +1,1 @@
-export default function MapPage() {
-  return <h1>Map</h1>;
-}
+export { default } from "./map/MapPage";

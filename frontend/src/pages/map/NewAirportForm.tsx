@@ -1,0 +1,93 @@
+import { useState, type FormEvent } from "react";
+import { api, call, errorText } from "../../api/client";
+import type { Meta, Schemas } from "../../api/queries";
+import { useWrite } from "../../components/verification";
+
+type LandingRights = Schemas["LandingRights"];
+
+/** Adding an airport missing from the official data: click the map, then name it. */
+export function NewAirportForm({
+  meta,
+  point,
+  onCreated,
+}: {
+  meta: Meta;
+  point: { latitude: number; longitude: number } | null;
+  onCreated: (code: string) => void;
+}) {
+  const write = useWrite();
+  const [name, setName] = useState("");
+  const [closed, setClosed] = useState(false);
+  const [rights, setRights] = useState<LandingRights>("private");
+  const [elevation, setElevation] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!point) {
+      setProblem("Click the map where the airport is first.");
+      return;
+    }
+    setSaving(true);
+    setProblem(null);
+    try {
+      const created = await write(() =>
+        call(
+          api.POST("/api/v1/airports", {
+            body: {
+              name: name.trim(),
+              latitude: point.latitude,
+              longitude: point.longitude,
+              elevation_ft: elevation ? Number(elevation) : null,
+              landing_rights: rights,
+              closed,
+            },
+          }),
+        ),
+      );
+      onCreated(created.code);
+    } catch (error) {
+      setProblem(errorText(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-labelledby="new-airport-title">
+      <h2 id="new-airport-title">Add an airport</h2>
+      <p className="small">
+        For airstrips missing from the FAA's data. Click the map where the airport is
+        {point ? ` (now ${point.latitude.toFixed(5)}, ${point.longitude.toFixed(5)}; click again to move it)` : ""}.
+      </p>
+      <label htmlFor="new-name">Airport name</label>
+      <input id="new-name" required maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />
+      <label htmlFor="new-elevation">Elevation (feet, if you know it)</label>
+      <input id="new-elevation" type="number" min={-1500} max={30000} value={elevation} onChange={(event) => setElevation(event.target.value)} />
+      <fieldset>
+        <legend>State</legend>
+        <label className="inline">
+          <input type="radio" name="state" checked={!closed} onChange={() => setClosed(false)} /> Active
+        </label>
+        <label className="inline">
+          <input type="radio" name="state" checked={closed} onChange={() => setClosed(true)} /> Closed
+        </label>
+      </fieldset>
+      <label htmlFor="new-rights">Landing rights</label>
+      <select id="new-rights" value={rights} onChange={(event) => setRights(event.target.value as LandingRights)}>
+        {meta.landing_rights.map((option) => (
+          <option key={option.name} value={option.name}>
+            {option.description}
+          </option>
+        ))}
+      </select>
+      {problem && <p className="error">{problem}</p>}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={saving}>
+          {saving ? "Adding…" : "Add the airport"}
+        </button>
+      </div>
+    </form>
+  );
+}
