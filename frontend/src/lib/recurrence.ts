@@ -138,8 +138,12 @@ export function dayChoices(cadence: Cadence, start: LocalDate): DayChoice[] {
 }
 
 /** The API's recurrence from the form's cadence, interval and day choice. */
-export function toRecurrence(cadence: Cadence, interval: number, choice: string | null): Recurrence {
-  const recurrence: Recurrence = { cadence, interval: Math.max(1, Math.round(interval) || 1) };
+export function toRecurrence(
+  cadence: Cadence,
+  interval: number,
+  choice: string | null,
+): Recurrence & { interval: number } {
+  const recurrence: Recurrence & { interval: number } = { cadence, interval: Math.max(1, Math.round(interval) || 1) };
   if (cadence !== "monthly" && cadence !== "yearly") return recurrence;
   const week = /^week_(-1|[1-4])$/.exec(choice ?? "");
   if (week) {

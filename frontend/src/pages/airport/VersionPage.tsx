@@ -1,3 +1,93 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link, useParams } from "react-router";
+import { api, call } from "../../api/client";
+import { useMeta, type Schemas } from "../../api/queries";
+import { ErrorMessage, Loading } from "../../components/Layout";
+import { usePageTitle } from "../../components/PageTitle";
+import { displayValue } from "../../lib/diff";
+import { FIELD_LABELS, THEMES, WIKI_FIELDS, formatDateTime, landingRightsInfo, useAirport } from "./shared";
+import "./airport.css";
+
+const HISTORY_PAGES = 5;
+
+/** Who made a version: the API's preview does not say, so look it up in the first history pages. */
+function useVersionAuthor(code: string, versionId: string) {
+  return useQuery({
+    queryKey: ["airport", code.toUpperCase(), "version-author", versionId],
+    queryFn: async (): Promise<Schemas["HistoryAuthor"] | null> => {
+      for (let page = 1; page <= HISTORY_PAGES; page += 1) {
+        const history = await call(
+          api.GET("/api/v1/airports/{code}/history", { params: { path: { code }, query: { page, per_page: 100 } } }),
+        );
+        const entry = history.items.find((item) => item.id === versionId);
+        if (entry) return entry.author ?? null;
+        if (page * 100 >= history.total) break;
+      }
+      return null;
+    },
+  });
+}
+
+function Text({ value }: { value: unknown }) {
+  const text = displayValue(value);
+  return text ? <div className="preview-text">{text}</div> : <p className="muted">(empty)</p>;
+}
+
+/** The airport's editable fields as they were just after one change. */
 export default function VersionPage() {
-  return <h1>VersionPage</h1>;
+  const { code = "", versionId = "" } = useParams();
+  const airport = useAirport(code);
+  const meta = useMeta();
+  const author = useVersionAuthor(code, versionId);
+  const preview = useQuery({
+    queryKey: ["airport", code.toUpperCase(), "versions", versionId],
+    queryFn: () =>
+      call(api.GET("/api/v1/airports/{code}/versions/{version_id}", { params: { path: { code, version_id: versionId } } })),
+  });
+  const shownCode = airport.data?.code ?? code.toUpperCase();
+  usePageTitle(airport.data ? `${airport.data.code} - ${airport.data.name} (earlier version)` : undefined);
+
+  if (preview.isPending) return <Loading what="Loading this version…" />;
+  if (preview.isError) return <ErrorMessage error={preview.error} />;
+  const fields = preview.data.fields;
+  const who = author.data?.name ?? (author.isPending ? "…" : "a pilot");
+  const rights = typeof fields.landing_rights === "string" ? fields.landing_rights : null;
+  const theme = THEMES.find((item) => item.value === fields.cover_image)?.label;
+
+  return (
+    <div className="version-page">
+      <p className="notice info" role="note">
+        This is how the page looked after the change of {formatDateTime(preview.data.created_at)} by {who}.{" "}
+        <Link to={`/airports/${shownCode}`}>Back to the current page</Link> ·{" "}
+        <Link to={`/airports/${shownCode}/history`}>Back to the history</Link>
+      </p>
+      <h1>{airport.data ? `${airport.data.code} - ${airport.data.name}` : shownCode}</h1>
+      {WIKI_FIELDS.map((field) => (
+        <section key={field.name} className="card" aria-label={field.label}>
+          <h2>{field.label}</h2>
+          <Text value={fields[field.name]} />
+        </section>
+      ))}
+      <section className="card" aria-label="Access">
+        <h2>Access</h2>
+        <p>
+          <strong>{FIELD_LABELS.landing_rights}:</strong>{" "}
+          {rights ? (landingRightsInfo(meta.data, rights)?.description ?? rights) : "Unknown"}
+        </p>
+        {rights === "restricted" && (
+          <>
+            <h3>Requirements/contact info for landing</h3>
+            <Text value={fields.landing_requirements} />
+          </>
+        )}
+      </section>
+      <section className="card" aria-label="Annotations and theme">
+        <h2>Annotations</h2>
+        <Text value={fields.annotations} />
+        <p>
+          <strong>Theme:</strong> {theme ?? "Default"}
+        </p>
+      </section>
+    </div>
+  );
 }

@@ -1,0 +1,315 @@
+import { useId, useState, type FormEvent } from "react";
+import { Link } from "react-router";
+import { api, call } from "../../api/client";
+import { useMeta, type AirportDetail, type Schemas } from "../../api/queries";
+import { Html } from "../../components/Layout";
+import {
+  LANDING_RIGHTS_COLOUR,
+  formatDate,
+  landingRightsInfo,
+  pickSome,
+  runwaysByLength,
+  useAirportAction,
+} from "./shared";
+
+function elevationClass(feet: number | null): string {
+  if (feet === null) return "";
+  if (feet >= 5000) return "threat-high";
+  if (feet >= 3000) return "threat-medium";
+  return "threat-low";
+}
+
+function lengthClass(feet: number | null): string {
+  if (feet === null) return "";
+  if (feet < 2000) return "threat-high";
+  if (feet < 3000) return "threat-medium";
+  return "threat-low";
+}
+
+export function RunwayBox({ runway }: { runway: Schemas["RunwayOut"] }) {
+  return (
+    <div className={`stat ${lengthClass(runway.length_ft)}`}>
+      <div className="stat-title">
+        Runway {runway.number}
+        {runway.length_ft !== null && ` ${runway.length_ft} ft`}
+      </div>
+      <div className="small">
+        {[
+          runway.surface && `Surface ${runway.surface}`,
+          runway.width_ft !== null && `${runway.width_ft} ft wide`,
+          runway.condition && `condition ${runway.condition.toLowerCase()}`,
+          runway.lighted ? `lights${runway.lights ? ` ${runway.lights.toLowerCase()}` : ""}` : "no lights",
+        ]
+          .filter(Boolean)
+          .join(" · ")}
+      </div>
+    </div>
+  );
+}
+
+/** Completion bar with three missing items, the statistic boxes, runways and frequencies. */
+export function Statistics({ airport }: { airport: AirportDetail }) {
+  const featured = airport.completion.percent >= 100 || airport.tags.includes("featured");
+  const missing = pickSome(airport.completion.missing, 3, airport.code);
+  const location = [airport.city, airport.state ?? airport.country].filter(Boolean).join(", ");
+  return (
+    <section className="card" aria-labelledby="statistics-title">
+      <h2 id="statistics-title">Airport Statistics</h2>
+      {!featured && (
+        <div className="completion">
+          <div className="row small">
+            <span>This page is {airport.completion.percent}% complete</span>
+          </div>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Page completion"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={airport.completion.percent}
+          >
+            <div style={{ width: `${airport.completion.percent}%` }} />
+          </div>
+          {missing.length > 0 && (
+            <p className="small muted">Missing: {missing.join(", ")}. Know any of these? Add them.</p>
+          )}
+        </div>
+      )}
+      <div className="stats">
+        {location && (
+          <div className="stat">
+            <div className="stat-title">Location</div>
+            <div>{location}</div>
+            {airport.city_distance_nm !== null && airport.city && (
+              <div className="small muted">
+                {airport.city_distance_nm} nm from {airport.city}
+              </div>
+            )}
+          </div>
+        )}
+        <div className={`stat ${elevationClass(airport.elevation_ft)}`}>
+          <div className="stat-title">Elevation</div>
+          <div>{airport.elevation_ft !== null ? `${airport.elevation_ft.toLocaleString("en-US")} ft` : "Unknown"}</div>
+        </div>
+        {airport.sectional && (
+          <div className="stat">
+            <div className="stat-title">Sectional</div>
+            <div>{airport.sectional}</div>
+          </div>
+        )}
+        {airport.activation_date && (
+          <div className="stat">
+            <div className="stat-title">Activation date</div>
+            <div>{formatDate(airport.activation_date)}</div>
+          </div>
+        )}
+        {airport.tower_type && (
+          <div className="stat">
+            <div className="stat-title">Tower</div>
+            <div>{airport.tower_type === "NON-ATCT" ? "No tower" : airport.tower_type}</div>
+          </div>
+        )}
+        <div className={`stat ${airport.fuel_types.length ? "" : "threat-high"}`}>
+          <div className="stat-title">Fuel</div>
+          <div>{airport.fuel_types.length ? airport.fuel_types.join(", ") : "None"}</div>
+        </div>
+        {runwaysByLength(airport).map((runway) => (
+          <RunwayBox key={runway.number} runway={runway} />
+        ))}
+      </div>
+      {airport.frequencies.length > 0 && (
+        <div className="scroll-x">
+          <table className="table small">
+            <caption className="visually-hidden">Frequencies</caption>
+            <thead>
+              <tr>
+                <th scope="col">Use</th>
+                <th scope="col">Frequency</th>
+                <th scope="col">Description</th>
+              </tr>
+            </thead>
+            <tbody>
+              {airport.frequencies.map((frequency, index) => (
+                <tr key={`${frequency.use}-${frequency.frequency_mhz}-${index}`}>
+                  <td>{frequency.use}</td>
+                  <td>{frequency.frequency_mhz.toFixed(frequency.frequency_mhz * 1000 % 10 ? 3 : 2)}</td>
+                  <td>{frequency.description}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Landing rights, with their edit form (not for military airports). */
+export function Access({ airport, editable = true }: { airport: AirportDetail; editable?: boolean }) {
+  const meta = useMeta();
+  const id = useId();
+  const info = landingRightsInfo(meta.data, airport.landing_rights);
+  const [editing, setEditing] = useState(false);
+  const [rights, setRights] = useState<Schemas["LandingRights"]>(airport.landing_rights);
+  const [requirements, setRequirements] = useState("");
+  const { run, busy, error } = useAirportAction();
+  const canEdit = editable && airport.facility_type !== "military";
+
+  function start() {
+    setRights(airport.landing_rights);
+    setRequirements(airport.landing_requirements ?? "");
+    setEditing(true);
+  }
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    const body: Schemas["AirportEdit"] = {};
+    if (rights !== airport.landing_rights) {
+      body.landing_rights = { value: rights, base: airport.field_versions.landing_rights ?? "" };
+    }
+    const text = rights === "restricted" ? requirements : "";
+    if (text.trim() !== (airport.landing_requirements ?? "").trim()) {
+      body.landing_requirements = { text, base: airport.field_versions.landing_requirements ?? "" };
+    }
+    if (Object.keys(body).length === 0) {
+      setEditing(false);
+      return;
+    }
+    const result = await run(() => call(api.PATCH("/api/v1/airports/{code}", { params: { path: { code: airport.code } }, body })));
+    if (result.ok) setEditing(false);
+  }
+
+  return (
+    <section className="card" id="access" aria-labelledby={`${id}-title`}>
+      <div className="row">
+        <h2 id={`${id}-title`}>Access</h2>
+        <span className="spacer" />
+        {canEdit && !editing && (
+          <button type="button" className="small" onClick={start} aria-label="Edit landing rights">
+            Edit
+          </button>
+        )}
+      </div>
+      <p className="landing-rights" style={{ borderColor: LANDING_RIGHTS_COLOUR[airport.landing_rights] }}>
+        <strong>{info?.label ?? airport.landing_rights}</strong>: {info?.description ?? ""}
+      </p>
+      {!airport.authoritative && airport.landing_rights === "public" && (
+        <p className="notice small" role="note">
+          This airport's data does not come from the FAA: “open to the public” may be wrong. Check
+          before you land.
+        </p>
+      )}
+      {airport.landing_rights === "restricted" && airport.landing_requirements_html && (
+        <div>
+          <h3>Requirements/contact info for landing</h3>
+          <Html html={airport.landing_requirements_html} />
+        </div>
+      )}
+      {editing && (
+        <form onSubmit={(event) => void save(event)}>
+          <fieldset>
+            <legend>Landing rights</legend>
+            {(meta.data?.landing_rights ?? []).map((option) => (
+              <label key={option.name} className="inline radio">
+                <input
+                  type="radio"
+                  name={`${id}-rights`}
+                  value={option.name}
+                  checked={rights === option.name}
+                  onChange={() => setRights(option.name as Schemas["LandingRights"])}
+                />
+                {option.description}
+              </label>
+            ))}
+          </fieldset>
+          {rights === "restricted" && (
+            <>
+              <label htmlFor={`${id}-requirements`}>Requirements/contact info for landing</label>
+              <textarea id={`${id}-requirements`} value={requirements} onChange={(e) => setRequirements(e.target.value)} />
+            </>
+          )}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>
+              Save landing rights
+            </button>
+            <button type="button" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function Similar({ airport }: { airport: AirportDetail }) {
+  const picks = pickSome(airport.similar, 3, airport.code);
+  if (picks.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="similar-title">
+      <h2 id="similar-title">Similar Airports</h2>
+      <ul className="similar">
+        {picks.map((similar) => (
+          <li key={similar.code}>
+            <Link to={`/airports/${similar.code}`}>
+              <strong>{similar.code}</strong> {similar.name}
+            </Link>
+            <div className="small muted">
+              {Math.round(similar.distance_nm)} nm away · {similar.shared_tags} shared tag{similar.shared_tags === 1 ? "" : "s"}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function Diagram({ airport }: { airport: AirportDetail }) {
+  if (!airport.diagram) return null;
+  return (
+    <section className="card" aria-labelledby="diagram-title">
+      <h2 id="diagram-title">Airport Diagram</h2>
+      <a href={airport.diagram.pdf} target="_blank" rel="noreferrer">
+        <img
+          className="diagram"
+          src={airport.diagram.png}
+          srcSet={`${airport.diagram.png} 1x, ${airport.diagram.png_2x} 2x`}
+          alt={`FAA airport diagram of ${airport.code}`}
+          loading="lazy"
+        />
+      </a>
+      <p className="small">
+        <a href={airport.diagram.pdf} target="_blank" rel="noreferrer">
+          Open the diagram as a PDF
+        </a>
+      </p>
+    </section>
+  );
+}
+
+export function Remarks({ airport }: { airport: AirportDetail }) {
+  const [all, setAll] = useState(false);
+  if (airport.remarks.length === 0) return null;
+  const limit = airport.diagram ? 5 : 8;
+  const shown = all ? airport.remarks : airport.remarks.slice(0, limit);
+  return (
+    <section className="card" aria-labelledby="remarks-title">
+      <h2 id="remarks-title">FAA Remarks</h2>
+      <ul className="remarks">
+        {shown.map((remark, index) => (
+          <li key={`${remark.element}-${index}`}>{remark.text}</li>
+        ))}
+      </ul>
+      {airport.remarks.length > limit && (
+        <button type="button" className="link" aria-expanded={all} onClick={() => setAll(!all)}>
+          {all ? "Show less" : `Show more (${airport.remarks.length - limit})`}
+        </button>
+      )}
+    </section>
+  );
+}

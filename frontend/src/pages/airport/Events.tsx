@@ -1,0 +1,269 @@
+import { useQuery } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import { api, call } from "../../api/client";
+import type { AirportDetail, Schemas } from "../../api/queries";
+import { ErrorMessage, Html } from "../../components/Layout";
+import { dayChoices, localDate, parseLocalDate, recurrenceText, toRecurrence, type Cadence } from "../../lib/recurrence";
+import { useAirportAction } from "./shared";
+
+type EventOut = Schemas["EventOut"];
+
+function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** "Sat, Jun 14, 2025, 9:00 AM – 5:00 PM PDT" in the event's (airport's) time zone. */
+export function eventWhen(startsAt: string, endsAt: string, timeZone: string): string {
+  const day = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", year: "numeric" });
+  const time = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "2-digit" });
+  const zone = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "short" })
+    .formatToParts(new Date(startsAt))
+    .find((part) => part.type === "timeZoneName")?.value;
+  const start = new Date(startsAt);
+  const end = new Date(endsAt);
+  const sameDay = day.format(start) === day.format(end);
+  const text = sameDay
+    ? `${day.format(start)}, ${time.format(start)} – ${time.format(end)}`
+    : `${day.format(start)}, ${time.format(start)} – ${day.format(end)}, ${time.format(end)}`;
+  return zone ? `${text} ${zone}` : text;
+}
+
+export function useEvents(code: string) {
+  return useQuery({
+    queryKey: ["airport", code.toUpperCase(), "events"],
+    queryFn: () => call(api.GET("/api/v1/airports/{code}/events", { params: { path: { code } } })),
+    staleTime: 60_000,
+  });
+}
+
+function EventItem({ event, code, editable }: { event: EventOut; code: string; editable: boolean }) {
+  const { run, busy, error } = useAirportAction();
+  const next = event.next[0];
+  return (
+    <li className="event">
+      <h3>{event.name}</h3>
+      {next && <p className="event-when">{eventWhen(next.starts_at, next.ends_at, event.timezone)}</p>}
+      {event.recurrence && next && (
+        <p className="small muted">{recurrenceText(event.recurrence, localDate(next.starts_at, event.timezone))}</p>
+      )}
+      {(event.location || event.host) && (
+        <p className="small">
+          {event.location && <>Where: {event.location}</>}
+          {event.location && event.host && " · "}
+          {event.host && <>Host: {event.host}</>}
+        </p>
+      )}
+      {event.url && (
+        <p className="small">
+          <a href={event.url} target="_blank" rel="noreferrer nofollow">
+            Event website
+          </a>
+        </p>
+      )}
+      {event.html && <Html html={event.html} />}
+      {editable && (
+        <div className="actions">
+          <button
+            type="button"
+            className="danger small"
+            disabled={busy}
+            aria-label={`Delete event ${event.name}`}
+            onClick={() => {
+              if (window.confirm(`Delete the event “${event.name}”?`)) {
+                void run(() =>
+                  call(api.DELETE("/api/v1/airports/{code}/events/{event_id}", { params: { path: { code, event_id: event.id } } })),
+                );
+              }
+            }}
+          >
+            Delete
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="error small" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+const CADENCES: { value: Cadence; label: string }[] = [
+  { value: "daily", label: "Day(s)" },
+  { value: "weekly", label: "Week(s)" },
+  { value: "monthly", label: "Month(s)" },
+  { value: "yearly", label: "Year(s)" },
+];
+
+function EventForm({ airport, onDone }: { airport: AirportDetail; onDone: () => void }) {
+  const id = useId();
+  const { run, busy, error } = useAirportAction();
+  const [name, setName] = useState("");
+  const [startsAt, setStartsAt] = useState("");
+  const [endsAt, setEndsAt] = useState("");
+  const [location, setLocation] = useState("");
+  const [host, setHost] = useState("");
+  const [url, setUrl] = useState("");
+  const [description, setDescription] = useState("");
+  const [recurring, setRecurring] = useState(false);
+  const [interval, setInterval] = useState(1);
+  const [cadence, setCadence] = useState<Cadence>("monthly");
+  const [dayChoice, setDayChoice] = useState("");
+  const zone = airport.timezone ?? browserZone();
+  const startDate = parseLocalDate(startsAt);
+  const choices = startDate ? dayChoices(cadence, startDate) : [];
+  // The chosen "on" option, or the first one when the start date changed the options.
+  const choice = choices.find((item) => item.value === dayChoice)?.value ?? choices[0]?.value ?? null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const body: Schemas["EventIn"] = {
+      name: name.trim(),
+      starts_at: startsAt,
+      ends_at: endsAt,
+      location: location.trim() || null,
+      host: host.trim() || null,
+      url: url.trim() || null,
+      description: description.trim() || null,
+      recurrence: recurring ? toRecurrence(cadence, interval, choice) : null,
+      timezone: airport.timezone ? null : zone,
+    };
+    const result = await run(() => call(api.POST("/api/v1/airports/{code}/events", { params: { path: { code: airport.code } }, body })));
+    if (result.ok) onDone();
+  }
+
+  return (
+    <form className="event-form" onSubmit={(event) => void submit(event)}>
+      <label htmlFor={`${id}-name`}>Event name</label>
+      <input id={`${id}-name`} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      <div className="form-pair">
+        <div>
+          <label htmlFor={`${id}-start`}>Starts</label>
+          <input id={`${id}-start`} type="datetime-local" required value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor={`${id}-end`}>Ends</label>
+          <input
+            id={`${id}-end`}
+            type="datetime-local"
+            required
+            min={startsAt || undefined}
+            value={endsAt}
+            onChange={(e) => setEndsAt(e.target.value)}
+          />
+        </div>
+      </div>
+      <p className="small muted">Times are local to the airport ({zone}).</p>
+      <label className="inline">
+        <input type="checkbox" checked={recurring} onChange={(e) => setRecurring(e.target.checked)} />
+        Recurring event
+      </label>
+      {recurring && (
+        <fieldset>
+          <legend>Repeats</legend>
+          <div className="row">
+            <label htmlFor={`${id}-interval`} className="inline">
+              Every
+            </label>
+            <input
+              id={`${id}-interval`}
+              type="number"
+              min={1}
+              max={52}
+              value={interval}
+              onChange={(e) => setInterval(Number(e.target.value))}
+              className="narrow"
+            />
+            <label htmlFor={`${id}-cadence`} className="visually-hidden">
+              Repeat unit
+            </label>
+            <select id={`${id}-cadence`} value={cadence} onChange={(e) => setCadence(e.target.value as Cadence)}>
+              {CADENCES.map((item) => (
+                <option key={item.value} value={item.value}>
+                  {item.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {choices.length > 0 && (
+            <>
+              <label htmlFor={`${id}-on`}>Repeat on</label>
+              <select id={`${id}-on`} value={choice ?? ""} onChange={(e) => setDayChoice(e.target.value)}>
+                {choices.map((item) => (
+                  <option key={item.value} value={item.value}>
+                    {item.label}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          {(cadence === "monthly" || cadence === "yearly") && !startDate && (
+            <p className="small muted">Choose the start first to pick the day it repeats on.</p>
+          )}
+          {startDate && (
+            <p className="small muted">{recurrenceText(toRecurrence(cadence, interval, choice), startDate)}</p>
+          )}
+        </fieldset>
+      )}
+      <label htmlFor={`${id}-location`}>Location</label>
+      <input id={`${id}-location`} maxLength={200} value={location} onChange={(e) => setLocation(e.target.value)} placeholder="e.g. the FBO hangar" />
+      <label htmlFor={`${id}-host`}>Host</label>
+      <input id={`${id}-host`} maxLength={200} value={host} onChange={(e) => setHost(e.target.value)} />
+      <label htmlFor={`${id}-url`}>Event website</label>
+      <input id={`${id}-url`} type="url" maxLength={255} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" />
+      <label htmlFor={`${id}-description`}>Event details</label>
+      <textarea id={`${id}-description`} maxLength={10000} value={description} onChange={(e) => setDescription(e.target.value)} />
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Adding…" : "Add event"}
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Upcoming events with their next dates in the airport's time zone, the .ics link and the form. */
+export function Events({ airport, editable = true }: { airport: AirportDetail; editable?: boolean }) {
+  const events = useEvents(airport.code);
+  const [adding, setAdding] = useState(false);
+  const list = events.data ?? [];
+  return (
+    <section className="card" id="events" aria-labelledby="events-title">
+      <div className="row">
+        <h2 id="events-title">Upcoming Events</h2>
+        <span className="spacer" />
+        {editable && !adding && (
+          <button type="button" className="small" onClick={() => setAdding(true)}>
+            Add an event
+          </button>
+        )}
+      </div>
+      {events.isError && <ErrorMessage error={events.error} />}
+      {events.isSuccess && list.length === 0 && !adding && <p className="muted">No upcoming events.</p>}
+      {list.length > 0 && (
+        <ul className="event-list">
+          {list.map((event) => (
+            <EventItem key={event.id} event={event} code={airport.code} editable={editable} />
+          ))}
+        </ul>
+      )}
+      {list.length > 0 && (
+        <p className="small">
+          <a href={`/api/v1/airports/${encodeURIComponent(airport.code)}/events.ics`} download>
+            Add these events to your calendar (.ics)
+          </a>
+        </p>
+      )}
+      {adding && <EventForm airport={airport} onDone={() => setAdding(false)} />}
+    </section>
+  );
+}
