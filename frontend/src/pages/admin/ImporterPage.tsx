@@ -144,30 +144,52 @@ function StartForm() {
       <fieldset>
         <legend>Products</legend>
         {PRODUCTS.map((product) => (
-          <label key={product.value} className="inline">
-            <input
-              type="checkbox"
-              checked={products.has(product.value)}
-              onChange={(event) => toggle(product.value, event.target.checked)}
-            />
-            {product.label}
-            <span className="muted small"> ({product.note})</span>
-          </label>
+          <div key={product.value} className="option">
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={products.has(product.value)}
+                aria-describedby={`product-${product.value}-note`}
+                onChange={(event) => toggle(product.value, event.target.checked)}
+              />
+              {product.label}
+            </label>
+            <span id={`product-${product.value}-note`} className="muted small">
+              {product.note}
+            </span>
+          </div>
         ))}
       </fieldset>
       <fieldset>
         <legend>Options</legend>
-        <label className="inline">
-          <input type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} />
-          Force
-        </label>
-        <span className="muted small">Import even if the cycle is already active.</span>
-        <br />
-        <label className="inline">
-          <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} />
-          Dry run
-        </label>
-        <span className="muted small">Report what would change; write nothing.</span>
+        <div className="option">
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={force}
+              aria-describedby="force-note"
+              onChange={(event) => setForce(event.target.checked)}
+            />
+            Force
+          </label>
+          <span id="force-note" className="muted small">
+            Import even if the cycle is already active.
+          </span>
+        </div>
+        <div className="option">
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={dryRun}
+              aria-describedby="dry-run-note"
+              onChange={(event) => setDryRun(event.target.checked)}
+            />
+            Dry run
+          </label>
+          <span id="dry-run-note" className="muted small">
+            Report what would change; write nothing.
+          </span>
+        </div>
       </fieldset>
       <div className="actions">
         <button type="submit" className="primary" disabled={start.isPending || products.size === 0}>
