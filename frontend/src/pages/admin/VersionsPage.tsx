@@ -62,7 +62,7 @@ export function VersionsPage() {
                     <td>
                       <PersonLink person={version.author} />
                     </td>
-                    <td>
+                    <td className="wide-cell">
                       {changes.length === 0 ? (
                         <span className="muted">no field changes</span>
                       ) : (
