@@ -53,12 +53,28 @@ export default function SearchPage() {
     navigate(query ? `/search?${query}` : "/search");
   }
 
+  function turn(page: number) {
+    go({ ...filters, page });
+    document.getElementById("results-title")?.scrollIntoView();
+  }
+
   const data = results.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.per_page)) : 1;
 
   return (
     <div className="search-page">
       <h1>Advanced search</h1>
+      {data && (
+        <p className="jump-to-results">
+          <button
+            type="button"
+            className="link"
+            onClick={() => document.getElementById("results-title")?.scrollIntoView({ behavior: "smooth" })}
+          >
+            Jump to the results ({number.format(data.total)})
+          </button>
+        </p>
+      )}
       <div className="search-layout">
         {/* Remounted when the URL changes (back button), so the form always shows the URL's search. */}
         <SearchForm key={queryString} initial={filters} meta={meta.data} onSearch={go} />
@@ -92,7 +108,7 @@ export default function SearchPage() {
                   <button
                     type="button"
                     disabled={data.page <= 1}
-                    onClick={() => go({ ...filters, page: data.page - 1 })}
+                    onClick={() => turn(data.page - 1)}
                   >
                     Previous page
                   </button>
@@ -102,7 +118,7 @@ export default function SearchPage() {
                   <button
                     type="button"
                     disabled={data.page >= pages}
-                    onClick={() => go({ ...filters, page: data.page + 1 })}
+                    onClick={() => turn(data.page + 1)}
                   >
                     Next page
                   </button>

@@ -1,3 +1,89 @@
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { ApiError, errorText } from "../../api/client";
+import { useSession } from "../../api/queries";
+import { usePageTitle } from "../../components/PageTitle";
+import { ResendConfirmation, safeNext, useLogin } from "./shared";
+import "../pages.css";
+
 export default function LoginPage() {
-  return <h1>LoginPage</h1>;
+  usePageTitle("Log in");
+  const [params] = useSearchParams();
+  const next = safeNext(params.get("next"));
+  const navigate = useNavigate();
+  const session = useSession();
+  const login = useLogin();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ text: string; unconfirmed: boolean } | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await login(email.trim(), password);
+      navigate(next, { replace: true });
+    } catch (error) {
+      const unconfirmed = error instanceof ApiError && error.status === 403 && /confirm/i.test(error.message);
+      setProblem({ text: errorText(error), unconfirmed });
+      setBusy(false);
+    }
+  }
+
+  const signupLink = next === "/" ? "/signup" : `/signup?next=${encodeURIComponent(next)}`;
+
+  return (
+    <div className="narrow">
+      <h1>Log in</h1>
+      {session.data && (
+        <p className="notice info" role="status">
+          You are logged in as {session.data.display_name ?? session.data.email}.{" "}
+          <Link to={next}>Continue</Link>
+        </p>
+      )}
+      <form className="card" onSubmit={submit}>
+        <label htmlFor="login-email">Email</label>
+        <input
+          id="login-email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <label htmlFor="login-password">Password</label>
+        <input
+          id="login-password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        {problem && (
+          <div role="alert">
+            <p className="error">{problem.text}</p>
+            {problem.unconfirmed && <ResendConfirmation email={email.trim()} />}
+          </div>
+        )}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Logging in…" : "Log in"}
+          </button>
+        </div>
+        <div className="form-links">
+          <Link to="/reset-password">Forgot your password?</Link>
+          <span>
+            New to Pirep? <Link to={signupLink}>Sign up</Link>
+          </span>
+        </div>
+      </form>
+      <p className="small muted">
+        After 10 wrong passwords in a row an account is locked; setting a new password with
+        “Forgot your password?” unlocks it.
+      </p>
+    </div>
+  );
 }

@@ -1,3 +1,148 @@
+import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
+import { api, call, errorText } from "../../api/client";
+import { useMeta, useSession } from "../../api/queries";
+import { usePageTitle } from "../../components/PageTitle";
+import { useWrite } from "../../components/verification";
+import { Captcha, PASSWORD_MAX, PASSWORD_MIN, ResendConfirmation } from "./shared";
+import "../pages.css";
+
 export default function SignupPage() {
-  return <h1>SignupPage</h1>;
+  usePageTitle("Sign up", "Create a free Pirep account to share what you know about airports.");
+  const write = useWrite();
+  const session = useSession();
+  const meta = useMeta();
+  const [email, setEmail] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const [password, setPassword] = useState("");
+  const [captchaToken, setCaptchaToken] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const needsCaptcha = Boolean(meta.data?.client.captcha_site_key);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (password.length < PASSWORD_MIN) {
+      setProblem(`The password needs at least ${PASSWORD_MIN} characters.`);
+      return;
+    }
+    if (needsCaptcha && !captchaToken) {
+      setProblem("Please complete the check above the button first.");
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    const address = email.trim();
+    try {
+      await write(() =>
+        call(
+          api.POST("/api/v1/users", {
+            body: {
+              email: address,
+              password,
+              display_name: displayName.trim() || null,
+              captcha_token: captchaToken,
+            },
+          }),
+        ),
+      );
+      setSentTo(address);
+      setPassword("");
+    } catch (error) {
+      setProblem(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (sentTo) {
+    return (
+      <div className="narrow">
+        <h1>Sign up</h1>
+        <div className="card" role="status">
+          <h2>Check your mail to confirm your address</h2>
+          <p>
+            We sent a message to <strong>{sentTo}</strong>. Open the link in it to confirm your
+            address; the link is valid for a day. You can already log in meanwhile.
+          </p>
+          <p className="small muted">Nothing arrived after a few minutes? Look in the spam folder, or:</p>
+          <ResendConfirmation email={sentTo} />
+          <div className="form-links">
+            <Link to="/login">Log in</Link>
+          </div>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="narrow">
+      <h1>Sign up</h1>
+      <p>
+        An account is free. It lets you keep track of your contributions and earn altitude on the{" "}
+        <Link to="/leaderboard">leaderboard</Link>. You can also edit airports without one.
+      </p>
+      {session.data && (
+        <p className="notice info" role="status">
+          You are already logged in as {session.data.display_name ?? session.data.email}.{" "}
+          <Link to="/account">Your account</Link>
+        </p>
+      )}
+      <form className="card" onSubmit={submit}>
+        <label htmlFor="signup-email">Email</label>
+        <input
+          id="signup-email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <label htmlFor="signup-name">Display name</label>
+        <input
+          id="signup-name"
+          autoComplete="nickname"
+          maxLength={40}
+          aria-describedby="signup-name-hint"
+          value={displayName}
+          onChange={(event) => setDisplayName(event.target.value)}
+        />
+        <p id="signup-name-hint" className="hint small muted">
+          Shown next to your contributions. Optional.
+        </p>
+        <label htmlFor="signup-password">Password</label>
+        <input
+          id="signup-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN}
+          maxLength={PASSWORD_MAX}
+          aria-describedby="signup-password-hint"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        <p id="signup-password-hint" className="hint small muted">
+          At least {PASSWORD_MIN} characters.
+        </p>
+        <Captcha onToken={setCaptchaToken} />
+        {problem && (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Signing up…" : "Sign up"}
+          </button>
+        </div>
+        <div className="form-links">
+          <span>
+            Already have an account? <Link to="/login">Log in</Link>
+          </span>
+        </div>
+      </form>
+    </div>
+  );
 }
