@@ -41,7 +41,7 @@ export default function ProfilePage() {
 
   return (
     <div className="prose">
-      <h1>{pilot.name}</h1>
+      <h1>{pilot.name.charAt(0).toUpperCase() + pilot.name.slice(1)}</h1>
       {own && (
         <p className="small">
           This is your public profile. <Link to="/account">Your account settings</Link>
@@ -77,7 +77,7 @@ export default function ProfilePage() {
           <ol className="activity card">
             {pilot.activity.map((item, index) => (
               <li key={`${item.created_at}-${index}`}>
-                <span>
+                <div className="what">
                   {activityLabel(item.type)}
                   {item.airport_code && (
                     <>
@@ -87,10 +87,10 @@ export default function ProfilePage() {
                       </Link>
                     </>
                   )}
-                </span>
-                <time className="small muted" dateTime={item.created_at}>
-                  {dateFormat.format(new Date(item.created_at))}
-                </time>
+                  <time className="small muted" dateTime={item.created_at}>
+                    {dateFormat.format(new Date(item.created_at))}
+                  </time>
+                </div>
                 {item.points > 0 && <span className="points">+{number.format(item.points)} ft</span>}
               </li>
             ))}

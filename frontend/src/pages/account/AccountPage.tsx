@@ -46,7 +46,7 @@ export default function AccountPage() {
     <div className="account-page">
       <h1>Your account</h1>
       <Summary user={user} />
-      <Settings key={`${user.display_name}|${user.timezone}`} user={user} />
+      <Settings user={user} />
       <PasswordChange />
       <Tokens />
       <LogOut />
