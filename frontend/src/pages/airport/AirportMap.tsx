@@ -10,8 +10,9 @@ maplibregl.setWorkerUrl(workerUrl);
 
 type Annotation = Schemas["Annotation"];
 
+/** Tile templates must be absolute for the map's worker; `new URL` would escape the braces. */
 function absolute(url: string): string {
-  return new URL(url, window.location.origin).href;
+  return url.startsWith("/") && !url.startsWith("//") ? `${window.location.origin}${url}` : url;
 }
 
 function style(meta: Meta): maplibregl.StyleSpecification | string {

@@ -63,12 +63,12 @@ export default function VersionPage() {
       </p>
       <h1>{airport.data ? `${airport.data.code} - ${airport.data.name}` : shownCode}</h1>
       {WIKI_FIELDS.map((field) => (
-        <section key={field.name} className="card" aria-label={field.label}>
+        <section key={field.name} className="card">
           <h2>{field.label}</h2>
           <Text value={fields[field.name]} />
         </section>
       ))}
-      <section className="card" aria-label="Access">
+      <section className="card">
         <h2>Access</h2>
         <p>
           <strong>{FIELD_LABELS.landing_rights}:</strong>{" "}
@@ -81,7 +81,7 @@ export default function VersionPage() {
           </>
         )}
       </section>
-      <section className="card" aria-label="Annotations and theme">
+      <section className="card">
         <h2>Annotations</h2>
         <Text value={fields.annotations} />
         <p>

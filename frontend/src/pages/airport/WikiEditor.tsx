@@ -89,9 +89,9 @@ export function WikiEditor({
   const theirs = conflict && typeof conflict.current === "string" ? conflict.current : "";
 
   return (
-    <section className={`card wiki ${large ? "wiki-large" : ""}`} id={name} aria-labelledby={`${inputId}-title`}>
+    <section className={`card wiki ${large ? "wiki-large" : ""}`} id={name}>
       <div className="row">
-        <h2 id={`${inputId}-title`}>{label}</h2>
+        <h2>{label}</h2>
         <span className="spacer" />
         {!editing && (
           <button type="button" className="small" onClick={start} aria-label={`Edit ${label}`}>
