@@ -218,7 +218,9 @@ async def new_context(browser: Browser, site: Site) -> AsyncIterator[Contexts]:
     contexts: list[BrowserContext] = []
     errors: list[str] = []
 
-    async def make(person: Person | None = None, **options: object) -> BrowserContext:
+    async def make(
+        person: Person | None = None, *, first_visit: bool = False, **options: object
+    ) -> BrowserContext:
         context = await browser.new_context(
             base_url=site.url, viewport=options.pop("viewport", DESKTOP), **options
         )  # type: ignore[arg-type]
@@ -230,8 +232,8 @@ async def new_context(browser: Browser, site: Site) -> AsyncIterator[Contexts]:
                     for name, value in person.cookies.items()
                 ]
             )
-        # The first-visit panel is tested on its own.
-        await context.add_init_script("localStorage.setItem('returning', '1')")
+        if not first_visit:  # the first-visit panel is tested on its own
+            await context.add_init_script("try { localStorage.setItem('returning', '1') } catch {}")
         context.on("weberror", lambda error: errors.append(str(error.error)))
         contexts.append(context)
         return context

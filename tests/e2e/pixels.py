@@ -8,6 +8,7 @@ from PIL import Image
 from playwright.async_api import Page
 
 MARKER_BLUE = (31, 111, 235)
+SELECTED_RED = (229, 83, 61)
 
 
 async def map_picture(page: Page) -> Image.Image:
@@ -22,7 +23,7 @@ async def map_picture(page: Page) -> Image.Image:
 def pixels_near(picture: Image.Image, colour: tuple[int, int, int], tolerance: int = 30) -> int:
     return sum(
         1
-        for pixel in picture.getdata()
+        for pixel in picture.get_flattened_data()
         if all(
             abs(channel - wanted) <= tolerance
             for channel, wanted in zip(pixel, colour, strict=True)
@@ -31,7 +32,10 @@ def pixels_near(picture: Image.Image, colour: tuple[int, int, int], tolerance: i
 
 
 def distinct_colours(picture: Image.Image) -> int:
-    colours = picture.getcolors(maxcolors=1 << 20)
+    """Colours in the middle of the picture, away from the buttons and controls at its edges."""
+    width, height = picture.size
+    middle = picture.crop((width // 5, height // 5, width * 4 // 5, height * 4 // 5))
+    colours = middle.getcolors(maxcolors=1 << 20)
     return len(colours) if colours else 1 << 20
 
 

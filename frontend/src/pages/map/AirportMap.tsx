@@ -38,6 +38,12 @@ interface Props {
 const ANNOTATION_ZOOM = 12.5;
 const VISIBLE = "airports-visible";
 const HIDDEN = "airports-hidden";
+// The selected airport, drawn above the others whether the filters match it or not.
+const SELECTED = "airports-selected";
+
+function selectedFilter(code: string | null): maplibregl.FilterSpecification {
+  return ["==", ["get", "code"], code ?? ""];
+}
 
 function baseStyle(meta: Meta, dark: boolean): maplibregl.StyleSpecification | string {
   if (meta.client.map_style_url) return meta.client.map_style_url;
@@ -90,12 +96,14 @@ function addLayers(map: maplibregl.Map, meta: Meta, props: Props) {
       type: "symbol",
       source: "airports",
       filter: matchExpression(props.filters),
-      layout: {
-        "icon-image": ["case", ["==", ["get", "code"], props.selected ?? ""], "marker-selected", "marker-visible"],
-        "icon-allow-overlap": true,
-        "icon-size": 0.8,
-        "symbol-sort-key": ["case", ["==", ["get", "code"], props.selected ?? ""], 1, 0],
-      },
+      layout: { "icon-image": "marker-visible", "icon-allow-overlap": true, "icon-size": 0.8 },
+    });
+    map.addLayer({
+      id: SELECTED,
+      type: "symbol",
+      source: "airports",
+      filter: selectedFilter(props.selected),
+      layout: { "icon-image": "marker-selected", "icon-allow-overlap": true, "icon-size": 0.8 },
     });
   }
 }
@@ -172,7 +180,7 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
       container.current?.setAttribute("data-idle", String(Boolean(map.getSource("airports")) && map.isSourceLoaded("airports")));
     });
     map.on("movestart", () => container.current?.setAttribute("data-idle", "false"));
-    for (const layer of [VISIBLE, HIDDEN]) {
+    for (const layer of [VISIBLE, HIDDEN, SELECTED]) {
       map.on("click", layer, (event) => {
         if (latest.current.placing !== false) return;
         const code = event.features?.[0]?.properties?.code;
@@ -211,9 +219,7 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
 
   useEffect(() => {
     if (!map?.getLayer(VISIBLE)) return;
-    const selected = props.selected ?? "";
-    map.setLayoutProperty(VISIBLE, "icon-image", ["case", ["==", ["get", "code"], selected], "marker-selected", "marker-visible"]);
-    map.setLayoutProperty(VISIBLE, "symbol-sort-key", ["case", ["==", ["get", "code"], selected], 1, 0]);
+    map.setFilter(SELECTED, selectedFilter(props.selected));
   }, [map, props.selected]);
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { api, call, errorText } from "../../api/client";
 import { useMeta, type AirportDetail, type Meta } from "../../api/queries";
 import { ErrorMessage, Header, Loading } from "../../components/Layout";
@@ -38,8 +38,27 @@ export function normaliseCode(code: string): string {
   return /^K[A-Z0-9]{3}$/.test(upper) ? upper.slice(1) : upper;
 }
 
+/**
+ * The page's query parameters, changed without losing the map position MapLibre keeps in the
+ * hash (react-router's own setter drops it).
+ */
+function useMapParams() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const update = (change: (next: URLSearchParams) => void, replace = false) => {
+    const next = new URLSearchParams(window.location.search);
+    change(next);
+    const search = next.toString();
+    navigate(
+      { search: search ? `?${search}` : "", hash: window.location.hash },
+      { replace, preventScrollReset: true },
+    );
+  };
+  return [params, update] as const;
+}
+
 function useFilters(meta: Meta) {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useMapParams();
   const known = useMemo(
     () => ({
       types: meta.facility_types.filter((kind) => !kind.hidden).map((kind) => kind.name),
@@ -50,7 +69,11 @@ function useFilters(meta: Meta) {
   );
   const filters = useMemo(() => readFilters(params, known), [params, known]);
   const setFilters = (next: Filters) =>
-    setParams((current) => writeFilters(current, next, known.defaultTypes), { replace: true, preventScrollReset: true });
+    setParams((current) => {
+      const written = writeFilters(current, next, known.defaultTypes);
+      for (const key of [...current.keys()]) current.delete(key);
+      written.forEach((value, key) => current.append(key, value));
+    }, true);
   return { filters, setFilters };
 }
 
@@ -63,7 +86,7 @@ export default function MapPage() {
 }
 
 function MapScreen({ meta }: { meta: Meta }) {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useMapParams();
   const { filters, setFilters } = useFilters(meta);
   const mapRef = useRef<MapHandle>(null);
   const client = useQueryClient();
@@ -78,15 +101,10 @@ function MapScreen({ meta }: { meta: Meta }) {
   const adding = drawer === "new_airport";
 
   const setParam = (name: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value === null) next.delete(name);
-        else next.set(name, value);
-        return next;
-      },
-      { preventScrollReset: true },
-    );
+    setParams((next) => {
+      if (value === null) next.delete(name);
+      else next.set(name, value);
+    });
 
   // The selected airport: fly there when it is first opened.
   const airport = useQuery({
@@ -95,15 +113,15 @@ function MapScreen({ meta }: { meta: Meta }) {
     enabled: selected !== null,
     staleTime: 60_000,
   });
-  const flownTo = useRef<string | null>(null);
+  // A link with a map position (hash) keeps it; otherwise the map flies to the airport.
+  const flownTo = useRef<string | null>(window.location.hash.length > 3 ? selected : null);
   useEffect(() => {
     const found = airport.data;
-    if (!found || flownTo.current === found.code) return;
+    if (!found || flownTo.current === found.code || flownTo.current === selected) return;
     flownTo.current = found.code;
-    if (!window.location.hash || window.location.hash.length < 4 || params.get("zoom")) {
-      mapRef.current?.flyTo(found.latitude, found.longitude, Number(params.get("zoom")) || Math.min(found.zoom_level, 13));
-    }
-  }, [airport.data, params]);
+    const zoom = Number(params.get("zoom")) || Math.min(found.zoom_level, 13);
+    mapRef.current?.flyTo(found.latitude, found.longitude, zoom);
+  }, [airport.data, params, selected]);
 
   // Annotations of the airports in view at high zoom (cached per airport).
   const annotations = useQueries({
@@ -117,15 +135,10 @@ function MapScreen({ meta }: { meta: Meta }) {
 
   function openAirport(code: string) {
     flownTo.current = null;
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        next.set("airport", code);
-        next.delete("drawer");
-        return next;
-      },
-      { preventScrollReset: true },
-    );
+    setParams((next) => {
+      next.set("airport", code);
+      next.delete("drawer");
+    });
   }
 
   function closeFirstVisit() {
@@ -156,6 +169,9 @@ function MapScreen({ meta }: { meta: Meta }) {
       />
       <div className="map-body">
         <aside className={`filters ${filtersOpen ? "open" : ""}`} aria-label="Map filters">
+          <button type="button" className="only-phone primary filters-done" onClick={() => setFiltersOpen(false)}>
+            Show the map
+          </button>
           <FilterGroup
             title="Filter by type"
             onClear={() => setFilters(clearTypes(filters))}
@@ -212,11 +228,9 @@ function MapScreen({ meta }: { meta: Meta }) {
           <aside className="drawer" aria-label="Details">
             <button type="button" className="drawer-close" aria-label="Close" onClick={() => {
               setPlaced(null);
-              setParams((current) => {
-                const next = new URLSearchParams(current);
+              setParams((next) => {
                 next.delete("airport");
                 next.delete("drawer");
-                return next;
               });
             }}>
               ×
