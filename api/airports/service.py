@@ -673,8 +673,8 @@ async def add_photo(
 async def _revert_event(
     session: AsyncSession, version: Version
 ) -> tuple[VersionEvent, dict[str, Any]]:
-    """An event's creation is undone by deleting it; its deletion by bringing it back from the
-    state the version kept. The undoing's event and changes."""
+    """An event's creation is undone by deleting it; its deletion and its edits by bringing it
+    back from the state the version kept. The undoing's event and changes."""
     if version.event == VersionEvent.CREATE:
         name = (version.object_changes.get("name") or [None, None])[1]
         await session.execute(sa.text("DELETE FROM events WHERE id = :id"), {"id": version.item_id})
@@ -691,6 +691,26 @@ async def _revert_event(
             )
         )
         event, changes = VersionEvent.CREATE, {"name": [None, columns.get("name")]}
+    elif version.event == VersionEvent.UPDATE and version.object:
+        restore = {
+            key: datetime.fromisoformat(value)
+            if key in ("starts_at", "ends_at") and value
+            else value
+            for key, value in version.object.items()
+            if key in version.object_changes
+        }
+        restored = await session.scalar(
+            sa.update(Event)
+            .where(Event.id == version.item_id)
+            .values(**restore)
+            .returning(Event.id)
+        )
+        if restored is None:
+            raise Conflict("The event was deleted since this change: revert its deletion first.")
+        changes = {
+            key: [new, version.object[key]] for key, (_old, new) in version.object_changes.items()
+        }
+        event = VersionEvent.UPDATE
     else:
         raise Conflict("This change of an event cannot be reverted.")
     return event, changes

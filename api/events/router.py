@@ -70,6 +70,18 @@ async def add(session: SessionDep, requester: RequesterDep, code: CODE, data: Ev
     return await service.add(session, requester, code, data)
 
 
+@router.put(
+    "/airports/{code}/events/{event_id}",
+    name="edit",
+    summary="Change an event (its details are replaced; the change can be reverted)",
+    responses=CONTRIBUTION_ERRORS,
+)
+async def edit(
+    session: SessionDep, requester: RequesterDep, code: CODE, event_id: uuid.UUID, data: EventIn
+) -> EventOut:
+    return await service.edit(session, requester, code, event_id, data)
+
+
 @router.delete(
     "/airports/{code}/events/{event_id}",
     name="remove",

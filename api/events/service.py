@@ -20,7 +20,7 @@ from api.events.recurrence import Recurrence, occurrences, rrule_text, to_utc
 from api.events.schemas import EventIn, EventOut, Occurrence, RecurrenceIn
 from api.models.airports import Airport
 from api.models.community import Event
-from api.models.enums import ActionType, VersionEvent, VersionItemType
+from api.models.enums import ActionType, RecurringCadence, VersionEvent, VersionItemType
 
 HORIZON = timedelta(days=366)
 METRES_PER_MILE = 1609.344
@@ -110,6 +110,57 @@ async def add(session: AsyncSession, requester: Requester, code: str, data: Even
         changes={"name": [None, event.name], "starts_at": [None, event.starts_at.isoformat()]},
         action=ActionType.EVENT_ADDED,
     )
+    return event_out(event, airport.code, zone_name, datetime.now(UTC))
+
+
+# What an edit may change, as a version shows it.
+EDITABLE = (
+    "name", "description", "starts_at", "ends_at", "host", "location", "url",
+    "recurring_cadence", "recurring_interval", "recurring_day_of_month", "recurring_week_of_month",
+)  # fmt: skip
+
+
+async def edit(
+    session: AsyncSession, requester: Requester, code: str, event_id: uuid.UUID, data: EventIn
+) -> EventOut:
+    """Replace an event's details; the version keeps the event as it was, to revert it."""
+    user, current = await airports_service.locked_airport(session, requester, code)
+    event = await session.get(Event, event_id, with_for_update=True)
+    if event is None or event.airport_id != current["id"]:
+        raise NotFound(f"{code.upper()} has no event {event_id}.")
+    airport = await session.get(Airport, current["id"])
+    assert airport is not None
+    zone_name = airport.timezone or data.timezone or "UTC"
+    zone = _zone(zone_name)
+    before = _state(event)
+    recurrence = data.recurrence
+    event.name = data.name.strip()
+    event.description = data.description
+    event.starts_at = to_utc(data.starts_at, zone)
+    event.ends_at = to_utc(data.ends_at, zone)
+    event.host = data.host
+    event.location = data.location
+    event.url = str(data.url) if data.url else None
+    event.recurring_cadence = RecurringCadence(recurrence.cadence) if recurrence else None
+    event.recurring_interval = recurrence.interval if recurrence else None
+    event.recurring_day_of_month = recurrence.day_of_month if recurrence else None
+    event.recurring_week_of_month = recurrence.week_of_month if recurrence else None
+    await session.flush()
+    after = _state(event)
+    changes = {
+        name: [before[name], after[name]] for name in EDITABLE if before[name] != after[name]
+    }
+    if changes:
+        await airports_service.record_change(
+            session,
+            user,
+            airport.id,
+            item=(VersionItemType.EVENT, event.id),
+            event=VersionEvent.UPDATE,
+            changes=changes,
+            action=ActionType.EVENT_EDITED,
+            state=before,
+        )
     return event_out(event, airport.code, zone_name, datetime.now(UTC))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -186,3 +187,61 @@ async def test_admins_revert_event_and_webcam_changes(
     assert (restored["id"], restored["name"]) == (event["id"], "Chili cook-off")
     assert restored["recurrence"]["cadence"] == "yearly"
     assert (await client.get("/api/v1/airports/PAE")).json()["webcams"] == []
+
+
+async def test_an_edited_event_is_replaced_and_an_admin_can_revert_the_edit(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot, other, admin = (
+        await make_person("known"),
+        await make_person("known"),
+        await make_person("admin"),
+    )
+    soon = datetime.now(PACIFIC).replace(tzinfo=None, microsecond=0) + timedelta(days=10)
+    original = {
+        "name": "Breakfast fly-in",
+        "starts_at": soon.replace(hour=8, minute=0, second=0).isoformat(),
+        "ends_at": soon.replace(hour=11, minute=0, second=0).isoformat(),
+        "timezone": "America/Los_Angeles",
+    }
+    async with pilot.client(app) as http:
+        event = (await http.post(URL, json=original)).json()
+    changed = {
+        **original,
+        "name": "Breakfast fly-in and car show",
+        "host": "EAA Chapter 84",
+        "ends_at": soon.replace(hour=13, minute=0, second=0).isoformat(),
+        "recurrence": {"cadence": "monthly", "day_of_month": soon.day},
+    }
+    async with other.client(app) as http:
+        edited = await http.put(f"{URL}/{event['id']}", json=changed)
+        missing = await http.put(f"{URL}/{uuid.uuid4()}", json=changed)
+        elsewhere = await http.put(f"/api/v1/airports/BFI/events/{event['id']}", json=changed)
+        backwards = await http.put(
+            f"{URL}/{event['id']}", json={**changed, "ends_at": original["starts_at"]}
+        )
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["id"], edited.json()["host"]) == (event["id"], "EAA Chapter 84")
+    assert edited.json()["recurrence"]["cadence"] == "monthly"
+    assert (
+        datetime.fromisoformat(edited.json()["next"][0]["ends_at"]).astimezone(PACIFIC).hour == 13
+    )
+    assert (missing.status_code, elsewhere.status_code, backwards.status_code) == (404, 404, 422)
+    [listed] = (await client.get(URL)).json()
+    assert listed["name"] == "Breakfast fly-in and car show"
+
+    history = (await client.get("/api/v1/airports/PAE/history")).json()["items"]
+    [update] = [e for e in history if (e["item_type"], e["event"]) == ("event", "update")]
+    assert update["changes"]["name"] == ["Breakfast fly-in", "Breakfast fly-in and car show"]
+    assert "starts_at" not in update["changes"]  # only what changed
+    async with admin.client(app) as http:
+        reverted = await http.post(f"/api/v1/admin/versions/{update['id']}/revert")
+    assert reverted.status_code == 201, reverted.text
+    [back] = (await client.get(URL)).json()
+    assert (back["id"], back["name"], back["host"], back["recurrence"]) == (
+        event["id"],
+        "Breakfast fly-in",
+        None,
+        None,
+    )
+    assert back["next"][0]["ends_at"] == event["next"][0]["ends_at"]

@@ -211,6 +211,18 @@ CASES = [
         everyone(503),
     ),
     Case(
+        "PUT",
+        "/api/v1/airports/{code}/events/{event_id}",
+        lambda p, s: {
+            "name": f"Fly-in, as {p.role} has it",
+            "starts_at": "2030-06-06T08:00:00",
+            "ends_at": "2030-06-06T11:00:00",
+            "timezone": "America/Los_Angeles",
+        },
+        write_rule(200),
+        everyone(503),
+    ),
+    Case(
         "DELETE",
         "/api/v1/airports/{code}/events/{event_id}",
         None,

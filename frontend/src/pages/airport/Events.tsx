@@ -36,9 +36,36 @@ export function useEvents(code: string) {
   });
 }
 
-function EventItem({ event, code, editable }: { event: EventOut; code: string; editable: boolean }) {
+/** `2025-06-14T09:00` for an instant, in a time zone (what a datetime-local input holds). */
+export function localInput(moment: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(new Date(moment))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+function EventItem({ event, airport, editable }: { event: EventOut; airport: AirportDetail; editable: boolean }) {
   const { run, busy, error } = useAirportAction();
+  const [editing, setEditing] = useState(false);
+  const code = airport.code;
   const next = event.next[0];
+  if (editing) {
+    return (
+      <li className="event">
+        <EventForm airport={airport} event={event} onDone={() => setEditing(false)} />
+      </li>
+    );
+  }
   return (
     <li className="event">
       <h3>{event.name}</h3>
@@ -63,6 +90,9 @@ function EventItem({ event, code, editable }: { event: EventOut; code: string; e
       {event.html && <Html html={event.html} />}
       {editable && (
         <div className="actions">
+          <button type="button" className="small" aria-label={`Edit event ${event.name}`} onClick={() => setEditing(true)}>
+            Edit
+          </button>
           <button
             type="button"
             className="danger small"
@@ -96,21 +126,31 @@ const CADENCES: { value: Cadence; label: string }[] = [
   { value: "yearly", label: "Year(s)" },
 ];
 
-function EventForm({ airport, onDone }: { airport: AirportDetail; onDone: () => void }) {
+/** The "repeat on" choice an event's recurrence stands for (see dayChoices). */
+function choiceOf(recurrence: EventOut["recurrence"]): string {
+  if (!recurrence) return "";
+  if (recurrence.week_of_month) return `week_${recurrence.week_of_month}`;
+  if (recurrence.day_of_month) return `day_${recurrence.day_of_month}`;
+  return recurrence.cadence === "yearly" ? "day" : "";
+}
+
+/** Adds an event, or with `event` changes that one (starting from its next occurrence). */
+function EventForm({ airport, event: existing, onDone }: { airport: AirportDetail; event?: EventOut; onDone: () => void }) {
   const id = useId();
   const { run, busy, error } = useAirportAction();
-  const [name, setName] = useState("");
-  const [startsAt, setStartsAt] = useState("");
-  const [endsAt, setEndsAt] = useState("");
-  const [location, setLocation] = useState("");
-  const [host, setHost] = useState("");
-  const [url, setUrl] = useState("");
-  const [description, setDescription] = useState("");
-  const [recurring, setRecurring] = useState(false);
-  const [interval, setInterval] = useState(1);
-  const [cadence, setCadence] = useState<Cadence>("monthly");
-  const [dayChoice, setDayChoice] = useState("");
-  const zone = airport.timezone ?? browserZone();
+  const first = existing?.next[0];
+  const zone = existing?.timezone ?? airport.timezone ?? browserZone();
+  const [name, setName] = useState(existing?.name ?? "");
+  const [startsAt, setStartsAt] = useState(first ? localInput(first.starts_at, zone) : "");
+  const [endsAt, setEndsAt] = useState(first ? localInput(first.ends_at, zone) : "");
+  const [location, setLocation] = useState(existing?.location ?? "");
+  const [host, setHost] = useState(existing?.host ?? "");
+  const [url, setUrl] = useState(existing?.url ?? "");
+  const [description, setDescription] = useState(existing?.description ?? "");
+  const [recurring, setRecurring] = useState(Boolean(existing?.recurrence));
+  const [interval, setInterval] = useState(existing?.recurrence?.interval ?? 1);
+  const [cadence, setCadence] = useState<Cadence>(existing?.recurrence?.cadence ?? "monthly");
+  const [dayChoice, setDayChoice] = useState(choiceOf(existing?.recurrence ?? null));
   const startDate = parseLocalDate(startsAt);
   const choices = startDate ? dayChoices(cadence, startDate) : [];
   // The chosen "on" option, or the first one when the start date changed the options.
@@ -129,7 +169,16 @@ function EventForm({ airport, onDone }: { airport: AirportDetail; onDone: () => 
       recurrence: recurring ? toRecurrence(cadence, interval, choice) : null,
       timezone: airport.timezone ? null : zone,
     };
-    const result = await run(() => call(api.POST("/api/v1/airports/{code}/events", { params: { path: { code: airport.code } }, body })));
+    const result = await run(() =>
+      existing
+        ? call(
+            api.PUT("/api/v1/airports/{code}/events/{event_id}", {
+              params: { path: { code: airport.code, event_id: existing.id } },
+              body,
+            }),
+          )
+        : call(api.POST("/api/v1/airports/{code}/events", { params: { path: { code: airport.code } }, body })),
+    );
     if (result.ok) onDone();
   }
 
@@ -221,7 +270,7 @@ function EventForm({ airport, onDone }: { airport: AirportDetail; onDone: () => 
       )}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Adding…" : "Add event"}
+          {busy ? "Saving…" : existing ? "Save event" : "Add event"}
         </button>
         <button type="button" onClick={onDone}>
           Cancel
@@ -252,7 +301,7 @@ export function Events({ airport, editable = true }: { airport: AirportDetail; e
       {list.length > 0 && (
         <ul className="event-list">
           {list.map((event) => (
-            <EventItem key={event.id} event={event} code={airport.code} editable={editable} />
+            <EventItem key={event.id} event={event} airport={airport} editable={editable} />
           ))}
         </ul>
       )}
