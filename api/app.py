@@ -124,7 +124,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         upload_suffixes=("/photos",),
     )
     app.add_middleware(
-        SecurityHeaders, hsts=settings.environment == "production", docs_path="/api/v1/docs"
+        SecurityHeaders,
+        hsts=settings.environment == "production",
+        docs_path="/api/v1/docs",
+        captcha=app.state.captcha is not None,
     )
     app.add_middleware(
         ClientAddress,

@@ -25,6 +25,15 @@ DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'", "script-src 'self' 'unsafe-inline'"
 )
 HSTS = "max-age=63072000; includeSubDomains"
+# The CAPTCHA widget (Cloudflare Turnstile) is a script and a frame of its own origin.
+CAPTCHA_ORIGIN = "https://challenges.cloudflare.com"
+
+
+def with_captcha(policy: str) -> str:
+    """The policy, letting the SPA load the CAPTCHA widget."""
+    return policy.replace("script-src 'self'", f"script-src 'self' {CAPTCHA_ORIGIN}").replace(
+        "frame-src 'self'", f"frame-src 'self' {CAPTCHA_ORIGIN}"
+    )
 
 
 async def send_error(
@@ -49,9 +58,10 @@ async def send_error(
 class SecurityHeaders:
     """Adds the security headers to every HTTP response (HSTS only where served over HTTPS)."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool, docs_path: str) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool, docs_path: str, captcha: bool = False) -> None:
         self.app = app
         self.docs_path = docs_path
+        self.policy = with_captcha(CONTENT_SECURITY_POLICY) if captcha else CONTENT_SECURITY_POLICY
         self.headers = {
             "X-Content-Type-Options": "nosniff",
             "X-Frame-Options": "DENY",
@@ -66,11 +76,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = (
-            DOCS_CONTENT_SECURITY_POLICY
-            if scope["path"] == self.docs_path
-            else CONTENT_SECURITY_POLICY
-        )
+        policy = DOCS_CONTENT_SECURITY_POLICY if scope["path"] == self.docs_path else self.policy
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

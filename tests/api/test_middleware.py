@@ -6,7 +6,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.app import create_app
+from api.core.settings import Settings
 from api.middleware import CONTENT_SECURITY_POLICY, HSTS
 
 
@@ -19,6 +22,22 @@ async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClie
         assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
         # Local development is plain HTTP: no HSTS there.
         assert "strict-transport-security" not in response.headers
+
+
+async def test_the_policy_lets_the_captcha_widget_in_only_when_one_is_configured(
+    client: httpx.AsyncClient, settings: Settings, engine: AsyncEngine
+) -> None:
+    plain = (await client.get("/")).headers["content-security-policy"]
+    assert "challenges.cloudflare.com" not in plain
+    configured = settings.model_copy(
+        update={"turnstile_site_key": "site", "turnstile_secret_key": "secret"}
+    )
+    transport = httpx.ASGITransport(create_app(configured, engine=engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+        policy = (await other.get("/health")).headers["content-security-policy"]
+    assert "script-src 'self' https://challenges.cloudflare.com;" in policy
+    assert "frame-src 'self' https://challenges.cloudflare.com " in policy
+    assert "default-src 'self';" in policy
 
 
 async def test_the_docs_page_works_offline_under_its_policy(client: httpx.AsyncClient) -> None:
