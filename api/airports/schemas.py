@@ -296,7 +296,11 @@ class HistoryPage(BaseModel):
 class VersionPreview(BaseModel):
     version_id: uuid.UUID
     created_at: datetime
+    author: HistoryAuthor | None = Field(description="Who made the change.")
     fields: dict[str, Any] = Field(description="Every editable field as it was then.")
+    html: dict[str, str] = Field(
+        description="The Markdown fields as they were then, rendered to sanitised HTML."
+    )
 
 
 class NewAirport(BaseModel):

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.airports import geojson, policy, repository
 from api.airports.schemas import (
     AirportEdit,
+    HistoryAuthor,
     NewAirport,
     TextEdit,
     VersionPreview,
@@ -29,9 +30,10 @@ from api.core.catalogue import ADDABLE_TAGS
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
 from api.core.policy import Requester, is_verified
 from api.core.storage import Sink
+from api.models.airports import WIKI_FIELDS
 from api.models.community import Event, Version
 from api.models.enums import ActionType, VersionEvent, VersionItemType
-from api.models.users import User
+from api.models.users import User, public_name
 from api.users import service as users_service
 
 
@@ -463,7 +465,20 @@ async def preview(
         for name, (old, _new) in later.object_changes.items():
             if name in values:
                 values[name] = old
-    return VersionPreview(version_id=version.id, created_at=version.created_at, fields=values)
+    author = await session.get(User, version.whodunnit_id) if version.whodunnit_id else None
+    return VersionPreview(
+        version_id=version.id,
+        created_at=version.created_at,
+        author=HistoryAuthor(id=author.id, name=public_name(author.display_name, author.role))
+        if author
+        else None,
+        fields=values,
+        html={
+            name: markdown.render(values[name])
+            for name in (*WIKI_FIELDS, "landing_requirements")
+            if name in values
+        },
+    )
 
 
 async def revert(session: AsyncSession, principal_user: User, version_id: uuid.UUID) -> Version:

@@ -267,13 +267,16 @@ async def test_a_version_previews_the_airport_as_it_was(
     app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
 ) -> None:
     first, second = await make_person("known"), await make_person("known")
-    for person, text in ((first, "Old text"), (second, "New text")):
+    for person, text in ((first, "Old *text*"), (second, "New text")):
         base = (await detail(client))["wiki"]["wifi"]["version"]
         assert (await edit(app, person, wifi={"text": text, "base": base})).status_code == 200
     older = (await client.get(f"{URL}/history")).json()["items"][-1]
     preview = (await client.get(f"{URL}/versions/{older['id']}")).json()
-    assert preview["fields"]["wifi"] == "Old text"
+    assert preview["fields"]["wifi"] == "Old *text*"
+    assert preview["html"]["wifi"] == "<p>Old <em>text</em></p>\n"
     assert preview["fields"]["description"] is None
+    assert preview["html"]["description"] == ""
+    assert preview["author"] == {"id": str(first.user_id), "name": "a pilot"}
     missing = await client.get(f"{URL}/versions/00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404
 

@@ -2718,6 +2718,8 @@ export interface components {
         };
         /** VersionPreview */
         VersionPreview: {
+            /** @description Who made the change. */
+            author: components["schemas"]["HistoryAuthor"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2729,6 +2731,13 @@ export interface components {
              */
             fields: {
                 [key: string]: unknown;
+            };
+            /**
+             * Html
+             * @description The Markdown fields as they were then, rendered to sanitised HTML.
+             */
+            html: {
+                [key: string]: string;
             };
             /**
              * Version Id

@@ -1,31 +1,16 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { api, call } from "../../api/client";
-import { useMeta, type Schemas } from "../../api/queries";
-import { ErrorMessage, Loading } from "../../components/Layout";
+import { useMeta } from "../../api/queries";
+import { ErrorMessage, Html, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
 import { displayValue } from "../../lib/diff";
 import { FIELD_LABELS, THEMES, WIKI_FIELDS, formatDateTime, landingRightsInfo, useAirport } from "./shared";
 import "./airport.css";
 
-const HISTORY_PAGES = 5;
-
-/** Who made a version: the API's preview does not say, so look it up in the first history pages. */
-function useVersionAuthor(code: string, versionId: string) {
-  return useQuery({
-    queryKey: ["airport", code.toUpperCase(), "version-author", versionId],
-    queryFn: async (): Promise<Schemas["HistoryAuthor"] | null> => {
-      for (let page = 1; page <= HISTORY_PAGES; page += 1) {
-        const history = await call(
-          api.GET("/api/v1/airports/{code}/history", { params: { path: { code }, query: { page, per_page: 100 } } }),
-        );
-        const entry = history.items.find((item) => item.id === versionId);
-        if (entry) return entry.author ?? null;
-        if (page * 100 >= history.total) break;
-      }
-      return null;
-    },
-  });
+/** A Markdown field as it was, rendered by the server (sanitised). */
+function Rendered({ html }: { html: string | undefined }) {
+  return html ? <Html html={html} /> : <p className="muted">(empty)</p>;
 }
 
 function Text({ value }: { value: unknown }) {
@@ -38,7 +23,6 @@ export default function VersionPage() {
   const { code = "", versionId = "" } = useParams();
   const airport = useAirport(code);
   const meta = useMeta();
-  const author = useVersionAuthor(code, versionId);
   const preview = useQuery({
     queryKey: ["airport", code.toUpperCase(), "versions", versionId],
     queryFn: () =>
@@ -50,7 +34,8 @@ export default function VersionPage() {
   if (preview.isPending) return <Loading what="Loading this version…" />;
   if (preview.isError) return <ErrorMessage error={preview.error} />;
   const fields = preview.data.fields;
-  const who = author.data?.name ?? (author.isPending ? "…" : "a pilot");
+  const who = preview.data.author?.name ?? "a pilot";
+  const html = preview.data.html;
   const rights = typeof fields.landing_rights === "string" ? fields.landing_rights : null;
   const theme = THEMES.find((item) => item.value === fields.cover_image)?.label;
 
@@ -65,7 +50,7 @@ export default function VersionPage() {
       {WIKI_FIELDS.map((field) => (
         <section key={field.name} className="card">
           <h2>{field.label}</h2>
-          <Text value={fields[field.name]} />
+          <Rendered html={html[field.name]} />
         </section>
       ))}
       <section className="card">
@@ -77,7 +62,7 @@ export default function VersionPage() {
         {rights === "restricted" && (
           <>
             <h3>Requirements/contact info for landing</h3>
-            <Text value={fields.landing_requirements} />
+            <Rendered html={html.landing_requirements} />
           </>
         )}
       </section>
