@@ -37,6 +37,8 @@ console = Console(stderr=True)
 
 SAMPLE_DATA_DIR = PROJECT_ROOT / "importer" / "sample_data"
 SAMPLE_CYCLE = date(2024, 12, 26)
+# The map of `pirep dev` opens over the sample's airports (Washington state).
+SAMPLE_VIEW = (47.6, -121.9, 7.0)
 
 
 def _settings() -> Settings:
@@ -168,9 +170,11 @@ def dev(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Start everything locally: PostgreSQL, migrations, sample data, the API."""
+    """Start everything locally: PostgreSQL, migrations, sample data, the API and the SPA."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     base = _settings()
+    if base.map_initial_view is None:
+        base = base.model_copy(update={"map_initial_view": SAMPLE_VIEW})
     with database(base) as settings:
         try:
             upgrade_database(settings)

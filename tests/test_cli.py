@@ -78,6 +78,9 @@ def test_dev_serves_the_sample_data_and_stops_cleanly(data_dir: Path) -> None:
         status, body = _get(f"http://127.0.0.1:{port}/api/v1/docs")
         assert status == 200
         assert b"swagger" in body.lower()
+        # The map opens over the sample's airports.
+        view = json.loads(_get(f"http://127.0.0.1:{port}/api/v1/meta")[1])["client"]
+        assert view["initial_view"] == {"latitude": 47.6, "longitude": -121.9, "zoom": 7.0}
     finally:
         output = _stop(process)
     assert process.returncode == 0, output

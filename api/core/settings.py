@@ -104,6 +104,11 @@ class Settings(BaseSettings):
         description="MapLibre style of the map's base layer (satellite or streets); unset: a "
         "plain background under the charts, which needs no key and no internet.",
     )
+    map_initial_view: tuple[float, float, float] | None = Field(
+        default=None,
+        description="Latitude, longitude and zoom where the map opens (JSON list); unset: the "
+        "centre of the contiguous United States.",
+    )
     frontend_sentry_dsn: str | None = Field(
         default=None, description="Sentry DSN the browser reports errors to; unset: off."
     )

@@ -72,7 +72,13 @@ async def meta(session: AsyncSession, geojson: GeojsonCache, settings: Settings)
         read_only=await repository.read_only(session),
         client=ClientConfig(
             map_style_url=settings.map_style_url,
-            initial_view=US_CENTRE,
+            initial_view=MapView(
+                latitude=settings.map_initial_view[0],
+                longitude=settings.map_initial_view[1],
+                zoom=settings.map_initial_view[2],
+            )
+            if settings.map_initial_view
+            else US_CENTRE,
             captcha_site_key=settings.turnstile_site_key if settings.verification_enabled else None,
             sentry_dsn=settings.frontend_sentry_dsn,
         ),

@@ -151,3 +151,16 @@ async def test_a_pilot_adds_a_missing_airport_by_clicking_the_map(page: Page) ->
     await expect(page).to_have_url(re.compile(r"airport=UNM\d\d"))
     drawer = page.get_by_role("complementary", name="Details")
     await expect(drawer).to_contain_text("Cougar Mountain Strip")
+
+
+async def test_the_colour_scheme_is_chosen_in_the_menu_and_remembered(page: Page) -> None:
+    await page.goto("/")
+    await wait_for_map(page)
+    await page.get_by_role("button", name="Menu").click()
+    await page.get_by_label("Colour scheme").select_option("dark")
+    await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    await page.reload()
+    await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    background = await page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert background == "rgb(17, 21, 27)", background
+    await screenshot(page, "map-dark")
