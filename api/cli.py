@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
 import uvicorn
+import uvicorn.config
 from alembic import command
 from alembic.config import Config
 from pydantic import ValidationError
@@ -127,6 +129,13 @@ def load_sample_data(settings: Settings) -> None:
         console.print(f"Tiled the sample {layer} chart: {counts.get('tiles', 0):,} tiles.")
 
 
+def log_config() -> dict[str, Any]:
+    """Uvicorn's logging, with Pirep's own INFO lines (mails without SMTP, admin switches)."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["api"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     if not port_is_free(port) and host in ("127.0.0.1", "localhost", "0.0.0.0"):  # noqa: S104
         raise _fail(f"Port {port} is already in use: pass --port or set PIREP_PORT.")
@@ -143,12 +152,18 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             workers=workers,
             proxy_headers=False,
             log_level="info",
+            log_config=log_config(),
         )
     else:
         from api.app import create_app
 
         uvicorn.run(
-            create_app(settings), host=host, port=port, proxy_headers=False, log_level="info"
+            create_app(settings),
+            host=host,
+            port=port,
+            proxy_headers=False,
+            log_level="info",
+            log_config=log_config(),
         )
 
 

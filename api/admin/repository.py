@@ -105,9 +105,21 @@ async def read_only(session: AsyncSession) -> bool:
     return bool(await session.scalar(sa.select(SiteSettings.read_only)))
 
 
-def versions(unreviewed: bool) -> Query:
+def versions(unreviewed: bool, query: str | None = None) -> Query:
+    """Changes, newest first; ``query`` finds the airport's code or the author's name/email."""
     statement = unreviewed_versions()
-    return statement.where(Version.reviewed_at.is_(None)) if unreviewed else statement
+    if unreviewed:
+        statement = statement.where(Version.reviewed_at.is_(None))
+    if query:
+        pattern = _like(query)
+        statement = statement.where(
+            sa.or_(
+                Airport.code.ilike(pattern),
+                User.display_name.ilike(pattern),
+                User.email.ilike(pattern),
+            )
+        )
+    return statement
 
 
 async def version(session: AsyncSession, version_id: uuid.UUID) -> AnyRow | None:

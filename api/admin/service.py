@@ -151,7 +151,7 @@ def version_out(version: Version, airport_code: str, author: User | None) -> Ver
 async def versions(session: AsyncSession, requester: Requester, params: QueueParams) -> VersionPage:
     policy.administer(requester)
     return await _page(
-        session, repository.versions(params.unreviewed), params, VersionPage, version_out
+        session, repository.versions(params.unreviewed, params.q), params, VersionPage, version_out
     )
 
 

@@ -546,6 +546,8 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
         reviewed=True,
     )
     version.reverted_at = datetime.now(UTC)
+    # Undoing a change is reviewing it: it leaves the review queue.
+    version.reviewed_at = version.reviewed_at or version.reverted_at
     await session.flush()
     await repository.sync_automatic_tags(session, airport_id)
     await data_changed(session, map_changed=True)

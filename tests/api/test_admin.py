@@ -121,6 +121,9 @@ async def test_approving_empties_the_review_queues(
 
     queue = await as_person(app, admin, "GET", f"{ADMIN}/versions?unreviewed=true")
     assert queue.json()["total"] == 1
+    for query, found in (("x02", 1), ("PAE", 0)):
+        searched = await as_person(app, admin, "GET", f"{ADMIN}/versions?q={query}")
+        assert searched.json()["total"] == found, query
     item = queue.json()["items"][0]
     assert item["airport_code"] == "X02"
     assert item["object_changes"] == {"description": [None, "Grass strip"]}
@@ -147,6 +150,11 @@ async def test_approving_empties_the_review_queues(
         app, admin, "PATCH", f"{ADMIN}/versions/{version_id}", json={"reviewed": False}
     )
     assert undo.json()["reviewed_at"] is None
+    # Reverting a change reviews it too.
+    reverted = await as_person(app, admin, "POST", f"{ADMIN}/versions/{version_id}/revert")
+    assert reverted.status_code == 201, reverted.text
+    page = await as_person(app, admin, "GET", f"{ADMIN}/versions?unreviewed=true")
+    assert page.json()["total"] == 0
     missing = await as_person(
         app, admin, "PATCH", f"{ADMIN}/versions/{uuid.uuid4()}", json={"reviewed": True}
     )

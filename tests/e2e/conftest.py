@@ -4,8 +4,6 @@ and Canada, Paine Field's diagram, a sample sectional tiled into the chart layer
 
 from __future__ import annotations
 
-import copy
-import json
 import os
 import re
 import shutil
@@ -20,7 +18,6 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from sqlalchemy.ext.asyncio import create_async_engine
-from uvicorn.config import LOGGING_CONFIG
 
 from api.core.cycles import Product
 from api.core.embedded_pg import port_is_free
@@ -76,16 +73,6 @@ class Site:
             if time.monotonic() > deadline:
                 raise AssertionError(f"No mail to {address} with a {path} link")
             time.sleep(0.2)
-
-
-def _log_config(directory: Path) -> Path:
-    """Uvicorn's logging plus the app's own INFO lines (the mails among them): neither
-    `python -m uvicorn` nor `pirep serve` sets up the `api` loggers."""
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["api"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    path = directory / "logging.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
-    return path
 
 
 def _free_port() -> int:
@@ -150,7 +137,7 @@ async def prepared(
 
 @pytest.fixture(scope="session")
 def site(prepared: Prepared, spa_build: Path) -> Iterator[Site]:
-    """The app as `pirep serve` runs it: uvicorn in its own process, serving the SPA."""
+    """The app as production runs it: `pirep serve` in its own process, serving the SPA."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = prepared.data_dir / "server.log"
@@ -170,9 +157,7 @@ def site(prepared: Prepared, spa_build: Path) -> Iterator[Site]:
             "PIREP_CACHE_REVALIDATE_SECONDS": "0",
         }
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "info",
-             "--log-config", str(_log_config(prepared.data_dir))],
+            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
