@@ -95,7 +95,9 @@ def install_spa(app: FastAPI, spa_dir: Path) -> None:
         if path.startswith(API_PREFIXES):
             raise NotFound(f"There is nothing at /{path}.")
         suffix = Path(path).suffix
-        if "/" not in path and suffix in ROOT_FILES and path in root_files:
+        if suffix:  # a file, not a page: the build's own files only
+            if "/" in path or suffix not in ROOT_FILES or path not in root_files:
+                raise NotFound(f"There is nothing at /{path}.")
             return FileResponse(spa_dir / path, media_type=ROOT_FILES[suffix])
         headers = {"Cache-Control": REVALIDATE}
         match = AIRPORT_PATH.match(path)

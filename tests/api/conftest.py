@@ -77,6 +77,8 @@ def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Se
             write_limit_per_minute=10_000,
             read_limit_per_minute=100_000,
             cache_revalidate_seconds=0,
+            # The API alone, whether or not a built SPA lies in frontend/dist (test_spa.py).
+            spa_dir=data_dir / "no-spa",
         )
 
     return make

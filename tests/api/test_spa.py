@@ -63,8 +63,8 @@ async def test_hashed_files_are_cached_for_a_year(spa: httpx.AsyncClient) -> Non
     [
         ("/static/missing.js", 404),
         ("/static/%2e%2e/%2e%2e/secret.txt", 404),
-        # httpx folds the dots away before sending: an ordinary page address remains.
-        ("/static/../../secret.txt", 200),
+        # httpx folds the dots away before sending: /secret.txt, not one of the build's files.
+        ("/static/../../secret.txt", 404),
     ],
 )
 async def test_missing_or_outside_files_are_not_served(
@@ -75,7 +75,9 @@ async def test_missing_or_outside_files_are_not_served(
     assert "not for the web" not in response.text
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/assets/tiles/x.txt"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here", "/assets/tiles/x.txt", "/etc/passwd.png", "/robots.php"]
+)
 async def test_api_addresses_keep_their_json_errors(spa: httpx.AsyncClient, path: str) -> None:
     response = await spa.get(path)
     assert response.status_code == 404
