@@ -1,0 +1,461 @@
+"""The airport page against the real server: its facts, diagram and link preview, Markdown
+editing with conflicts, tags, comments, events and their calendar, webcams, photos, history with
+its version preview, map annotations and the phone layout.
+
+Each test that writes uses an airport of its own, so the tests stand alone in any order."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PIL import Image
+from playwright.async_api import Locator, Page, expect
+
+from tests.e2e.conftest import Contexts, Site, screenshot
+
+
+async def api_get(site: Site, path: str) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=site.url, timeout=10) as client:
+        return await client.get(path)
+
+
+async def airport_json(site: Site, code: str) -> dict[str, Any]:
+    """The airport as the API has it (and proof that the sample holds it)."""
+    response = await api_get(site, f"/api/v1/airports/{code}")
+    assert response.status_code == 200, (code, response.text)
+    airport: dict[str, Any] = response.json()
+    assert airport["code"] == code
+    return airport
+
+
+async def open_airport(new_context: Contexts, site: Site, code: str) -> Page:
+    """A signed-in pilot on the page of an editable airport of the sample."""
+    airport = await airport_json(site, code)
+    assert not airport["locked"], code
+    context = await new_context(site.known)
+    page = await context.new_page()
+    await page.goto(f"/airports/{code}")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(rf"^{code} - "))
+    return page
+
+
+async def wait_until_loaded(image: Locator) -> int:
+    """The image's natural width once the browser has fetched and decoded it."""
+    await image.scroll_into_view_if_needed()
+    await image.evaluate(
+        """image => image.complete && image.naturalWidth > 0 ? null : new Promise(
+            (resolve, reject) => {
+                image.addEventListener("load", resolve, { once: true });
+                image.addEventListener("error", () => reject(new Error("broken")), { once: true });
+            })"""
+    )
+    width: int = await image.evaluate("image => image.naturalWidth")
+    return width
+
+
+def unique(text: str) -> str:
+    return f"{text} {uuid.uuid4().hex[:6]}"
+
+
+async def test_the_airport_page_shows_runways_frequencies_and_the_diagram(
+    page: Page, site: Site
+) -> None:
+    await page.goto("/airports/KPAE")  # the ICAO code finds the FAA identifier's page
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "PAE - SEATTLE PAINE FIELD INTERNATIONAL AIRPORT"
+    )
+    await expect(page).to_have_title(re.compile(r"^PAE - .*· Pirep$"))
+    statistics = page.get_by_role("region", name="Airport Statistics")
+    await expect(statistics.get_by_text("Runway 16R/34L 9010 ft")).to_be_visible()
+    await expect(statistics.get_by_text("Runway 16L/34R 3004 ft")).to_be_visible()
+    frequencies = statistics.get_by_role("table", name="Frequencies")
+    await expect(frequencies.get_by_role("row", name=re.compile(r"ATIS\s+128\.65"))).to_be_visible()
+    await expect(frequencies.get_by_role("columnheader")).to_have_text(
+        ["Use", "Frequency", "Description"]
+    )
+
+    diagram = page.get_by_role("region", name="Airport Diagram")
+    image = diagram.get_by_role("img", name="FAA airport diagram of PAE")
+    assert await wait_until_loaded(image) > 100
+    pdf = diagram.get_by_role("link", name="Open the diagram as a PDF")
+    await expect(pdf).to_have_attribute("href", re.compile(r"/assets/diagrams/.+\.pdf$"))
+    response = await api_get(site, str(await pdf.get_attribute("href")))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    await page.evaluate("window.scrollTo(0, 0)")
+    await expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+    await screenshot(page, "airport-page")
+
+    # The server puts the airport in the HTML itself, for link previews and crawlers.
+    raw = await api_get(site, "/airports/KPAE")
+    assert raw.status_code == 200
+    og_title = re.search(r'<meta property="og:title" content="([^"]*)"', raw.text)
+    assert og_title is not None, raw.text
+    assert "PAE - SEATTLE PAINE FIELD INTERNATIONAL AIRPORT" in og_title.group(1)
+    assert re.search(r"<title>PAE - [^<]+</title>", raw.text)
+
+
+async def test_a_pilot_edits_the_description_in_markdown(new_context: Contexts, site: Site) -> None:
+    page = await open_airport(new_context, site, "AWO")
+    section = page.locator("section#description")
+    bold = unique("grass parking")
+    text = f"Friendly field. Park on the **{bold}** west of the tower."
+
+    await page.get_by_role("button", name="Edit Description").click()
+    await page.get_by_label("Description", exact=True).fill(text)
+    await page.get_by_role("button", name="Save Description").click()
+
+    await expect(section.get_by_role("status")).to_have_text(re.compile("Saved!"))
+    await expect(page.get_by_label("Description", exact=True)).to_have_count(0)
+    await expect(section.locator("strong")).to_have_text(bold)
+    await expect(section).to_contain_text("Friendly field. Park on the")
+    await expect(section).not_to_contain_text("**")
+
+    await page.reload()
+    await expect(section.locator("strong")).to_have_text(bold)
+    await expect(section).to_contain_text("Last updated")
+
+    wiki = (await airport_json(site, "AWO"))["wiki"]["description"]
+    assert wiki["text"] == text
+    assert f"<strong>{bold}</strong>" in wiki["html"]
+
+
+async def test_two_pilots_editing_the_same_field_see_the_conflict(
+    new_context: Contexts, site: Site
+) -> None:
+    code = "S43"
+    await airport_json(site, code)
+    first = await (await new_context(site.admin)).new_page()
+    second = await (await new_context(site.known)).new_page()
+    field = "Transient Parking"
+    for page in (first, second):
+        await page.goto(f"/airports/{code}")
+        await page.get_by_role("button", name=f"Edit {field}").click()
+        await expect(page.get_by_label(field, exact=True)).to_be_editable()
+
+    theirs = unique("Transient parking on the grass by the hangars")
+    await first.get_by_label(field, exact=True).fill(theirs)
+    await first.get_by_role("button", name=f"Save {field}").click()
+    await expect(first.locator("#transient_parking").get_by_role("status")).to_have_text(
+        re.compile("Saved!")
+    )
+
+    mine = unique("Transient parking on the ramp south of the FBO")
+    await second.get_by_label(field, exact=True).fill(mine)
+    await second.get_by_role("button", name=f"Save {field}").click()
+    conflict = second.get_by_role("alert")
+    await expect(conflict).to_contain_text(f"Someone else changed {field}")
+    await expect(conflict).to_contain_text("Your text was not saved.")
+    await expect(conflict.locator("pre")).to_have_text(theirs)
+    assert (await airport_json(site, code))["wiki"]["transient_parking"]["text"] == theirs
+
+    # "Load their text" puts the first pilot's text in the editor, to build on.
+    await conflict.get_by_role("button", name="Load their text").click()
+    await expect(second.get_by_role("alert")).to_have_count(0)
+    await expect(second.get_by_label(field, exact=True)).to_have_value(theirs)
+    await second.get_by_label(field, exact=True).fill(mine)
+
+    # Meanwhile the first pilot changes the field again from the page they have.
+    again = unique("Transient parking moved to the east apron")
+    await first.get_by_role("button", name=f"Edit {field}").click()
+    await expect(first.get_by_label(field, exact=True)).to_have_value(theirs)
+    await first.get_by_label(field, exact=True).fill(again)
+    await first.get_by_role("button", name=f"Save {field}").click()
+    await expect(first.locator("#transient_parking").get_by_role("status")).to_have_text(
+        re.compile("Saved!")
+    )
+    await expect(first.locator("#transient_parking")).to_contain_text(again)
+
+    # "Overwrite with mine" saves the second pilot's text over theirs.
+    await second.get_by_role("button", name=f"Save {field}").click()
+    await expect(second.get_by_role("alert").locator("pre")).to_have_text(again)
+    await second.get_by_role("button", name="Overwrite with mine").click()
+    section = second.locator("#transient_parking")
+    await expect(section.get_by_role("status")).to_have_text(re.compile("Saved!"))
+    await expect(second.get_by_label(field, exact=True)).to_have_count(0)
+    await expect(section).to_contain_text(mine)
+    assert (await airport_json(site, code))["wiki"]["transient_parking"]["text"] == mine
+
+
+async def test_a_pilot_adds_and_removes_a_tag(new_context: Contexts, site: Site) -> None:
+    code = "S50"
+    assert "camping" not in (await airport_json(site, code))["tags"]
+    page = await open_airport(new_context, site, code)
+    tags = page.get_by_role("region", name="Tags")
+    camping = tags.get_by_role("listitem").filter(has_text=re.compile(r"^Camping"))
+    await expect(camping).to_have_count(0)
+
+    await tags.get_by_role("button", name="Edit tags").click()
+    await tags.get_by_label("Add a tag").select_option(label="Camping")
+    await expect(camping).to_have_count(1)
+    await expect(
+        tags.get_by_label("Add a tag").locator("option", has_text="Camping")
+    ).to_have_count(0)
+    assert "camping" in (await airport_json(site, code))["tags"]
+
+    await page.reload()
+    await expect(camping).to_have_count(1)
+    await tags.get_by_role("button", name="Edit tags").click()
+    await tags.get_by_role("button", name="Remove tag Camping").click()
+    await expect(camping).to_have_count(0)
+    await expect(
+        tags.get_by_label("Add a tag").locator("option", has_text="Camping")
+    ).to_have_count(1)
+    assert "camping" not in (await airport_json(site, code))["tags"]
+
+
+async def test_a_pilot_comments_votes_and_flags_the_comment_outdated(
+    new_context: Contexts, site: Site
+) -> None:
+    page = await open_airport(new_context, site, "BLI")
+    comments = page.locator("#comments")
+    body = unique("The self-serve pump takes cards after hours.")
+    await comments.get_by_label("Your comment").fill(body)
+    await comments.get_by_role("button", name="Post comment").click()
+    await expect(comments.get_by_role("status")).to_have_text("Thank you, your comment was added.")
+    await expect(comments.get_by_label("Your comment")).to_have_value("")
+    comment = comments.get_by_role("listitem").filter(has_text=body)
+    await expect(comment).to_have_count(1)
+
+    await comment.get_by_role("button", name="Helpful (0)").click()
+    await expect(comment.get_by_role("button", name="Helpful (1)")).to_be_visible()
+    # A second vote by the same pilot is refused, and the count stays.
+    await comment.get_by_role("button", name="Helpful (1)").click()
+    await expect(comment.get_by_role("alert")).to_contain_text("already found this comment helpful")
+    await expect(comment.get_by_role("button", name="Helpful (1)")).to_be_visible()
+
+    await comment.get_by_role("button", name="Flag as outdated").click()
+    await expect(comment).to_contain_text("flagged this comment as outdated")
+    await expect(comment).to_have_class(re.compile(r"\boutdated\b"))
+    await comment.get_by_role("button", name="Undo outdated flag").click()
+    await expect(comment.get_by_role("button", name="Flag as outdated")).to_be_visible()
+    await expect(comment).not_to_contain_text("flagged this comment as outdated")
+
+    listed = (await api_get(site, "/api/v1/airports/BLI/comments")).json()["items"]
+    mine = [item for item in listed if body in item["html"]]
+    assert len(mine) == 1, listed
+    assert mine[0]["helpful_count"] == 1
+    assert mine[0]["outdated_at"] is None
+
+
+def tenth_of_a_month_ahead() -> date:
+    """The 10th of a month at least three weeks ahead: a date every month has."""
+    day = date.today() + timedelta(days=21)
+    while day.day != 10:
+        day += timedelta(days=1)
+    return day
+
+
+async def test_a_pilot_adds_one_off_and_monthly_events(new_context: Contexts, site: Site) -> None:
+    code = "PWT"
+    page = await open_airport(new_context, site, code)
+    events = page.get_by_role("region", name="Upcoming Events")
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    fly_in = unique("Pancake fly-in")
+    when = date.today() + timedelta(days=30)
+    await events.get_by_role("button", name="Add an event").click()
+    await events.get_by_label("Event name").fill(fly_in)
+    await events.get_by_label("Starts", exact=True).fill(f"{when.isoformat()}T09:00")
+    await events.get_by_label("Ends", exact=True).fill(f"{when.isoformat()}T13:00")
+    await events.get_by_role("button", name="Add event").click()
+    one_off = events.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name=fly_in, exact=True)
+    )
+    await expect(one_off).to_contain_text(f"{when:%b} {when.day}, {when.year}, 9:00 AM – 1:00 PM")
+    await expect(one_off).not_to_contain_text("Repeats")
+    await expect(events.get_by_label("Event name")).to_have_count(0)
+
+    meeting = unique("Chapter meeting")
+    start = tenth_of_a_month_ahead()
+    await events.get_by_role("button", name="Add an event").click()
+    await events.get_by_label("Event name").fill(meeting)
+    await events.get_by_label("Starts", exact=True).fill(f"{start.isoformat()}T19:00")
+    await events.get_by_label("Ends", exact=True).fill(f"{start.isoformat()}T21:00")
+    await events.get_by_label("Recurring event").check()
+    await expect(events.get_by_label("Every", exact=True)).to_have_value("1")
+    await events.get_by_label("Repeat unit").select_option(label="Month(s)")
+    await events.get_by_label("Repeat on").select_option(label="On the 10th")
+    await expect(events.locator("fieldset")).to_contain_text("Repeats every month on the 10th")
+    await events.get_by_role("button", name="Add event").click()
+    monthly = events.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name=meeting, exact=True)
+    )
+    await expect(monthly).to_contain_text("Repeats every month on the 10th")
+    await expect(monthly).to_contain_text(f"{start:%b} 10, {start.year}, 7:00 PM – 9:00 PM")
+
+    calendar_link = events.get_by_role("link", name="Add these events to your calendar (.ics)")
+    href = await calendar_link.get_attribute("href")
+    assert href == f"/api/v1/airports/{code}/events.ics"
+    calendar = await api_get(site, href)
+    assert calendar.status_code == 200
+    assert calendar.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VCALENDAR" in calendar.text
+    unfolded = calendar.text.replace("\r\n ", "")
+    assert f"SUMMARY:{fly_in}" in unfolded
+    assert f"SUMMARY:{meeting}" in unfolded
+    assert "RRULE:FREQ=MONTHLY" in unfolded
+
+    await events.get_by_role("button", name=f"Delete event {fly_in}").click()
+    await expect(one_off).to_have_count(0)
+    await events.get_by_role("button", name=f"Delete event {meeting}").click()
+    await expect(monthly).to_have_count(0)
+    await expect(events).to_contain_text("No upcoming events.")
+    assert (await api_get(site, f"/api/v1/airports/{code}/events")).json() == []
+
+
+async def test_a_pilot_adds_and_removes_a_webcam(new_context: Contexts, site: Site) -> None:
+    code = "BVS"
+    page = await open_airport(new_context, site, code)
+    webcams = page.get_by_role("region", name="Webcams")
+    await expect(webcams).to_contain_text("No webcams yet.")
+    address = f"https://webcams.invalid/bvs/{uuid.uuid4().hex[:6]}/runway.jpg"
+
+    await webcams.get_by_label("Webcam address").fill(address)
+    await webcams.get_by_role("button", name="Add webcam").click()
+    image = webcams.get_by_role("img", name=f"Webcam at {code} (webcams.invalid)")
+    await expect(image).to_have_attribute("src", address)
+    link = webcams.get_by_role("link", name=f"Webcam at {code} (webcams.invalid)")
+    await expect(link).to_have_attribute("href", address)
+    await expect(webcams.get_by_label("Webcam address")).to_have_value("")
+    stored = (await airport_json(site, code))["webcams"]
+    assert [(webcam["url"], webcam["kind"]) for webcam in stored] == [(address, "image")]
+
+    await webcams.get_by_role("button", name=f"Remove webcam {address}").click()
+    await expect(image).to_have_count(0)
+    await expect(webcams).to_contain_text("No webcams yet.")
+    assert (await airport_json(site, code))["webcams"] == []
+
+
+async def test_a_pilot_uploads_a_photo(new_context: Contexts, site: Site, tmp_path: Path) -> None:
+    code = "0S9"
+    picture = tmp_path / "ramp.jpg"
+    Image.new("RGB", (320, 240), (40, 120, 200)).save(picture, "JPEG")
+    page = await open_airport(new_context, site, code)
+    photos = page.get_by_role("region", name="Photos")
+    await expect(photos).to_contain_text("No photos of this airport yet.")
+
+    await photos.get_by_label("Add a photo").set_input_files(picture)
+    await expect(photos.get_by_role("status")).to_have_text("Photo added. Thank you!")
+    image = photos.get_by_role("img", name=f"Photo 1 of 1 of {code}")
+    assert await wait_until_loaded(image) > 0
+    src = await image.get_attribute("src")
+    assert src
+    served = await api_get(site, src)
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("image/")
+    assert len((await airport_json(site, code))["photos"]) == 1
+
+
+async def test_the_history_shows_a_diff_and_the_page_after_each_change(
+    new_context: Contexts, site: Site
+) -> None:
+    code = "PLU"
+    field = "Fuel Location"
+    before = unique("Self-serve fuel at the north end")
+    after = unique("Self-serve fuel at the south end")
+    # Two pilots, as one pilot's edits in a row make a single version.
+    admin = await (await new_context(site.admin)).new_page()
+    page = await open_airport(new_context, site, code)
+    for writer, text in ((admin, before), (page, after)):
+        await writer.goto(f"/airports/{code}")
+        await writer.get_by_role("button", name=f"Edit {field}").click()
+        await writer.get_by_label(field, exact=True).fill(text)
+        await writer.get_by_role("button", name=f"Save {field}").click()
+        # Wait for the answer (the textarea holds the text until then).
+        section = writer.locator("#fuel_location")
+        await expect(section.get_by_role("status")).to_have_text(re.compile("Saved!"))
+        await expect(section.get_by_role("paragraph").filter(has_text=text)).to_be_visible()
+
+    await (
+        page.get_by_role("navigation", name="Airport pages")
+        .get_by_role("link", name="History")
+        .click()
+    )
+    await expect(page).to_have_url(re.compile(rf"/airports/{code}/history$"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(f"^History of {code}")
+    )
+    entries = page.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name=f"Edited {field}")
+    )
+    await expect(entries).to_have_count(2)
+    newest = entries.first
+    diff = newest.get_by_role("table", name=f"Changes to {field}")
+    await expect(diff.get_by_role("columnheader")).to_have_text(["Before", "After"])
+    cells = diff.get_by_role("cell")
+    await expect(cells.first).to_have_text(before)
+    await expect(cells.nth(1)).to_have_text(after)
+    await expect(diff.locator("del")).to_contain_text(["north"])
+    await expect(diff.locator("ins")).to_contain_text(["south"])
+
+    # The page as it was after the first change: the older text, with a banner saying so.
+    await entries.nth(1).get_by_role("link", name="View the page after this change").click()
+    await expect(page).to_have_url(re.compile(rf"/airports/{code}/versions/[0-9a-f-]+$"))
+    await expect(
+        page.get_by_role("note").filter(has_text="This is how the page looked after the change of")
+    ).to_be_visible()
+    version_field = page.locator("section").filter(
+        has=page.get_by_role("heading", name=field, exact=True)
+    )
+    await expect(version_field).to_contain_text(before)
+    await expect(version_field).not_to_contain_text(after)
+    await page.get_by_role("link", name="Back to the current page").click()
+    await expect(page.locator("#fuel_location")).to_contain_text(after)
+
+
+async def test_a_pilot_annotates_the_airport_map(new_context: Contexts, site: Site) -> None:
+    code = "TIW"
+    airport = await airport_json(site, code)
+    assert airport["annotations"] == []
+    page = await open_airport(new_context, site, code)
+    card = page.locator(".airport-map-card")
+    small_map = card.get_by_role("region", name=f"Map of {code}")
+    await expect(small_map.locator("canvas.maplibregl-canvas")).to_be_visible()
+
+    await card.get_by_role("switch", name="Edit annotations").check()
+    await expect(card).to_contain_text("No markers yet.")
+    # The map takes clicks once its style has loaded; until then a click adds nothing.
+    label = card.get_by_label("Label of marker 1")
+    await small_map.click()
+    await expect(label).to_be_visible()
+    await expect(card.get_by_label("Label of marker 2")).to_have_count(0)
+    await expect(small_map.locator(".annotation-marker")).to_have_text("Marker 1")
+    await label.fill("Fuel pumps")
+    await expect(small_map.locator(".annotation-marker")).to_have_text("Fuel pumps")
+    await card.get_by_role("button", name="Save annotations").click()
+
+    legend = card.locator(".annotation-legend")
+    await expect(legend.get_by_role("listitem")).to_have_text(["Fuel pumps"])
+    await expect(card.get_by_role("switch", name="Edit annotations")).not_to_be_checked()
+    await page.reload()
+    await expect(legend.get_by_role("listitem")).to_have_text(["Fuel pumps"])
+    await expect(small_map.locator(".annotation-marker")).to_have_text("Fuel pumps")
+
+    annotations = (await airport_json(site, code))["annotations"]
+    assert [annotation["label"] for annotation in annotations] == ["Fuel pumps"]
+    assert abs(annotations[0]["latitude"] - airport["latitude"]) < 0.05
+    assert abs(annotations[0]["longitude"] - airport["longitude"]) < 0.05
+
+
+async def test_the_airport_page_fits_a_phone(new_context: Contexts) -> None:
+    context = await new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = await context.new_page()
+    await page.goto("/airports/PAE")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("PAE - ")
+    await expect(page.get_by_role("region", name="Map of PAE").locator("canvas")).to_be_visible()
+    await expect(page.get_by_role("region", name="Comments")).to_be_visible()
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    heading = await page.get_by_role("heading", level=1).bounding_box()
+    assert heading is not None
+    assert heading["x"] >= 0
+    assert heading["x"] + heading["width"] <= 390, heading
+    await screenshot(page, "airport-phone")
