@@ -202,15 +202,23 @@ async def test_revert_puts_the_old_text_back(new_context: Contexts, site: Site) 
 
     page = await (await new_context(site.admin)).new_page()
     await page.goto("/admin/versions")
-    row = page.get_by_role("row").filter(has_text=bad)
-    await expect(row).to_contain_text(good)  # old → new
+    # The change from good to bad (with all changes shown, its undoing also names both).
+    row = page.get_by_role("row").filter(
+        has_text=re.compile(rf"{re.escape(good)}\s*→\s*{re.escape(bad)}")
+    )
+    await expect(row).to_have_count(1)
     await row.get_by_role("button", name="Revert").click()
+    # Undoing a change reviews it: it leaves the queue, and shows as reverted among all changes.
+    await expect(row).to_have_count(0)
+    await page.get_by_label("Show reviewed items too").click()
+    await expect(page.get_by_label("Show reviewed items too")).to_be_checked()
     await expect(row).to_contain_text("Reverted")
     await expect(row.get_by_role("button", name="Revert")).to_have_count(0)
 
     assert await description(site, "CLM") == good
     reverted = await version_with(site, "CLM", bad)
     assert reverted["reverted_at"] is not None
+    assert reverted["reviewed_at"] is not None
     undo = await version_with(site, "CLM", good)
     assert undo["id"] != first["id"]
     assert undo["author"]["id"] == str(site.admin.user_id)

@@ -301,6 +301,21 @@ async def test_a_pilot_adds_one_off_and_monthly_events(new_context: Contexts, si
     assert f"SUMMARY:{meeting}" in unfolded
     assert "RRULE:FREQ=MONTHLY" in unfolded
 
+    # Editing starts from the event as it is, and keeps it the same event.
+    await events.get_by_role("button", name=f"Edit event {fly_in}").click()
+    await expect(events.get_by_label("Event name")).to_have_value(fly_in)
+    await expect(events.get_by_label("Starts", exact=True)).to_have_value(
+        f"{when.isoformat()}T09:00"
+    )
+    await events.get_by_label("Ends", exact=True).fill(f"{when.isoformat()}T15:30")
+    await events.get_by_label("Host").fill("EAA Chapter 84")
+    await events.get_by_role("button", name="Save event").click()
+    await expect(one_off).to_contain_text(f"{when:%b} {when.day}, {when.year}, 9:00 AM – 3:30 PM")
+    await expect(one_off).to_contain_text("Host: EAA Chapter 84")
+    stored = (await api_get(site, f"/api/v1/airports/{code}/events")).json()
+    assert len(stored) == 2
+    assert {event["host"] for event in stored} == {"EAA Chapter 84", None}
+
     await events.get_by_role("button", name=f"Delete event {fly_in}").click()
     await expect(one_off).to_have_count(0)
     await events.get_by_role("button", name=f"Delete event {meeting}").click()
