@@ -53,6 +53,8 @@ bench: deps
 	$(BIN)/python -m bench.edits
 	$(BIN)/python -m bench.tiles
 	$(BIN)/python -m bench.webp_quality
+	$(MAKE) test-system-deps
+	$(BIN)/python -m bench.frontend
 
 deps: system-deps python-deps frontend-deps
 

@@ -6,8 +6,9 @@ measures in a fresh browser context each time (nothing cached):
 
 - map: navigation to MapLibre `idle` with every airport marker drawn (the public and private
   tags enabled, so every airport is in the visible layer) at the whole-country view;
-- baseline, in the same page load: a plain `fetch` of the same GeoJSON plus `JSON.parse`,
-  the least any map of these airports must do.
+- baselines: a plain `fetch` of the same GeoJSON plus `JSON.parse` in the same page, the
+  least any map of these airports must do; and the same map with no marker drawn (no type
+  enabled), which sets the markers' own cost apart from the page, the map and the data.
 
 Then it lists the built chunks with their gzip sizes and adds up what the first page load
 needs (index.html's script and module preloads), with and without MapLibre.
@@ -25,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
 
 from api.core.settings import PROJECT_ROOT
 from bench._support import (
@@ -47,6 +48,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 MAP_URL = "/?filters_tags=public,private,closed#4/39.83/-98.58"
+# The same page and data with no type enabled: the airports load but no marker is drawn.
+NO_MARKERS_URL = "/?filters_facility_types=#4/39.83/-98.58"
 FLOOR_SCRIPT = """async (url) => {
   const started = performance.now();
   const response = await fetch(url, {cache: "no-store"});
@@ -92,33 +95,46 @@ def bundle_report(out: Path) -> None:
     )
 
 
+async def idle_after(page: Page, url: str) -> float:
+    """Seconds from navigation to MapLibre idle with the airports loaded."""
+    started = time.perf_counter()
+    await page.goto(url)
+    await page.wait_for_selector('[data-testid="map"][data-idle="true"]', timeout=120_000)
+    return time.perf_counter() - started
+
+
 async def measure(base: str, label: str) -> None:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
         )
-        maps: list[float] = []
+        times: dict[str, list[float]] = {MAP_URL: [], NO_MARKERS_URL: []}
         floors: list[float] = []
         count = 0
         for _ in range(RUNS):
-            context = await browser.new_context(viewport={"width": 1280, "height": 800})
-            await context.add_init_script("try { localStorage.setItem('returning', '1') } catch {}")
-            page = await context.new_page()
-            started = time.perf_counter()
-            await page.goto(base + MAP_URL)
-            await page.wait_for_selector('[data-testid="map"][data-idle="true"]', timeout=120_000)
-            maps.append(time.perf_counter() - started)
-            geojson = await page.evaluate(
-                "fetch('/api/v1/meta').then(r => r.json()).then(m => m.airports_geojson_url)"
-            )
-            floor_ms, count = await page.evaluate(FLOOR_SCRIPT, geojson)
-            floors.append(floor_ms / 1000)
-            await context.close()
+            for url in (NO_MARKERS_URL, MAP_URL):  # a fresh context each: nothing cached
+                context = await browser.new_context(viewport={"width": 1280, "height": 800})
+                await context.add_init_script(
+                    "try { localStorage.setItem('returning', '1') } catch {}"
+                )
+                page = await context.new_page()
+                times[url].append(await idle_after(page, base + url))
+                if url == MAP_URL:
+                    geojson = await page.evaluate(
+                        "fetch('/api/v1/meta').then(r => r.json())"
+                        ".then(m => m.airports_geojson_url)"
+                    )
+                    floor_ms, count = await page.evaluate(FLOOR_SCRIPT, geojson)
+                    floors.append(floor_ms / 1000)
+                await context.close()
         await browser.close()
-    first, floor = statistics.median(maps), statistics.median(floors)
+    maps = times[MAP_URL]
+    first, empty = statistics.median(maps), statistics.median(times[NO_MARKERS_URL])
+    floor = statistics.median(floors)
     print(
-        f"{label:<28} {count:>7,} airports  map idle {first:5.2f} s (median of {RUNS}, "
-        f"best {min(maps):.2f})  floor {floor:5.2f} s  ratio {first / floor:5.1f}×"
+        f"{label:<24} {count:>7,} airports  map idle with every marker {first:5.2f} s "
+        f"(median of {RUNS}, best {min(maps):.2f}); without markers {empty:5.2f} s "
+        f"({first / empty:4.2f}×); GeoJSON fetch + parse {floor:5.2f} s"
     )
 
 
