@@ -40,7 +40,7 @@ console = Console(stderr=True)
 SAMPLE_DATA_DIR = PROJECT_ROOT / "importer" / "sample_data"
 SAMPLE_CYCLE = date(2024, 12, 26)
 # The map of `pirep dev` opens over the sample's airports (Washington state).
-SAMPLE_VIEW = (47.6, -121.9, 7.0)
+SAMPLE_VIEW = (47.75, -122.25, 8.5)
 
 
 def _settings() -> Settings:
@@ -141,7 +141,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         raise _fail(f"Port {port} is already in use: pass --port or set PIREP_PORT.")
     console.print(
         f"Serving on http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"  # noqa: S104
-        " — API docs at /api/v1/docs. Press Ctrl+C to stop."
+        " — the map at /, API docs at /api/v1/docs. Press Ctrl+C to stop."
     )
     if workers > 1:
         uvicorn.run(

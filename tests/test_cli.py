@@ -80,7 +80,7 @@ def test_dev_serves_the_sample_data_and_stops_cleanly(data_dir: Path) -> None:
         assert b"swagger" in body.lower()
         # The map opens over the sample's airports.
         view = json.loads(_get(f"http://127.0.0.1:{port}/api/v1/meta")[1])["client"]
-        assert view["initial_view"] == {"latitude": 47.6, "longitude": -121.9, "zoom": 7.0}
+        assert view["initial_view"] == {"latitude": 47.75, "longitude": -122.25, "zoom": 8.5}
     finally:
         output = _stop(process)
     assert process.returncode == 0, output
