@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import Contexts, Site, screenshot
@@ -166,3 +167,32 @@ async def test_the_colour_scheme_is_chosen_in_the_menu_and_remembered(page: Page
     background = await page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert background == "rgb(17, 21, 27)", background
     await screenshot(page, "map-dark")
+
+
+async def test_pilots_annotations_show_on_the_map_from_close_up(page: Page, site: Site) -> None:
+    code = "BFI"
+    async with httpx.AsyncClient(base_url=site.url, timeout=15) as http:
+        airport = (await http.get(f"/api/v1/airports/{code}")).json()
+        note = {
+            "latitude": airport["latitude"],
+            "longitude": airport["longitude"],
+            "label": "Self-serve fuel",
+        }
+        saved = await http.patch(
+            f"/api/v1/airports/{code}",
+            json={
+                "annotations": {"value": [note], "base": airport["field_versions"]["annotations"]}
+            },
+        )
+        assert saved.status_code == 200, saved.text
+    everything = "?filters_tags=public,private"
+
+    await page.goto(f"/{everything}#11/{airport['latitude']}/{airport['longitude']}")
+    await wait_for_map(page)
+    await expect(page.locator(".annotation")).to_have_count(0)  # not from afar
+
+    await page.goto(f"/{everything}#14/{airport['latitude']}/{airport['longitude']}")
+    await wait_for_map(page)
+    label = page.locator(".annotation", has_text="Self-serve fuel")
+    await expect(label).to_be_visible()
+    await screenshot(page, "map-annotations")
