@@ -4,6 +4,7 @@ and Canada, Paine Field's diagram, a sample sectional tiled into the chart layer
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -11,8 +12,10 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -33,7 +36,7 @@ from tests.api.conftest import (
     SampleSources,
     make_person_in,
 )
-from tests.local_http import local_server
+from tests.local_http import Handler, local_server
 
 FRONTEND = PROJECT_ROOT / "frontend"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -135,12 +138,14 @@ async def prepared(
     return Prepared(database_url=url, data_dir=data_dir, admin=admin, known=known)
 
 
-@pytest.fixture(scope="session")
-def site(prepared: Prepared, spa_build: Path) -> Iterator[Site]:
+@contextmanager
+def serving(
+    prepared: Prepared, spa_build: Path, name: str, settings: dict[str, str]
+) -> Iterator[Site]:
     """The app as production runs it: `pirep serve` in its own process, serving the SPA."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    log = prepared.data_dir / "server.log"
+    log = prepared.data_dir / f"{name}.log"
     with local_server(SampleSources) as sources, log.open("w") as output:
         environment = {
             **os.environ,
@@ -155,6 +160,7 @@ def site(prepared: Prepared, spa_build: Path) -> Iterator[Site]:
             "PIREP_WRITE_LIMIT_PER_MINUTE": "10000",
             "PIREP_READ_LIMIT_PER_MINUTE": "100000",
             "PIREP_CACHE_REVALIDATE_SECONDS": "0",
+            **settings,
         }
         server = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -174,6 +180,40 @@ def site(prepared: Prepared, spa_build: Path) -> Iterator[Site]:
         finally:
             server.terminate()
             server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def site(prepared: Prepared, spa_build: Path) -> Iterator[Site]:
+    """The app without a CAPTCHA (the embedded default)."""
+    with serving(prepared, spa_build, "server", {}) as running:
+        yield running
+
+
+PASSING_CAPTCHA = "the widget's answer"
+
+
+class Siteverify(Handler):
+    """Answers like Cloudflare's siteverify: success for the stub widget's answer only."""
+
+    def do_POST(self) -> None:
+        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        self.send_body(
+            json.dumps({"success": form.get("response") == [PASSING_CAPTCHA]}).encode(),
+            "application/json",
+        )
+
+
+@pytest.fixture(scope="session")
+def captcha_site(prepared: Prepared, spa_build: Path) -> Iterator[Site]:
+    """The same data served with the CAPTCHA on, its answers checked by a local siteverify."""
+    with local_server(Siteverify) as verify:
+        settings = {
+            "PIREP_TURNSTILE_SITE_KEY": "test-site-key",
+            "PIREP_TURNSTILE_SECRET_KEY": "test-secret",
+            "PIREP_TURNSTILE_VERIFY_URL": f"{verify}/siteverify",
+        }
+        with serving(prepared, spa_build, "captcha-server", settings) as running:
+            yield running
 
 
 def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -221,8 +261,10 @@ async def new_context(browser: Browser, site: Site) -> AsyncIterator[Contexts]:
         person: Person | None = None, *, first_visit: bool = False, **options: object
     ) -> BrowserContext:
         context = await browser.new_context(
-            base_url=site.url, viewport=options.pop("viewport", DESKTOP), **options
-        )  # type: ignore[arg-type]
+            base_url=str(options.pop("base_url", site.url)),
+            viewport=options.pop("viewport", DESKTOP),  # type: ignore[arg-type]
+            **options,  # type: ignore[arg-type]
+        )
         context.set_default_timeout(15_000)
         if person is not None and person.cookies:
             await context.add_cookies(
