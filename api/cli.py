@@ -6,6 +6,9 @@ import asyncio
 import copy
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -27,6 +30,7 @@ from api.core.embedded_pg import EmbeddedPostgresError, database_settings, port_
 from api.core.errors import PirepError
 from api.core.passwords import generate_password, hash_password
 from api.core.settings import PROJECT_ROOT, Settings, get_settings
+from api.core.task_runner import settings_environment
 from api.models.enums import UserRole
 from api.models.users import User
 from importer.cli import app as importer_app
@@ -196,7 +200,44 @@ def dev(
             load_sample_data(settings)
         except PirepError as error:
             raise _fail(error.detail) from None
-        _serve(settings, host or settings.host, port or settings.port, workers=1)
+        with worker_beside(settings):
+            _serve(settings, host or settings.host, port or settings.port, workers=1)
+
+
+@contextmanager
+def worker_beside(settings: Settings) -> Iterator[None]:
+    """`pirep worker` in a process of its own for as long as the block runs."""
+    log_dir = settings.data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with (log_dir / "worker.log").open("a") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "worker"],
+            env={**os.environ, **settings_environment(settings)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        console.print(f"The job worker runs beside the API (log: {log_dir / 'worker.log'}).")
+        try:
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at once.")] = 2,
+) -> None:
+    """Run the background jobs (weather, events feeds, clean-ups…) and their schedule."""
+    from api.jobs.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+    with database(_settings()) as settings:
+        console.print("The job worker is running. Press Ctrl+C to stop.")
+        asyncio.run(run_worker(settings, concurrency=concurrency))
 
 
 @app.command()

@@ -18,7 +18,10 @@ EXCLUDED_TABLES = {"spatial_ref_sys"}
 def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    return not (type_ == "table" and name in EXCLUDED_TABLES)
+    # PostGIS's own table, and the job queue's (procrastinate manages those).
+    return not (
+        type_ == "table" and (name in EXCLUDED_TABLES or (name or "").startswith("procrastinate_"))
+    )
 
 
 def _database_url() -> str:

@@ -81,10 +81,20 @@ def test_dev_serves_the_sample_data_and_stops_cleanly(data_dir: Path) -> None:
         # The map opens over the sample's airports.
         view = json.loads(_get(f"http://127.0.0.1:{port}/api/v1/meta")[1])["client"]
         assert view["initial_view"] == {"latitude": 47.75, "longitude": -122.25, "zoom": 8.5}
+        # The job worker runs beside the API, on the same database.
+        worker_log = data_dir / "logs" / "worker.log"
+        deadline = time.monotonic() + 30
+        while "The job worker is running" not in (
+            worker_log.read_text() if worker_log.exists() else ""
+        ):
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.2)
     finally:
         output = _stop(process)
     assert process.returncode == 0, output
     assert "Loaded 3,020 airports" in output
+    assert "The job worker runs beside the API" in output
+    assert "Traceback" not in (data_dir / "logs" / "worker.log").read_text()
     assert "PostgreSQL stopped." in output
     assert "Traceback" not in output
 

@@ -308,6 +308,19 @@ _FOLLOWING_TAGS = {
 }
 
 
+async def drop_finished_events_tags(session: AsyncSession) -> int:
+    """Take the `events` tag off every airport whose events are all over (time passes without
+    any change that would sync the tag); the number of airports."""
+    upcoming = _FOLLOWING_TAGS["events"].replace(":id", "t.airport_id")
+    result = await session.execute(
+        sa.text(
+            f"DELETE FROM tags t WHERE t.name = 'events' AND NOT EXISTS ({upcoming}) "
+            "RETURNING t.airport_id"
+        )
+    )
+    return len(result.all())
+
+
 async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> bool:
     """Bring the tags that follow from an airport's content up to date (its landing rights
     tag; ``empty`` gone once it has content); whether any changed."""

@@ -1,0 +1,1 @@
+"""Background work: the job queue, its schedule and the jobs it runs."""

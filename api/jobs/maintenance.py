@@ -1,0 +1,77 @@
+"""The small periodic jobs: each is idempotent and safe to run at any time."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from timezonefinder import TimezoneFinder
+
+from api.airports import geojson
+from api.airports.repository import bump_data_generation, drop_finished_events_tags
+from api.core.ratelimit import purge_expired
+
+logger = logging.getLogger("api.jobs")
+
+TIMEZONE_BATCH = 5_000
+
+
+def _sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def clean_up_events_tags(engine: AsyncEngine) -> int:
+    """Take the `events` tag off airports whose events are all over; the number changed."""
+    async with _sessions(engine)() as session, session.begin():
+        changed = await drop_finished_events_tags(session)
+        if changed:
+            await bump_data_generation(session)
+            await geojson.rebuild(session)
+    logger.info("Events tags: %d airport(s) changed.", changed)
+    return changed
+
+
+async def refresh_geojson(engine: AsyncEngine) -> None:
+    """Rebuild the cached airports GeoJSON (also done by every change that alters the map)."""
+    async with _sessions(engine)() as session, session.begin():
+        await geojson.rebuild(session)
+
+
+async def purge_rate_limits(engine: AsyncEngine) -> int:
+    """Delete the rate-limit counters of windows that are over."""
+    async with _sessions(engine)() as session, session.begin():
+        purged = await purge_expired(session)
+    logger.info("Rate limits: %d expired counter(s) deleted.", purged)
+    return purged
+
+
+async def fill_in_timezones(engine: AsyncEngine, finder: TimezoneFinder | None = None) -> int:
+    """Give every airport without a time zone the one of its position, computed offline; the
+    number filled in. Airports far out at sea have none and are left alone."""
+    finder = finder or TimezoneFinder()
+    filled = 0
+    async with _sessions(engine)() as session, session.begin():
+        rows = (
+            await session.execute(
+                sa.text(
+                    "SELECT id, latitude, longitude FROM airports WHERE timezone IS NULL "
+                    "ORDER BY id"
+                )
+            )
+        ).all()
+        for start in range(0, len(rows), TIMEZONE_BATCH):
+            found = [
+                {"id": row.id, "zone": zone}
+                for row in rows[start : start + TIMEZONE_BATCH]
+                if (zone := finder.timezone_at(lat=row.latitude, lng=row.longitude))
+            ]
+            if found:
+                await session.execute(
+                    sa.text("UPDATE airports SET timezone = :zone WHERE id = :id"), found
+                )
+                filled += len(found)
+        if filled:
+            await bump_data_generation(session)
+    logger.info("Time zones: %d airport(s) filled in.", filled)
+    return filled

@@ -1,0 +1,62 @@
+"""Every job and its schedule (the original's cron table). Periodic jobs are deferred once per
+scheduled time whatever the number of workers (procrastinate records each deferral), run under
+a lock of their own so two never overlap, and are retried with growing waits when a source
+is unreachable. A failure is logged (and reaches Sentry when configured)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from procrastinate import Blueprint, JobContext, RetryStrategy
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.jobs import maintenance
+
+blueprint = Blueprint()
+
+# Sources on the internet fail for a while now and then: try again 2, 4, 8, 16 minutes later.
+TRANSIENT = RetryStrategy(
+    max_attempts=5, exponential_wait=120, retry_exceptions={httpx.TransportError, OSError}
+)
+
+
+def _engine(context: JobContext) -> AsyncEngine:
+    engine: AsyncEngine = context.additional_context["engine"]
+    return engine
+
+
+PeriodicJob = Callable[[JobContext, int], Awaitable[None]]
+
+
+def _periodic(name: str, cron: str, **options: Any) -> Callable[[PeriodicJob], Any]:
+    """A job run on a cron schedule, at most one at a time."""
+
+    def register(function: PeriodicJob) -> Any:
+        task = blueprint.task(
+            name=name, lock=name, queueing_lock=name, pass_context=True, **options
+        )(function)
+        return blueprint.periodic(cron=cron, periodic_id=name)(task)
+
+    return register
+
+
+@_periodic("clean_up_events_tags", "30 6 * * *")
+async def clean_up_events_tags(context: JobContext, timestamp: int) -> None:
+    await maintenance.clean_up_events_tags(_engine(context))
+
+
+@_periodic("refresh_geojson", "0 * * * *")
+async def refresh_geojson(context: JobContext, timestamp: int) -> None:
+    await maintenance.refresh_geojson(_engine(context))
+
+
+@_periodic("purge_rate_limits", "0 6 * * *")
+async def purge_rate_limits(context: JobContext, timestamp: int) -> None:
+    await maintenance.purge_rate_limits(_engine(context))
+
+
+@_periodic("fill_in_timezones", "15 * * * *")
+async def fill_in_timezones(context: JobContext, timestamp: int) -> None:
+    await maintenance.fill_in_timezones(_engine(context))
