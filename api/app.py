@@ -37,6 +37,7 @@ from api.middleware import (
     WriteRateLimit,
 )
 from api.search.router import router as search_router
+from api.seo.router import router as seo_router
 from api.spa.router import default_spa_dir, install_spa
 from api.users.router import router as users_router
 
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(comments_router)
     app.include_router(events_router)
     app.include_router(admin_router)
+    app.include_router(seo_router)
     if not settings.assets_url:
         app.include_router(assets_router)
     spa_dir = settings.spa_dir or default_spa_dir()

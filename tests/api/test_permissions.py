@@ -47,6 +47,10 @@ PUBLIC_READS = {
     ("GET", "/api/v1/airports/{code}/versions/{version_id}"),
     ("GET", "/api/v1/docs"),
     ("GET", "/assets/{key:path}"),
+    ("GET", "/robots.txt"),
+    ("GET", "/sitemap.xml"),
+    ("GET", "/sitemaps/pages.xml"),
+    ("GET", "/sitemaps/airports-{number}.xml"),
     ("GET", "/docs/oauth2-redirect"),
 }
 

@@ -1,0 +1,1 @@
+"""What search engines read: robots.txt and the sitemap of every airport page."""
