@@ -39,6 +39,8 @@ class Settings(BaseSettings):
 
     nasr_base_url: str = "https://nfdc.faa.gov/webContent/28DaySub/extra"
     ourairports_base_url: str = "https://davidmegginson.github.io/ourairports-data"
+    aopa_events_url: str = "https://webapp.aopa.org/AirportsAPI/events"
+    eaa_events_url: str = "https://www.eaa.org/SpecialUseComponents/Event/GetEvents"
     http_timeout_seconds: float = Field(default=60.0, gt=0)
     http_retries: int = Field(default=4, ge=0, le=20)
 
