@@ -12,7 +12,8 @@ import httpx
 from procrastinate import Blueprint, JobContext, RetryStrategy
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.jobs import maintenance
+from api.core.settings import Settings
+from api.jobs import events_feeds, maintenance
 
 blueprint = Blueprint()
 
@@ -40,6 +41,16 @@ def _periodic(name: str, cron: str, **options: Any) -> Callable[[PeriodicJob], A
         return blueprint.periodic(cron=cron, periodic_id=name)(task)
 
     return register
+
+
+def _settings(context: JobContext) -> Settings:
+    settings: Settings = context.additional_context["settings"]
+    return settings
+
+
+@_periodic("import_events", "0 7 * * *", retry=TRANSIENT)
+async def import_events(context: JobContext, timestamp: int) -> None:
+    await events_feeds.import_events(_engine(context), _settings(context))
 
 
 @_periodic("clean_up_events_tags", "30 6 * * *")

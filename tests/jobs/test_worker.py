@@ -62,6 +62,7 @@ def test_the_schedule_is_the_original_cron_table() -> None:
         task.periodic_id: task.cron for task in app.periodic_registry.periodic_tasks.values()
     }
     assert schedule == {
+        "import_events": "0 7 * * *",
         "clean_up_events_tags": "30 6 * * *",
         "refresh_geojson": "0 * * * *",
         "purge_rate_limits": "0 6 * * *",
