@@ -337,14 +337,13 @@ class _Run:
 
     now: datetime
     counts: Counts = dataclasses.field(default_factory=Counts)
-    finder: Callable[[], TimezoneFinder] = TimezoneFinder
-    _finder: TimezoneFinder | None = None
     tags_changed: bool = False
     data_changed: bool = False
+    _finder: TimezoneFinder | None = None  # loaded only if an airport has no time zone
 
     def position_zone(self, airport: HostAirport) -> str | None:
         if self._finder is None:
-            self._finder = self.finder()
+            self._finder = TimezoneFinder()
         return self._finder.timezone_at(lat=airport.latitude, lng=airport.longitude)
 
 
@@ -368,8 +367,9 @@ async def _airport_zone(
     return zone
 
 
-def _local(moment: datetime, zone: ZoneInfo) -> datetime:
-    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+def _utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    """An instant as it is, a wall-clock time as it is in ``zone``; in UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
 
 
 async def _store_feed(
@@ -394,8 +394,8 @@ async def _store_feed(
             continue
         zone = await _airport_zone(session, run, airport, event)
         hosts[key] = dataclasses.replace(airport, timezone=zone.key)
-        starts_at = _local(event.starts_at, zone)
-        ends_at = _local(event.ends_at, zone)
+        starts_at = _utc(event.starts_at, zone)
+        ends_at = _utc(event.ends_at, zone)
         if ends_at < starts_at:
             run.counts.skipped_invalid += 1
             continue
@@ -410,13 +410,13 @@ async def _store_feed(
                 airport_id=airport.id,
                 name=event.name,
                 description=event.description,
-                starts_at=starts_at.astimezone(UTC),
-                ends_at=ends_at.astimezone(UTC),
+                starts_at=starts_at,
+                ends_at=ends_at,
                 host=event.host,
                 location=event.location,
                 url=event.url,
                 data_source=source,
-                digest=event.digest or digest_of(event.name, starts_at),
+                digest=event.digest or digest_of(event.name, starts_at.astimezone(zone)),
             )
             .on_conflict_do_nothing(index_elements=["airport_id", "digest"])
             .returning(Event.id)
