@@ -47,30 +47,32 @@ async def purge_rate_limits(engine: AsyncEngine) -> int:
 
 
 async def fill_in_timezones(engine: AsyncEngine, finder: TimezoneFinder | None = None) -> int:
-    """Give every airport without a time zone the one of its position, computed offline; the
-    number filled in. Airports far out at sea have none and are left alone."""
+    """Give every airport without a time zone the one of its position, computed offline, once
+    per airport (timezone_checked_at); the number filled in."""
     finder = finder or TimezoneFinder()
     filled = 0
     async with _sessions(engine)() as session, session.begin():
         rows = (
             await session.execute(
                 sa.text(
-                    "SELECT id, latitude, longitude FROM airports WHERE timezone IS NULL "
-                    "ORDER BY id"
+                    "SELECT id, latitude, longitude FROM airports "
+                    "WHERE timezone IS NULL AND timezone_checked_at IS NULL ORDER BY id"
                 )
             )
         ).all()
         for start in range(0, len(rows), TIMEZONE_BATCH):
             found = [
-                {"id": row.id, "zone": zone}
+                {"id": row.id, "zone": finder.timezone_at(lat=row.latitude, lng=row.longitude)}
                 for row in rows[start : start + TIMEZONE_BATCH]
-                if (zone := finder.timezone_at(lat=row.latitude, lng=row.longitude))
             ]
-            if found:
-                await session.execute(
-                    sa.text("UPDATE airports SET timezone = :zone WHERE id = :id"), found
-                )
-                filled += len(found)
+            await session.execute(
+                sa.text(
+                    "UPDATE airports SET timezone = :zone, timezone_checked_at = now() "
+                    "WHERE id = :id"
+                ),
+                found,
+            )
+            filled += sum(1 for item in found if item["zone"])
         if filled:
             await bump_data_generation(session)
     logger.info("Time zones: %d airport(s) filled in.", filled)

@@ -145,7 +145,7 @@ async def test_a_failing_job_is_retried_later_without_holding_up_the_others(
 
 async def test_time_zones_are_filled_in_offline_once(sample: tuple[Settings, AsyncEngine]) -> None:
     _, engine = sample
-    await execute(engine, "UPDATE airports SET timezone = NULL")
+    await execute(engine, "UPDATE airports SET timezone = NULL, timezone_checked_at = NULL")
     async with engine.begin() as connection:
         await connection.execute(
             sa.text("UPDATE airports SET timezone = 'America/Denver' WHERE code = 'CYRV'")
@@ -163,6 +163,14 @@ async def test_time_zones_are_filled_in_offline_once(sample: tuple[Settings, Asy
         "America/Denver"
     )
     assert await maintenance.fill_in_timezones(engine) == 0
+    # Each airport is looked at once, zone or not.
+    assert (
+        await scalar(
+            engine,
+            "SELECT count(*) FROM airports WHERE timezone_checked_at IS NULL AND code <> 'CYRV'",
+        )
+        == 0
+    )
 
 
 async def test_the_events_tag_leaves_airports_whose_events_are_over(
