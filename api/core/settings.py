@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     ourairports_base_url: str = "https://davidmegginson.github.io/ourairports-data"
     aopa_events_url: str = "https://webapp.aopa.org/AirportsAPI/events"
     eaa_events_url: str = "https://www.eaa.org/SpecialUseComponents/Event/GetEvents"
+    overpass_url: str = Field(
+        default="https://overpass-api.de/api/interpreter",
+        description="OpenStreetMap Overpass API, for airport bounding boxes.",
+    )
     http_timeout_seconds: float = Field(default=60.0, gt=0)
     http_retries: int = Field(default=4, ge=0, le=20)
 

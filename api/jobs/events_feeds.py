@@ -10,7 +10,6 @@ second run from importing it again.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import hashlib
 import logging
@@ -29,6 +28,7 @@ from timezonefinder import TimezoneFinder
 from api.airports import geojson
 from api.airports.repository import bump_data_generation, sync_automatic_tags
 from api.core.settings import Settings
+from api.jobs.http import ATTEMPTS, BACKOFF_SECONDS, SourceError, request
 from api.models.community import Event
 from api.models.enums import EventSource
 
@@ -37,14 +37,12 @@ logger = logging.getLogger("api.jobs")
 SEARCH_RADIUS_MILES = 10
 METRES_PER_MILE = 1609.344
 TIMEOUT_SECONDS = 30.0
-ATTEMPTS = 3
-BACKOFF_SECONDS = 2.0
 EAA_CONTEXT_ID = "d8056eaa-5550-486f-a67c-d8bbcddf23ad"
 EAA_SITE = "https://eaa.org"
 URL_MAX_LENGTH = 255
 
 
-class FeedError(Exception):
+class FeedError(SourceError):
     """A feed could not be fetched, or its answer is not what the feed sends."""
 
 
@@ -111,26 +109,18 @@ class EventsFeedClient:
         self._backoff_seconds = backoff_seconds
 
     async def fetch(self, feed: str, url: str, body: dict[str, str]) -> Any:
-        for attempt in range(1, self._attempts + 1):
-            try:
-                answer = await self._http.post(url, json=body)
-            except httpx.TimeoutException:
-                problem = "timed out"
-            except httpx.TransportError as error:
-                problem = f"{type(error).__name__}: {error}".rstrip(": ")
-            else:
-                if answer.status_code < 500:
-                    break
-                problem = f"HTTP {answer.status_code}"
-            if attempt == self._attempts:
-                raise FeedError(f"{url} failed {self._attempts} times; last: {problem}")
-            logger.warning(
-                "%s events: attempt %d of %d failed (%s); trying again.",
-                feed, attempt, self._attempts, problem,
-            )  # fmt: skip
-            await asyncio.sleep(self._backoff_seconds * 2 ** (attempt - 1))
-        if answer.status_code != 200:
-            raise FeedError(f"{url} answered HTTP {answer.status_code}")
+        try:
+            answer = await request(
+                self._http,
+                "POST",
+                url,
+                what=f"{feed} events",
+                attempts=self._attempts,
+                backoff_seconds=self._backoff_seconds,
+                json=body,
+            )
+        except SourceError as error:
+            raise FeedError(str(error)) from None
         try:
             return answer.json()
         except ValueError as error:

@@ -13,13 +13,16 @@ from procrastinate import Blueprint, JobContext, RetryStrategy
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.settings import Settings
-from api.jobs import events_feeds, maintenance
+from api.jobs import bounding_boxes, events_feeds, maintenance
+from api.jobs.http import SourceError
 
 blueprint = Blueprint()
 
 # Sources on the internet fail for a while now and then: try again 2, 4, 8, 16 minutes later.
 TRANSIENT = RetryStrategy(
-    max_attempts=5, exponential_wait=120, retry_exceptions={httpx.TransportError, OSError}
+    max_attempts=5,
+    exponential_wait=120,
+    retry_exceptions={httpx.TransportError, OSError, SourceError},
 )
 
 
@@ -50,7 +53,15 @@ def _settings(context: JobContext) -> Settings:
 
 @_periodic("import_events", "0 7 * * *", retry=TRANSIENT)
 async def import_events(context: JobContext, timestamp: int) -> None:
-    await events_feeds.import_events(_engine(context), _settings(context))
+    counts = await events_feeds.import_events(_engine(context), _settings(context))
+    if counts["failed_feeds"]:
+        # What did import is kept (digests make a second run skip it); the rest is retried.
+        raise SourceError(f"{counts['failed_feeds']} events feed(s) failed: trying again later.")
+
+
+@_periodic("fill_in_bounding_boxes", "45 * * * *")
+async def fill_in_bounding_boxes(context: JobContext, timestamp: int) -> None:
+    await bounding_boxes.fill_in_bounding_boxes(_engine(context), _settings(context))
 
 
 @_periodic("clean_up_events_tags", "30 6 * * *")

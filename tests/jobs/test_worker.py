@@ -63,6 +63,7 @@ def test_the_schedule_is_the_original_cron_table() -> None:
     }
     assert schedule == {
         "import_events": "0 7 * * *",
+        "fill_in_bounding_boxes": "45 * * * *",
         "clean_up_events_tags": "30 6 * * *",
         "refresh_geojson": "0 * * * *",
         "purge_rate_limits": "0 6 * * *",
