@@ -62,6 +62,39 @@ WEBCAM_KIND_SQL = (
 
 _FIELD_VERSIONS = ", ".join(f"'{field}', {token_sql(field)}" for field in EDITABLE)
 
+WEATHER_DISCLAIMER = (
+    "Not for flight planning: reports may be late, incomplete or wrong. Get an official "
+    "briefing before you fly."
+)
+
+# The conditions of a METAR row ``w`` or a TAF period (shared keys of both).
+_CONDITIONS_JSON = (
+    "'flight_category', w.flight_category, 'raw', w.raw, 'wind_direction', w.wind_direction, "
+    "'wind_speed_kt', w.wind_speed_kt, 'wind_gusts_kt', w.wind_gusts_kt, "
+    "'visibility_sm', w.visibility_sm, 'weather', w.weather, 'cloud_layers', w.cloud_layers"
+)
+
+# The weather, only while the METAR is younger than two hours (the job keeps the tag in step).
+WEATHER_SQL = f"""(
+    SELECT json_build_object(
+        'metar', json_build_object(
+            'observed_at', w.observed_at, {_CONDITIONS_JSON},
+            'temperature_c', w.temperature_c, 'dewpoint_c', w.dewpoint_c,
+            'ceiling_ft', (SELECT min((l->>'base_ft')::int)
+                           FROM jsonb_array_elements(w.cloud_layers) l
+                           WHERE l->>'cover' IN ('BKN', 'OVC', 'OVX'))),
+        'tafs', coalesce((
+            SELECT json_agg(json_build_object(
+                'starts_at', w.starts_at, 'ends_at', w.ends_at, {_CONDITIONS_JSON})
+                ORDER BY w.starts_at)
+            FROM weather_reports w WHERE w.airport_id = a.id AND w.kind = 'taf'), '[]'),
+        'disclaimer', '{WEATHER_DISCLAIMER}')
+    FROM weather_reports w
+    WHERE w.airport_id = a.id AND w.kind = 'metar'
+      AND w.observed_at > now() - interval '2 hours'
+    ORDER BY w.observed_at DESC LIMIT 1
+)"""
+
 # One round trip builds the whole detail document inside PostgreSQL.
 _DETAIL_SQL = sa.text(
     f"""
@@ -139,6 +172,7 @@ _DETAIL_SQL = sa.text(
         'field_versions', json_build_object({_FIELD_VERSIONS}),
         'completion', json_build_object('percent', {COMPLETION_SQL}, 'missing', {MISSING_SQL}),
         'similar', {SIMILAR_SQL},
+        'weather', {WEATHER_SQL},
         'created_at', a.created_at, 'updated_at', a.updated_at
     )::text
     FROM target a

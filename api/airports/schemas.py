@@ -14,6 +14,7 @@ from api.models.enums import (
     DataSource,
     FacilityType,
     FacilityUse,
+    FlightCategory,
     LandingRights,
     OwnershipType,
     VersionEvent,
@@ -143,6 +144,42 @@ class SimilarAirport(BaseModel):
     distance_nm: float
 
 
+class CloudLayer(BaseModel):
+    cover: str = Field(description="FEW, SCT, BKN, OVC, OVX (obscured), CLR, SKC…")
+    base_ft: int | None = Field(description="Above ground; for OVX the vertical visibility.")
+
+
+class Conditions(BaseModel):
+    flight_category: FlightCategory | None
+    raw: str = Field(description="The report as issued (for a TAF period, the whole TAF).")
+    wind_direction: int | None = Field(description="Degrees true; -1 when variable.")
+    wind_speed_kt: int | None
+    wind_gusts_kt: int | None
+    visibility_sm: float | None = Field(description="Statute miles; 10 also means more.")
+    weather: str | None = Field(description="Present weather, e.g. -SHRA.", examples=["-SHRA"])
+    cloud_layers: list[CloudLayer] = Field(description="From the lowest up.")
+
+
+class Metar(Conditions):
+    observed_at: datetime
+    temperature_c: float | None
+    dewpoint_c: float | None
+    ceiling_ft: int | None = Field(
+        description="The lowest broken, overcast or obscured layer; null when there is none."
+    )
+
+
+class TafPeriod(Conditions):
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+class Weather(BaseModel):
+    metar: Metar
+    tafs: list[TafPeriod] = Field(description="The forecast periods of the latest TAF.")
+    disclaimer: str
+
+
 class AirportDetail(BaseModel):
     id: uuid.UUID
     code: str = Field(examples=["PAE"])
@@ -197,6 +234,10 @@ class AirportDetail(BaseModel):
     )
     field_versions: dict[str, str] = Field(
         description="The version of every editable field, to send back as `base` when editing."
+    )
+    weather: Weather | None = Field(
+        description="The latest METAR and TAF from aviationweather.gov, or null when no METAR "
+        "is younger than two hours. Not for flight planning."
     )
     created_at: datetime
     updated_at: datetime

@@ -56,7 +56,8 @@ class DetailCache:
 
     Every change of airport data moves ``site_settings.data_generation``; a web process looks
     at it at most every ``revalidate_seconds``, so a change made elsewhere shows within that
-    time (and at once in the process that made it).
+    time (and at once in the process that made it). A document showing weather is also
+    dropped when its METAR grows too old to show (no data changes then).
     """
 
     max_entries: int
@@ -64,6 +65,8 @@ class DetailCache:
     generation: int | None = None
     checked_at: float = float("-inf")
     entries: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
+    # Wall-clock time (epoch seconds) after which an entry is stale, for those that have one.
+    expires: dict[str, float] = field(default_factory=dict)
 
     async def revalidate(self, session: AsyncSession) -> None:
         if time.monotonic() - self.checked_at < self.revalidate_seconds:
@@ -71,6 +74,7 @@ class DetailCache:
         generation = await repository.data_generation(session)
         if generation != self.generation:
             self.entries.clear()
+            self.expires.clear()
             self.generation = generation
         self.checked_at = time.monotonic()
 
@@ -79,17 +83,27 @@ class DetailCache:
         self.checked_at = float("-inf")
 
     def get(self, key: str) -> bytes | None:
+        expires = self.expires.get(key)
+        if expires is not None and time.time() >= expires:
+            self.entries.pop(key, None)
+            del self.expires[key]
+            return None
         document = self.entries.get(key)
         if document is not None:
             self.entries.move_to_end(key)
         return document
 
-    def put(self, key: str, document: bytes) -> None:
+    def put(self, key: str, document: bytes, expires: float | None = None) -> None:
         if self.max_entries <= 0:
             return
         self.entries[key] = document
+        if expires is not None:
+            self.expires[key] = expires
+        else:
+            self.expires.pop(key, None)
         if len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+            oldest, _ = self.entries.popitem(last=False)
+            self.expires.pop(oldest, None)
 
 
 async def airport_detail(
@@ -107,20 +121,28 @@ async def airport_detail(
     document = await repository.airport_detail_json(session, code, airport_id, k_code, assets)
     if document is None:
         raise NotFound(f"No airport has the code, ICAO code or id {value!r}.")
-    body = _with_html(document)
+    body, expires = _with_html(document)
     # Read before a newer generation was seen by another request: too old to keep.
     if cache is not None and cache.generation == generation:
-        cache.put(code, body)
+        cache.put(code, body, expires)
     return body
 
 
-def _with_html(document: str) -> bytes:
-    """The detail document with each Markdown text also rendered to sanitised HTML."""
+WEATHER_SHOWN_FOR = timedelta(hours=2)
+
+
+def _with_html(document: str) -> tuple[bytes, float | None]:
+    """The detail document with each Markdown text also rendered to sanitised HTML, and when
+    its weather stops being shown (epoch seconds; None without weather)."""
     detail = orjson.loads(document)
     for wiki in detail["wiki"].values():
         wiki["html"] = markdown.render(wiki["text"])
     detail["landing_requirements_html"] = markdown.render(detail["landing_requirements"])
-    return orjson.dumps(detail)
+    expires = None
+    if detail.get("weather"):
+        observed_at = datetime.fromisoformat(detail["weather"]["metar"]["observed_at"])
+        expires = (observed_at + WEATHER_SHOWN_FOR).timestamp()
+    return orjson.dumps(detail), expires
 
 
 @dataclass

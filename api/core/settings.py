@@ -47,6 +47,15 @@ class Settings(BaseSettings):
     )
     http_timeout_seconds: float = Field(default=60.0, gt=0)
     http_retries: int = Field(default=4, ge=0, le=20)
+    weather_base_url: str = Field(
+        default="https://aviationweather.gov/data/cache",
+        description="Where metars.cache.xml.gz and tafs.cache.xml.gz are downloaded from.",
+    )
+    weather_timeout_seconds: float = Field(default=30.0, gt=0)
+    weather_attempts: int = Field(default=3, ge=1, le=10)
+    weather_backoff_seconds: float = Field(
+        default=2.0, ge=0, description="Wait before the second attempt; doubled after."
+    )
 
     import_countries: str = "CA"
     import_max_closed_fraction: float = Field(default=0.02, ge=0, le=1)
