@@ -1370,6 +1370,8 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /** @description The latest METAR and TAF from aviationweather.gov, or null when no METAR is younger than two hours. Not for flight planning. */
+            weather: components["schemas"]["Weather"] | null;
             /** Webcams */
             webcams: components["schemas"]["WebcamOut"][];
             wiki: components["schemas"]["WikiFields"];
@@ -1532,6 +1534,19 @@ export interface components {
              * @description Where the browser reports errors; null: off.
              */
             sentry_dsn: string | null;
+        };
+        /** CloudLayer */
+        CloudLayer: {
+            /**
+             * Base Ft
+             * @description Above ground; for OVX the vertical visibility.
+             */
+            base_ft: number | null;
+            /**
+             * Cover
+             * @description FEW, SCT, BKN, OVC, OVX (obscured), CLR, SKC…
+             */
+            cover: string;
         };
         /** CommentAuthor */
         CommentAuthor: {
@@ -1833,6 +1848,11 @@ export interface components {
              */
             message: string;
         };
+        /**
+         * FlightCategory
+         * @enum {string}
+         */
+        FlightCategory: "VFR" | "MVFR" | "IFR" | "LIFR";
         /** FrequencyOut */
         FrequencyOut: {
             /** Description */
@@ -2059,6 +2079,54 @@ export interface components {
             read_only: boolean;
             /** Tags */
             tags: components["schemas"]["TagOut"][];
+        };
+        /** Metar */
+        Metar: {
+            /**
+             * Ceiling Ft
+             * @description The lowest broken, overcast or obscured layer; null when there is none.
+             */
+            ceiling_ft: number | null;
+            /**
+             * Cloud Layers
+             * @description From the lowest up.
+             */
+            cloud_layers: components["schemas"]["CloudLayer"][];
+            /** Dewpoint C */
+            dewpoint_c: number | null;
+            flight_category: components["schemas"]["FlightCategory"] | null;
+            /**
+             * Observed At
+             * Format: date-time
+             */
+            observed_at: string;
+            /**
+             * Raw
+             * @description The report as issued (for a TAF period, the whole TAF).
+             */
+            raw: string;
+            /** Temperature C */
+            temperature_c: number | null;
+            /**
+             * Visibility Sm
+             * @description Statute miles; 10 also means more.
+             */
+            visibility_sm: number | null;
+            /**
+             * Weather
+             * @description Present weather, e.g. -SHRA.
+             * @example -SHRA
+             */
+            weather: string | null;
+            /**
+             * Wind Direction
+             * @description Degrees true; -1 when variable.
+             */
+            wind_direction: number | null;
+            /** Wind Gusts Kt */
+            wind_gusts_kt: number | null;
+            /** Wind Speed Kt */
+            wind_speed_kt: number | null;
         };
         /**
          * NewAirport
@@ -2496,6 +2564,47 @@ export interface components {
              */
             rank: number | null;
         };
+        /** TafPeriod */
+        TafPeriod: {
+            /**
+             * Cloud Layers
+             * @description From the lowest up.
+             */
+            cloud_layers: components["schemas"]["CloudLayer"][];
+            /** Ends At */
+            ends_at: string | null;
+            flight_category: components["schemas"]["FlightCategory"] | null;
+            /**
+             * Raw
+             * @description The report as issued (for a TAF period, the whole TAF).
+             */
+            raw: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Visibility Sm
+             * @description Statute miles; 10 also means more.
+             */
+            visibility_sm: number | null;
+            /**
+             * Weather
+             * @description Present weather, e.g. -SHRA.
+             * @example -SHRA
+             */
+            weather: string | null;
+            /**
+             * Wind Direction
+             * @description Degrees true; -1 when variable.
+             */
+            wind_direction: number | null;
+            /** Wind Gusts Kt */
+            wind_gusts_kt: number | null;
+            /** Wind Speed Kt */
+            wind_speed_kt: number | null;
+        };
         /** TagOut */
         TagOut: {
             /**
@@ -2744,6 +2853,17 @@ export interface components {
              * Format: uuid
              */
             version_id: string;
+        };
+        /** Weather */
+        Weather: {
+            /** Disclaimer */
+            disclaimer: string;
+            metar: components["schemas"]["Metar"];
+            /**
+             * Tafs
+             * @description The forecast periods of the latest TAF.
+             */
+            tafs: components["schemas"]["TafPeriod"][];
         };
         /** WebcamOut */
         WebcamOut: {

@@ -9,6 +9,7 @@ import { Access, Diagram, Remarks, Similar, Statistics } from "./Details";
 import { Events } from "./Events";
 import { Photos } from "./Photos";
 import { Tags } from "./Tags";
+import { Weather } from "./Weather";
 import { Webcams } from "./Webcams";
 import { WikiEditor } from "./WikiEditor";
 import { AirportNotices, THEMES, WIKI_FIELDS, colour, formatCoordinates, useAirport, useAirportAction } from "./shared";
@@ -124,6 +125,7 @@ export function AirportView({ airport }: { airport: AirportDetail }) {
           <Statistics airport={airport} />
           <Access airport={airport} />
           <Similar airport={airport} />
+          <Weather airport={airport} />
           <Suspense fallback={<p className="card spinner">Loading the map…</p>}>
             <AirportMap airport={airport} />
           </Suspense>
