@@ -53,6 +53,7 @@ bench: deps
 	$(BIN)/python -m bench.edits
 	$(BIN)/python -m bench.tiles
 	$(BIN)/python -m bench.webp_quality
+	$(BIN)/python -m bench.jobs
 	$(MAKE) test-system-deps
 	$(BIN)/python -m bench.frontend
 

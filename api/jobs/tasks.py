@@ -13,7 +13,7 @@ from procrastinate import Blueprint, JobContext, RetryStrategy
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.settings import Settings
-from api.jobs import bounding_boxes, events_feeds, maintenance
+from api.jobs import bounding_boxes, events_feeds, maintenance, weather
 from api.jobs.http import SourceError
 
 blueprint = Blueprint()
@@ -49,6 +49,11 @@ def _periodic(name: str, cron: str, **options: Any) -> Callable[[PeriodicJob], A
 def _settings(context: JobContext) -> Settings:
     settings: Settings = context.additional_context["settings"]
     return settings
+
+
+@_periodic("update_weather", "31 * * * *", retry=TRANSIENT)
+async def update_weather(context: JobContext, timestamp: int) -> None:
+    await weather.update_weather(_engine(context), _settings(context))
 
 
 @_periodic("import_events", "0 7 * * *", retry=TRANSIENT)

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.airports import geojson, repository
 from api.core.settings import Settings
+from api.jobs.http import SourceError, request
 from api.models.enums import FlightCategory, WeatherReportKind
 
 METARS_FILE = "metars.cache.xml.gz"
@@ -38,7 +39,7 @@ class WeatherFeedError(WeatherError):
     """A downloaded feed is not a complete gzip file of the expected XML."""
 
 
-class WeatherDownloadError(WeatherError):
+class WeatherDownloadError(WeatherError, SourceError):
     """A feed could not be downloaded, even after retrying."""
 
 
@@ -70,29 +71,19 @@ class AviationWeatherClient:
 
     async def _fetch(self, client: httpx.AsyncClient, name: str) -> bytes:
         url = f"{self.base_url}/{name}"
-        problem = ""
-        for attempt in range(1, self.attempts + 1):
-            if attempt > 1:
-                await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 2))
-            try:
-                response = await client.get(url, timeout=self.timeout)
-            except httpx.TimeoutException:
-                problem = "timed out"
-                continue
-            except httpx.TransportError as error:
-                problem = f"failed ({type(error).__name__}: {error})"
-                continue
-            if response.status_code >= 500:
-                problem = f"answered {response.status_code}"
-                continue
-            if response.status_code != 200:
-                raise WeatherDownloadError(
-                    f"{url} answered {response.status_code}; the weather was not updated."
-                )
-            return response.content
-        raise WeatherDownloadError(
-            f"{url} {problem} on each of {self.attempts} attempts; the weather was not updated."
-        )
+        try:
+            response = await request(
+                client,
+                "GET",
+                url,
+                what="Weather",
+                attempts=self.attempts,
+                backoff_seconds=self.backoff_seconds,
+                timeout=self.timeout,
+            )
+        except SourceError as error:
+            raise WeatherDownloadError(f"{error}; the weather was not updated.") from None
+        return response.content
 
 
 @dataclass(slots=True)

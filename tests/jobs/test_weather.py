@@ -309,7 +309,7 @@ async def test_a_server_that_always_times_out_fails_clearly(
 ) -> None:
     feed[1].failures = 100
 
-    with pytest.raises(WeatherDownloadError, match=r"timed out on each of 3 attempts"):
+    with pytest.raises(WeatherDownloadError, match=r"failed 3 times; last: timed out"):
         await update_weather(weather_engine, weather_settings)
 
     assert feed[1].requests.count("metars.cache.xml.gz") == 3

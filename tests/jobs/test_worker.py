@@ -62,6 +62,7 @@ def test_the_schedule_is_the_original_cron_table() -> None:
         task.periodic_id: task.cron for task in app.periodic_registry.periodic_tasks.values()
     }
     assert schedule == {
+        "update_weather": "31 * * * *",
         "import_events": "0 7 * * *",
         "fill_in_bounding_boxes": "45 * * * *",
         "clean_up_events_tags": "30 6 * * *",
