@@ -210,3 +210,12 @@ def uvicorn_server(app_factory: str, env: dict[str, str]) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def load_full_scale(url: str, directory: Path, countries: str = "CA") -> ProcessRun:
+    """Import the full-scale cycle's airports (and OurAirports' ``countries``) into ``url``."""
+    return run_measured(
+        [sys.executable, "-m", "importer", "run", "--products", "airports",
+         "--source-dir", str(directory), "--cycle", CYCLE, "--countries", countries, "--json"],
+        {"PIREP_DATABASE_URL": url},
+    )  # fmt: skip

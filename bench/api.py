@@ -16,11 +16,10 @@ import urllib.request
 
 from bench._support import (
     BENCH_SECONDS,
-    CYCLE,
     cluster,
+    load_full_scale,
     migrated_database,
     require_data,
-    run_measured,
     source_dir,
     uvicorn_server,
     wrk,
@@ -68,22 +67,7 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
     with cluster() as server, source_dir() as directory:
         url = migrated_database(server, "bench_api")
-        run_measured(
-            [
-                sys.executable,
-                "-m",
-                "importer",
-                "run",
-                "--products",
-                "airports",
-                "--source-dir",
-                str(directory),
-                "--cycle",
-                CYCLE,
-                "--json",
-            ],
-            {"PIREP_DATABASE_URL": url},
-        )
+        load_full_scale(url, directory)
         server_env = {
             "PIREP_DATABASE_URL": url,
             "PIREP_ENVIRONMENT": "production",

@@ -21,7 +21,6 @@ import gzip
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,11 +29,10 @@ from playwright.async_api import Page, async_playwright
 
 from api.core.settings import PROJECT_ROOT
 from bench._support import (
-    CYCLE,
     cluster,
+    load_full_scale,
     migrated_database,
     require_data,
-    run_measured,
     source_dir,
     uvicorn_server,
 )
@@ -138,14 +136,6 @@ async def measure(base: str, label: str) -> None:
     )
 
 
-def load(url: str, directory: Path, countries: str) -> None:
-    run_measured(
-        [sys.executable, "-m", "importer", "run", "--products", "airports",
-         "--source-dir", str(directory), "--cycle", CYCLE, "--countries", countries],
-        {"PIREP_DATABASE_URL": url},
-    )  # fmt: skip
-
-
 def main() -> None:
     require_data()
     with tempfile.TemporaryDirectory(prefix="pirep-bench-spa-") as spa:
@@ -154,7 +144,7 @@ def main() -> None:
         with cluster() as server, source_dir() as directory:
             for label, countries in (("US + Canada (default)", "CA"), ("--countries ALL", "ALL")):
                 url = migrated_database(server, f"bench_fe_{countries.lower()}")
-                load(url, directory, countries)
+                load_full_scale(url, directory, countries)
                 env = {
                     "PIREP_DATABASE_URL": url,
                     "PIREP_SPA_DIR": str(out),

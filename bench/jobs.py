@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import random
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
@@ -32,7 +31,7 @@ from api.jobs.weather import (
     update_weather,
     weather_rows,
 )
-from bench._support import CYCLE, cluster, migrated_database, require_data, run_measured, source_dir
+from bench._support import cluster, load_full_scale, migrated_database, require_data, source_dir
 from tests.local_http import Handler, local_server
 
 STATIONS = 5_000
@@ -219,22 +218,7 @@ def main() -> None:
     require_data()
     with cluster() as server, source_dir() as directory:
         url = migrated_database(server, "bench_jobs")
-        run_measured(
-            [
-                sys.executable,
-                "-m",
-                "importer",
-                "run",
-                "--products",
-                "airports",
-                "--source-dir",
-                str(directory),
-                "--cycle",
-                CYCLE,
-                "--json",
-            ],
-            {"PIREP_DATABASE_URL": url},
-        )
+        load_full_scale(url, directory)
         stations = asyncio.run(_stations(url))
         now = datetime.now(UTC)
         # A few stations of no airport we know, as the real feed has (ships, foreign fields).
