@@ -20,6 +20,7 @@ from api.comments.router import router as comments_router
 from api.core.captcha import TurnstileClient
 from api.core.clients import parse_networks
 from api.core.db import create_engine, session_factory
+from api.core.geoip import GeoLocator
 from api.core.mail import Mailer
 from api.core.policy import ReadOnlySwitch
 from api.core.ratelimit import BatchedLimiter
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     app.state.settings = settings
     app.state.mailer = Mailer.from_settings(settings)
+    app.state.geoip = GeoLocator(settings.geoip_path)
     app.state.captcha = (
         TurnstileClient(settings.turnstile_secret_key, settings.turnstile_verify_url)
         if settings.turnstile_secret_key
@@ -115,6 +117,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         WriteRateLimit,
         prefix="/api/",
         exempt="/api/v1/admin/",
+        exempt_suffix="/views",
         limit=settings.write_limit_per_minute,
     )
     app.add_middleware(

@@ -189,12 +189,16 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 class WriteRateLimit:
     """At most ``limit`` writes a minute per client address under ``prefix`` (except under
-    ``exempt``), in every process together; more are answered 429 with Retry-After."""
+    ``exempt`` and paths ending with ``exempt_suffix``, e.g. page-visit counts), in every
+    process together; more are answered 429 with Retry-After."""
 
-    def __init__(self, app: ASGIApp, *, prefix: str, exempt: str, limit: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, prefix: str, exempt: str, limit: int, exempt_suffix: str = ""
+    ) -> None:
         self.app = app
         self.prefix = prefix
         self.exempt = exempt
+        self.exempt_suffix = exempt_suffix
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -203,6 +207,7 @@ class WriteRateLimit:
             or scope["method"] not in UNSAFE_METHODS
             or not scope["path"].startswith(self.prefix)
             or scope["path"].startswith(self.exempt)
+            or (self.exempt_suffix and scope["path"].endswith(self.exempt_suffix))
         ):
             await self.app(scope, receive, send)
             return

@@ -21,3 +21,8 @@ def read_history(requester: Requester) -> None:
 def create(requester: Requester, user: User) -> None:
     """Adding an airport: the write rule (there is no lock to check yet)."""
     policy.may_contribute(requester, user, "airports.create")
+
+
+def record_view(requester: Requester) -> None:
+    """Counting a visit of an airport page is not a change of content: anyone, always."""
+    policy.anyone("airports.record_view")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from api.airports.content import (
 from api.airports.geojson import DOCUMENT_NAME
 from api.core.catalogue import ACTION_POINTS
 from api.models.airports import WIKI_FIELDS, Airport
-from api.models.community import Action, Photo, Version
+from api.models.community import Action, Pageview, Photo, Version
 from api.models.enums import ActionType, PhotoSource, VersionEvent, VersionItemType
 from api.models.system import CachedDocument, SiteSettings
 from api.models.users import User, public_name
@@ -442,6 +443,31 @@ async def history_json(session: AsyncSession, code: str, page: int, per_page: in
         {"code": code, "page": page, "limit": per_page, "offset": (page - 1) * per_page},
     )
     return value
+
+
+async def record_view(
+    session: AsyncSession, code: str, view: Mapping[str, object], window_minutes: int
+) -> bool | None:
+    """A pageview of the airport ``code`` (FAA or ICAO code), unless the same visitor (user,
+    else address) viewed it within ``window_minutes``; None: no such airport."""
+    airport_id = await session.scalar(
+        sa.text("SELECT id FROM airports WHERE code = :code OR icao_code = :code LIMIT 1"),
+        {"code": code},
+    )
+    if airport_id is None:
+        return None
+    recent = await session.scalar(
+        sa.text(
+            "SELECT 1 FROM pageviews WHERE created_at > now() - make_interval(mins => :window) "
+            "AND airport_id = :airport AND (user_id = :user_id OR (CAST(:user_id AS uuid) IS NULL "
+            "AND user_id IS NULL AND ip_address = CAST(:ip_address AS inet))) LIMIT 1"
+        ),
+        {"window": window_minutes, "airport": airport_id, **view},
+    )
+    if recent:
+        return False
+    await session.execute(sa.insert(Pageview).values(airport_id=airport_id, **view))
+    return True
 
 
 async def airport_id_of(session: AsyncSession, code: str) -> uuid.UUID | None:

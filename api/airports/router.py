@@ -222,6 +222,23 @@ async def create_airport(
 
 
 @router.post(
+    "/airports/{code}/views",
+    name="record_view",
+    summary="Count a visit of the airport's page (the SPA sends one per page shown)",
+    description="Visits of crawlers, and the same visitor's again within 30 minutes, are not "
+    "counted. Not limited like changes, and accepted in read-only mode.",
+    status_code=204,
+    responses={**NOT_FOUND, 422: ERROR_RESPONSES[422]},
+)
+async def record_view(
+    request: Request, session: SessionDep, requester: RequesterDep, code: CODE
+) -> None:
+    await service.record_view(
+        session, requester, request.app.state.geoip, code, request.headers.get("user-agent")
+    )
+
+
+@router.post(
     "/airports/{code}/webcams",
     name="add_webcam",
     summary="Add a webcam (an image, an embeddable page, or a link); the same address again "

@@ -14,7 +14,9 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from crawlerdetect import CrawlerDetect
 from sqlalchemy.ext.asyncio import AsyncSession
+from ua_parser import parse as ua_parse
 
 from api.airports import geojson, policy, repository
 from api.airports.schemas import (
@@ -28,6 +30,7 @@ from api.core import markdown, photos
 from api.core.captcha import TurnstileClient
 from api.core.catalogue import ADDABLE_TAGS
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
+from api.core.geoip import GeoLocator
 from api.core.policy import Requester, is_verified
 from api.core.storage import Sink
 from api.models.airports import WIKI_FIELDS
@@ -370,6 +373,49 @@ async def history(
 
 
 # --- Tags ----------------------------------------------------------------------------------
+
+
+# One visit per visitor and airport in this window counts.
+VIEW_WINDOW_MINUTES = 30
+_crawlers = CrawlerDetect()
+
+
+def is_bot(user_agent: str | None) -> bool:
+    """Crawlers, link previews and scripts say so in their user agent (or send none)."""
+    return not user_agent or bool(_crawlers.isCrawler(user_agent))
+
+
+async def record_view(
+    session: AsyncSession,
+    requester: Requester,
+    locator: GeoLocator,
+    code: str,
+    user_agent: str | None,
+) -> None:
+    """Count a visit of the airport's page, with the visitor's browser and rough position; a
+    bot's visit, or the same visitor's again within VIEW_WINDOW_MINUTES, is not counted."""
+    policy.record_view(requester)
+    normalised, _, k_code = normalise_code(code)
+    if is_bot(user_agent):
+        return
+    parsed = ua_parse(user_agent or "")
+    agent, system = parsed.user_agent, parsed.os
+    position = locator.locate(requester.address)
+    view = {
+        "user_id": requester.principal.user.id if requester.principal else None,
+        "ip_address": requester.address,
+        "latitude": position[0] if position else None,
+        "longitude": position[1] if position else None,
+        "user_agent": (user_agent or "")[:500],
+        "browser": agent.family if agent else None,
+        "browser_version": ".".join(p for p in (agent.major, agent.minor) if p) if agent else None,
+        "operating_system": system.family if system else None,
+    }
+    found = await repository.record_view(session, normalised, view, VIEW_WINDOW_MINUTES)
+    if found is None and k_code:
+        found = await repository.record_view(session, k_code, view, VIEW_WINDOW_MINUTES)
+    if found is None:
+        raise NotFound(f"No airport has the code {code!r}.")
 
 
 async def locked_airport(

@@ -124,6 +124,18 @@ class Settings(BaseSettings):
         description="Latitude, longitude and zoom where the map opens (JSON list); unset: the "
         "centre of the contiguous United States.",
     )
+    geoip_database: Path | None = Field(
+        default=None,
+        description="MaxMind GeoLite2 City database (default: data_dir/geoip/GeoLite2-City.mmdb "
+        "when present), for the map's first view and pageview geography.",
+    )
+    maxmind_license_key: str | None = Field(
+        default=None, description="Lets the worker download and refresh the GeoLite2 database."
+    )
+    maxmind_download_url: str = (
+        "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City"
+        "&license_key={key}&suffix=tar.gz"
+    )
     frontend_sentry_dsn: str | None = Field(
         default=None, description="Sentry DSN the browser reports errors to; unset: off."
     )
@@ -197,6 +209,10 @@ class Settings(BaseSettings):
     def assets_base(self) -> str:
         """Where clients reach stored files (tiles, diagrams): the CDN, or this API."""
         return (self.assets_url or "/assets").rstrip("/")
+
+    @property
+    def geoip_path(self) -> Path:
+        return self.geoip_database or self.data_dir / "geoip" / "GeoLite2-City.mmdb"
 
     @property
     def storage_root(self) -> Path:

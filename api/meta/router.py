@@ -43,4 +43,5 @@ async def health(request: Request) -> Health:
 )
 async def meta(request: Request, session: SessionDep) -> Meta:
     state = request.app.state
-    return await service.meta(session, state.geojson_cache, state.settings)
+    visitor = state.geoip.locate(request.client.host if request.client else None)
+    return await service.meta(session, state.geojson_cache, state.settings, visitor)

@@ -21,6 +21,7 @@ from api.models.enums import LandingRights
 
 # The geographic centre of the contiguous United States, where the map opens by default.
 US_CENTRE = MapView(latitude=39.82834557323, longitude=-98.57944574225633, zoom=4)
+VISITOR_ZOOM = 7.5
 
 LANDING_RIGHTS = (
     LandingRightsOut(name=LandingRights.PUBLIC, label="Public", description="Open to the public"),
@@ -56,7 +57,23 @@ async def chart_layers(session: AsyncSession, settings: Settings) -> list[ChartL
     ]
 
 
-async def meta(session: AsyncSession, geojson: GeojsonCache, settings: Settings) -> Meta:
+def initial_view(settings: Settings, visitor: tuple[float, float] | None) -> MapView:
+    """Where the map opens: around the visitor when their address can be placed (as the
+    original did), else the configured view, else the middle of the contiguous US."""
+    if visitor is not None:
+        return MapView(latitude=visitor[0], longitude=visitor[1], zoom=VISITOR_ZOOM)
+    if settings.map_initial_view:
+        latitude, longitude, zoom = settings.map_initial_view
+        return MapView(latitude=latitude, longitude=longitude, zoom=zoom)
+    return US_CENTRE
+
+
+async def meta(
+    session: AsyncSession,
+    geojson: GeojsonCache,
+    settings: Settings,
+    visitor: tuple[float, float] | None = None,
+) -> Meta:
     if not geojson.is_fresh():
         await geojson.refresh(session)
     version = geojson.etag.strip('"') if geojson.etag else None
@@ -72,13 +89,7 @@ async def meta(session: AsyncSession, geojson: GeojsonCache, settings: Settings)
         read_only=await repository.read_only(session),
         client=ClientConfig(
             map_style_url=settings.map_style_url,
-            initial_view=MapView(
-                latitude=settings.map_initial_view[0],
-                longitude=settings.map_initial_view[1],
-                zoom=settings.map_initial_view[2],
-            )
-            if settings.map_initial_view
-            else US_CENTRE,
+            initial_view=initial_view(settings, visitor),
             captcha_site_key=settings.turnstile_site_key if settings.verification_enabled else None,
             sentry_dsn=settings.frontend_sentry_dsn,
         ),

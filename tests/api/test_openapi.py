@@ -34,6 +34,7 @@ EXPECTED_ERRORS = {
     "airports-add_tag": {"401", "403", "404", "422", "503"},
     "airports-remove_tag": {"401", "403", "404", "422", "503"},
     "airports-add_webcam": {"401", "403", "404", "422", "503"},
+    "airports-record_view": {"404", "422"},
     "airports-add_photo": {"401", "403", "404", "413", "422", "503"},
     "airports-remove_webcam": {"401", "403", "404", "422", "503"},
     "admin-revert_version": {"401", "403", "404", "409", "422", "503"},

@@ -179,6 +179,8 @@ CASES = [
         write_rule(204),
         everyone(503),
     ),
+    # Counting a visit is not a change: anyone, read-only mode or not.
+    Case("POST", "/api/v1/airports/{code}/views", None, everyone(204)),
     Case(
         "POST",
         "/api/v1/airports/{code}/webcams",

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from PIL import Image
 from playwright.async_api import Locator, Page, expect
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.e2e.conftest import Contexts, Site, screenshot
 
@@ -474,3 +476,39 @@ async def test_the_airport_page_fits_a_phone(new_context: Contexts) -> None:
     assert heading["x"] >= 0
     assert heading["x"] + heading["width"] <= 390, heading
     await screenshot(page, "airport-phone")
+
+
+async def test_a_visit_of_the_page_is_counted_and_a_headless_crawler_is_not(
+    new_context: Contexts, site: Site
+) -> None:
+    code = "ORS"
+    assert (await api_get(site, f"/api/v1/airports/{code}")).status_code == 200
+    chrome = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/130.0.0.0 Safari/537.36"
+    )
+    for agent in (chrome, None):  # None: headless Chromium's own, which says so
+        context = await new_context(**({"user_agent": agent} if agent else {}))
+        page = await context.new_page()
+        async with page.expect_response(lambda answer: answer.url.endswith("/views")) as sent:
+            await page.goto(f"/airports/{code}")
+        assert (await sent.value).status == 204
+    engine = create_async_engine(site.database_url)
+    try:
+        async with engine.connect() as connection:
+            browsers = (
+                (
+                    await connection.execute(
+                        sa.text(
+                            "SELECT p.browser FROM pageviews p "
+                            "JOIN airports a ON a.id = p.airport_id WHERE a.code = :code"
+                        ),
+                        {"code": code},
+                    )
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        await engine.dispose()
+    assert browsers == ["Chrome"]

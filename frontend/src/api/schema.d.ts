@@ -561,6 +561,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/airports/{code}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count a visit of the airport's page (the SPA sends one per page shown)
+         * @description Visits of crawlers, and the same visitor's again within 30 minutes, are not counted. Not limited like changes, and accepted in read-only mode.
+         */
+        post: operations["airports-record_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/airports/{code}/webcams": {
         parameters: {
             query?: never;
@@ -5717,6 +5737,45 @@ export interface operations {
             };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "airports-record_view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such airport. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A query parameter is invalid. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useId } from "react";
+import { lazy, Suspense, useEffect, useId } from "react";
 import { Link, useParams } from "react-router";
 import { api, call } from "../../api/client";
 import { isAdmin, useMeta, useSession, type AirportDetail, type Schemas } from "../../api/queries";
@@ -139,9 +139,18 @@ export function AirportView({ airport }: { airport: AirportDetail }) {
   );
 }
 
+/** Counts one visit of the page (the server ignores crawlers and repeats within half an hour). */
+function useVisitCount(code: string | undefined) {
+  useEffect(() => {
+    if (!code) return;
+    api.POST("/api/v1/airports/{code}/views", { params: { path: { code } } }).catch(() => undefined);
+  }, [code]);
+}
+
 export default function AirportPage() {
   const { code = "" } = useParams();
   const airport = useAirport(code);
+  useVisitCount(airport.data?.code);
   usePageTitle(
     airport.data ? `${airport.data.code} - ${airport.data.name}` : undefined,
     airport.data ? summary(airport.data) : undefined,
