@@ -17,6 +17,7 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
+    ".zip": "application/zip",
 }
 # A missing tile is simply a part of the map without a chart: say so briefly, and let the
 # browser remember it for a while (the tile set of a cycle never changes).

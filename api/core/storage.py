@@ -29,6 +29,7 @@ CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".json": "application/json",
     ".jpg": "image/jpeg",
+    ".zip": "application/zip",
 }
 # Every stored key carries its cycle, so its bytes never change: cache it for good.
 IMMUTABLE = "public, max-age=31536000, immutable"

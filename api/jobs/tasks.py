@@ -13,7 +13,7 @@ from procrastinate import Blueprint, JobContext, RetryStrategy
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.settings import Settings
-from api.jobs import bounding_boxes, events_feeds, geoip, maintenance, weather
+from api.jobs import bounding_boxes, content_packs, events_feeds, geoip, maintenance, weather
 from api.jobs.http import SourceError
 
 blueprint = Blueprint()
@@ -72,6 +72,11 @@ async def fill_in_bounding_boxes(context: JobContext, timestamp: int) -> None:
 @_periodic("refresh_geoip", "0 5 * * 3,6", retry=TRANSIENT)
 async def refresh_geoip(context: JobContext, timestamp: int) -> None:
     await geoip.refresh_geoip(_settings(context))
+
+
+@_periodic("build_content_packs", "0 0 1 * *")
+async def build_content_packs(context: JobContext, timestamp: int) -> None:
+    await content_packs.build_content_packs(_engine(context), _settings(context))
 
 
 @_periodic("clean_up_events_tags", "30 6 * * *")

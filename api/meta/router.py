@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.core.errors import ServiceUnavailable
 from api.dependencies import SessionDep
 from api.errors import ERROR_RESPONSES
+from api.jobs.content_packs import published
 from api.meta import service
-from api.meta.schemas import Health, Meta
+from api.meta.schemas import ContentPack, Health, Meta
 
 router = APIRouter(tags=["meta"])
 
@@ -45,3 +46,17 @@ async def meta(request: Request, session: SessionDep) -> Meta:
     state = request.app.state
     visitor = state.geoip.locate(request.client.host if request.client else None)
     return await service.meta(session, state.geojson_cache, state.settings, visitor)
+
+
+@router.get(
+    "/api/v1/content-packs",
+    name="content_packs",
+    summary="ForeFlight content packs of airports by tag group, rebuilt monthly",
+    responses={503: ERROR_RESPONSES[503]},
+)
+async def content_packs(request: Request, session: SessionDep) -> list[ContentPack]:
+    base = request.app.state.settings.assets_base
+    return [
+        ContentPack(**{k: v for k, v in pack.items() if k != "key"}, url=f"{base}/{pack['key']}")
+        for pack in await published(session)
+    ]

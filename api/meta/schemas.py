@@ -85,3 +85,12 @@ class Meta(BaseModel):
 
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
+
+
+class ContentPack(BaseModel):
+    id: str = Field(examples=["restaurants"])
+    name: str = Field(examples=["Pirep - Restaurants"])
+    airports: int = Field(description="Airports in the pack.")
+    size_bytes: int
+    version: str = Field(description="When the pack was built (ISO 8601).")
+    url: str = Field(description="The zip to import into ForeFlight (Content Packs).")

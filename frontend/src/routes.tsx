@@ -21,6 +21,7 @@ export const routes: RouteObject[] = [
       },
       { path: "/search", ...page(() => import("./pages/SearchPage")) },
       { path: "/leaderboard", ...page(() => import("./pages/LeaderboardPage")) },
+      { path: "/content-packs", ...page(() => import("./pages/ContentPacksPage")) },
       { path: "/users/:userId", ...page(() => import("./pages/ProfilePage")) },
       { path: "/about", ...page(() => import("./pages/AboutPage")) },
       { path: "/login", ...page(() => import("./pages/account/LoginPage")) },

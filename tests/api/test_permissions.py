@@ -33,6 +33,7 @@ PUBLIC_READS = {
     ("GET", "/health"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/meta"),
+    ("GET", "/api/v1/content-packs"),
     ("GET", "/api/v1/airports.geojson"),
     ("GET", "/api/v1/airports"),
     ("GET", "/api/v1/airports/search"),

@@ -65,6 +65,7 @@ def test_the_schedule_is_the_original_cron_table() -> None:
         "update_weather": "31 * * * *",
         "import_events": "0 7 * * *",
         "refresh_geoip": "0 5 * * 3,6",
+        "build_content_packs": "0 0 1 * *",
         "fill_in_bounding_boxes": "45 * * * *",
         "clean_up_events_tags": "30 6 * * *",
         "refresh_geojson": "0 * * * *",

@@ -650,6 +650,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/content-packs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ForeFlight content packs of airports by tag group, rebuilt monthly */
+        get: operations["meta-content_packs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -1648,6 +1665,36 @@ export interface components {
             /**
              * Version
              * @description Its version: edit from it to keep your change.
+             */
+            version: string;
+        };
+        /** ContentPack */
+        ContentPack: {
+            /**
+             * Airports
+             * @description Airports in the pack.
+             */
+            airports: number;
+            /**
+             * Id
+             * @example restaurants
+             */
+            id: string;
+            /**
+             * Name
+             * @example Pirep - Restaurants
+             */
+            name: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Url
+             * @description The zip to import into ForeFlight (Content Packs).
+             */
+            url: string;
+            /**
+             * Version
+             * @description When the pack was built (ISO 8601).
              */
             version: string;
         };
@@ -6113,6 +6160,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "meta-content_packs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentPack"][];
                 };
             };
             /** @description The database is unreachable, or (for changes) the site is read-only. */

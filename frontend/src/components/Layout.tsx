@@ -61,6 +61,7 @@ export function Header({ search }: { search?: ReactNode }) {
           <div className="menu" role="menu">
             <Link to="/search">Advanced search</Link>
             <Link to="/leaderboard">Leaderboard</Link>
+            <Link to="/content-packs">ForeFlight content packs</Link>
             <Link to="/about">About Pirep</Link>
             {isAdmin(user) && <Link to="/admin">Manage</Link>}
             {user ? (

@@ -1,0 +1,46 @@
+import { useQuery } from "@tanstack/react-query";
+import { api, call } from "../api/client";
+import { ErrorMessage, Loading } from "../components/Layout";
+import { usePageTitle } from "../components/PageTitle";
+
+function megabytes(bytes: number): string {
+  return bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** The ForeFlight content packs, rebuilt on the first of each month. */
+export default function ContentPacksPage() {
+  usePageTitle("Content packs", "Pirep's airports as ForeFlight content packs: restaurants, lodging, camping and more.");
+  const packs = useQuery({
+    queryKey: ["content-packs"],
+    queryFn: () => call(api.GET("/api/v1/content-packs")),
+  });
+  return (
+    <>
+      <h1>Content packs</h1>
+      <p>
+        Take what pilots wrote into the cockpit: each pack puts the airports of a group on
+        ForeFlight's map, with their notes. Download one on the device, open it with ForeFlight
+        (More → Content Packs), and it is there. The packs are rebuilt on the first of each month.
+      </p>
+      {packs.isPending && <Loading />}
+      {packs.isError && <ErrorMessage error={packs.error} />}
+      {packs.data?.length === 0 && <p className="muted">The packs have not been built yet.</p>}
+      {packs.data && packs.data.length > 0 && (
+        <ul className="content-packs">
+          {packs.data.map((pack) => (
+            <li key={pack.id} className="card">
+              <h2>{pack.name}</h2>
+              <p className="small muted">
+                {pack.airports.toLocaleString()} airport{pack.airports === 1 ? "" : "s"} · {megabytes(pack.size_bytes)} · built{" "}
+                {new Date(pack.version).toLocaleDateString()}
+              </p>
+              <a className="button primary" href={pack.url} download>
+                Download {pack.name}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
