@@ -22,6 +22,7 @@ from api.core.clients import parse_networks
 from api.core.db import create_engine, session_factory
 from api.core.geoip import GeoLocator
 from api.core.mail import Mailer
+from api.core.monitoring import start_monitoring
 from api.core.policy import ReadOnlySwitch
 from api.core.ratelimit import BatchedLimiter
 from api.core.settings import Settings, get_settings
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
+    start_monitoring(settings, "api")
     app.state.mailer = Mailer.from_settings(settings)
     app.state.geoip = GeoLocator(settings.geoip_path)
     app.state.captcha = (

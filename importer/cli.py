@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.core.cycles import Product
 from api.core.embedded_pg import database_settings
 from api.core.errors import PirepError
+from api.core.monitoring import start_monitoring
 from api.core.settings import get_settings
 from importer.parse.ourairports import parse_countries
 from importer.progress import make_reporter
@@ -153,6 +154,7 @@ def run(
     """Import a data cycle. Does nothing when the cycle is already active, unless forced."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = get_settings()
+    start_monitoring(settings, "importer")
     try:
         cycle_date = date.fromisoformat(cycle) if cycle else None
     except ValueError:

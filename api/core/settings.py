@@ -136,6 +136,12 @@ class Settings(BaseSettings):
         "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City"
         "&license_key={key}&suffix=tar.gz"
     )
+    sentry_dsn: str | None = Field(
+        default=None, description="Sentry DSN the API, worker and importer report errors to."
+    )
+    sentry_traces_sample_rate: float = Field(
+        default=0.05, ge=0, le=1, description="Share of requests and jobs traced."
+    )
     frontend_sentry_dsn: str | None = Field(
         default=None, description="Sentry DSN the browser reports errors to; unset: off."
     )

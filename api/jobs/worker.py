@@ -7,6 +7,7 @@ import logging
 from procrastinate import App
 
 from api.core.db import create_engine
+from api.core.monitoring import start_monitoring
 from api.core.settings import Settings
 from api.jobs.app import make_app
 
@@ -25,6 +26,7 @@ async def run_worker(
     """Work through the queue (and defer the periodic jobs when they are due). With ``wait``
     false it returns once the queue is empty (tests, one-off runs)."""
     # Jobs may run longer than a web request may.
+    start_monitoring(settings, "worker")
     engine = create_engine(settings, pool_size=concurrency + 1, statement_timeout_ms=600_000)
     app = app or make_app(settings)
     try:

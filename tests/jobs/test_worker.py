@@ -4,11 +4,14 @@ retries that do not hold up other jobs, and the small periodic jobs end to end."
 from __future__ import annotations
 
 import asyncio
+import gzip
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 import httpx
 import pytest
+import sentry_sdk
 import sqlalchemy as sa
 from procrastinate import JobContext
 from procrastinate.periodic import PeriodicDeferrer
@@ -23,6 +26,7 @@ from api.jobs.worker import run_worker
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
 from tests.api.conftest import SAMPLE_CYCLE, SAMPLE_DATA
+from tests.local_http import Handler, local_server
 
 Query = Callable[[str], Awaitable[object]]
 
@@ -223,3 +227,43 @@ async def test_expired_rate_limit_counters_are_purged(sample: tuple[Settings, As
     assert await scalar(engine, "SELECT string_agg(key, ',') FROM rate_limit_buckets") == (
         "current"
     )
+
+
+class Sentry(Handler):
+    """Receives what the Sentry SDK sends (envelopes)."""
+
+    received: ClassVar[list[bytes]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        Sentry.received.append(body)
+        self.send_body(b"{}", "application/json")
+
+
+async def test_a_failing_job_is_reported_to_sentry_when_configured(
+    sample: tuple[Settings, AsyncEngine],
+) -> None:
+    settings, _ = sample
+    Sentry.received = []
+    with local_server(Sentry) as base:
+        host = base.removeprefix("http://")
+        configured = settings.model_copy(update={"sentry_dsn": f"http://key@{host}/7"})
+        app = make_app(configured)
+
+        @app.task(name="broken")
+        async def broken() -> None:
+            raise RuntimeError("the feed parser fell over")
+
+        async with app.open_async():
+            await broken.defer_async()
+        try:
+            await run_worker(configured, app=app, wait=False, install_signal_handlers=False)
+            sentry_sdk.flush(timeout=5)
+        finally:
+            sentry_sdk.get_client().close()
+            sentry_sdk.init()  # off again for the other tests
+    sent = b"".join(Sentry.received)
+    assert b"the feed parser fell over" in sent
+    assert b'"component":"worker"' in sent.replace(b" ", b"")
