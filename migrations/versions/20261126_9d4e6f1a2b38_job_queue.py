@@ -43,7 +43,7 @@ def downgrade() -> None:
             LOOP EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', item.signature); END LOOP;
             FOR item IN SELECT typname FROM pg_type t
                 JOIN pg_namespace n ON n.oid = t.typnamespace
-                WHERE n.nspname = 'public' AND typname LIKE 'procrastinate\\_%' AND typtype = 'e'
+                WHERE n.nspname = 'public' AND typname LIKE 'procrastinate\\_%' AND typtype IN ('e', 'c')
             LOOP EXECUTE format('DROP TYPE IF EXISTS %I CASCADE', item.typname); END LOOP;
         END $$;
         """
