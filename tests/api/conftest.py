@@ -84,6 +84,20 @@ def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Se
     return make
 
 
+async def import_sample(
+    settings: Settings, products: tuple[Product, ...] = (Product.AIRPORTS,)
+) -> None:
+    """Import the bundled sample (WA NASR + OurAirports CA) into ``settings``' database."""
+    options = RunOptions(
+        products=products,
+        force=True,
+        source_dir=SAMPLE_DATA,
+        cycle=SAMPLE_CYCLE,
+        countries=frozenset({"CA"}),
+    )
+    await run_import(settings, options, PlainReporter())
+
+
 @pytest.fixture(scope="session")
 async def sample_database(
     clone_template: Callable[[str], Awaitable[str]],
@@ -91,14 +105,7 @@ async def sample_database(
 ) -> str:
     """URL of a database into which the bundled sample (WA NASR + OurAirports CA) was imported."""
     url = await clone_template(SAMPLE_DATABASE)
-    options = RunOptions(
-        products=(Product.AIRPORTS,),
-        force=True,
-        source_dir=SAMPLE_DATA,
-        cycle=SAMPLE_CYCLE,
-        countries=frozenset({"CA"}),
-    )
-    await run_import(api_settings(url), options, PlainReporter())
+    await import_sample(api_settings(url))
     return url
 
 

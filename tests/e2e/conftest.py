@@ -26,14 +26,11 @@ from api.core.cycles import Product
 from api.core.embedded_pg import port_is_free
 from api.core.passwords import hash_password
 from api.core.settings import PROJECT_ROOT, Settings
-from importer.progress import PlainReporter
-from importer.run import RunOptions, run_import
 from tests.api.conftest import (
     PASSWORD,
-    SAMPLE_CYCLE,
-    SAMPLE_DATA,
     Person,
     SampleSources,
+    import_sample,
     make_person_in,
 )
 from tests.local_http import Handler, local_server
@@ -121,14 +118,7 @@ async def prepared(
     settings = Settings(
         database_url=url, environment="test", data_dir=data_dir, chart_catalogue="sample"
     )
-    options = RunOptions(
-        products=(Product.AIRPORTS, Product.DIAGRAMS, Product.CHARTS),
-        force=True,
-        source_dir=SAMPLE_DATA,
-        cycle=SAMPLE_CYCLE,
-        countries=frozenset({"CA"}),
-    )
-    await run_import(settings, options, PlainReporter())
+    await import_sample(settings, (Product.AIRPORTS, Product.DIAGRAMS, Product.CHARTS))
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         digest = hash_password(PASSWORD)

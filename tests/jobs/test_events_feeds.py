@@ -19,13 +19,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from api.core.cycles import Product
 from api.core.settings import Settings
 from api.jobs.events_feeds import import_events
-from importer.progress import PlainReporter
-from importer.run import RunOptions, run_import
-from tests.api.conftest import SAMPLE_CYCLE
-from tests.conftest import FIXTURES, SAMPLE_DATA
+from tests.api.conftest import import_sample
+from tests.conftest import FIXTURES
 from tests.local_http import Handler, local_server
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -105,14 +102,7 @@ async def sample_engine(
     fresh_database: str, settings_for: Callable[..., Settings]
 ) -> AsyncIterator[AsyncEngine]:
     """A database of this test's own holding the bundled sample airports."""
-    options = RunOptions(
-        products=(Product.AIRPORTS,),
-        force=True,
-        source_dir=SAMPLE_DATA,
-        cycle=SAMPLE_CYCLE,
-        countries=frozenset({"CA"}),
-    )
-    await run_import(settings_for(fresh_database), options, PlainReporter())
+    await import_sample(settings_for(fresh_database))
     engine = create_async_engine(fresh_database)
     yield engine
     await engine.dispose()

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from api.airports.service import DetailCache
 from api.app import create_app
-from api.core.cycles import Product
 from api.core.db import session_factory
 from api.core.settings import Settings
 from api.jobs.weather import (
@@ -29,9 +28,8 @@ from api.jobs.weather import (
     update_weather,
 )
 from api.models.enums import FlightCategory
-from importer.progress import PlainReporter
-from importer.run import RunOptions, run_import
-from tests.conftest import FIXTURES, SAMPLE_DATA
+from tests.api.conftest import import_sample
+from tests.conftest import FIXTURES
 from tests.local_http import Handler, local_server
 
 WEATHER = FIXTURES / "aviation_weather"
@@ -95,14 +93,7 @@ async def weather_database(
     settings = Settings(
         database_url=url, environment="test", data_dir=tmp_path_factory.mktemp("weather")
     )
-    options = RunOptions(
-        products=(Product.AIRPORTS,),
-        force=True,
-        source_dir=SAMPLE_DATA,
-        cycle=datetime(2024, 12, 26).date(),
-        countries=frozenset({"CA"}),
-    )
-    await run_import(settings, options, PlainReporter())
+    await import_sample(settings)
     return url
 
 

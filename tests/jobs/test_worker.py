@@ -17,15 +17,12 @@ from procrastinate import JobContext
 from procrastinate.periodic import PeriodicDeferrer
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from api.core.cycles import Product
 from api.core.settings import Settings
 from api.jobs import maintenance
 from api.jobs.app import make_app
 from api.jobs.tasks import TRANSIENT
 from api.jobs.worker import run_worker
-from importer.progress import PlainReporter
-from importer.run import RunOptions, run_import
-from tests.api.conftest import SAMPLE_CYCLE, SAMPLE_DATA
+from tests.api.conftest import import_sample
 from tests.local_http import Handler, local_server
 
 Query = Callable[[str], Awaitable[object]]
@@ -37,14 +34,7 @@ async def sample(
 ) -> AsyncIterator[tuple[Settings, AsyncEngine]]:
     """A database of this test's own with the bundled sample airports."""
     settings = settings_for(fresh_database)
-    options = RunOptions(
-        products=(Product.AIRPORTS,),
-        force=True,
-        source_dir=SAMPLE_DATA,
-        cycle=SAMPLE_CYCLE,
-        countries=frozenset({"CA"}),
-    )
-    await run_import(settings, options, PlainReporter())
+    await import_sample(settings)
     engine = create_async_engine(fresh_database)
     yield settings, engine
     await engine.dispose()
