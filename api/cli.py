@@ -194,6 +194,9 @@ def dev(
     base = _settings()
     if base.map_initial_view is None:
         base = base.model_copy(update={"map_initial_view": SAMPLE_VIEW})
+    # The embedded default needs no internet: its worker fetches nothing unless asked to.
+    if "PIREP_JOBS_USE_INTERNET" not in os.environ:
+        base = base.model_copy(update={"jobs_use_internet": False})
     with database(base) as settings:
         try:
             upgrade_database(settings)

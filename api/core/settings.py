@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     ourairports_base_url: str = "https://davidmegginson.github.io/ourairports-data"
     aopa_events_url: str = "https://webapp.aopa.org/AirportsAPI/events"
     eaa_events_url: str = "https://www.eaa.org/SpecialUseComponents/Event/GetEvents"
+    jobs_use_internet: bool = Field(
+        default=True,
+        description="Whether the worker fetches weather, events, bounding boxes and GeoIP "
+        "data from the internet (`pirep dev` turns it off unless set).",
+    )
     overpass_url: str = Field(
         default="https://overpass-api.de/api/interpreter",
         description="OpenStreetMap Overpass API, for airport bounding boxes.",

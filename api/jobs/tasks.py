@@ -5,6 +5,7 @@ is unreachable. A failure is logged (and reaches Sentry when configured)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from api.jobs import bounding_boxes, content_packs, events_feeds, geoip, mainten
 from api.jobs.http import SourceError
 
 blueprint = Blueprint()
+logger = logging.getLogger("api.jobs")
 
 # Sources on the internet fail for a while now and then: try again 2, 4, 8, 16 minutes later.
 TRANSIENT = RetryStrategy(
@@ -51,13 +53,28 @@ def _settings(context: JobContext) -> Settings:
     return settings
 
 
+def _online(context: JobContext) -> bool:
+    """Whether this job may fetch from the internet (not in the embedded default)."""
+    if _settings(context).jobs_use_internet:
+        return True
+    logger.info(
+        "%s skipped: this worker fetches nothing from the internet (PIREP_JOBS_USE_INTERNET).",
+        context.task.name if context.task else "The job",
+    )
+    return False
+
+
 @_periodic("update_weather", "31 * * * *", retry=TRANSIENT)
 async def update_weather(context: JobContext, timestamp: int) -> None:
+    if not _online(context):
+        return
     await weather.update_weather(_engine(context), _settings(context))
 
 
 @_periodic("import_events", "0 7 * * *", retry=TRANSIENT)
 async def import_events(context: JobContext, timestamp: int) -> None:
+    if not _online(context):
+        return
     counts = await events_feeds.import_events(_engine(context), _settings(context))
     if counts["failed_feeds"]:
         # What did import is kept (digests make a second run skip it); the rest is retried.
@@ -66,11 +83,15 @@ async def import_events(context: JobContext, timestamp: int) -> None:
 
 @_periodic("fill_in_bounding_boxes", "45 * * * *")
 async def fill_in_bounding_boxes(context: JobContext, timestamp: int) -> None:
+    if not _online(context):
+        return
     await bounding_boxes.fill_in_bounding_boxes(_engine(context), _settings(context))
 
 
 @_periodic("refresh_geoip", "0 5 * * 3,6", retry=TRANSIENT)
 async def refresh_geoip(context: JobContext, timestamp: int) -> None:
+    if not _online(context):
+        return
     await geoip.refresh_geoip(_settings(context))
 
 

@@ -257,3 +257,37 @@ async def test_a_failing_job_is_reported_to_sentry_when_configured(
     sent = b"".join(Sentry.received)
     assert b"the feed parser fell over" in sent
     assert b'"component":"worker"' in sent.replace(b" ", b"")
+
+
+class Counting(Handler):
+    asked: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        Counting.asked.append(self.path)
+        self.send_error(503)
+
+
+@pytest.mark.parametrize("online", [False, True], ids=["offline", "online"])
+async def test_the_embedded_default_fetches_nothing_from_the_internet(
+    sample: tuple[Settings, AsyncEngine], online: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, engine = sample
+    monkeypatch.setattr("api.jobs.http.BACKOFF_SECONDS", 0.0)
+    Counting.asked = []
+    with local_server(Counting) as base:
+        configured = settings.model_copy(
+            update={
+                "jobs_use_internet": online,
+                "weather_base_url": base,
+                "weather_attempts": 1,
+                "weather_backoff_seconds": 0,
+            }
+        )
+        app = make_app(configured)
+        async with app.open_async():
+            await app.tasks["update_weather"].defer_async(timestamp=0)
+        await run_worker(configured, app=app, wait=False, install_signal_handlers=False)
+    assert bool(Counting.asked) is online
+    status = await scalar(engine, "SELECT status FROM procrastinate_jobs")
+    # Skipped: done and gone. Tried: failed for now, to be retried.
+    assert status == ("todo" if online else None)
