@@ -25,11 +25,12 @@ async def request(
     *,
     what: str,
     attempts: int = ATTEMPTS,
-    backoff_seconds: float = BACKOFF_SECONDS,
+    backoff_seconds: float | None = None,
     **options: Any,
 ) -> httpx.Response:
     """The answer to a request, tried ``attempts`` times with doubling waits while the source
     times out, cannot be reached or answers 5xx; any other answer than 200 is a SourceError."""
+    wait = BACKOFF_SECONDS if backoff_seconds is None else backoff_seconds
     for attempt in range(1, attempts + 1):
         try:
             answer = await http.request(method, url, **options)
@@ -46,7 +47,7 @@ async def request(
         logger.warning(
             "%s: attempt %d of %d failed (%s); trying again.", what, attempt, attempts, problem
         )
-        await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
+        await asyncio.sleep(wait * 2 ** (attempt - 1))
     if answer.status_code != 200:
         raise SourceError(f"{url} answered HTTP {answer.status_code}")
     return answer

@@ -100,8 +100,13 @@ async def test_two_workers_defer_a_scheduled_job_once_and_one_runs_it(
     assert queued == 1
     await execute(engine, "DELETE FROM cached_documents")
 
-    # The worker may also defer whatever else is due now (offline here: see `sample`).
-    await run_worker(settings, wait=False, install_signal_handlers=False, concurrency=1)
+    await run_worker(
+        settings,
+        app=make_app(settings, schedule=False),
+        wait=False,
+        install_signal_handlers=False,
+        concurrency=1,
+    )
 
     assert await scalar(engine, "SELECT count(*) FROM cached_documents") == 1
     remaining = await scalar(
@@ -114,7 +119,7 @@ async def test_a_failing_job_is_retried_later_without_holding_up_the_others(
     sample: tuple[Settings, AsyncEngine],
 ) -> None:
     settings, engine = sample
-    app = make_app(settings)
+    app = make_app(settings, schedule=False)
     attempts: list[str] = []
 
     @app.task(name="flaky_source", retry=TRANSIENT, pass_context=True)
@@ -245,7 +250,7 @@ async def test_a_failing_job_is_reported_to_sentry_when_configured(
     with local_server(Sentry) as base:
         host = base.removeprefix("http://")
         configured = settings.model_copy(update={"sentry_dsn": f"http://key@{host}/7"})
-        app = make_app(configured)
+        app = make_app(configured, schedule=False)
 
         @app.task(name="broken")
         async def broken() -> None:
@@ -290,7 +295,7 @@ async def test_the_embedded_default_fetches_nothing_from_the_internet(
                 "weather_backoff_seconds": 0,
             }
         )
-        app = make_app(configured)
+        app = make_app(configured, schedule=False)
         async with app.open_async():
             await app.tasks["update_weather"].defer_async(timestamp=0)
         await run_worker(
