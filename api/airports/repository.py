@@ -445,17 +445,26 @@ async def history_json(session: AsyncSession, code: str, page: int, per_page: in
     return value
 
 
+async def find_airport(
+    session: AsyncSession, code: str, k_code: str | None
+) -> sa.Row[uuid.UUID, str, str, str | None, str | None] | None:
+    """The airport of an FAA code, an ICAO code or K + FAA code (KPAE: PAE), the exact code
+    first: its id, code, name, city and state."""
+    return (
+        await session.execute(
+            sa.select(Airport.id, Airport.code, Airport.name, Airport.city, Airport.state)
+            .where(sa.or_(Airport.code == code, Airport.icao_code == code, Airport.code == k_code))
+            .order_by(Airport.code != code)
+            .limit(1)
+        )
+    ).first()
+
+
 async def record_view(
-    session: AsyncSession, code: str, view: Mapping[str, object], window_minutes: int
-) -> bool | None:
-    """A pageview of the airport ``code`` (FAA or ICAO code), unless the same visitor (user,
-    else address) viewed it within ``window_minutes``; None: no such airport."""
-    airport_id = await session.scalar(
-        sa.text("SELECT id FROM airports WHERE code = :code OR icao_code = :code LIMIT 1"),
-        {"code": code},
-    )
-    if airport_id is None:
-        return None
+    session: AsyncSession, airport_id: uuid.UUID, view: Mapping[str, object], window_minutes: int
+) -> bool:
+    """A pageview, unless the same visitor (user, else address) viewed the airport within
+    ``window_minutes``; whether it was recorded."""
     recent = await session.scalar(
         sa.text(
             "SELECT 1 FROM pageviews WHERE created_at > now() - make_interval(mins => :window) "

@@ -25,6 +25,12 @@ from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBod
 router = APIRouter(prefix="/api/v1", tags=["airports"])
 
 
+def _data_changed(request: Request) -> None:
+    """This process changed airport data: its caches look at the database on next use."""
+    request.app.state.detail_cache.expire()
+    request.app.state.geojson_cache.expire()
+
+
 @router.get(
     "/airports.geojson",
     name="geojson",
@@ -125,8 +131,7 @@ async def edit_airport(
 ) -> Response:
     state = request.app.state
     await service.edit_airport(session, requester, code, edit)
-    state.detail_cache.expire()
-    state.geojson_cache.expire()
+    _data_changed(request)
     body = await service.airport_detail(session, code, None, state.settings.assets_base)
     return Response(body, media_type="application/json")
 
@@ -164,8 +169,7 @@ async def add_tag(
     request: Request, session: SessionDep, requester: RequesterDep, code: CODE, name: TAG
 ) -> None:
     if await service.add_tag(session, requester, code, name):
-        request.app.state.detail_cache.expire()
-        request.app.state.geojson_cache.expire()
+        _data_changed(request)
 
 
 @router.delete(
@@ -179,8 +183,7 @@ async def remove_tag(
     request: Request, session: SessionDep, requester: RequesterDep, code: CODE, name: TAG
 ) -> None:
     await service.remove_tag(session, requester, code, name)
-    request.app.state.detail_cache.expire()
-    request.app.state.geojson_cache.expire()
+    _data_changed(request)
 
 
 @router.get(
@@ -215,8 +218,7 @@ async def create_airport(
 ) -> Response:
     state = request.app.state
     code = await service.create_airport(session, requester, state.captcha, data)
-    state.detail_cache.expire()
-    state.geojson_cache.expire()
+    _data_changed(request)
     body = await service.airport_detail(session, code, None, state.settings.assets_base)
     return Response(body, status_code=201, media_type="application/json")
 
@@ -250,8 +252,7 @@ async def add_webcam(
     request: Request, session: SessionDep, requester: RequesterDep, code: CODE, data: NewWebcam
 ) -> None:
     if await service.add_webcam(session, requester, code, str(data.url)):
-        request.app.state.detail_cache.expire()
-        request.app.state.geojson_cache.expire()
+        _data_changed(request)
 
 
 @router.delete(
@@ -269,8 +270,7 @@ async def remove_webcam(
     webcam_id: uuid.UUID,
 ) -> None:
     await service.remove_webcam(session, requester, code, webcam_id)
-    request.app.state.detail_cache.expire()
-    request.app.state.geojson_cache.expire()
+    _data_changed(request)
 
 
 @router.post(
@@ -300,6 +300,5 @@ async def add_photo(
         code,
         (data, file.filename or ""),
     )
-    state.detail_cache.expire()
-    state.geojson_cache.expire()
+    _data_changed(request)
     return {"id": photo_id}

@@ -411,11 +411,10 @@ async def record_view(
         "browser_version": ".".join(p for p in (agent.major, agent.minor) if p) if agent else None,
         "operating_system": system.family if system else None,
     }
-    found = await repository.record_view(session, normalised, view, VIEW_WINDOW_MINUTES)
-    if found is None and k_code:
-        found = await repository.record_view(session, k_code, view, VIEW_WINDOW_MINUTES)
-    if found is None:
+    airport = await repository.find_airport(session, normalised, k_code)
+    if airport is None:
         raise NotFound(f"No airport has the code {code!r}.")
+    await repository.record_view(session, airport.id, view, VIEW_WINDOW_MINUTES)
 
 
 async def locked_airport(

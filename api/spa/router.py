@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from api.airports.repository import find_airport
+from api.airports.service import normalise_code
 from api.core.errors import NotFound
-from api.models import Airport
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Pages are small and change with each deployment: always ask the server.
@@ -54,16 +54,9 @@ def with_page(document: str, page: Page, url: str) -> str:
 
 
 async def airport_page(factory: async_sessionmaker, code: str) -> Page | None:  # type: ignore[type-arg]
-    code = code.upper()
+    normalised, _, k_code = normalise_code(code)
     async with factory() as session:
-        row = (
-            await session.execute(
-                sa.select(Airport.code, Airport.name, Airport.city, Airport.state)
-                .where(sa.or_(Airport.code == code, Airport.icao_code == code))
-                .order_by(Airport.code != code)
-                .limit(1)
-            )
-        ).first()
+        row = await find_airport(session, normalised, k_code)
     if row is None:
         return None
     place = ", ".join(part for part in (row.city, row.state) if part)

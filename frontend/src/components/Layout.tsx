@@ -54,7 +54,7 @@ export function Header({ search }: { search?: ReactNode }) {
           {isAdmin(user) && <Link to="/admin">Manage</Link>}
           {user ? <Link to="/account">{user.display_name ?? "Account"}</Link> : <Link to="/login">Log in</Link>}
         </nav>
-        <button type="button" className="menu-button-always" aria-label="Menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+        <button type="button" aria-label="Menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
           ☰
         </button>
         {menu && (

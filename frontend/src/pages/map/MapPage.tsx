@@ -45,10 +45,10 @@ export function normaliseCode(code: string): string {
 function useMapParams() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const update = (change: (next: URLSearchParams) => void, replace = false) => {
-    const next = new URLSearchParams(window.location.search);
-    change(next);
-    const search = next.toString();
+  /** ``change`` edits the parameters it is given, or returns new ones. */
+  const update = (change: (next: URLSearchParams) => URLSearchParams | void, replace = false) => {
+    const current = new URLSearchParams(window.location.search);
+    const search = (change(current) ?? current).toString();
     navigate(
       { search: search ? `?${search}` : "", hash: window.location.hash },
       { replace, preventScrollReset: true },
@@ -69,11 +69,7 @@ function useFilters(meta: Meta) {
   );
   const filters = useMemo(() => readFilters(params, known), [params, known]);
   const setFilters = (next: Filters) =>
-    setParams((current) => {
-      const written = writeFilters(current, next, known.defaultTypes);
-      for (const key of [...current.keys()]) current.delete(key);
-      written.forEach((value, key) => current.append(key, value));
-    }, true);
+    setParams((current) => writeFilters(current, next, known.defaultTypes), true);
   return { filters, setFilters };
 }
 
