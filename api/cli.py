@@ -33,11 +33,25 @@ from api.core.settings import PROJECT_ROOT, Settings, get_settings
 from api.core.task_runner import settings_environment
 from api.models.enums import UserRole
 from api.models.users import User
-from importer.cli import app as importer_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pirep, the airport database.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
+try:
+    from importer.cli import app as importer_app
+except ImportError as missing:  # The API image leaves out the importer's raster stack.
+    importer_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
+    _missing_importer = missing.name
+
+    @importer_app.callback()
+    def _no_importer() -> None:
+        raise _fail(
+            f"The importer is not installed here ({_missing_importer} is missing): run it with "
+            "the importer image (`pirep importer run-task` on AWS), or install the `importer` "
+            "extra."
+        )
+
+
 app.add_typer(importer_app, name="import", help="Import FAA and OurAirports data (see `run`).")
 console = Console(stderr=True)
 

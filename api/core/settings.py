@@ -170,7 +170,12 @@ class Settings(BaseSettings):
         description="How the importer is started from the admin API: a local process, or a "
         "one-off ECS Fargate task.",
     )
-    aws_region: str = "us-west-2"
+    aws_profile: str | None = Field(
+        default=None,
+        description="AWS profile the operator commands (deploy, ssh, db backup…) use; unset: "
+        "the default credential chain (environment, ~/.aws, the task's role).",
+    )
+    aws_region: str = Field(default="us-west-2", description="AWS region of the deployment.")
     aws_endpoint_url: str | None = Field(
         default=None, description="Another AWS endpoint (a local test server); unset for AWS."
     )
@@ -181,6 +186,17 @@ class Settings(BaseSettings):
         description="ECS service whose network configuration one-off tasks copy.",
     )
     ecs_importer_task_family: str = "pirep-production-importer"
+    ecs_web_service: str = "pirep-production-web"
+    deploy_pipeline: str = Field(
+        default="pirep-production", description="CodePipeline that `pirep deploy` starts."
+    )
+    rds_instance: str = Field(
+        default="pirep-production", description="RDS instance `pirep db snapshot` snapshots."
+    )
+    backups_bucket: str = Field(
+        default="pirep-production-backups",
+        description="S3 bucket `pirep db backup` writes to and `pirep db download` reads.",
+    )
 
     @property
     def verification_enabled(self) -> bool:
