@@ -236,6 +236,14 @@ async def test_the_tag_follows_fresh_metars_and_a_second_run_replaces(
     assert len(await reports(weather_engine)) == 6
 
 
+# Entity expansion ("billion laughs"): a feed may not declare entities at all.
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE response [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;">]><response><data num_results="1"><METAR><raw_text>&c;'
+    b"</raw_text><station_id>KPAE</station_id></METAR></data></response>"
+)
+
+
 def _truncated_gzip() -> bytes:
     return FIXTURE_FEED["metars.cache.xml.gz"][:-40]
 
@@ -248,8 +256,10 @@ def _truncated_gzip() -> bytes:
         (gzip.compress(b"<html><body>Maintenance</body></html>"), "root element is <html>"),
         (gzip.compress(b"<response><errors/></response>"), "no <response><data> element"),
         (b"", "not well-formed XML (line 1"),
+        (gzip.compress(LAUGHS), "forbidden XML (a document type declaration)"),
+        (gzip.compress(b"<response><x><data/></x></response>"), "no <response><data> element"),
     ],
-    ids=["truncated-gzip", "broken-xml", "wrong-root", "no-data", "empty"],
+    ids=["truncated-gzip", "broken-xml", "wrong-root", "no-data", "empty", "entities", "nested"],
 )
 async def test_a_broken_feed_changes_nothing_and_says_why(
     weather_engine: AsyncEngine,
