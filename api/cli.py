@@ -33,6 +33,7 @@ from api.core.settings import PROJECT_ROOT, Settings, get_settings
 from api.core.task_runner import settings_environment
 from api.models.enums import UserRole
 from api.models.users import User
+from api.ops.cli import register as register_ops
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pirep, the airport database.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
@@ -53,6 +54,7 @@ except ImportError as missing:  # The API image leaves out the importer's raster
 
 
 app.add_typer(importer_app, name="import", help="Import FAA and OurAirports data (see `run`).")
+register_ops(app, db_app)
 console = Console(stderr=True)
 
 SAMPLE_DATA_DIR = PROJECT_ROOT / "importer" / "sample_data"

@@ -1,0 +1,1 @@
+"""Operator commands for the deployment on AWS: deploy, ssh, backups, photos, importer tasks."""

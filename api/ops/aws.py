@@ -1,0 +1,147 @@
+"""AWS clients for the operator commands, made from the settings (profile, region, endpoint)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from api.core.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_codedeploy import CodeDeployClient
+    from mypy_boto3_codepipeline import CodePipelineClient
+    from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_rds import RDSClient
+    from mypy_boto3_s3 import S3Client
+
+CREDENTIALS_HINT = (
+    "set PIREP_AWS_PROFILE to a profile of your AWS configuration, or give AWS credentials "
+    "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or `aws sso login`)"
+)
+
+
+class OpsProblem(Exception):
+    """What stops an operator command, told in one sentence the operator can act on."""
+
+
+class Aws:
+    """One boto3 session for a command, and its clients with Pirep's timeouts and retries."""
+
+    def __init__(self, settings: Settings) -> None:
+        import boto3
+        from botocore.config import Config
+        from botocore.exceptions import ProfileNotFound
+
+        try:
+            self.session = boto3.session.Session(
+                profile_name=settings.aws_profile, region_name=settings.aws_region
+            )
+        except ProfileNotFound:
+            raise OpsProblem(
+                f"There is no AWS profile named {settings.aws_profile!r}: {CREDENTIALS_HINT}."
+            ) from None
+        self.profile = settings.aws_profile
+        self.region = settings.aws_region
+        self.endpoint_url = settings.aws_endpoint_url
+        self.config = Config(
+            connect_timeout=settings.aws_timeout_seconds,
+            read_timeout=settings.aws_timeout_seconds,
+            retries={"mode": "standard", "total_max_attempts": 3},
+        )
+
+    def codedeploy(self) -> CodeDeployClient:
+        return self.session.client(
+            "codedeploy",
+            region_name=self.region,
+            endpoint_url=self.endpoint_url,
+            config=self.config,
+        )
+
+    def codepipeline(self) -> CodePipelineClient:
+        return self.session.client(
+            "codepipeline",
+            region_name=self.region,
+            endpoint_url=self.endpoint_url,
+            config=self.config,
+        )
+
+    def ecs(self) -> ECSClient:
+        return self.session.client(
+            "ecs", region_name=self.region, endpoint_url=self.endpoint_url, config=self.config
+        )
+
+    def rds(self) -> RDSClient:
+        return self.session.client(
+            "rds", region_name=self.region, endpoint_url=self.endpoint_url, config=self.config
+        )
+
+    def s3(self) -> S3Client:
+        return self.session.client(
+            "s3", region_name=self.region, endpoint_url=self.endpoint_url, config=self.config
+        )
+
+
+def client_error_code(error: Exception) -> str:
+    """The AWS error code of a ``ClientError`` ("" for anything else)."""
+    response = getattr(error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+@contextmanager
+def explained() -> Iterator[None]:
+    """Turn boto3's exceptions into an ``OpsProblem`` with a sentence the operator can act on."""
+    from boto3.exceptions import S3UploadFailedError
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        ProfileNotFound,
+        TokenRetrievalError,
+        UnauthorizedSSOTokenError,
+    )
+
+    try:
+        yield
+    except (NoCredentialsError, PartialCredentialsError):
+        raise OpsProblem(f"No AWS credentials were found: {CREDENTIALS_HINT}.") from None
+    except ProfileNotFound as error:
+        raise OpsProblem(f"{error}: {CREDENTIALS_HINT}.") from None
+    except (TokenRetrievalError, UnauthorizedSSOTokenError):
+        raise OpsProblem(
+            "The AWS single sign-on session has expired: run `aws sso login` "
+            "(with --profile when PIREP_AWS_PROFILE is set)."
+        ) from None
+    except NoRegionError:
+        raise OpsProblem("No AWS region is set: set PIREP_AWS_REGION.") from None
+    except EndpointConnectionError as error:
+        raise OpsProblem(f"Could not reach AWS at {error.kwargs.get('endpoint_url')}.") from None
+    except ClientError as error:
+        code = client_error_code(error)
+        message = error.response.get("Error", {}).get("Message", "") or str(error)
+        if code in ("ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId"):
+            raise OpsProblem(f"AWS refused the credentials ({code}): {CREDENTIALS_HINT}.") from None
+        raise OpsProblem(f"AWS refused {error.operation_name}: {message} ({code}).") from None
+    except S3UploadFailedError as error:
+        raise OpsProblem(f"The upload to S3 failed: {error}.") from None
+    except BotoCoreError as error:
+        raise OpsProblem(f"AWS could not be asked: {error}.") from None
+
+
+def download(
+    s3: S3Client, bucket: str, key: str, target: Path, progress: Callable[[int], None]
+) -> None:
+    """Download an object to ``target`` through a partial file renamed once complete, so
+    that an interrupted download leaves no file that looks whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        with partial.open("wb") as stream:
+            s3.download_fileobj(bucket, key, stream, Callback=progress)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
