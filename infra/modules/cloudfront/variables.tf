@@ -1,0 +1,35 @@
+variable "name" {
+  description = "Name prefix of the distribution's resources."
+  type        = string
+}
+
+variable "hostname" {
+  description = "Host name of the distribution (tiles.<domain>)."
+  type        = string
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate in us-east-1 covering the host name."
+  type        = string
+}
+
+variable "bucket_regional_domain_name" {
+  description = "The assets bucket's regional domain name."
+  type        = string
+}
+
+variable "storage_prefix" {
+  description = "Key prefix of the stored files (the distribution's root)."
+  type        = string
+}
+
+variable "empty_tile_path" {
+  description = "Path (under the storage prefix) of the tile answered for missing tiles."
+  type        = string
+}
+
+variable "price_class" {
+  description = "CloudFront price class (PriceClass_100: North America and Europe, the cheapest)."
+  type        = string
+  default     = "PriceClass_100"
+}
