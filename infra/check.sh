@@ -44,8 +44,8 @@ fi
 echo "infra/check.sh: checkov"
 # No network: no policy download, no guideline mapping, no version check, no telemetry.
 export BC_SKIP_MAPPING=TRUE
+export CKV_SKIP_PACKAGE_UPDATE_CHECK=true
 export CHECKOV_RUN_SCA_PACKAGE_SCAN_V2=false
-export CKV_IGNORE_HIDDEN_DIRECTORIES=true
 "$venv/bin/checkov" -d infra --framework terraform --quiet --compact \
-    --skip-download --config-file infra/.checkov.yaml
+    --skip-download --download-external-modules false --config-file infra/.checkov.yaml
 echo "infra/check.sh: all checks passed"
