@@ -20,8 +20,13 @@ locals {
   assets_hostname = "tiles.${var.domain}"
   assets_url      = "https://${local.assets_hostname}"
 
-  # Plain settings of every task (see api/core/settings.py).
-  environment = {
+  # Plain settings of every task (see api/core/settings.py); SMTP only when configured
+  # (without it mails go to the log).
+  environment = merge(local.settings, var.smtp_host == "" ? {} : {
+    PIREP_SMTP_HOST     = var.smtp_host
+    PIREP_SMTP_USERNAME = var.smtp_username
+  })
+  settings = {
     PIREP_ENVIRONMENT              = var.environment
     PIREP_TASK_RUNNER              = "ecs"
     PIREP_AWS_REGION               = var.region
@@ -34,8 +39,6 @@ locals {
     # The load balancer's addresses are in the VPC: only its X-Forwarded-For is believed.
     PIREP_TRUSTED_PROXIES    = jsonencode([module.vpc.cidr_block])
     PIREP_TURNSTILE_SITE_KEY = var.turnstile_site_key
-    PIREP_SMTP_HOST          = var.smtp_host
-    PIREP_SMTP_USERNAME      = var.smtp_username
     PIREP_MAIL_FROM          = var.mail_from
   }
 
