@@ -132,6 +132,25 @@ def explained() -> Iterator[None]:
         raise OpsProblem(f"AWS could not be asked: {error}.") from None
 
 
+def check_bucket(s3: S3Client, bucket: str, setting: str) -> None:
+    """A clear error when the bucket is missing or out of reach, before any work is done."""
+    from botocore.exceptions import ClientError
+
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as error:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if status == 404:
+            raise OpsProblem(
+                f"The bucket {bucket!r} does not exist: set {setting} to the right one."
+            ) from None
+        if status == 403:
+            raise OpsProblem(
+                f"The AWS credentials in use may not read the bucket {bucket!r}."
+            ) from None
+        raise
+
+
 def download(
     s3: S3Client, bucket: str, key: str, target: Path, progress: Callable[[int], None]
 ) -> None:

@@ -169,26 +169,6 @@ def _run(
         )
 
 
-def check_bucket(s3: S3Client, bucket: str) -> None:
-    """A clear error when the bucket is missing or out of reach, before any work is done."""
-    from botocore.exceptions import ClientError
-
-    try:
-        s3.head_bucket(Bucket=bucket)
-    except ClientError as error:
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if status == 404:
-            raise OpsProblem(
-                f"The bucket {bucket!r} does not exist: set PIREP_BACKUPS_BUCKET to the "
-                "backups bucket."
-            ) from None
-        if status == 403:
-            raise OpsProblem(
-                f"The AWS credentials in use may not read the bucket {bucket!r}."
-            ) from None
-        raise
-
-
 def upload(s3: S3Client, source: Path, bucket: str, key: str, progress: Progress) -> None:
     """Upload a file (in parts when large)."""
     with source.open("rb") as stream:

@@ -235,14 +235,14 @@ def ssh(
 
 def db_backup() -> None:
     """Dump the database (pg_dump, custom format) and upload it to the backups bucket."""
-    from api.ops.aws import Aws
-    from api.ops.backups import backup_key, check_bucket, database_name, dump, upload
+    from api.ops.aws import Aws, check_bucket
+    from api.ops.backups import backup_key, database_name, dump, upload
 
     settings = _settings()
     with _reported():
         s3 = Aws(settings).s3()
         bucket = settings.backups_bucket
-        check_bucket(s3, bucket)
+        check_bucket(s3, bucket, "PIREP_BACKUPS_BUCKET")
         with _database(settings) as configured, _temporary_directory() as directory:
             url = configured.database_url or ""
             target = directory / "pirep.dump"
@@ -299,14 +299,14 @@ def db_download(
 ) -> None:
     """Download a backup from the backups bucket: the one named, else the operator's choice
     (newest first; without a terminal, the newest)."""
-    from api.ops.aws import Aws, download
-    from api.ops.backups import BACKUP_PREFIX, backups, check_bucket
+    from api.ops.aws import Aws, check_bucket, download
+    from api.ops.backups import BACKUP_PREFIX, backups
 
     settings = _settings()
     bucket = settings.backups_bucket
     with _reported():
         s3 = Aws(settings).s3()
-        check_bucket(s3, bucket)
+        check_bucket(s3, bucket, "PIREP_BACKUPS_BUCKET")
         found = backups(s3, bucket)
         if key is not None:
             found = [b for b in found if key in (b.key, b.key.removeprefix(BACKUP_PREFIX))]
@@ -370,8 +370,7 @@ def s3_sync(
 ) -> None:
     """Copy the airport photos from the storage bucket to a local directory, skipping those
     already there with the same size."""
-    from api.ops.aws import Aws, download
-    from api.ops.backups import check_bucket
+    from api.ops.aws import Aws, check_bucket, download
     from api.ops.photos import PHOTOS, plan
 
     settings = _settings()
@@ -384,7 +383,7 @@ def s3_sync(
         raise typer.Exit(1)
     with _reported():
         s3 = Aws(settings).s3()
-        check_bucket(s3, bucket)
+        check_bucket(s3, bucket, "PIREP_STORAGE_BUCKET")
         todo = plan(s3, bucket, settings.storage_prefix, destination)
         with _transfer(f"Copying {len(todo.copy):,} photos", todo.bytes_to_copy) as moved:
             for photo in todo.copy:

@@ -8,6 +8,7 @@ moto unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 from click.testing import Result
+from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -114,3 +116,19 @@ class Pirep:
 def said(result: Result) -> str:
     """What the command wrote (stdout and stderr), with rich's line wrapping undone."""
     return " ".join(result.output.split())
+
+
+def sql(url: str, *statements: str) -> Any:
+    """Run the statements in one transaction; the last one's first value."""
+
+    async def run() -> Any:
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as connection:
+                for statement in statements:
+                    result = await connection.exec_driver_sql(statement)
+                return result.scalar() if result.returns_rows else None
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
