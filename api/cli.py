@@ -6,6 +6,7 @@ import asyncio
 import copy
 import json
 import logging
+import logging.config
 import os
 import subprocess
 import sys
@@ -24,10 +25,12 @@ from alembic.config import Config
 from pydantic import ValidationError
 from rich.console import Console
 
+import migrations
 from api.core.cycles import Product
 from api.core.db import create_engine
 from api.core.embedded_pg import EmbeddedPostgresError, database_settings, port_is_free
 from api.core.errors import PirepError
+from api.core.logs import as_json, configure_logging
 from api.core.passwords import generate_password, hash_password
 from api.core.settings import PROJECT_ROOT, Settings, get_settings
 from api.core.task_runner import settings_environment
@@ -75,6 +78,14 @@ def _settings() -> Settings:
         raise _fail(f"The settings are not valid: {problems}.") from None
 
 
+def _say(settings: Settings, message: str) -> None:
+    """A line for the operator: on the terminal, or a log line where logs are JSON."""
+    if settings.log_format == "json":
+        logging.getLogger("api").info(message)
+    else:
+        console.print(message)
+
+
 def _fail(message: str) -> typer.Exit:
     console.print(f"[red]{message}[/red]")
     return typer.Exit(1)
@@ -92,7 +103,11 @@ def database(settings: Settings) -> Iterator[Settings]:
 
 def upgrade_database(settings: Settings) -> None:
     """Run every migration not yet applied."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    # The migrations are a package of their own, so that an installed image (no alembic.ini,
+    # no source tree) migrates as a checkout does.
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("sqlalchemy.url", settings.database_url or "")
     command.upgrade(config, "head")
 
@@ -149,19 +164,23 @@ def load_sample_data(settings: Settings) -> None:
         console.print(f"Tiled the sample {layer} chart: {counts.get('tiles', 0):,} tiles.")
 
 
-def log_config() -> dict[str, Any]:
-    """Uvicorn's logging, with Pirep's own INFO lines (mails without SMTP, admin switches)."""
+def log_config(settings: Settings) -> dict[str, Any]:
+    """Uvicorn's logging, with Pirep's own INFO lines (mails without SMTP, admin switches),
+    as text or JSON lines (PIREP_LOG_FORMAT)."""
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config["loggers"]["api"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
+    return as_json(config) if settings.log_format == "json" else config
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    # Uvicorn applies the same configuration again when it starts.
+    logging.config.dictConfig(log_config(settings))
     if not port_is_free(port) and host in ("127.0.0.1", "localhost", "0.0.0.0"):  # noqa: S104
         raise _fail(f"Port {port} is already in use: pass --port or set PIREP_PORT.")
-    console.print(
+    _say(
+        settings,
         f"Serving on http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"  # noqa: S104
-        " — the map at /, API docs at /api/v1/docs. Press Ctrl+C to stop."
+        " — the map at /, API docs at /api/v1/docs. Press Ctrl+C to stop.",
     )
     if workers > 1:
         uvicorn.run(
@@ -172,7 +191,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             workers=workers,
             proxy_headers=False,
             log_level="info",
-            log_config=log_config(),
+            log_config=log_config(settings),
         )
     else:
         from api.app import create_app
@@ -183,7 +202,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             port=port,
             proxy_headers=False,
             log_level="info",
-            log_config=log_config(),
+            log_config=log_config(settings),
         )
 
 
@@ -206,8 +225,8 @@ def dev(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Start everything locally: PostgreSQL, migrations, sample data, the API and the SPA."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     base = _settings()
+    configure_logging(base, "%(levelname)s %(message)s")
     if base.map_initial_view is None:
         base = base.model_copy(update={"map_initial_view": SAMPLE_VIEW})
     # The embedded default needs no internet: its worker fetches nothing unless asked to.
@@ -253,9 +272,10 @@ def worker(
     """Run the background jobs (weather, events feeds, clean-ups…) and their schedule."""
     from api.jobs.worker import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
-    with database(_settings()) as settings:
-        console.print("The job worker is running. Press Ctrl+C to stop.")
+    configured = _settings()
+    configure_logging(configured, "%(levelname)s %(name)s %(message)s")
+    with database(configured) as settings:
+        _say(settings, "The job worker is running. Press Ctrl+C to stop.")
         asyncio.run(run_worker(settings, concurrency=concurrency))
 
 

@@ -19,10 +19,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.core.cycles import Product
 from api.core.embedded_pg import database_settings
 from api.core.errors import PirepError
+from api.core.logs import configure_logging
 from api.core.monitoring import start_monitoring
 from api.core.settings import get_settings
 from importer.parse.ourairports import parse_countries
-from importer.progress import make_reporter
+from importer.progress import TracedReporter, make_reporter
 from importer.run import AVAILABLE_PRODUCTS, RunOptions, RunResult, run_import
 
 app = typer.Typer(
@@ -42,21 +43,20 @@ def _products(value: str) -> tuple[Product, ...]:
         ) from None
 
 
-def _print_report(result: RunResult, *, dry_run: bool, as_json: bool) -> None:
+def _print_report(result: RunResult, *, dry_run: bool, as_json: bool, log_json: bool) -> None:
+    summary = {
+        "run_id": str(result.run_id),
+        "status": result.status,
+        "cycles": result.cycles,
+        "skipped": result.skipped,
+        "report": result.report,
+        "counts": result.counts,
+    }
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "run_id": str(result.run_id),
-                    "status": result.status,
-                    "cycles": result.cycles,
-                    "skipped": result.skipped,
-                    "report": result.report,
-                    "counts": result.counts,
-                },
-                indent=2,
-            )
-        )
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    if log_json:  # One log line (CloudWatch) with the whole report in its fields.
+        logging.getLogger("importer").info("Import %s", result.status, extra=summary)
         return
     for product, reason in result.skipped.items():
         console.print(f"{product}: nothing to do, {reason}.")
@@ -152,8 +152,8 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import a data cycle. Does nothing when the cycle is already active, unless forced."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = get_settings()
+    configure_logging(settings, "%(asctime)s %(levelname)s %(message)s")
     start_monitoring(settings, "importer")
     try:
         cycle_date = date.fromisoformat(cycle) if cycle else None
@@ -185,8 +185,12 @@ def run(
         charts=tuple(part.strip() for part in charts.split(",") if part.strip()) if charts else (),
     )
     try:
-        with database_settings(settings, console.print) as configured, make_reporter() as reporter:
-            result = asyncio.run(run_import(configured, options, reporter))
+        with (
+            database_settings(settings, console.print) as configured,
+            make_reporter() as reporter,
+            TracedReporter(reporter, f"import {products}") as traced,
+        ):
+            result = asyncio.run(run_import(configured, options, traced))
     except PirepError as error:
         console.print(
             f"[red]Import failed:[/red] {escape(error.detail)} The database was not changed.",
@@ -204,7 +208,7 @@ def run(
     except KeyboardInterrupt:
         console.print("Import interrupted. The database was not changed.", soft_wrap=True)
         raise typer.Exit(130) from None
-    _print_report(result, dry_run=dry_run, as_json=as_json)
+    _print_report(result, dry_run=dry_run, as_json=as_json, log_json=settings.log_format == "json")
 
 
 @app.callback()

@@ -8,6 +8,8 @@ import time
 from types import TracebackType
 from typing import Protocol
 
+import sentry_sdk
+import sentry_sdk.tracing
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -141,3 +143,48 @@ class RichReporter:
 def make_reporter() -> Reporter:
     """A rich display on a terminal, plain log lines otherwise (CI, ECS, cron)."""
     return RichReporter() if sys.stderr.isatty() else PlainReporter()
+
+
+class TracedReporter:
+    """Another reporter, with each step a span of one Sentry performance trace for the whole
+    import (nothing is sent when Sentry is not configured)."""
+
+    def __init__(self, inner: Reporter, name: str) -> None:
+        self._inner = inner
+        self._name = name
+        self._transaction: sentry_sdk.tracing.Span | None = None
+        self._span: sentry_sdk.tracing.Span | None = None
+
+    def step(self, message: str) -> None:
+        if self._span is not None:
+            self._span.finish()
+        if self._transaction is not None:
+            self._span = self._transaction.start_child(op="importer.step", name=message)
+        self._inner.step(message)
+
+    def info(self, message: str) -> None:
+        self._inner.info(message)
+
+    def transfer(self, name: str, done: int, total: int | None) -> None:
+        self._inner.transfer(name, done, total)
+
+    def work(self, name: str, done: int, total: int) -> None:
+        self._inner.work(name, done, total)
+
+    def __enter__(self) -> TracedReporter:
+        transaction = sentry_sdk.start_transaction(
+            op="importer.run", name=self._name, source="task"
+        )
+        self._transaction = transaction.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._span is not None:
+            self._span.finish()
+        if self._transaction is not None:
+            self._transaction.__exit__(exc_type, exc, traceback)

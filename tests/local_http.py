@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 
 @contextmanager
@@ -33,3 +36,37 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         return None
+
+
+class SentryCollector(Handler):
+    """Receives what a Sentry SDK sends (envelopes: a header line, then item lines)."""
+
+    received: ClassVar[list[bytes]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        SentryCollector.received.append(body)
+        self.send_body(b"{}", "application/json")
+
+    @classmethod
+    def items(cls) -> list[dict[str, Any]]:
+        """Every JSON line of every envelope received (headers and payloads)."""
+        found: list[dict[str, Any]] = []
+        for envelope in cls.received:
+            for line in envelope.splitlines():
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(item, dict):
+                    found.append(item)
+        return found
+
+    @classmethod
+    def transactions(cls) -> list[dict[str, Any]]:
+        """The transaction payloads (not their item headers)."""
+        return [
+            item for item in cls.items() if item.get("type") == "transaction" and "spans" in item
+        ]

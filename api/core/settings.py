@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+# Values a secret is created with before an operator fills it in (docs/runbook.md).
+PLACEHOLDER = re.compile(r"(?i)replace[-_ ]?me|change[-_ ]?me|placeholder|todo|x{3,}|<[^>]*>")
+# The settings that hold credentials; production refuses to start with a placeholder in them.
+SECRET_SETTINGS = (
+    "turnstile_secret_key",
+    "turnstile_site_key",
+    "smtp_password",
+    "sentry_dsn",
+    "frontend_sentry_dsn",
+    "maxmind_license_key",
+)
 
 
 class Settings(BaseSettings):
@@ -109,6 +124,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Addresses/networks of proxies (the ALB) whose X-Forwarded-For is believed.",
     )
+    client_ip_header: str | None = Field(
+        default=None,
+        description="Header a CDN puts the viewer's address:port in (CloudFront-Viewer-"
+        "Address), believed from trusted proxies only; unset: X-Forwarded-For.",
+    )
     blocked_ips: list[str] = Field(
         default_factory=list, description="Addresses/networks refused outright (403)."
     )
@@ -140,6 +160,10 @@ class Settings(BaseSettings):
     maxmind_download_url: str = (
         "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City"
         "&license_key={key}&suffix=tar.gz"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines as text, or as one JSON object per line (the images: json).",
     )
     sentry_dsn: str | None = Field(
         default=None, description="Sentry DSN the API, worker and importer report errors to."
@@ -211,6 +235,31 @@ class Settings(BaseSettings):
             raise ValueError(
                 "production needs PIREP_TURNSTILE_SITE_KEY and PIREP_TURNSTILE_SECRET_KEY: "
                 "without them anonymous edits could not be verified"
+            )
+        return self
+
+    @field_validator(*SECRET_SETTINGS, mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # A secret's key left empty (the production secret's optional credentials) is "off".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _production_refuses_placeholders(self) -> Settings:
+        if self.environment != "production":
+            return self
+        for name in SECRET_SETTINGS:
+            value = getattr(self, name)
+            if value is not None and PLACEHOLDER.fullmatch(value.strip()):
+                raise ValueError(
+                    f"PIREP_{name.upper()} still holds the placeholder {value!r}: put the real "
+                    "value in the production secret (docs/runbook.md, rotating secrets), or "
+                    "leave it unset where that is allowed"
+                )
+        password = urlsplit(self.database_url or "").password
+        if password is not None and PLACEHOLDER.fullmatch(password):
+            raise ValueError(
+                "PIREP_DATABASE_URL has a placeholder password: use the one the static secret holds"
             )
         return self
 

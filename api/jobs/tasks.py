@@ -5,11 +5,13 @@ is unreachable. A failure is logged (and reaches Sentry when configured)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import sentry_sdk
 from procrastinate import Blueprint, JobContext, RetryStrategy
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -40,9 +42,15 @@ def _periodic(name: str, cron: str, **options: Any) -> Callable[[PeriodicJob], A
     """A job run on a cron schedule, at most one at a time."""
 
     def register(function: PeriodicJob) -> Any:
+        @functools.wraps(function)
+        async def traced(context: JobContext, timestamp: int) -> None:
+            # A performance trace per run (sent only when Sentry is configured).
+            with sentry_sdk.start_transaction(op="queue.task", name=name, source="task"):
+                await function(context, timestamp)
+
         task = blueprint.task(
             name=name, lock=name, queueing_lock=name, pass_context=True, **options
-        )(function)
+        )(traced)
         return blueprint.periodic(cron=cron, periodic_id=name)(task)
 
     return register

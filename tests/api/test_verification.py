@@ -86,3 +86,36 @@ async def test_signing_up_needs_the_captcha_when_there_is_one(
     passed = await client.post("/api/v1/users", json={**account, "captcha_token": PASSING_ANSWER})
     assert passed.status_code == 202
     assert await connection.scalar(sa.text(count)) == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("turnstile_secret_key", "REPLACE_ME"),
+        ("turnstile_site_key", "change-me"),
+        ("smtp_password", "TODO"),
+        ("sentry_dsn", "<sentry dsn>"),
+        ("maxmind_license_key", "xxxxxxxx"),
+        ("database_url", "postgresql://pirep:REPLACE_ME@db.internal:5432/pirep"),
+    ],
+)
+def test_production_refuses_placeholder_secrets(setting: str, value: str) -> None:
+    from pydantic import ValidationError
+
+    from api.core.settings import Settings
+
+    keys = {"turnstile_site_key": "0x4AAAAAAA", "turnstile_secret_key": "0x4AAAAAAB"}
+    database = "postgresql://pirep:Zq8wLkP2@db.internal:5432/pirep"
+    Settings(environment="production", database_url=database, **keys)  # real values start
+    with pytest.raises(ValidationError, match="placeholder"):
+        Settings(environment="production", **{"database_url": database, **keys, setting: value})
+    # Development takes anything.
+    Settings(environment="development", **{"database_url": database, **keys, setting: value})
+
+
+def test_an_empty_optional_credential_is_off() -> None:
+    from api.core.settings import Settings
+
+    keys = {"turnstile_site_key": "0x4AAAAAAA", "turnstile_secret_key": "0x4AAAAAAB"}
+    settings = Settings(environment="production", sentry_dsn="", maxmind_license_key=" ", **keys)
+    assert (settings.sentry_dsn, settings.maxmind_license_key) == (None, None)

@@ -4,7 +4,6 @@ retries that do not hold up other jobs, and the small periodic jobs end to end."
 from __future__ import annotations
 
 import asyncio
-import gzip
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
@@ -23,7 +22,7 @@ from api.jobs.app import make_app
 from api.jobs.tasks import TRANSIENT
 from api.jobs.worker import run_worker
 from tests.api.conftest import import_sample
-from tests.local_http import Handler, local_server
+from tests.local_http import Handler, SentryCollector, local_server
 
 Query = Callable[[str], Awaitable[object]]
 
@@ -229,25 +228,12 @@ async def test_expired_rate_limit_counters_are_purged(sample: tuple[Settings, As
     )
 
 
-class Sentry(Handler):
-    """Receives what the Sentry SDK sends (envelopes)."""
-
-    received: ClassVar[list[bytes]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.headers.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        Sentry.received.append(body)
-        self.send_body(b"{}", "application/json")
-
-
 async def test_a_failing_job_is_reported_to_sentry_when_configured(
     sample: tuple[Settings, AsyncEngine],
 ) -> None:
     settings, _ = sample
-    Sentry.received = []
-    with local_server(Sentry) as base:
+    SentryCollector.received = []
+    with local_server(SentryCollector) as base:
         host = base.removeprefix("http://")
         configured = settings.model_copy(update={"sentry_dsn": f"http://key@{host}/7"})
         app = make_app(configured, schedule=False)
@@ -266,9 +252,38 @@ async def test_a_failing_job_is_reported_to_sentry_when_configured(
         finally:
             sentry_sdk.get_client().close()
             sentry_sdk.init()  # off again for the other tests
-    sent = b"".join(Sentry.received)
+    sent = b"".join(SentryCollector.received)
     assert b"the feed parser fell over" in sent
     assert b'"component":"worker"' in sent.replace(b" ", b"")
+
+
+async def test_each_job_run_is_a_performance_trace_when_configured(
+    sample: tuple[Settings, AsyncEngine],
+) -> None:
+    settings, _ = sample
+    SentryCollector.received = []
+    with local_server(SentryCollector) as base:
+        host = base.removeprefix("http://")
+        configured = settings.model_copy(
+            update={"sentry_dsn": f"http://key@{host}/7", "sentry_traces_sample_rate": 1.0}
+        )
+        app = make_app(configured, schedule=False)
+        async with app.open_async():
+            await app.tasks["purge_rate_limits"].defer_async(timestamp=0)
+        try:
+            await run_worker(
+                configured, app=app, wait=False, install_signal_handlers=False, concurrency=1
+            )
+            sentry_sdk.flush(timeout=5)
+        finally:
+            sentry_sdk.get_client().close()
+            sentry_sdk.init()
+    [trace] = SentryCollector.transactions()
+    assert trace["transaction"] == "purge_rate_limits"
+    assert trace["contexts"]["trace"]["op"] == "queue.task"
+    assert trace["tags"]["component"] == "worker"
+    # The job's queries are spans of it.
+    assert any(span["op"] == "db" for span in trace["spans"])
 
 
 class Counting(Handler):
