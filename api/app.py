@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(
         ClientAddress,
         trusted=parse_networks(settings.trusted_proxies),
+        viewer_header=settings.client_ip_header,
         blocked=parse_networks(settings.blocked_ips),
     )
     app.include_router(meta_router)

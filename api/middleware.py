@@ -160,21 +160,32 @@ class ClientAddress:
     """Puts the real client address in the scope (behind trusted proxies) and refuses
     addresses on the blocklist."""
 
-    def __init__(self, app: ASGIApp, *, trusted: Sequence[Network], blocked: Sequence[Network]):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        trusted: Sequence[Network],
+        blocked: Sequence[Network],
+        viewer_header: str | None = None,
+    ):
         self.app = app
         self.trusted = trusted
         self.blocked = blocked
+        self.viewer_header = viewer_header.lower().encode("latin-1") if viewer_header else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         peer = scope.get("client")
-        forwarded = dict(scope["headers"]).get(b"x-forwarded-for")
+        headers = dict(scope["headers"])
+        forwarded = headers.get(b"x-forwarded-for")
+        viewer = headers.get(self.viewer_header) if self.viewer_header else None
         address = client_address(
             peer[0] if peer else None,
             forwarded.decode("latin-1") if forwarded else None,
             self.trusted,
+            viewer.decode("latin-1") if viewer else None,
         )
         if address is not None and in_networks(address, self.blocked):
             await send_error(send, 403, "Forbidden", "Requests from this address are refused.")

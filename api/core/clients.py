@@ -22,14 +22,24 @@ def in_networks(address: str, networks: Sequence[Network]) -> bool:
 
 
 def client_address(
-    peer: str | None, forwarded_for: str | None, trusted: Sequence[Network]
+    peer: str | None,
+    forwarded_for: str | None,
+    trusted: Sequence[Network],
+    viewer: str | None = None,
 ) -> str | None:
     """The client's address.
 
     ``X-Forwarded-For`` is believed only as far as it was written by trusted proxies: walking
-    from the nearest hop, the first address that is not a trusted proxy is the client.
+    from the nearest hop, the first address that is not a trusted proxy is the client. Behind
+    a CDN, ``viewer`` (the CDN's ``address:port`` header, e.g. CloudFront-Viewer-Address) names
+    the client instead, again only when the request comes through a trusted proxy.
     """
-    if peer is None or not in_networks(peer, trusted) or not forwarded_for:
+    if peer is None or not in_networks(peer, trusted):
+        return peer
+    if viewer:
+        address = viewer.strip().rpartition(":")[0].strip("[]")
+        return address if _valid(address) else peer
+    if not forwarded_for:
         return peer
     hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
     for hop in reversed(hops):

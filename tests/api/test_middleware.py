@@ -108,6 +108,30 @@ async def test_blocked_addresses_are_refused_and_proxies_are_believed_only_when_
     }
     assert allowed.status_code == 200
 
+    # Behind CloudFront, its viewer-address header names the client.
+    behind_cdn = create_app(
+        settings.model_copy(
+            update={
+                "trusted_proxies": ["127.0.0.0/8"],
+                "blocked_ips": ["198.51.100.0/24"],
+                "client_ip_header": "CloudFront-Viewer-Address",
+            }
+        ),
+        engine=engine,
+    )
+    transport = httpx.ASGITransport(behind_cdn, client=("127.0.0.1", 5000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        edge = "203.0.113.5, 130.176.1.1"
+        viewer_blocked = await http.get(
+            "/health",
+            headers={"X-Forwarded-For": edge, "CloudFront-Viewer-Address": "198.51.100.7:443"},
+        )
+        viewer_allowed = await http.get(
+            "/health",
+            headers={"X-Forwarded-For": edge, "CloudFront-Viewer-Address": "203.0.113.5:443"},
+        )
+    assert (viewer_blocked.status_code, viewer_allowed.status_code) == (403, 200)
+
     # Not through a trusted proxy: the header is the client's own claim and changes nothing.
     untrusted = httpx.ASGITransport(app, client=("203.0.113.5", 5000))
     async with httpx.AsyncClient(transport=untrusted, base_url="http://t") as http:

@@ -38,3 +38,21 @@ def test_networks_match_addresses_and_reject_garbage() -> None:
     assert not in_networks("192.0.2.2", networks)
     assert in_networks("2001:db8::5", networks)
     assert not in_networks("garbage", networks)
+
+
+@pytest.mark.parametrize(
+    ("peer", "viewer", "expected"),
+    [
+        # CloudFront → load balancer → task: the CDN's header names the viewer.
+        ("10.0.3.4", "198.51.100.7:46532", "198.51.100.7"),
+        ("10.0.3.4", "2001:db8::7:443", "2001:db8::7"),
+        # Sent straight to the task, the header is the client's own claim.
+        ("203.0.113.9", "198.51.100.7:46532", "203.0.113.9"),
+        ("10.0.3.4", "garbage", "10.0.3.4"),
+    ],
+)
+def test_a_cdn_viewer_header_is_believed_only_from_trusted_proxies(
+    peer: str, viewer: str, expected: str
+) -> None:
+    # X-Forwarded-For then holds the CDN's edge address last: not the client.
+    assert client_address(peer, "198.51.100.7, 130.176.1.1", ALB, viewer) == expected
