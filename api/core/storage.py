@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from api.core.aws import aws_client
 from api.core.errors import PirepError
 from api.core.settings import Settings
 
@@ -112,6 +113,7 @@ class S3Sink:
     bucket: str
     prefix: str = ""
     region: str = "us-west-2"
+    profile: str | None = None
     endpoint_url: str | None = None
     timeout_seconds: float = 30.0
     attempts: int = 5
@@ -131,17 +133,15 @@ class S3Sink:
         """One client per thread (boto3 clients are not shared across processes)."""
         client: S3Client | None = getattr(self._local, "client", None)
         if client is None:
-            import boto3
-            from botocore.config import Config
-
-            config = Config(
-                connect_timeout=self.timeout_seconds,
-                read_timeout=self.timeout_seconds,
-                retries={"max_attempts": 1},
-                max_pool_connections=32,
-            )
-            client = boto3.session.Session().client(
-                "s3", region_name=self.region, endpoint_url=self.endpoint_url, config=config
+            # put() retries with its own backoff; botocore tries twice per round.
+            client = aws_client(
+                "s3",
+                region=self.region,
+                profile=self.profile,
+                endpoint_url=self.endpoint_url,
+                timeout_seconds=self.timeout_seconds,
+                attempts=2,
+                pool_connections=32,
             )
             self._local.client = client
         return client
@@ -210,6 +210,7 @@ def sink_from_settings(settings: Settings) -> Sink:
             bucket=settings.storage_bucket,
             prefix=settings.storage_prefix,
             region=settings.aws_region,
+            profile=settings.aws_profile,
             endpoint_url=settings.aws_endpoint_url,
             timeout_seconds=settings.aws_timeout_seconds * 3,
         )

@@ -16,10 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from api.core.aws import aws_client
 from api.core.errors import PirepError, ServiceUnavailable, UpstreamFailed
 from api.core.settings import Settings
 
@@ -99,21 +98,19 @@ class EcsTaskRunner:
         jobs_service: str,
         task_family: str,
         region: str,
+        profile: str | None = None,
         endpoint_url: str | None = None,
         timeout_seconds: float = 10.0,
     ) -> None:
         self.cluster = cluster
         self.jobs_service = jobs_service
         self.task_family = task_family
-        config = Config(
-            connect_timeout=timeout_seconds,
-            read_timeout=timeout_seconds,
-            retries={"total_max_attempts": 3, "mode": "standard"},
-        )
-        # A session of its own: boto3's default session is not safe to share between threads.
-        # botocore gives run_task a client token, so a retried call cannot start two tasks.
-        self._client: ECSClient = boto3.session.Session().client(
-            "ecs", region_name=region, endpoint_url=endpoint_url, config=config
+        self._client: ECSClient = aws_client(
+            "ecs",
+            region=region,
+            profile=profile,
+            endpoint_url=endpoint_url,
+            timeout_seconds=timeout_seconds,
         )
 
     @classmethod
@@ -123,6 +120,7 @@ class EcsTaskRunner:
             jobs_service=settings.ecs_jobs_service,
             task_family=settings.ecs_importer_task_family,
             region=settings.aws_region,
+            profile=settings.aws_profile,
             endpoint_url=settings.aws_endpoint_url,
             timeout_seconds=settings.aws_timeout_seconds,
         )

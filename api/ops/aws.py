@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from api.core.aws import aws_client
 from api.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -31,13 +32,10 @@ class Aws:
 
     def __init__(self, settings: Settings) -> None:
         import boto3
-        from botocore.config import Config
         from botocore.exceptions import ProfileNotFound
 
-        try:
-            self.session = boto3.session.Session(
-                profile_name=settings.aws_profile, region_name=settings.aws_region
-            )
+        try:  # An unknown profile is told before anything is asked of AWS.
+            boto3.session.Session(profile_name=settings.aws_profile)
         except ProfileNotFound:
             raise OpsProblem(
                 f"There is no AWS profile named {settings.aws_profile!r}: {CREDENTIALS_HINT}."
@@ -45,42 +43,36 @@ class Aws:
         self.profile = settings.aws_profile
         self.region = settings.aws_region
         self.endpoint_url = settings.aws_endpoint_url
-        self.config = Config(
-            connect_timeout=settings.aws_timeout_seconds,
-            read_timeout=settings.aws_timeout_seconds,
-            retries={"mode": "standard", "total_max_attempts": 3},
+        self.timeout_seconds = settings.aws_timeout_seconds
+
+    def _client(self, service: str) -> Any:
+        return aws_client(
+            service,
+            region=self.region,
+            profile=self.profile,
+            endpoint_url=self.endpoint_url,
+            timeout_seconds=self.timeout_seconds,
         )
 
     def codedeploy(self) -> CodeDeployClient:
-        return self.session.client(
-            "codedeploy",
-            region_name=self.region,
-            endpoint_url=self.endpoint_url,
-            config=self.config,
-        )
+        client: CodeDeployClient = self._client("codedeploy")
+        return client
 
     def codepipeline(self) -> CodePipelineClient:
-        return self.session.client(
-            "codepipeline",
-            region_name=self.region,
-            endpoint_url=self.endpoint_url,
-            config=self.config,
-        )
+        client: CodePipelineClient = self._client("codepipeline")
+        return client
 
     def ecs(self) -> ECSClient:
-        return self.session.client(
-            "ecs", region_name=self.region, endpoint_url=self.endpoint_url, config=self.config
-        )
+        client: ECSClient = self._client("ecs")
+        return client
 
     def rds(self) -> RDSClient:
-        return self.session.client(
-            "rds", region_name=self.region, endpoint_url=self.endpoint_url, config=self.config
-        )
+        client: RDSClient = self._client("rds")
+        return client
 
     def s3(self) -> S3Client:
-        return self.session.client(
-            "s3", region_name=self.region, endpoint_url=self.endpoint_url, config=self.config
-        )
+        client: S3Client = self._client("s3")
+        return client
 
 
 def client_error_code(error: Exception) -> str:

@@ -59,9 +59,8 @@ async def start_importer_task(
     from api.admin import service
     from api.admin.schemas import ImportRequest
 
+    # The operator's profile (PIREP_AWS_PROFILE); the web process uses its task role instead.
     runner = EcsTaskRunner.from_settings(settings)
-    # The operator's profile and endpoint (the web process uses its task role instead).
-    runner._client = aws.ecs()
     engine = create_engine(settings, pool_size=1)
     try:
         async with AsyncSession(engine, expire_on_commit=False) as session:
