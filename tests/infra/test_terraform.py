@@ -369,6 +369,41 @@ def test_assets_bucket_lets_only_the_distribution_read() -> None:
     assert condition["values"] == ["${var.cloudfront_distribution_arn}"]
 
 
+# --- Secrets -------------------------------------------------------------------------------
+
+
+REQUIRED_IN_PRODUCTION = ("PIREP_TURNSTILE_SITE_KEY", "PIREP_TURNSTILE_SECRET_KEY")
+OPTIONAL_CREDENTIALS = (
+    "PIREP_SMTP_PASSWORD",
+    "PIREP_SENTRY_DSN",
+    "PIREP_FRONTEND_SENTRY_DSN",
+    "PIREP_MAXMIND_LICENSE_KEY",
+)
+
+
+def test_dynamic_secret_starts_with_placeholders_the_api_refuses() -> None:
+    project = module(MODULES / "project")
+    initial = project.locals["dynamic_secret"]
+    # Required keys: a placeholder, so the tasks refuse to start until an operator fills them.
+    for key in REQUIRED_IN_PRODUCTION:
+        assert initial[key] == "REPLACE_ME", key
+    # Optional credentials: empty, which turns them off.
+    for key in OPTIONAL_CREDENTIALS:
+        assert initial[key] == "", key
+    # The site key lives in the secret only, not also in a plain setting or the static secret.
+    for key in initial:
+        assert key not in project.locals["settings"], key
+        assert key not in project.locals["static_secret"], key
+    assert project.calls["secretsmanager"]["dynamic_initial_values"] == "${local.dynamic_secret}"
+    assert project.calls["ecs"]["dynamic_secret_keys"] == "${keys(local.dynamic_secret)}"
+    # Written once, then left to the operator.
+    secrets = module(MODULES / "secretsmanager")
+    version = secrets.resource("aws_secretsmanager_secret_version", "dynamic")
+    assert version["secret_id"] == "${aws_secretsmanager_secret.dynamic.id}"
+    assert version["secret_string"] == "${jsonencode(var.dynamic_initial_values)}"
+    assert "secret_string" in one(version["lifecycle"])["ignore_changes"]
+
+
 # --- Database ------------------------------------------------------------------------------
 
 

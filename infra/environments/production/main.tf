@@ -13,7 +13,6 @@ module "project" {
   bucket_suffix          = var.bucket_suffix
   github_repository      = var.github_repository
   github_branch          = var.github_branch
-  turnstile_site_key     = var.turnstile_site_key
   smtp_host              = var.smtp_host
   smtp_username          = var.smtp_username
   mail_from              = var.mail_from

@@ -29,7 +29,7 @@ output "static_secret_arn" {
 }
 
 output "dynamic_secret_arn" {
-  description = "Secret filled by hand (Turnstile secret key, SMTP password, Sentry DSN, MaxMind key)."
+  description = "Secret filled by hand (Turnstile keys, SMTP password, Sentry DSNs, MaxMind key, map style URL)."
   value       = module.project.dynamic_secret_arn
 }
 

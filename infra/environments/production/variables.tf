@@ -32,11 +32,6 @@ variable "github_branch" {
   default     = "main"
 }
 
-variable "turnstile_site_key" {
-  description = "Cloudflare Turnstile site key (public); the secret key goes into the dynamic secret by hand."
-  type        = string
-}
-
 variable "smtp_host" {
   description = "SMTP server for mails (e.g. email-smtp.us-west-2.amazonaws.com); its password goes into the dynamic secret."
   type        = string

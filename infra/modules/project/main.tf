@@ -37,9 +37,8 @@ locals {
     PIREP_DEPLOY_PIPELINE          = local.name
     PIREP_STORAGE_PREFIX           = local.storage_prefix
     # The load balancer's addresses are in the VPC: only its X-Forwarded-For is believed.
-    PIREP_TRUSTED_PROXIES    = jsonencode([module.vpc.cidr_block])
-    PIREP_TURNSTILE_SITE_KEY = var.turnstile_site_key
-    PIREP_MAIL_FROM          = var.mail_from
+    PIREP_TRUSTED_PROXIES = jsonencode([module.vpc.cidr_block])
+    PIREP_MAIL_FROM       = var.mail_from
   }
 
   # Settings Terraform knows, in the static secret (the database URL holds the password).
@@ -52,15 +51,19 @@ locals {
     PIREP_RDS_INSTANCE   = module.rds.identifier
   }
 
-  # Settings set by hand in the dynamic secret.
-  dynamic_secret_keys = [
-    "PIREP_TURNSTILE_SECRET_KEY",
-    "PIREP_SMTP_PASSWORD",
-    "PIREP_SENTRY_DSN",
-    "PIREP_FRONTEND_SENTRY_DSN",
-    "PIREP_MAXMIND_LICENSE_KEY",
-    "PIREP_MAP_STYLE_URL",
-  ]
+  # Settings set by hand in the dynamic secret, with the values it is created with. The
+  # Turnstile keys are required in production and start as a placeholder the API refuses:
+  # the tasks do not start until an operator puts the real keys in. An empty value turns an
+  # optional setting off.
+  dynamic_secret = {
+    PIREP_TURNSTILE_SITE_KEY   = "REPLACE_ME"
+    PIREP_TURNSTILE_SECRET_KEY = "REPLACE_ME"
+    PIREP_SMTP_PASSWORD        = ""
+    PIREP_SENTRY_DSN           = ""
+    PIREP_FRONTEND_SENTRY_DSN  = ""
+    PIREP_MAXMIND_LICENSE_KEY  = ""
+    PIREP_MAP_STYLE_URL        = ""
+  }
 }
 
 module "vpc" {
@@ -168,9 +171,9 @@ module "rds" {
 module "secretsmanager" {
   source = "../secretsmanager"
 
-  name          = local.name
-  static_values = local.static_secret
-  dynamic_keys  = local.dynamic_secret_keys
+  name                   = local.name
+  static_values          = local.static_secret
+  dynamic_initial_values = local.dynamic_secret
 }
 
 module "ssm" {
@@ -225,7 +228,7 @@ module "ecs" {
   static_secret_arn      = module.secretsmanager.static_arn
   static_secret_keys     = keys(local.static_secret)
   dynamic_secret_arn     = module.secretsmanager.dynamic_arn
-  dynamic_secret_keys    = local.dynamic_secret_keys
+  dynamic_secret_keys    = keys(local.dynamic_secret)
 }
 
 module "scheduler" {

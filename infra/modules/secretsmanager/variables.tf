@@ -9,7 +9,7 @@ variable "static_values" {
   sensitive   = true
 }
 
-variable "dynamic_keys" {
-  description = "Settings (PIREP_* names) of the dynamic secret, created empty and set by hand."
-  type        = list(string)
+variable "dynamic_initial_values" {
+  description = "Settings (PIREP_* name => value) of the dynamic secret, with the values it is created with; set by hand afterwards."
+  type        = map(string)
 }
