@@ -43,12 +43,18 @@ db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
 try:
     from importer.cli import app as importer_app
+
+    app.add_typer(importer_app, name="import", help="Import FAA and OurAirports data (see `run`).")
 except ImportError as missing:  # The API image leaves out the importer's raster stack.
-    importer_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
     _missing_importer = missing.name
 
-    @importer_app.callback()
+    @app.command(
+        "import",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )
     def _no_importer() -> None:
+        """Import FAA and OurAirports data (not installed here)."""
         raise _fail(
             f"The importer is not installed here ({_missing_importer} is missing): run it with "
             "the importer image (`pirep importer run-task` on AWS), or install the `importer` "
@@ -56,7 +62,6 @@ except ImportError as missing:  # The API image leaves out the importer's raster
         )
 
 
-app.add_typer(importer_app, name="import", help="Import FAA and OurAirports data (see `run`).")
 register_ops(app, db_app)
 console = Console(stderr=True)
 
