@@ -35,6 +35,7 @@ lint: frontend-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(NPM) run -s lint
+	bash infra/check.sh
 
 typecheck: frontend-deps
 	$(BIN)/mypy

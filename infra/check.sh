@@ -18,9 +18,11 @@ if [[ -z "$uv" ]]; then
     echo "infra/check.sh: uv is missing (expected .tools/bin/uv or uv on PATH)" >&2
     exit 1
 fi
+# Terraform comes from HashiCorp's site, which no package registry mirrors: where it is not
+# installed the formatting check cannot run, and says so; checkov and tests/infra still do.
+terraform_found=true
 if ! command -v terraform >/dev/null 2>&1; then
-    echo "infra/check.sh: terraform is missing: install Terraform 1.11 or newer" >&2
-    exit 1
+    terraform_found=false
 fi
 
 # checkov has its own virtualenv: its pinned dependencies clash with the project's.
@@ -35,10 +37,15 @@ if [[ ! -x "$venv/bin/checkov" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted
     echo "$wanted" >"$stamp"
 fi
 
-echo "infra/check.sh: terraform fmt"
-if ! terraform fmt -check -recursive -diff infra; then
-    echo "infra/check.sh: run 'terraform fmt -recursive infra' to format the files above" >&2
-    exit 1
+if [[ "$terraform_found" == true ]]; then
+    echo "infra/check.sh: terraform fmt"
+    if ! terraform fmt -check -recursive -diff infra; then
+        echo "infra/check.sh: run 'terraform fmt -recursive infra' to format the files above" >&2
+        exit 1
+    fi
+else
+    echo "infra/check.sh: NOT CHECKED: terraform fmt (terraform is not installed; install" \
+        "Terraform 1.11 or newer from https://developer.hashicorp.com/terraform/install)" >&2
 fi
 
 echo "infra/check.sh: checkov"
