@@ -345,16 +345,160 @@ def test_cloudfront_reads_s3_through_origin_access_control() -> None:
         assert control["origin_access_control_origin_type"] == "s3"
     distributions = cloudfront.of_kind("aws_cloudfront_distribution")
     assert distributions
+    bucket_origins = 0
     for name, distribution in distributions.items():
         for origin in distribution["origin"]:
+            if "custom_origin_config" in origin:
+                continue  # the load balancer, not a bucket
+            bucket_origins += 1
             control = origin.get("origin_access_control_id", "")
             assert control.startswith("${aws_cloudfront_origin_access_control."), name
         certificate = one(distribution["viewer_certificate"])
         assert certificate["minimum_protocol_version"] == "TLSv1.2_2021"
         assert certificate["acm_certificate_arn"] == "${var.certificate_arn}"
+    assert bucket_origins >= 1
     project = module(MODULES / "project")
     assert project.calls["cloudfront"]["certificate_arn"].startswith("${module.acm_us_east_1.")
     assert project.calls["acm_us_east_1"]["providers"] == {"aws": "${aws.us_east_1}"}
+
+
+def _data_source_name(mod: Module, expression: str) -> str:
+    """``${data.<kind>.<name>.id}`` → the ``name`` argument of that data source."""
+    _, kind, name, _ = ref(expression).split(".")
+    return str(mod.data[(kind, name)]["name"])
+
+
+def _site_behaviours() -> dict[str, dict[str, Any]]:
+    """The site distribution's cache behaviours by path pattern (``*`` for the default)."""
+    site = module(MODULES / "cloudfront").resource("aws_cloudfront_distribution", "site")
+    behaviours = {b["path_pattern"]: b for b in site.get("ordered_cache_behavior", [])}
+    behaviours["*"] = one(site["default_cache_behavior"])
+    return behaviours
+
+
+def test_site_distribution_sends_the_api_uncached_to_the_load_balancer() -> None:
+    cloudfront = module(MODULES / "cloudfront")
+    site = cloudfront.resource("aws_cloudfront_distribution", "site")
+    assert site["aliases"] == "${var.site_hostnames}"
+    assert site["http_version"] == "http2and3"
+    origins = {origin["origin_id"]: origin for origin in site["origin"]}
+    alb = origins["alb"]
+    assert alb["domain_name"] == "${var.origin_hostname}"
+    config = one(alb["custom_origin_config"])
+    assert config["origin_protocol_policy"] == "https-only"
+    assert config["origin_ssl_protocols"] == ["TLSv1.2"]
+
+    behaviours = _site_behaviours()
+    for pattern, behaviour in behaviours.items():
+        assert behaviour["viewer_protocol_policy"] == "redirect-to-https", pattern
+        assert behaviour["target_origin_id"] in origins, pattern
+    cached = {p: _data_source_name(cloudfront, b["cache_policy_id"]) for p, b in behaviours.items()}
+    # The API and the pages the API renders (meta tags per airport) are never cached; the
+    # SPA's hashed files are.
+    for pattern in ("/api/*", "*"):
+        assert behaviours[pattern]["target_origin_id"] == "alb", pattern
+        assert cached[pattern] == "Managed-CachingDisabled", pattern
+        policy = ref(behaviours[pattern]["origin_request_policy_id"])
+        assert policy == "aws_cloudfront_origin_request_policy.api.id", pattern
+    assert {"POST", "PUT", "PATCH", "DELETE"} <= set(behaviours["/api/*"]["allowed_methods"])
+    assert behaviours["/static/*"]["target_origin_id"] == "alb"
+    assert cached["/static/*"] == "Managed-CachingOptimized"
+    # Stored files have their own host (PIREP_ASSETS_URL), not a path on the site.
+    assert "/assets/*" not in behaviours
+    project = module(MODULES / "project")
+    assert project.locals["static_secret"]["PIREP_ASSETS_URL"] == "${local.assets_url}"
+    assert project.locals["assets_url"] == "https://${local.assets_hostname}"
+    assert project.locals["assets_hostname"] != "${var.domain}"
+
+    # The origin is the load balancer, under a name its certificate (domain and *.domain) covers.
+    assert project.calls["cloudfront"]["origin_hostname"] == "${local.origin_hostname}"
+    assert project.locals["origin_hostname"] == "origin.${var.domain}"
+    acm = module(MODULES / "acm").resource("aws_acm_certificate", "this")
+    assert acm["subject_alternative_names"] == ["*.${var.domain}"]
+    route53 = module(MODULES / "route53")
+    record = route53.resource("aws_route53_record", "origin")
+    assert record["name"] == "${var.origin_hostname}"
+    assert one(record["alias"])["name"] == "${var.alb_dns_name}"
+    assert project.calls["route53"]["origin_hostname"] == "${local.origin_hostname}"
+    assert project.calls["route53"]["alb_dns_name"] == "${module.load_balancer.dns_name}"
+
+
+def test_the_api_gets_every_cookie_and_header_and_the_viewer_address() -> None:
+    cloudfront = module(MODULES / "cloudfront")
+    policy = cloudfront.resource("aws_cloudfront_origin_request_policy", "api")
+    assert one(policy["cookies_config"])["cookie_behavior"] == "all"
+    assert one(policy["query_strings_config"])["query_string_behavior"] == "all"
+    headers = one(policy["headers_config"])
+    assert headers["header_behavior"] == "allViewerAndWhitelistCloudFront"
+    assert "CloudFront-Viewer-Address" in one(headers["headers"])["items"]
+    # The API reads the client's address from that header, behind the trusted load balancer.
+    project = module(MODULES / "project")
+    settings = project.locals["settings"]
+    assert settings["PIREP_CLIENT_IP_HEADER"] == "CloudFront-Viewer-Address"
+    assert settings["PIREP_TRUSTED_PROXIES"] == "${jsonencode([module.vpc.cidr_block])}"
+    assert project.locals["environment"].startswith("${merge(local.settings,")
+    assert project.calls["ecs"]["environment"] == "${local.environment}"
+    ecs = module(MODULES / "ecs")
+    for task in ("web", "jobs"):
+        definition = ecs.resource("aws_ecs_task_definition", task)["container_definitions"]
+        assert "environment = local.environment" in definition, task
+
+
+def test_load_balancer_admits_only_cloudfront() -> None:
+    groups = module(MODULES / "security_groups")
+    rules = [
+        rule
+        for rule in groups.of_kind("aws_vpc_security_group_ingress_rule").values()
+        if rule["security_group_id"] == "${aws_security_group.alb.id}"
+    ]
+    assert rules
+    for rule in rules:
+        assert "cidr_ipv4" not in rule, rule
+        assert "cidr_ipv6" not in rule, rule
+        assert "referenced_security_group_id" not in rule, rule
+        assert _data_source_name(groups, rule["prefix_list_id"]) == (
+            "com.amazonaws.global.cloudfront.origin-facing"
+        )
+    assert any(_covers_port(rule, 443) for rule in rules)
+    # Nothing anywhere is open to the whole internet any more.
+    for mod, name, rule in _ingress_rules():
+        assert not any(cidr in json.dumps(rule) for cidr in OPEN_TO_ALL), (mod.path, name)
+    # That group is the load balancer's.
+    assert groups.outputs["alb_id"]["value"] == "${aws_security_group.alb.id}"
+    project = module(MODULES / "project")
+    assert project.calls["load_balancer"]["security_group_id"] == "${module.security_groups.alb_id}"
+
+
+def test_apex_and_www_alias_the_site_distribution() -> None:
+    route53 = module(MODULES / "route53")
+    for name, kind in (("site", "A"), ("site_ipv6", "AAAA")):
+        record = route53.resource("aws_route53_record", name)
+        assert record["for_each"] == "${toset(var.site_hostnames)}", name
+        assert record["type"] == kind
+        alias = one(record["alias"])
+        assert alias["name"] == "${var.site_cloudfront_domain_name}", name
+        assert alias["zone_id"] == "${var.site_cloudfront_zone_id}", name
+    # Only origin.<domain> still names the load balancer.
+    to_alb = [
+        name
+        for name, record in route53.of_kind("aws_route53_record").items()
+        if one(record["alias"])["name"] == "${var.alb_dns_name}"
+    ]
+    assert to_alb == ["origin"]
+    project = module(MODULES / "project")
+    assert "${var.domain}" in project.locals["site_hostnames"]
+    call = project.calls["route53"]
+    assert call["site_hostnames"] == "${local.site_hostnames}"
+    assert call["site_cloudfront_domain_name"] == "${module.cloudfront.site_domain_name}"
+    assert call["site_cloudfront_zone_id"] == "${module.cloudfront.site_hosted_zone_id}"
+    cloudfront = module(MODULES / "cloudfront")
+    assert cloudfront.outputs["site_domain_name"]["value"] == (
+        "${aws_cloudfront_distribution.site.domain_name}"
+    )
+    assert cloudfront.outputs["site_hosted_zone_id"]["value"] == (
+        "${aws_cloudfront_distribution.site.hosted_zone_id}"
+    )
+    assert project.calls["cloudfront"]["site_hostnames"] == "${local.site_hostnames}"
 
 
 def test_assets_bucket_lets_only_the_distribution_read() -> None:

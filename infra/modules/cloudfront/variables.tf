@@ -4,12 +4,22 @@ variable "name" {
 }
 
 variable "hostname" {
-  description = "Host name of the distribution (tiles.<domain>)."
+  description = "Host name of the tiles distribution (tiles.<domain>)."
+  type        = string
+}
+
+variable "site_hostnames" {
+  description = "Host names of the site distribution (the domain and www.<domain>)."
+  type        = list(string)
+}
+
+variable "origin_hostname" {
+  description = "Host name of the load balancer the site distribution reads (origin.<domain>)."
   type        = string
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate in us-east-1 covering the host name."
+  description = "ACM certificate in us-east-1 covering every host name of both distributions."
   type        = string
 }
 

@@ -36,6 +36,8 @@ resource "aws_lb_target_group" "web" {
   }
 }
 
+# Viewers come through CloudFront, which redirects them to HTTPS and reads this load balancer
+# over HTTPS only; port 80 is closed in the security group. The listener still only redirects.
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.this.arn
   port              = 80

@@ -1,6 +1,7 @@
-# Pirep on AWS: Route53 → ALB → ECS Fargate web tasks; a worker service; the importer as a
-# one-off task (admin API or daily schedule); RDS PostgreSQL; S3 behind CloudFront for tiles,
-# diagrams and photos; CodePipeline → CodeBuild → CodeDeploy blue/green.
+# Pirep on AWS: Route53 → CloudFront (the site) → ALB → ECS Fargate web tasks; a worker service;
+# the importer as a one-off task (admin API or daily schedule); RDS PostgreSQL; S3 behind a
+# second CloudFront distribution for tiles, diagrams and photos; CodePipeline → CodeBuild →
+# CodeDeploy blue/green.
 # The names are those the Python settings assume (PIREP_ECS_CLUSTER and the rest).
 
 data "aws_caller_identity" "current" {}
@@ -17,6 +18,8 @@ locals {
   app_port        = 8000
   storage_prefix  = "content/"
   site_url        = "https://${var.domain}"
+  site_hostnames  = [var.domain, "www.${var.domain}"]
+  origin_hostname = "origin.${var.domain}"
   assets_hostname = "tiles.${var.domain}"
   assets_url      = "https://${local.assets_hostname}"
 
@@ -36,9 +39,12 @@ locals {
     PIREP_ECS_IMPORTER_TASK_FAMILY = local.importer_family
     PIREP_DEPLOY_PIPELINE          = local.name
     PIREP_STORAGE_PREFIX           = local.storage_prefix
-    # The load balancer's addresses are in the VPC: only its X-Forwarded-For is believed.
-    PIREP_TRUSTED_PROXIES = jsonencode([module.vpc.cidr_block])
-    PIREP_MAIL_FROM       = var.mail_from
+    # Requests come from the load balancer, whose addresses are in the VPC; behind it, the
+    # site distribution puts the viewer's address in CloudFront-Viewer-Address, which the
+    # API believes only from those trusted addresses.
+    PIREP_TRUSTED_PROXIES  = jsonencode([module.vpc.cidr_block])
+    PIREP_CLIENT_IP_HEADER = "CloudFront-Viewer-Address"
+    PIREP_MAIL_FROM        = var.mail_from
   }
 
   # Settings Terraform knows, in the static secret (the database URL holds the password).
@@ -85,12 +91,16 @@ module "security_groups" {
 module "route53" {
   source = "../route53"
 
-  domain                 = var.domain
-  assets_hostname        = local.assets_hostname
-  alb_dns_name           = module.load_balancer.dns_name
-  alb_zone_id            = module.load_balancer.zone_id
-  cloudfront_domain_name = module.cloudfront.domain_name
-  cloudfront_zone_id     = module.cloudfront.hosted_zone_id
+  domain                       = var.domain
+  site_hostnames               = local.site_hostnames
+  origin_hostname              = local.origin_hostname
+  assets_hostname              = local.assets_hostname
+  alb_dns_name                 = module.load_balancer.dns_name
+  alb_zone_id                  = module.load_balancer.zone_id
+  site_cloudfront_domain_name  = module.cloudfront.site_domain_name
+  site_cloudfront_zone_id      = module.cloudfront.site_hosted_zone_id
+  tiles_cloudfront_domain_name = module.cloudfront.tiles_domain_name
+  tiles_cloudfront_zone_id     = module.cloudfront.tiles_hosted_zone_id
 }
 
 module "acm" {
@@ -117,7 +127,7 @@ module "s3" {
   name                        = local.name
   bucket_suffix               = var.bucket_suffix
   storage_prefix              = local.storage_prefix
-  cloudfront_distribution_arn = module.cloudfront.distribution_arn
+  cloudfront_distribution_arn = module.cloudfront.tiles_distribution_arn
 }
 
 module "cloudfront" {
@@ -125,6 +135,8 @@ module "cloudfront" {
 
   name                        = local.name
   hostname                    = local.assets_hostname
+  site_hostnames              = local.site_hostnames
+  origin_hostname             = local.origin_hostname
   certificate_arn             = module.acm_us_east_1.certificate_arn
   bucket_regional_domain_name = module.s3.assets_bucket_regional_domain_name
   storage_prefix              = local.storage_prefix

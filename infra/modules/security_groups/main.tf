@@ -1,9 +1,14 @@
-# Who may talk to whom: the internet reaches the load balancer only; the load balancer reaches
+# Who may talk to whom: CloudFront reaches the load balancer only; the load balancer reaches
 # the web tasks only; the tasks reach the database; nothing else reaches the database.
+
+# The addresses CloudFront connects to origins from, kept current by AWS.
+data "aws_ec2_managed_prefix_list" "cloudfront" {
+  name = "com.amazonaws.global.cloudfront.origin-facing"
+}
 
 resource "aws_security_group" "alb" {
   name        = "${var.name}-alb"
-  description = "Load balancer: HTTP and HTTPS from the internet"
+  description = "Load balancer: HTTPS from CloudFront"
   vpc_id      = var.vpc_id
 }
 
@@ -31,29 +36,19 @@ resource "aws_security_group" "database" {
   vpc_id      = var.vpc_id
 }
 
-# Load balancer. Port 80 only answers a redirect to HTTPS.
-resource "aws_vpc_security_group_ingress_rule" "alb_http" {
-  for_each = toset(["0.0.0.0/0", "::/0"])
-
-  security_group_id = aws_security_group.alb.id
-  description       = "HTTP (redirected to HTTPS)"
-  ip_protocol       = "tcp"
-  from_port         = 80
-  to_port           = 80
-  cidr_ipv4         = strcontains(each.value, ":") ? null : each.value
-  cidr_ipv6         = strcontains(each.value, ":") ? each.value : null
-}
-
+# Load balancer: HTTPS from CloudFront only, so viewers cannot go around the site distribution
+# (nor send the API a CloudFront-Viewer-Address of their own making). The prefix list is all of
+# CloudFront's, not only this account's distributions. One rule: the prefix list weighs 55 of a
+# security group's 60 rules, leaving no room for port 80; CloudFront redirects viewers to HTTPS
+# itself and reads the origin over HTTPS only, so the port 80 listener (a redirect) stays only
+# as the answer should port 80 ever be opened again.
 resource "aws_vpc_security_group_ingress_rule" "alb_https" {
-  for_each = toset(["0.0.0.0/0", "::/0"])
-
   security_group_id = aws_security_group.alb.id
-  description       = "HTTPS"
+  description       = "HTTPS from CloudFront"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = strcontains(each.value, ":") ? null : each.value
-  cidr_ipv6         = strcontains(each.value, ":") ? each.value : null
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
 }
 
 resource "aws_vpc_security_group_egress_rule" "alb_to_web" {
