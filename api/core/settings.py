@@ -24,6 +24,7 @@ SECRET_SETTINGS = (
     "sentry_dsn",
     "frontend_sentry_dsn",
     "maxmind_license_key",
+    "map_style_url",  # the style's address often carries the map provider's key
 )
 
 
@@ -36,26 +37,53 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PIREP_", extra="ignore")
 
-    environment: Literal["development", "test", "production"] = "development"
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="development, test or production (production: secure cookies, CAPTCHA "
+        "keys required, placeholder credentials refused).",
+    )
     database_url: str | None = Field(
         default=None, description="postgresql:// URL; unset means the embedded cluster."
     )
     embedded_postgres_port: int | None = Field(
         default=None, ge=1, le=65535, description="Port of the embedded cluster; free if unset."
     )
-    database_pool_size: int = Field(default=10, ge=1, le=100)
-    database_statement_timeout_ms: int = Field(default=15_000, ge=0)
+    database_pool_size: int = Field(
+        default=10, ge=1, le=100, description="Database connections per process."
+    )
+    database_statement_timeout_ms: int = Field(
+        default=15_000, ge=0, description="Longest a query of a web request may run (ms)."
+    )
 
-    data_dir: Path = Field(default=PROJECT_ROOT / ".pirep")
-    download_cache_dir: Path | None = None
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".pirep",
+        description="Local working directory: embedded cluster, caches, logs, local storage.",
+    )
+    download_cache_dir: Path | None = Field(
+        default=None,
+        description="Where downloaded source archives are kept between runs "
+        "(default: data_dir/cache).",
+    )
 
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
+    host: str = Field(default="127.0.0.1", description="Interface `pirep serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `pirep serve` listens on.")
 
-    nasr_base_url: str = "https://nfdc.faa.gov/webContent/28DaySub/extra"
-    ourairports_base_url: str = "https://davidmegginson.github.io/ourairports-data"
-    aopa_events_url: str = "https://webapp.aopa.org/AirportsAPI/events"
-    eaa_events_url: str = "https://www.eaa.org/SpecialUseComponents/Event/GetEvents"
+    nasr_base_url: str = Field(
+        default="https://nfdc.faa.gov/webContent/28DaySub/extra",
+        description="The FAA's 28-day NASR subscription files.",
+    )
+    ourairports_base_url: str = Field(
+        default="https://davidmegginson.github.io/ourairports-data",
+        description="OurAirports CSV files (Canada and other countries).",
+    )
+    aopa_events_url: str = Field(
+        default="https://webapp.aopa.org/AirportsAPI/events",
+        description="AOPA events feed (daily job).",
+    )
+    eaa_events_url: str = Field(
+        default="https://www.eaa.org/SpecialUseComponents/Event/GetEvents",
+        description="EAA events feed (daily job).",
+    )
     jobs_use_internet: bool = Field(
         default=True,
         description="Whether the worker fetches weather, events, bounding boxes and GeoIP "
@@ -65,28 +93,59 @@ class Settings(BaseSettings):
         default="https://overpass-api.de/api/interpreter",
         description="OpenStreetMap Overpass API, for airport bounding boxes.",
     )
-    http_timeout_seconds: float = Field(default=60.0, gt=0)
-    http_retries: int = Field(default=4, ge=0, le=20)
+    http_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="Timeout of each download by the importer and jobs."
+    )
+    http_retries: int = Field(
+        default=4, ge=0, le=20, description="Retries of a failed download before giving up."
+    )
     weather_base_url: str = Field(
         default="https://aviationweather.gov/data/cache",
         description="Where metars.cache.xml.gz and tafs.cache.xml.gz are downloaded from.",
     )
-    weather_timeout_seconds: float = Field(default=30.0, gt=0)
-    weather_attempts: int = Field(default=3, ge=1, le=10)
+    weather_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Timeout of each weather feed download."
+    )
+    weather_attempts: int = Field(
+        default=3, ge=1, le=10, description="Attempts at each weather feed download."
+    )
     weather_backoff_seconds: float = Field(
         default=2.0, ge=0, description="Wait before the second attempt; doubled after."
     )
 
-    import_countries: str = "CA"
-    import_max_closed_fraction: float = Field(default=0.02, ge=0, le=1)
+    import_countries: str = Field(
+        default="CA",
+        description="Countries imported from OurAirports besides the FAA's (comma-separated "
+        "ISO codes, ALL for every one).",
+    )
+    import_max_closed_fraction: float = Field(
+        default=0.02,
+        ge=0,
+        le=1,
+        description="An import refuses to close more than this fraction of airports "
+        "(a broken source).",
+    )
 
-    charts_base_url: str = "https://aeronav.faa.gov/visual"
-    dtpp_base_url: str = "https://aeronav.faa.gov/d-tpp"
+    charts_base_url: str = Field(
+        default="https://aeronav.faa.gov/visual",
+        description="The FAA's sectional and terminal chart GeoTIFFs.",
+    )
+    dtpp_base_url: str = Field(
+        default="https://aeronav.faa.gov/d-tpp", description="The FAA's d-TPP airport diagrams."
+    )
     chart_catalogue: Literal["faa", "sample"] = Field(
         default="faa", description="The FAA's charts, or the bundled sample chart."
     )
-    sectional_zooms: str = Field(default="0-12", pattern=r"^\d{1,2}-\d{1,2}$")
-    terminal_zooms: str = Field(default="10-13", pattern=r"^\d{1,2}-\d{1,2}$")
+    sectional_zooms: str = Field(
+        default="0-12",
+        pattern=r"^\d{1,2}-\d{1,2}$",
+        description="Zoom range sectional charts are tiled at.",
+    )
+    terminal_zooms: str = Field(
+        default="10-13",
+        pattern=r"^\d{1,2}-\d{1,2}$",
+        description="Zoom range terminal area charts are tiled at.",
+    )
     tile_quality: int = Field(default=80, ge=1, le=100, description="WebP quality of map tiles.")
     tile_processes: int | None = Field(
         default=None, ge=1, le=64, description="Tiling processes; unset: one per CPU."
@@ -115,11 +174,13 @@ class Settings(BaseSettings):
         default="http://localhost:8000", description="Where users reach the site (mail links)."
     )
     smtp_host: str | None = Field(default=None, description="Unset: mails go to the log.")
-    smtp_port: int = Field(default=587, ge=1, le=65535)
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = True
-    mail_from: str = "Pirep <no-reply@pirep.io>"
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port.")
+    smtp_username: str | None = Field(default=None, description="SMTP user name.")
+    smtp_password: str | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=True, description="Use STARTTLS with the SMTP server.")
+    mail_from: str = Field(
+        default="Pirep <no-reply@pirep.io>", description="Sender of the mails Pirep sends."
+    )
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="Addresses/networks of proxies (the ALB) whose X-Forwarded-For is believed.",
@@ -157,9 +218,10 @@ class Settings(BaseSettings):
     maxmind_license_key: str | None = Field(
         default=None, description="Lets the worker download and refresh the GeoLite2 database."
     )
-    maxmind_download_url: str = (
-        "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City"
-        "&license_key={key}&suffix=tar.gz"
+    maxmind_download_url: str = Field(
+        default="https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City"
+        "&license_key={key}&suffix=tar.gz",
+        description="Where the GeoLite2 database is downloaded from ({key}: the licence key).",
     )
     log_format: Literal["text", "json"] = Field(
         default="text",
@@ -179,7 +241,10 @@ class Settings(BaseSettings):
         description="The built SPA served on the API's port (default: frontend/dist when built).",
     )
     turnstile_secret_key: str | None = Field(default=None, description="CAPTCHA secret key.")
-    turnstile_verify_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
+    turnstile_verify_url: str = Field(
+        default="https://challenges.cloudflare.com/turnstile/v0/siteverify",
+        description="Cloudflare Turnstile's verification endpoint.",
+    )
     max_body_bytes: int = Field(
         default=1 << 20, ge=1024, description="Largest request body accepted (bytes)."
     )
@@ -203,14 +268,21 @@ class Settings(BaseSettings):
     aws_endpoint_url: str | None = Field(
         default=None, description="Another AWS endpoint (a local test server); unset for AWS."
     )
-    aws_timeout_seconds: float = Field(default=10.0, gt=0)
-    ecs_cluster: str = "pirep-production"
+    aws_timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of each AWS call.")
+    ecs_cluster: str = Field(
+        default="pirep-production", description="ECS cluster the importer task and `pirep ssh` use."
+    )
     ecs_jobs_service: str = Field(
         default="pirep-production-jobs",
         description="ECS service whose network configuration one-off tasks copy.",
     )
-    ecs_importer_task_family: str = "pirep-production-importer"
-    ecs_web_service: str = "pirep-production-web"
+    ecs_importer_task_family: str = Field(
+        default="pirep-production-importer", description="Task definition family of the importer."
+    )
+    ecs_web_service: str = Field(
+        default="pirep-production-web",
+        description="ECS service of the API (`pirep ssh --service web`).",
+    )
     deploy_pipeline: str = Field(
         default="pirep-production", description="CodePipeline that `pirep deploy` starts."
     )
