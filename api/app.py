@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -56,6 +57,14 @@ Every error answers `{"error": "<Name>", "detail": "<sentence>"}`; invalid param
 
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def origin_of(url: str | None) -> str | None:
+    """``scheme://host[:port]`` of a URL (a Sentry DSN), None without one."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
@@ -134,6 +143,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         hsts=settings.environment == "production",
         docs_path="/api/v1/docs",
         captcha=app.state.captcha is not None,
+        report_origin=origin_of(settings.frontend_sentry_dsn),
     )
     app.add_middleware(
         ClientAddress,

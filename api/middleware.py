@@ -58,10 +58,21 @@ async def send_error(
 class SecurityHeaders:
     """Adds the security headers to every HTTP response (HSTS only where served over HTTPS)."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool, docs_path: str, captcha: bool = False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        hsts: bool,
+        docs_path: str,
+        captcha: bool = False,
+        report_origin: str | None = None,
+    ) -> None:
         self.app = app
         self.docs_path = docs_path
-        self.policy = with_captcha(CONTENT_SECURITY_POLICY) if captcha else CONTENT_SECURITY_POLICY
+        policy = with_captcha(CONTENT_SECURITY_POLICY) if captcha else CONTENT_SECURITY_POLICY
+        if report_origin:  # the browser's error reports (Sentry), whatever its scheme
+            policy = policy.replace("connect-src 'self'", f"connect-src 'self' {report_origin}")
+        self.policy = policy
         self.headers = {
             "X-Content-Type-Options": "nosniff",
             "X-Frame-Options": "DENY",
