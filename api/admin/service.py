@@ -398,6 +398,8 @@ async def change_airport(
     principal = policy.administer(requester)
     target: Airport = (await _airport(session, airport_id))[0]
     given = changes.model_dump(exclude_unset=True)
+    if "fuel_types" in given and given["fuel_types"] is None:
+        given["fuel_types"] = []  # no fuel: the column holds a list, never null
     if changes.code is not None and await repository.code_taken(session, changes.code, target.id):
         raise Conflict(f"Another airport has the code {changes.code}.")
     for name in ("code", "name", "latitude", "longitude", "facility_type"):

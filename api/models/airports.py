@@ -121,14 +121,18 @@ class Airport(Base):
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
+    # Deleting an airport deletes these in the database (ON DELETE CASCADE): the ORM must not
+    # load them to set their airport_id to NULL first.
     runways: Mapped[list[Runway]] = relationship(
-        back_populates="airport", lazy="raise", order_by="Runway.number"
+        back_populates="airport", lazy="raise", order_by="Runway.number", passive_deletes=True
     )
-    remarks: Mapped[list[Remark]] = relationship(lazy="raise", order_by="Remark.position")
+    remarks: Mapped[list[Remark]] = relationship(
+        lazy="raise", order_by="Remark.position", passive_deletes=True
+    )
     frequencies: Mapped[list[Frequency]] = relationship(
-        lazy="raise", order_by="(Frequency.use, Frequency.frequency_mhz)"
+        lazy="raise", order_by="(Frequency.use, Frequency.frequency_mhz)", passive_deletes=True
     )
-    tags: Mapped[list[Tag]] = relationship(lazy="raise", order_by="Tag.name")
+    tags: Mapped[list[Tag]] = relationship(lazy="raise", order_by="Tag.name", passive_deletes=True)
 
     __table_args__ = (
         sa.UniqueConstraint("code"),

@@ -306,9 +306,17 @@ async def test_airport_changes_that_cannot_be_made(
     far = await as_person(app, admin, "PATCH", f"{ADMIN}/airports/{pae}", json={"latitude": 91})
     assert far.status_code == 422
 
-    added = await add_airport("X03")
+    fuelless = await as_person(
+        app, admin, "PATCH", f"{ADMIN}/airports/{pae}", json={"fuel_types": None}
+    )
+    assert fuelless.status_code == 200, fuelless.text
+    assert fuelless.json()["fuel_types"] == []
+
+    # Its tags, runways and the rest go with it (the database cascades).
+    added = await add_airport("X03", tags=("food",), runways=(("09/27", 2000, "TURF", False),))
     assert (await as_person(app, admin, "DELETE", f"{ADMIN}/airports/{added}")).status_code == 204
     assert await scalar(connection, "SELECT count(*) FROM airports WHERE code = 'X03'") == 0
+    assert await scalar(connection, "SELECT count(*) FROM tags WHERE airport_id IS NULL") == 0
     geojson = await as_person(app, admin, "GET", "/api/v1/airports.geojson")
     assert "X03" not in {f["properties"]["code"] for f in geojson.json()["features"]}
 
