@@ -306,9 +306,17 @@ class AirportEdit(BaseModel):
 
     @model_validator(mode="after")
     def _something(self) -> AirportEdit:
-        if not self.model_fields_set:
+        if not self.asked():
             raise ValueError("name at least one field to change")
         return self
+
+    def asked(self) -> dict[str, Any]:
+        """The fields to change (null, like absent, leaves a field as it is)."""
+        return {
+            name: value
+            for name in self.model_fields_set
+            if (value := getattr(self, name)) is not None
+        }
 
 
 class HistoryAuthor(BaseModel):

@@ -288,7 +288,7 @@ async def edit_airport(
     with the current values when someone changed it since); the changes are recorded as one
     version (merged into the editor's own version of the last ten minutes, if any)."""
     user, current = await locked_airport(session, requester, code)
-    asked = {name: getattr(edit, name) for name in edit.model_fields_set}
+    asked = edit.asked()
     stale = [name for name, edit_ in asked.items() if edit_.base != current[f"{name}__version"]]
     if stale:
         authors = await repository.last_changes(session, current["id"], stale)

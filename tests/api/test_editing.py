@@ -170,6 +170,19 @@ async def test_annotations_and_cover_are_edited_like_text(
     assert answer.json()["cover_image"] == "mountains"
 
 
+async def test_a_null_field_is_left_as_it_is(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    base = (await detail(client))["wiki"]["wifi"]["version"]
+
+    answer = await edit(app, pilot, wifi={"text": "Free", "base": base}, description=None)
+
+    assert answer.status_code == 200, answer.text
+    [entry] = (await client.get(f"{URL}/history")).json()["items"]
+    assert entry["changes"] == {"wifi": [None, "Free"]}
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -179,8 +192,17 @@ async def test_annotations_and_cover_are_edited_like_text(
         {"annotations": {"value": [{"latitude": 91, "longitude": 0, "label": "x"}], "base": "v"}},
         {"landing_rights": {"value": "everyone", "base": "v"}},
         {"wifi": {"text": "x" * 20_001, "base": "v"}},
+        {"description": None, "wifi": None},
     ],
-    ids=["nothing", "no base", "official field", "bad annotation", "bad rights", "too long"],
+    ids=[
+        "nothing",
+        "no base",
+        "official field",
+        "bad annotation",
+        "bad rights",
+        "too long",
+        "only nulls",
+    ],
 )
 async def test_bad_edits_are_refused_and_change_nothing(
     app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, body: dict[str, Any]
