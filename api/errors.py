@@ -100,6 +100,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:
+            # The framework could not read the body (JSON that is not UTF-8, broken multipart):
+            # invalid input like any other, answered as the routes declare it.
+            message = str(error.detail)
+            return _json(
+                422,
+                {
+                    "error": "ValidationFailed",
+                    "detail": f"body: {message}",
+                    "fields": [{"field": "body", "message": message}],
+                },
+            )
         name = _STATUS_NAMES.get(error.status_code, "HTTPError")
         detail = (
             f"There is nothing at {request.url.path}."

@@ -151,3 +151,26 @@ async def test_a_wrong_method_answers_405_in_the_error_shape(
     assert response.status_code == 405
     assert response.json() == {"error": "MethodNotAllowed", "detail": "Method Not Allowed"}
     assert response.headers["allow"] == "GET"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "content"),
+    [
+        ("/api/v1/sessions", {"content-type": "application/json"}, b"\xff\xfe{"),
+        (
+            "/api/v1/airports/PAE/photos",
+            {"content-type": "multipart/form-data; boundary=b"},
+            b"--b\r\nno headers--b--\r\n",
+        ),
+    ],
+    ids=["json that is not utf-8", "broken multipart"],
+)
+async def test_a_body_that_cannot_be_read_answers_422_in_the_error_shape(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str], content: bytes
+) -> None:
+    response = await client.post(path, headers=headers, content=content)
+
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["error"] == "ValidationFailed"
+    assert [field["field"] for field in body["fields"]] == ["body"]
