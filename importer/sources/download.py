@@ -11,6 +11,7 @@ import asyncio
 import csv
 import logging
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -28,6 +29,12 @@ ProgressCallback = Callable[[str, int, int | None], None]
 PART_SUFFIX = ".part"
 MAX_BACKOFF_SECONDS = 60.0
 MAX_HEADER_BYTES = 1 << 16
+# Bounds of what an archive may expand to, checked from its directory before anything is
+# decompressed. The largest real members are chart GeoTIFFs of a few hundred megabytes; NASR's
+# CSV archive holds 87 members.
+MAX_MEMBER_BYTES = 1 << 30
+MAX_ARCHIVE_BYTES = 4 << 30
+MAX_ARCHIVE_MEMBERS = 1000
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
@@ -194,7 +201,8 @@ class Downloader:
 def validate_zip(expected_members: Iterable[str]) -> Validator:
     """A validator that checks a file is a complete zip archive holding ``expected_members``.
 
-    Every member's checksum is verified. Raises ``CorruptArchive``.
+    Its directory must pass ``check_members`` before anything is decompressed; then every
+    member's checksum is verified. Raises ``CorruptArchive``.
     """
     members = tuple(expected_members)
 
@@ -202,11 +210,16 @@ def validate_zip(expected_members: Iterable[str]) -> Validator:
         name = _display_name(path)
         try:
             with zipfile.ZipFile(path) as archive:
+                check_members(name, archive.infolist())
                 bad_member = archive.testzip()
                 present = set(archive.namelist())
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise CorruptArchive(
                 f"{name} is not a complete zip archive (truncated or corrupt)."
+            ) from exc
+        except NotImplementedError as exc:
+            raise CorruptArchive(
+                f"{name} uses a compression method that is not supported."
             ) from exc
         if bad_member is not None:
             raise CorruptArchive(f"{name} is corrupt: its member {bad_member} fails its checksum.")
@@ -215,6 +228,46 @@ def validate_zip(expected_members: Iterable[str]) -> Validator:
             raise CorruptArchive(f"{name} lacks the member{_plural(missing)} {', '.join(missing)}.")
 
     return validate
+
+
+def check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse an archive whose directory lists more than the importer will ever unpack: too many
+    members, members that would expand beyond ``MAX_MEMBER_BYTES`` or, together, beyond
+    ``MAX_ARCHIVE_BYTES`` (a zip bomb), names that are absolute or climb out of their directory,
+    symbolic links, and encrypted members. Raises ``CorruptArchive``."""
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise CorruptArchive(
+            f"{name} lists {len(members):,} members, more than the limit of "
+            f"{MAX_ARCHIVE_MEMBERS:,}; refused."
+        )
+    total = 0
+    for member in members:
+        shown = member.filename[:200]
+        if _unsafe_member_name(member.filename):
+            raise CorruptArchive(
+                f"{name} holds a member named {shown!r}: an absolute path or one that leads out "
+                "of the archive's directory; refused."
+            )
+        if stat.S_ISLNK(member.external_attr >> 16):
+            raise CorruptArchive(f"{name} holds a symbolic link, {shown!r}; refused.")
+        if member.flag_bits & 0x1:
+            raise CorruptArchive(f"{name} holds an encrypted member, {shown!r}; refused.")
+        if member.file_size > MAX_MEMBER_BYTES:
+            raise CorruptArchive(
+                f"{name}: its member {shown} would expand to {member.file_size:,} bytes, more "
+                f"than the limit of {MAX_MEMBER_BYTES:,}; refused."
+            )
+        total += member.file_size
+    if total > MAX_ARCHIVE_BYTES:
+        raise CorruptArchive(
+            f"{name} would expand to {total:,} bytes, more than the limit of "
+            f"{MAX_ARCHIVE_BYTES:,}; refused."
+        )
+
+
+def _unsafe_member_name(member: str) -> bool:
+    parts = member.replace("\\", "/").split("/")
+    return member.startswith(("/", "\\")) or (len(member) > 1 and member[1] == ":") or ".." in parts
 
 
 def validate_csv(required_columns: Iterable[str]) -> Validator:
