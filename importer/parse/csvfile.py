@@ -15,7 +15,14 @@ from typing import IO
 
 from api.core.errors import ImportFailed
 
-csv.field_size_limit(1 << 20)
+# A field longer than this is refused (csv.Error), so that one runaway quote cannot make a row
+# of the whole file.
+MAX_FIELD_CHARS = 1 << 20
+csv.field_size_limit(MAX_FIELD_CHARS)
+# A data file is read whole: the largest real ones (NASR's APT_BASE, OurAirports' airports) are
+# about 10 MB.
+MAX_DATA_FILE_BYTES = 128 << 20
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 # The range of the database's integer columns.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -137,7 +144,14 @@ def _decoded_lines(raw: IO[bytes], file_name: str, encoding: str) -> Iterator[st
     The file is decoded whole (data files are megabytes, not gigabytes), which is several times
     faster than line by line; the line of an error is found from its byte offset.
     """
-    data = raw.read()
+    data = raw.read(MAX_DATA_FILE_BYTES + 1)
+    if len(data) > MAX_DATA_FILE_BYTES:
+        raise _too_large(file_name)
+    if encoding != "utf-16" and data.startswith(_UTF16_MARKS):
+        raise DataFileError(
+            f"{file_name} line 1: the file is UTF-16 text (it starts with a UTF-16 byte order "
+            f"mark), not {encoding}."
+        )
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -155,16 +169,35 @@ def _decoded_lines(raw: IO[bytes], file_name: str, encoding: str) -> Iterator[st
     return iter(io.StringIO(text, newline=""))
 
 
+def _too_large(file_name: str) -> DataFileError:
+    return DataFileError(
+        f"{file_name} is larger than the limit of {MAX_DATA_FILE_BYTES:,} bytes for a data "
+        "file; refused."
+    )
+
+
 @contextmanager
 def open_member(archive: zipfile.ZipFile, name: str, encoding: str) -> Iterator[Iterator[str]]:
     """The text lines of one member of a zip archive."""
+    unreadable = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
     try:
-        with archive.open(name) as raw:
+        if archive.getinfo(name).file_size > MAX_DATA_FILE_BYTES:
+            raise _too_large(name)
+        # Encrypted members raise RuntimeError; unknown compression methods NotImplementedError.
+        raw = archive.open(name)
+    except (*unreadable, RuntimeError, NotImplementedError) as error:
+        raise _unreadable(archive, name, error) from None
+    try:
+        with raw:
             yield _decoded_lines(raw, name, encoding)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-        raise DataFileError(
-            f"{name} could not be read from {Path(str(archive.filename)).name}: {error}."
-        ) from None
+    except unreadable as error:
+        raise _unreadable(archive, name, error) from None
+
+
+def _unreadable(archive: zipfile.ZipFile, name: str, error: Exception) -> DataFileError:
+    return DataFileError(
+        f"{name} could not be read from {Path(str(archive.filename)).name}: {error}."
+    )
 
 
 @contextmanager
