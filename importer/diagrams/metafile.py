@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import iterparse
 
 from importer.parse.csvfile import DataFileError
@@ -51,9 +52,21 @@ def read_metafile(path: Path) -> Metafile:
         raise DataFileError(
             f"{path.name} line {line}, column {column}: not well-formed XML ({error.msg})."
         ) from error
+    except DefusedXmlException as error:
+        raise DataFileError(f"{path.name}: {_refusal(error)}; refused.") from None
     if not cycle:
         raise DataFileError(f"{path.name} is not a d-TPP metafile (no digital_tpp cycle).")
     return Metafile(cycle, diagrams)
+
+
+def _refusal(error: DefusedXmlException) -> str:
+    """What defusedxml stopped, in words: a metafile has no business declaring entities."""
+    if isinstance(error, EntitiesForbidden):
+        source = f" from {error.sysid}" if error.sysid else ""
+        return f"it declares the XML entity {error.name!r}{source}, which is never expanded"
+    if isinstance(error, ExternalReferenceForbidden):
+        return f"it refers to the external resource {error.sysid}, which is never fetched"
+    return f"it uses an XML feature the importer does not read ({error})"
 
 
 def png_name(pdf_name: str) -> str:
