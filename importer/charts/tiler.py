@@ -50,6 +50,9 @@ cv2.setNumThreads(1)
 TILE = 256
 META = 8  # tiles per metatile side: 2048 px, 16 MB of RGBA
 LEVELS_PER_PASS = int(math.log2(META))
+# A chart larger than this is refused before it is tiled: the FAA's largest are about
+# 16,600 × 12,400 px (206 megapixels); a header claiming far more is damaged or hostile.
+MAX_CHART_PIXELS = 1_000_000_000
 HALF_WORLD: float = math.pi * 6378137.0  # Web Mercator extent: ±20,037,508.34 m
 MERCATOR = CRS.from_epsg(3857)
 WGS84 = CRS.from_epsg(4326)
@@ -120,6 +123,11 @@ def prepare(chart: ChartSource) -> PreparedChart:
     except rasterio.errors.RasterioIOError as error:
         raise ChartError(f"{chart.name}: cannot read {chart.path}: {error}") from error
     with dataset:
+        if dataset.width * dataset.height > MAX_CHART_PIXELS:
+            raise ChartError(
+                f"{chart.name}: {chart.path} claims {dataset.width:,} × {dataset.height:,} "
+                f"pixels, more than the limit of {MAX_CHART_PIXELS:,}."
+            )
         if dataset.crs is None or dataset.transform.is_identity:
             raise ChartError(f"{chart.name}: {chart.path} has no georeferencing.")
         interpretation = dataset.colorinterp
@@ -388,11 +396,22 @@ def _warp_metatile(task: TopTask) -> Image.Image:
     top = HALF_WORLD - task.my * size * res
     canvas: Image.Image | None = None
     for chart in task.charts:
-        layer = _warp_chart(chart, left, top, res, size)
+        try:
+            layer = _warp_chart(chart, left, top, res, size)
+        except rasterio.errors.RasterioError as error:
+            # A damaged chart opens (its header is whole) and then fails to give its pixels.
+            raise ChartError(f"{chart.name}: cannot read {chart.path}: {_reason(error)}") from None
         if layer is None:
             continue
         canvas = layer if canvas is None else _over(layer, canvas)
     return canvas if canvas is not None else Image.new("RGBa", (size, size))
+
+
+def _reason(error: BaseException) -> str:
+    """GDAL's own words: rasterio's error says "Read failed" and chains the causes below it."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return str(error)
 
 
 def _over(top: Image.Image, bottom: Image.Image) -> Image.Image:
