@@ -557,6 +557,8 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
         raise NotFound(f"There is no version {version_id}.")
     if version.reverted_at is not None:
         raise Conflict("This version was already reverted.")
+    if version.item_type == VersionItemType.AIRPORT and version.event == VersionEvent.CREATE:
+        raise Conflict("The addition of an airport is not reverted: delete the airport instead.")
     airport_id = version.airport_id
     if version.item_type == VersionItemType.AIRPORT:
         await session.execute(

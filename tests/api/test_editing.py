@@ -336,6 +336,25 @@ async def test_an_admin_reverts_an_edit_and_a_tag(
     assert {e["id"] for e in entries if e["reverted_at"]} == {tag_version, text_version}
 
 
+async def test_the_addition_of_an_airport_is_not_reverted(
+    app: FastAPI, make_person: MakePerson
+) -> None:
+    pilot, admin = await make_person("known"), await make_person("admin")
+    async with pilot.client(app) as http:
+        added = await http.post(
+            "/api/v1/airports", json={"name": "Smith Farm", "latitude": 47.5, "longitude": -121.5}
+        )
+    assert added.status_code == 201, added.text
+    code = added.json()["code"]
+    async with admin.client(app) as http:
+        [creation] = (await http.get(f"/api/v1/airports/{code}/history")).json()["items"]
+        refused = await http.post(f"/api/v1/admin/versions/{creation['id']}/revert")
+        still = await http.get(f"/api/v1/airports/{code}")
+    assert refused.status_code == 409
+    assert "delete the airport" in refused.json()["detail"]
+    assert still.status_code == 200
+
+
 async def test_a_pilot_adds_an_airport_that_appears_on_the_map_and_in_distance_searches(
     app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
 ) -> None:
