@@ -156,7 +156,12 @@ async def login(
 ) -> SessionOut:
     settings: Settings = request.app.state.settings
     token, user = await service.login(
-        session, settings, requester, credentials, user_agent=request.headers.get("user-agent")
+        session,
+        settings,
+        requester,
+        credentials,
+        user_agent=request.headers.get("user-agent"),
+        previous_token=request.cookies.get(SESSION_COOKIE),
     )
     response.set_cookie(
         SESSION_COOKIE,

@@ -12,13 +12,17 @@ from api.models.enums import UserRole
 
 EMAIL_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]{1,255}\.[^@\s\x00-\x1f]{2,63}$"
 Scope = Literal["read", "write"]
+# ASVS 2.1.1/2.1.2: at least 12 characters, up to 128 (any Unicode, spaces included, no
+# composition rules); signing in takes any length, so older shorter passwords still work.
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
 
 
 class Registration(BaseModel):
     model_config = {"extra": "forbid"}
 
     email: str = Field(max_length=320, pattern=EMAIL_PATTERN, examples=["pilot@example.com"])
-    password: str = Field(min_length=10, max_length=128)
+    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
     display_name: str | None = Field(default=None, min_length=1, max_length=40)
     captcha_token: str | None = Field(
         default=None,
@@ -88,7 +92,7 @@ class AccountChanges(BaseModel):
     model_config = {"extra": "forbid"}
 
     current_password: str | None = Field(default=None, max_length=128)
-    password: str | None = Field(default=None, min_length=10, max_length=128)
+    password: str | None = Field(default=None, min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
     display_name: str | None = Field(default=None, min_length=1, max_length=40)
     timezone: str | None = Field(default=None, max_length=64, examples=["America/Los_Angeles"])
 
@@ -115,7 +119,7 @@ class PasswordReset(BaseModel):
     model_config = {"extra": "forbid"}
 
     token: str = Field(min_length=1, max_length=200)
-    password: str = Field(min_length=10, max_length=128)
+    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
 
 class CaptchaAnswer(BaseModel):

@@ -209,8 +209,11 @@ async def login(
     credentials: Credentials,
     *,
     user_agent: str | None,
+    previous_token: str | None = None,
 ) -> tuple[str, User]:
-    """A new session token for valid credentials; one refusal for every kind of failure."""
+    """A new session token for valid credentials; one refusal for every kind of failure. The
+    session the browser held before (``previous_token``) ends: a session never survives a
+    sign-in, whoever created it."""
     policy.sign_in(requester)
     user = await repository.user_by_email(session, credentials.email.strip())
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
@@ -228,6 +231,8 @@ async def login(
             "Confirm your email address first: the link we sent is valid for a day, and you "
             "can ask for a new one."
         )
+    if previous_token:
+        await repository.delete_session(session, tokens.token_hash(previous_token))
     token = tokens.new_token()
     await repository.add_session(
         session,
