@@ -25,6 +25,9 @@ DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'", "script-src 'self' 'unsafe-inline'"
 )
 HSTS = "max-age=63072000; includeSubDomains"
+# Answers about accounts, sessions (the CSRF token) and administration are never stored by
+# a browser or a shared cache (ASVS 8.2.1).
+PRIVATE_PREFIXES = ("/api/v1/users/me", "/api/v1/sessions", "/api/v1/admin/")
 # The CAPTCHA widget (Cloudflare Turnstile) is a script and a frame of its own origin.
 CAPTCHA_ORIGIN = "https://challenges.cloudflare.com"
 
@@ -88,6 +91,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         policy = DOCS_CONTENT_SECURITY_POLICY if scope["path"] == self.docs_path else self.policy
+        private = scope["path"].startswith(PRIVATE_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -95,6 +99,8 @@ class SecurityHeaders:
                 for name, value in self.headers.items():
                     headers.setdefault(name, value)
                 headers.setdefault("Content-Security-Policy", policy)
+                if private:
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
