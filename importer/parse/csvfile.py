@@ -135,7 +135,10 @@ def read_rows(stream: Iterable[str], file_name: str, required: Iterable[str] = (
                 )
             yield Row(file_name, reader.line_num, columns, values)
     except csv.Error as error:
-        raise DataFileError(f"{file_name} line {reader.line_num}: {error}.") from None
+        reason = str(error)
+        if reason.startswith("field larger than field limit"):
+            reason = f"a field is longer than the limit of {MAX_FIELD_CHARS:,} characters"
+        raise DataFileError(f"{file_name} line {reader.line_num}: {reason}.") from None
 
 
 def _decoded_lines(raw: IO[bytes], file_name: str, encoding: str) -> Iterator[str]:
