@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.admin.router import router as admin_router
 from api.airports.router import router as airports_router
-from api.airports.service import DetailCache, GeojsonCache
+from api.airports.service import DetailCache, GeojsonCache, MapRebuilder
 from api.assets.router import router as assets_router
 from api.comments.router import router as comments_router
 from api.core.captcha import TurnstileClient
@@ -67,6 +67,14 @@ def origin_of(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
 
 
+def bind_sessions(app: FastAPI, engine: AsyncEngine) -> None:
+    """The requests' sessions, which lend the map rebuilder to the changes they commit."""
+    app.state.session_factory = session_factory(
+        engine, info={"map_rebuilder": app.state.map_rebuilder}
+    )
+    app.state.map_rebuilder.bind(app.state.session_factory)
+
+
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
     """The API application; it opens its own engine unless one is given."""
     settings = settings or get_settings()
@@ -75,10 +83,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
         app.state.engine = engine or create_engine(settings)
-        app.state.session_factory = session_factory(app.state.engine)
+        bind_sessions(app, app.state.engine)
         try:
             yield
         finally:
+            await app.state.map_rebuilder.idle()  # a change's rebuild is not lost at shutdown
             if own_engine:
                 await app.state.engine.dispose()
 
@@ -110,13 +119,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             "without an account."
         )
     app.state.geojson_cache = GeojsonCache(revalidate_seconds=settings.cache_revalidate_seconds)
+    app.state.map_rebuilder = MapRebuilder(app.state.geojson_cache)
     app.state.detail_cache = DetailCache(
         max_entries=settings.detail_cache_size,
         revalidate_seconds=settings.cache_revalidate_seconds,
     )
     if engine is not None:
         app.state.engine = engine
-        app.state.session_factory = session_factory(engine)
+        bind_sessions(app, engine)
     install_error_handlers(app)
     app.state.task_runner = task_runner_from_settings(settings)
     app.state.read_only = ReadOnlySwitch(revalidate_seconds=settings.cache_revalidate_seconds)

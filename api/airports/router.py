@@ -56,6 +56,9 @@ async def airports_geojson(
     ] = None,
 ) -> Response:
     cache: service.GeojsonCache = request.app.state.geojson_cache
+    rebuilder: service.MapRebuilder = request.app.state.map_rebuilder
+    if rebuilder.busy:  # this process changed the map: answer with the change
+        await rebuilder.idle()
     if not cache.is_fresh():
         # Most requests are answered from memory and never open a session.
         async with transaction(request.app.state.session_factory) as session:

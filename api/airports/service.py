@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import logging
 import time
 import uuid
 from collections import OrderedDict
@@ -15,7 +16,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from crawlerdetect import CrawlerDetect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ua_parser import parse as ua_parse
 
 from api.airports import geojson, policy, repository
@@ -38,6 +40,8 @@ from api.models.community import Event, Version
 from api.models.enums import ActionType, VersionEvent, VersionItemType
 from api.models.users import User, public_name
 from api.users import service as users_service
+
+logger = logging.getLogger("api")
 
 
 def normalise_code(value: str) -> tuple[str, uuid.UUID | None, str | None]:
@@ -188,12 +192,65 @@ class GeojsonCache:
         self.checked_at = time.monotonic()
 
 
+class MapRebuilder:
+    """Rebuilds the map's GeoJSON after changes that alter it, once they are committed and off
+    the writer's path: the writer does not wait for it (it takes a few hundred milliseconds
+    with the whole country), and writes that come while one runs cost one more rebuild, not one
+    each. Reads of the GeoJSON in this process wait for a rebuild in progress, so writers see
+    their change at once; other processes see it when they revalidate their copy."""
+
+    def __init__(self, cache: GeojsonCache) -> None:
+        self._cache = cache
+        self._factory: async_sessionmaker[AsyncSession] | None = None
+        self._wanted = False
+        self._task: asyncio.Task[None] | None = None
+
+    def bind(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = factory
+
+    def request(self) -> None:
+        """Rebuild soon (called after a commit)."""
+        self._wanted = True
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def idle(self) -> None:
+        """Wait until no rebuild is pending."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def _run(self) -> None:
+        assert self._factory is not None
+        while self._wanted:
+            self._wanted = False
+            try:
+                async with self._factory() as session, session.begin():
+                    # One rebuild at a time across processes; each sees all that committed.
+                    await session.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(hashtext('pirep.geojson'))")
+                    )
+                    await geojson.rebuild(session)
+            except Exception:
+                logger.exception("The map's GeoJSON was not rebuilt; the hourly job will.")
+            self._cache.expire()
+
+
 async def data_changed(session: AsyncSession, *, map_changed: bool) -> None:
     """Record a change of airport data in the request's transaction: every web process drops
-    the details it holds, and the map's GeoJSON is rebuilt when what it shows changed."""
+    the details it holds, and the map's GeoJSON is rebuilt when what it shows changed (by the
+    application's MapRebuilder once this transaction commits, or here where there is none)."""
     await repository.bump_data_generation(session)
-    if map_changed:
+    if not map_changed:
+        return
+    rebuilder: MapRebuilder | None = session.info.get("map_rebuilder")
+    if rebuilder is None:
         await geojson.rebuild(session)
+        return
+    event.listen(session.sync_session, "after_commit", lambda _: rebuilder.request(), once=True)
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from api.airports import geojson
 from api.app import create_app
 from api.core.settings import Settings
 from api.models.airports import WIKI_FIELDS
@@ -107,3 +108,80 @@ async def test_editors_of_different_fields_all_succeed_at_once(
         f"About {field}" for field in WIKI_FIELDS
     ]
     assert count == len(WIKI_FIELDS)
+
+
+async def test_map_changes_at_once_cost_few_rebuilds_and_the_map_shows_them_all(
+    engine_of: AsyncEngine,
+    settings_for: Callable[..., Settings],
+    password_hash: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The GeoJSON is rebuilt after the writes commit, not by each of them: twenty tags added
+    at once lead to fewer rebuilds than writes, and the next read of the map has all twenty."""
+    codes = [f"X{number:02d}" for number in range(60, 80)]
+    async with engine_of.begin() as connection:
+        for number, code in enumerate(codes):
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO airports (code, name, latitude, longitude, facility_type, "
+                    "landing_rights, data_source) VALUES (:code, 'Field', :lat, -121.5, "
+                    "'airport', 'public', 'user_contributed')"
+                ),
+                {"code": code, "lat": 46 + number / 10},
+            )
+    settings = settings_for(
+        engine_of.url.render_as_string(hide_password=False), write_limit_per_minute=10_000
+    )
+    app = create_app(settings, engine=engine_of)
+    editors = await people(engine_of, len(codes), password_hash)
+    rebuilds: list[int] = []
+    real_rebuild = geojson.rebuild
+
+    async def counted(connection: Any) -> Any:
+        rebuilds.append(1)
+        return await real_rebuild(connection)
+
+    monkeypatch.setattr(geojson, "rebuild", counted)
+
+    async def tag(code: str, person: Person) -> int:
+        async with person.client(app) as http:
+            return (await http.put(f"/api/v1/airports/{code}/tags/camping")).status_code
+
+    statuses = await asyncio.gather(*(tag(c, p) for c, p in zip(codes, editors, strict=True)))
+    assert statuses == [204] * len(codes)
+    async with editors[0].client(app) as http:
+        document = (await http.get("/api/v1/airports.geojson")).json()
+    tagged = {
+        feature["properties"]["code"]
+        for feature in document["features"]
+        if "camping" in feature["properties"]["tags"]
+    }
+    assert tagged == set(codes)
+    assert 1 <= len(rebuilds) < len(codes), f"{len(rebuilds)} rebuilds for {len(codes)} writes"
+
+
+async def test_requests_during_a_rebuild_make_one_more(
+    engine_of: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.airports.service import GeojsonCache, MapRebuilder
+    from api.core.db import session_factory
+
+    release = asyncio.Event()
+    rebuilds: list[int] = []
+
+    async def slow(connection: Any) -> None:
+        rebuilds.append(1)
+        await release.wait()
+
+    monkeypatch.setattr(geojson, "rebuild", slow)
+    rebuilder = MapRebuilder(GeojsonCache(revalidate_seconds=2))
+    rebuilder.bind(session_factory(engine_of))
+    rebuilder.request()
+    await asyncio.sleep(0.2)  # the first rebuild is running
+    for _ in range(20):
+        rebuilder.request()
+    assert rebuilder.busy
+    release.set()
+    await rebuilder.idle()
+    assert len(rebuilds) == 2  # the one running, and one for all that came meanwhile
+    assert not rebuilder.busy
