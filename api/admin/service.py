@@ -228,6 +228,7 @@ async def user(session: AsyncSession, requester: Requester, user_id: uuid.UUID) 
 async def change_user(
     session: AsyncSession, requester: Requester, user_id: uuid.UUID, changes: AdminUserChanges
 ) -> AdminUserOut:
+    policy.administer(requester)  # before the lookup: a non-admin learns nothing of ids
     target = await _user(session, user_id)
     locks_out = bool(
         (changes.role is not None and changes.role != UserRole.ADMIN.value)
@@ -272,6 +273,7 @@ async def change_user(
 
 
 async def delete_user(session: AsyncSession, requester: Requester, user_id: uuid.UUID) -> None:
+    policy.administer(requester)  # before the lookup: a non-admin learns nothing of ids
     target = await _user(session, user_id)
     policy.change_user(requester, target, locks_out=True)
     await users_repository.delete_user(session, target)

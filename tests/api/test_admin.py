@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from api.dependencies import SESSION_COOKIE
 from api.models.community import Action, Comment, Pageview, Version
 from tests.api.conftest import PASSWORD, AddAirport, MakePerson, Person
 
@@ -86,7 +87,11 @@ async def test_read_only_mode_is_switched_by_admins_who_keep_working(
     dashboard = await as_person(app, admin, "GET", f"{ADMIN}/dashboard")
     assert dashboard.json()["read_only"] is True
     login = {"email": admin.email, "password": PASSWORD}
-    assert (await as_person(app, admin, "POST", "/api/v1/sessions", json=login)).status_code == 200
+    signed_in = await as_person(app, admin, "POST", "/api/v1/sessions", json=login)
+    assert signed_in.status_code == 200
+    # Signing in ends the session the browser held and starts another.
+    admin.cookies = {SESSION_COOKIE: signed_in.cookies[SESSION_COOKIE]}
+    admin.headers = {**admin.headers, "X-CSRF-Token": signed_in.json()["csrf_token"]}
 
     off = await as_person(app, admin, "PUT", f"{ADMIN}/read-only", json={"read_only": False})
     assert off.json() == {"read_only": False}
@@ -434,3 +439,16 @@ async def test_admins_delete_photos_and_webcams(
     after = (await client.get("/api/v1/airports/PAE")).json()
     assert (after["photos"], after["webcams"]) == ([], [])
     assert "webcam" not in after["tags"]
+
+
+async def test_a_pilot_learns_nothing_of_user_ids_from_admin_routes(
+    app: FastAPI, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    other = await make_person("known")
+    for user_id in (other.user_id, uuid.uuid4()):  # one that exists, one that does not
+        changed = await as_person(
+            app, pilot, "PATCH", f"{ADMIN}/users/{user_id}", json={"disabled": True}
+        )
+        deleted = await as_person(app, pilot, "DELETE", f"{ADMIN}/users/{user_id}")
+        assert (changed.status_code, deleted.status_code) == (403, 403)
