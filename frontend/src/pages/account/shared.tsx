@@ -5,7 +5,7 @@ import { useMeta } from "../../api/queries";
 import { useWrite } from "../../components/verification";
 
 /** Minimum and maximum password length the API accepts. */
-export const PASSWORD_MIN = 10;
+export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
 
 /** A path of this site to go back to after logging in (never another site). */
