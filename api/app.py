@@ -119,7 +119,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             "without an account."
         )
     app.state.geojson_cache = GeojsonCache(revalidate_seconds=settings.cache_revalidate_seconds)
-    app.state.map_rebuilder = MapRebuilder(app.state.geojson_cache)
+    app.state.map_rebuilder = MapRebuilder(
+        app.state.geojson_cache, delay=settings.map_rebuild_delay_seconds
+    )
     app.state.detail_cache = DetailCache(
         max_entries=settings.detail_cache_size,
         revalidate_seconds=settings.cache_revalidate_seconds,

@@ -31,6 +31,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
     session = factory()
+    # Who wrote (after trusted proxies): changes tell the map rebuilder, see MapRebuilder.
+    session.info["client"] = request.client.host if request.client else None
     try:
         yield session
         if request.method in UNSAFE_METHODS and not policy.consulted():

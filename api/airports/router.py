@@ -57,8 +57,8 @@ async def airports_geojson(
 ) -> Response:
     cache: service.GeojsonCache = request.app.state.geojson_cache
     rebuilder: service.MapRebuilder = request.app.state.map_rebuilder
-    if rebuilder.busy:  # this process changed the map: answer with the change
-        await rebuilder.idle()
+    if rebuilder.owes(request.client.host if request.client else None):
+        await rebuilder.settle()  # the reader changed the map: answer with the change
     if not cache.is_fresh():
         # Most requests are answered from memory and never open a session.
         async with transaction(request.app.state.session_factory) as session:

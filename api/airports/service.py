@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import logging
 import time
@@ -194,23 +195,35 @@ class GeojsonCache:
 
 class MapRebuilder:
     """Rebuilds the map's GeoJSON after changes that alter it, once they are committed and off
-    the writer's path: the writer does not wait for it (it takes a few hundred milliseconds
-    with the whole country), and writes that come while one runs cost one more rebuild, not one
-    each. Reads of the GeoJSON in this process wait for a rebuild in progress, so writers see
-    their change at once; other processes see it when they revalidate their copy."""
+    the writers' path. Rebuilding takes a few hundred milliseconds with the whole country, so
+    the changes of ``delay`` seconds are gathered into one rebuild, and changes that come while
+    one runs into one more. Nobody waits for it but the writers: their own reads of the map
+    wait for the rebuild that covers their change (and hurry it), so they see it at once;
+    everyone else gets the new document within the delay, and other processes when they
+    revalidate their copy."""
 
-    def __init__(self, cache: GeojsonCache) -> None:
+    def __init__(self, cache: GeojsonCache, delay: float = 1.0) -> None:
         self._cache = cache
+        self._delay = delay
         self._factory: async_sessionmaker[AsyncSession] | None = None
-        self._wanted = False
+        self._wanted: set[str] = set()  # the writers (client addresses) of pending changes
+        self._pending = False
+        self._covering: set[str] = set()  # the writers whose changes the running rebuild has
+        self._hurry = asyncio.Event()
+        self._requested = 0  # changes asked for so far
+        self._built = 0  # how many of them the last finished rebuild covered
+        self._finished = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
 
     def bind(self, factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = factory
 
-    def request(self) -> None:
-        """Rebuild soon (called after a commit)."""
-        self._wanted = True
+    def request(self, writer: str | None) -> None:
+        """Rebuild soon: a change by ``writer`` committed."""
+        self._pending = True
+        self._requested += 1
+        if writer:
+            self._wanted.add(writer)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run())
 
@@ -218,15 +231,33 @@ class MapRebuilder:
     def busy(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    def owes(self, reader: str | None) -> bool:
+        """Whether ``reader`` changed the map and the document does not show it yet."""
+        return self.busy and reader is not None and reader in (self._wanted | self._covering)
+
+    async def settle(self) -> None:
+        """Wait for a rebuild that covers every change made so far, hurrying it (but not for
+        the changes that come meanwhile)."""
+        target = self._requested
+        self._hurry.set()
+        async with self._finished:
+            await self._finished.wait_for(lambda: self._built >= target or not self.busy)
+
     async def idle(self) -> None:
-        """Wait until no rebuild is pending."""
+        """Wait until no rebuild is pending (shutdown, tests)."""
+        self._hurry.set()
         while self._task is not None and not self._task.done():
             await asyncio.shield(self._task)
 
     async def _run(self) -> None:
         assert self._factory is not None
-        while self._wanted:
-            self._wanted = False
+        while self._pending:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hurry.wait(), self._delay)
+            self._hurry.clear()
+            self._pending = False
+            covered = self._requested
+            self._covering, self._wanted = self._wanted, set()
             try:
                 async with self._factory() as session, session.begin():
                     # One rebuild at a time across processes; each sees all that committed.
@@ -236,7 +267,11 @@ class MapRebuilder:
                     await geojson.rebuild(session)
             except Exception:
                 logger.exception("The map's GeoJSON was not rebuilt; the hourly job will.")
+            self._covering = set()
             self._cache.expire()
+            async with self._finished:
+                self._built = covered
+                self._finished.notify_all()
 
 
 async def data_changed(session: AsyncSession, *, map_changed: bool) -> None:
@@ -250,7 +285,10 @@ async def data_changed(session: AsyncSession, *, map_changed: bool) -> None:
     if rebuilder is None:
         await geojson.rebuild(session)
         return
-    event.listen(session.sync_session, "after_commit", lambda _: rebuilder.request(), once=True)
+    writer = session.info.get("client")
+    event.listen(
+        session.sync_session, "after_commit", lambda _: rebuilder.request(writer), once=True
+    )
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -166,6 +166,13 @@ class Settings(BaseSettings):
     cache_revalidate_seconds: float = Field(
         default=2.0, ge=0, description="How often a web process checks its caches are current."
     )
+    map_rebuild_delay_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Changes to the map gathered into one rebuild of its GeoJSON (seconds); "
+        "their writers see them at once.",
+    )
     detail_cache_size: int = Field(
         default=4096, ge=0, description="Airport detail documents kept in memory per process."
     )

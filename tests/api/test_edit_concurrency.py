@@ -174,14 +174,20 @@ async def test_requests_during_a_rebuild_make_one_more(
         await release.wait()
 
     monkeypatch.setattr(geojson, "rebuild", slow)
-    rebuilder = MapRebuilder(GeojsonCache(revalidate_seconds=2))
+    rebuilder = MapRebuilder(GeojsonCache(revalidate_seconds=2), delay=0.5)
     rebuilder.bind(session_factory(engine_of))
-    rebuilder.request()
-    await asyncio.sleep(0.2)  # the first rebuild is running
-    for _ in range(20):
-        rebuilder.request()
-    assert rebuilder.busy
+    for number in range(5):  # gathered for half a second
+        rebuilder.request(f"192.0.2.{number}")
+    await asyncio.sleep(0.7)  # the first rebuild is running
+    assert len(rebuilds) == 1
+    for number in range(20):
+        rebuilder.request(f"198.51.100.{number}")
+    # Writers wait for the rebuild that shows their change; nobody else does.
+    assert rebuilder.owes("192.0.2.3")
+    assert rebuilder.owes("198.51.100.7")
+    assert not rebuilder.owes("203.0.113.1")
     release.set()
     await rebuilder.idle()
     assert len(rebuilds) == 2  # the one running, and one for all that came meanwhile
     assert not rebuilder.busy
+    assert not rebuilder.owes("198.51.100.7")

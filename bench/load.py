@@ -1,0 +1,480 @@
+"""Load and soak: `pirep serve` as production runs it (two uvicorn workers on these two cores,
+production settings, the full-scale data set) under a realistic mix from wrk, over loopback.
+
+The mix, per 1,000 requests: 300 map loads that revalidate the GeoJSON (If-None-Match with
+the last ETag seen: 304 unless the map changed), 30 full GeoJSON downloads, 370 airport pages,
+150 searches, 130 histories, 15 edits (many of them conflicting: 409) and 5 comment posts
+(PIREP_LOAD_WRITES=20 per 1,000; the histories take what the writes leave), as 1,024 clients
+told apart by X-Forwarded-For (so the rate limits count per client, as behind the load
+balancer). Writes use a known user's API
+token. An answer of 500 or more, or a socket error, is an error; 304, 409 and 429 are not.
+
+    python -m bench.load                 # the step test: throughput at which p99 ≤ 200 ms
+    python -m bench.load --soak 1800     # then half that rate for 30 minutes, sampled
+    python -m bench.load --soak 1800 --rate 150   # the soak alone, at a given rate
+
+The soak samples every 10 s the API processes' resident memory and PostgreSQL's connections,
+prints their curves, checks RSS growth ≤ 5 % and stable connections, and plots
+docs/soak.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+from api.core.embedded_pg import find_free_port
+from api.core.settings import PROJECT_ROOT
+from bench._support import cluster, load_full_scale, migrated_database, require_data, source_dir
+
+STEP_SECONDS = int(os.environ.get("PIREP_BENCH_SECONDS", "20"))
+WARM_UP_SECONDS = int(os.environ.get("PIREP_LOAD_WARM_UP", "60"))
+CONNECTIONS = (2, 4, 8, 16, 32, 64)
+P99_TARGET_MS = 200.0
+WORKERS = 2
+PASSWORD = "a long load-test password"  # noqa: S105 - a throwaway local account
+
+MIX_SCRIPT = r"""
+local codes = {%(codes)s}
+local queries = {%(queries)s}
+etag = %(etag)s
+local token = %(token)s
+-- Globals: done() reads each thread's counters with thread:get().
+counter = 0
+errors5xx = 0
+statuses = {}
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000) + #threads)
+end
+
+local function client()
+  return "10." .. math.random(0, 3) .. "." .. math.random(0, 15) .. "." .. math.random(1, 16)
+end
+
+request = function()
+  counter = counter + 1
+  local pick = math.random(1000)
+  local code = codes[math.random(#codes)]
+  local headers = {["X-Forwarded-For"] = client(), ["Accept-Encoding"] = "gzip"}
+  if pick <= 300 then
+    headers["If-None-Match"] = etag
+    return wrk.format("GET", "/api/v1/airports.geojson", headers)
+  elseif pick <= 330 then
+    return wrk.format("GET", "/api/v1/airports.geojson", headers)
+  elseif pick <= 700 then
+    return wrk.format("GET", "/api/v1/airports/" .. code, headers)
+  elseif pick <= 850 then
+    local query = queries[math.random(#queries)]
+    return wrk.format("GET", "/api/v1/airports/search?q=" .. query, headers)
+  elseif pick <= %(reads)s then
+    return wrk.format("GET", "/api/v1/airports/" .. code .. "/history", headers)
+  end
+  headers["Authorization"] = "Bearer " .. token
+  headers["Content-Type"] = "application/json"
+  if pick <= %(reads)s + (1000 - %(reads)s) * 3 / 4 then
+    local body = '{"description": {"text": "Load test note ' .. counter ..
+      '", "base": "37a6259cc0c1dae2"}}'
+    return wrk.format("PATCH", "/api/v1/airports/" .. code, headers, body)
+  end
+  return wrk.format("POST", "/api/v1/airports/" .. code .. "/comments", headers,
+    '{"body": "Fuel available, self serve (load test ' .. counter .. ')."}')
+end
+
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+  -- A browser keeps the ETag of the map it has: after a change it gets the new one once.
+  local tag = headers["etag"] or headers["ETag"]
+  if status == 200 and tag and string.find(headers["content-type"] or "", "geo") then
+    etag = tag
+  end
+  if status >= 500 then
+    errors5xx = errors5xx + 1
+  end
+end
+
+%(delay)s
+
+function done(summary, latency, requests)
+  local total5xx = 0
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    total5xx = total5xx + thread:get("errors5xx")
+    for status, count in pairs(thread:get("statuses")) do
+      merged[tostring(status)] = (merged[tostring(status)] or 0) + count
+    end
+  end
+  local parts = {}
+  for status, count in pairs(merged) do
+    table.insert(parts, '"' .. status .. '": ' .. count)
+  end
+  io.write("RESULT {" .. '"errors5xx": ' .. total5xx .. ', "socket_errors": ' ..
+    (summary.errors.connect + summary.errors.read + summary.errors.write +
+     summary.errors.timeout) ..
+    ', "requests": ' .. summary.requests .. ', "seconds": ' .. summary.duration / 1e6 ..
+    ', "p50_ms": ' .. latency:percentile(50) / 1000 ..
+    ', "p99_ms": ' .. latency:percentile(99) / 1000 ..
+    ', "statuses": {' .. table.concat(parts, ", ") .. "}}\n")
+end
+"""
+
+SEARCHES = [
+    "PAE",
+    "seattle",
+    "boeing",
+    "spokane",
+    "denver",
+    "chicago",
+    "oshkosh",
+    "miami",
+    "anchorage",
+    "portland",
+    "san%20fran",
+    "juneau",
+    "key%20west",
+    "sedona",
+    "CYVR",
+]
+
+
+def _lua(items: list[str]) -> str:
+    return ", ".join(json.dumps(item) for item in items)
+
+
+def _request(base: str, path: str, **options: object) -> dict[str, object]:
+    data = options.get("json")
+    headers = {"Content-Type": "application/json", **options.get("headers", {})}  # type: ignore[dict-item]
+    request = urllib.request.Request(  # noqa: S310 - a local server
+        f"{base}{path}",
+        data=json.dumps(data).encode() if data is not None else None,
+        headers=headers,
+        method=str(options.get("method", "POST" if data is not None else "GET")),
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        cookie = response.headers.get("Set-Cookie", "")
+        body = json.loads(response.read() or b"{}")
+        return {"body": body, "cookie": cookie.split(";")[0]}
+
+
+def write_token(base: str, url: str) -> str:
+    """A known user (created in the database) signs in and makes a write token."""
+    from sqlalchemy import create_engine, text
+
+    from api.core.passwords import hash_password
+
+    engine = create_engine(url.replace("+asyncpg", "+psycopg"))
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (role, email, password_hash, display_name, confirmed_at) "
+                "VALUES ('known', 'load@example.com', :hash, 'Load', now()) "
+                "ON CONFLICT DO NOTHING"
+            ),
+            {"hash": hash_password(PASSWORD)},
+        )
+    engine.dispose()
+    login = _request(
+        base, "/api/v1/sessions", json={"email": "load@example.com", "password": PASSWORD}
+    )
+    csrf = login["body"]["csrf_token"]  # type: ignore[index]
+    made = _request(
+        base,
+        "/api/v1/users/me/tokens",
+        json={"name": "load test", "scopes": ["read", "write"]},
+        headers={"Cookie": login["cookie"], "X-CSRF-Token": csrf},
+    )
+    return str(made["body"]["token"])  # type: ignore[index]
+
+
+def run_wrk(base: str, script: str, connections: int, seconds: int) -> dict[str, object]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        answer = subprocess.run(
+            [
+                "wrk",
+                f"-t{min(2, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                handle.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=seconds + 120,
+        )
+    finally:
+        os.unlink(handle.name)
+    if answer.returncode != 0:
+        sys.exit(f"wrk failed: {answer.stderr or answer.stdout}")
+    output = answer.stdout
+    match = re.search(r"^RESULT (.*)$", output, re.M)
+    assert match is not None, output
+    result: dict[str, object] = json.loads(match.group(1))
+    result["rps"] = float(result["requests"]) / float(result["seconds"])  # type: ignore[arg-type]
+    return result
+
+
+def serve(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = find_free_port()
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PIREP_")},
+        "PIREP_DATABASE_URL": url,
+        "PIREP_ENVIRONMENT": "production",
+        "PIREP_LOG_FORMAT": "json",
+        "PIREP_DATA_DIR": str(data_dir),
+        # Cloudflare's published test keys: production settings require keys.
+        "PIREP_TURNSTILE_SITE_KEY": "1x00000000000000000000AA",
+        "PIREP_TURNSTILE_SECRET_KEY": "1x0000000000000000000000000000000AA",
+        "PIREP_TRUSTED_PROXIES": '["127.0.0.1/32"]',
+    }
+    log = (data_dir / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+        ],
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=2) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("pirep serve did not start")
+
+
+def step_test(base: str, script: str) -> float:
+    print(
+        f"step test: {STEP_SECONDS} s per step, {WORKERS} uvicorn workers, 2 cores shared "
+        "with wrk and PostgreSQL"
+    )
+    print(
+        f"{'connections':>11}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'5xx':>6}{'socket':>8}"
+        "  statuses"
+    )
+    best = 0.0
+    for connections in CONNECTIONS:
+        result = run_wrk(base, script, connections, STEP_SECONDS)
+        ok = (
+            result["p99_ms"] <= P99_TARGET_MS
+            and result["errors5xx"] == 0  # type: ignore[operator]
+            and result["socket_errors"] == 0
+        )
+        print(
+            f"{connections:>11}{result['rps']:>9.0f}{result['p50_ms']:>9.1f}"
+            f"{result['p99_ms']:>9.1f}{result['errors5xx']:>6}{result['socket_errors']:>8}  "
+            f"{result['statuses']}{'' if ok else '  (over target)'}",
+            flush=True,
+        )
+        if ok:
+            best = max(best, float(result["rps"]))  # type: ignore[arg-type]
+    print(f"sustained throughput with p99 ≤ {P99_TARGET_MS:.0f} ms and no error: {best:.0f} req/s")
+    return best
+
+
+def soak(
+    base: str,
+    script: str,
+    rate: float,
+    seconds: int,
+    server: psutil.Process,
+    postgres: EmbeddedPostgresLike,
+) -> None:
+    connections = 16
+    delay_ms = connections / rate * 1000
+    paced = script.replace("-- DELAY --", f"function delay()\n  return {delay_ms:.2f}\nend")
+    samples: list[tuple[float, float, int]] = []
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def sample() -> None:
+        while not stop.wait(10):
+            processes = [server, *server.children(recursive=True)]
+            rss = sum(p.memory_info().rss for p in processes if p.is_running()) / 2**20
+            samples.append((time.monotonic() - started, rss, postgres.connections()))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    result = run_wrk(base, paced, connections, seconds)
+    stop.set()
+    sampler.join()
+    warm = [s for s in samples if s[0] >= 120]  # after two minutes of warm-up
+    first = sum(s[1] for s in warm[:12]) / max(1, len(warm[:12]))
+    last = sum(s[1] for s in warm[-12:]) / max(1, len(warm[-12:]))
+    growth = (last - first) / first * 100 if first else 0.0
+    connections_seen = sorted({s[2] for s in samples})
+    print(
+        f"soak: {seconds / 60:.0f} min at {result['rps']:.0f} req/s (asked {rate:.0f}); "
+        f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; "
+        f"5xx {result['errors5xx']}, socket errors {result['socket_errors']}; "
+        f"statuses {result['statuses']}"
+    )
+    print(
+        f"  API memory (RSS of {WORKERS} workers + supervisor): {first:.0f} MB after warm-up, "
+        f"{last:.0f} MB at the end: {growth:+.1f} % (target ≤ 5 %)"
+    )
+    print(
+        f"  PostgreSQL connections over the run: {connections_seen} (stable: "
+        f"{'yes' if max(connections_seen) - min(connections_seen) <= 2 * WORKERS else 'no'})"
+    )
+    print(
+        "  curve (minute: RSS MB, connections): "
+        + ", ".join(f"{s[0] / 60:.0f}: {s[1]:.0f}, {s[2]}" for s in samples[::6])
+    )
+    _plot(samples)
+
+
+def _plot(samples: list[tuple[float, float, int]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, memory = plt.subplots(figsize=(8, 3.5))
+    minutes = [s[0] / 60 for s in samples]
+    memory.plot(minutes, [s[1] for s in samples], color="tab:blue")
+    memory.set_xlabel("minutes")
+    memory.set_ylabel("API RSS (MB)", color="tab:blue")
+    memory.set_ylim(bottom=0)
+    connections = memory.twinx()
+    connections.plot(minutes, [s[2] for s in samples], color="tab:orange")
+    connections.set_ylabel("PostgreSQL connections", color="tab:orange")
+    connections.set_ylim(bottom=0)
+    figure.suptitle("Soak: API memory and database connections")
+    figure.tight_layout()
+    target = PROJECT_ROOT / "docs" / "soak.png"
+    figure.savefig(target, dpi=100)
+    print(f"  plot: {target.relative_to(PROJECT_ROOT)}")
+
+
+class EmbeddedPostgresLike:
+    def __init__(self, url: str) -> None:
+        self.url = url.replace("+asyncpg", "+psycopg")
+
+    def connections(self) -> int:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.url)
+        with engine.connect() as connection:
+            count = connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+            )
+        engine.dispose()
+        return int(count or 0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--soak", type=int, default=0, help="Soak seconds after the steps.")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="Soak rate; default: half the sustained throughput of the step test.",
+    )
+    arguments = parser.parse_args()
+    require_data()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    with (
+        cluster() as server,
+        source_dir() as directory,
+        tempfile.TemporaryDirectory(prefix="pirep-load-") as work,
+    ):
+        url = migrated_database(server, "bench_load")
+        load_full_scale(url, directory)
+        process, base = serve(url, Path(work))
+        try:
+            with urllib.request.urlopen(f"{base}/api/v1/airports.geojson") as answer:  # noqa: S310
+                etag = answer.headers["ETag"]
+            codes = _codes(url)
+            script = MIX_SCRIPT % {
+                "codes": _lua(codes),
+                "queries": _lua(SEARCHES),
+                "etag": json.dumps(etag),
+                "token": json.dumps(write_token(base, url)),
+                "delay": "-- DELAY --",
+                # Per 1,000 requests, the reads (the rest are writes): PIREP_LOAD_WRITES.
+                "reads": 1000 - int(os.environ.get("PIREP_LOAD_WRITES", "20")),
+            }
+            # Steady state: a minute of the mix first, so that most airports the writers pick
+            # already have pilots' content (a first note changes the map; later ones do not).
+            warm = run_wrk(base, script, 8, WARM_UP_SECONDS)
+            print(
+                f"warm-up: {WARM_UP_SECONDS} s at {warm['rps']:.0f} req/s, p99 "
+                f"{warm['p99_ms']:.0f} ms (first notes on airports: each changes the map)"
+            )
+            rate = arguments.rate
+            if not rate:
+                rate = step_test(base, script) / 2
+            if arguments.soak:
+                soak(
+                    base,
+                    script,
+                    rate,
+                    arguments.soak,
+                    psutil.Process(process.pid),
+                    EmbeddedPostgresLike(url),
+                )
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _codes(url: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("+asyncpg", "+psycopg"))
+    with engine.connect() as connection:
+        codes = list(
+            connection.scalars(
+                text(
+                    "SELECT code FROM airports WHERE facility_type = 'airport' ORDER BY md5(code) "
+                    "LIMIT 2000"
+                )
+            )
+        )
+    engine.dispose()
+    return codes
+
+
+if __name__ == "__main__":
+    main()
