@@ -18,12 +18,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: help run test lint typecheck unit bench deps system-deps test-system-deps python-deps frontend-deps spa api-client lock clean
+.PHONY: help run test lint typecheck unit bench fuzz-api load soak faults deps system-deps test-system-deps python-deps frontend-deps spa api-client lock clean
 
 help:
 	@echo "make run    start PostgreSQL, load the sample data and serve on http://localhost:8000"
 	@echo "make test   install what is missing, then run the linters and every test"
 	@echo "make bench  run the benchmarks (see bench/README.md)"
+	@echo "make fuzz-api, make load, make soak, make faults   the long hardening runs"
 
 run: deps spa
 	$(BIN)/pirep dev
@@ -57,6 +58,21 @@ bench: deps
 	$(BIN)/python -m bench.jobs
 	$(MAKE) test-system-deps
 	$(BIN)/python -m bench.frontend
+
+# The long hardening runs (their short versions are in `make test`, tests/hardening/).
+fuzz-api: deps
+	$(BIN)/python -m bench.fuzz_api --cases 5000
+
+load: deps
+	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk
+	$(BIN)/python -m bench.load
+
+soak: deps
+	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk
+	$(BIN)/python -m bench.load --soak 1800
+
+faults: deps
+	$(BIN)/python -m bench.faults
 
 deps: system-deps python-deps frontend-deps
 
