@@ -33,25 +33,28 @@ POINTS = (
 )
 
 
-async def importer_kills(count: int) -> None:
-    rng = random.Random(2026)
+def importer_kills(count: int) -> None:
     with cluster() as server, tempfile.TemporaryDirectory(prefix="pirep-kills-") as work:
-        url = migrated_database(server, "kills")
-        kills = Kills(url, Path(work))
-        await kills.prepare()
-        outcomes = []
-        for number in range(1, count + 1):
-            kind, step, window = rng.choice(POINTS)
-            outcome = await kills.kill_at(kind, step, rng.uniform(0, window))
-            outcomes.append(outcome)
-            state = "interrupted, nothing changed" if outcome["interrupted"] else "completed"
-            print(
-                f"  kill {number:2d}: {kind} run, {outcome['delay']:.2f} s after "
-                f"{step!r} (at {outcome['step']!r}): {state}",
-                flush=True,
-            )
-        await kills.complete("airports")
-        await kills.complete("charts")
+        url = migrated_database(server, "kills")  # alembic runs its own event loop
+        asyncio.run(_importer_kills(Kills(url, Path(work)), count))
+
+
+async def _importer_kills(kills: Kills, count: int) -> None:
+    rng = random.Random(2026)
+    await kills.prepare()
+    outcomes = []
+    for number in range(1, count + 1):
+        kind, step, window = rng.choice(POINTS)
+        outcome = await kills.kill_at(kind, step, rng.uniform(0, window))
+        outcomes.append(outcome)
+        state = "interrupted, nothing changed" if outcome["interrupted"] else "completed"
+        print(
+            f"  kill {number:2d}: {kind} run, {outcome['delay']:.2f} s after "
+            f"{step!r} (at {outcome['step']!r}): {state}",
+            flush=True,
+        )
+    await kills.complete("airports")
+    await kills.complete("charts")
     interrupted = Counter(o["step"] for o in outcomes if o["interrupted"])
     print(
         f"importer: {len(outcomes)} kills, {sum(interrupted.values())} mid-run "
@@ -104,7 +107,7 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--crashes", type=int, default=10)
     arguments = parser.parse_args()
-    asyncio.run(importer_kills(arguments.kills))
+    importer_kills(arguments.kills)
     asyncio.run(database_and_api(arguments.crashes))
 
 
