@@ -118,10 +118,13 @@ class Kills:
         return state
 
     def _stored(self) -> dict[str, str]:
-        """Each stored file's digest (tiles, diagrams, manifests)."""
+        """Each stored file's digest (tiles, diagrams, manifests) but those of the chart cycle
+        being imported, which nobody is shown until it is activated: a killed run leaves the
+        tiles it wrote there, and the next run writes them again."""
+        staging = self.storage / "tiles" / NEXT_CHART_CYCLE.isoformat()
         digests: dict[str, str] = {}
         for path in sorted(self.storage.rglob("*")):
-            if path.is_file():
+            if path.is_file() and not path.is_relative_to(staging):
                 digests[str(path.relative_to(self.storage))] = hashlib.md5(
                     path.read_bytes(), usedforsecurity=False
                 ).hexdigest()
