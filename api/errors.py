@@ -82,6 +82,34 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "request"
 
 
+# SQLSTATE classes of a database that is not there: connection exceptions (08) and operator
+# intervention (57: shutting down, starting up, not yet accepting connections).
+DATABASE_DOWN_CLASSES = ("08", "57")
+
+
+def database_down(error: BaseException) -> bool:
+    """Whether ``error`` says the database is away (restarting, crashed, unreachable) rather
+    than that a statement failed: such requests answer 503 and may be retried."""
+    if isinstance(error, ConnectionError):  # refused, reset: raised by the driver as is
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    seen: BaseException | None = error.orig
+    for _ in range(5):  # the driver's error, and what it was raised from
+        if seen is None:
+            return False
+        code = getattr(seen, "sqlstate", None)
+        if isinstance(code, str) and code[:2] in DATABASE_DOWN_CLASSES:
+            return True
+        # asyncpg's "connection was closed in the middle of operation", and socket errors.
+        if type(seen).__name__ == "ConnectionDoesNotExistError" or isinstance(seen, OSError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into the error shape."""
 
@@ -137,7 +165,7 @@ def install_error_handlers(app: FastAPI) -> None:
     # traceback, which handlers of narrower types would swallow.
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        if isinstance(error, DBAPIError) and error.connection_invalidated:
+        if database_down(error):
             return await database_unreachable(request, error)
         # The server logs the traceback itself: the client only gets a sentence.
         return _json(500, {"error": "InternalError", "detail": "Something went wrong on our side."})
