@@ -27,8 +27,8 @@ from tests.hardening.faults import Api, Editors, check_nothing_lost, database, s
 from tests.hardening.importer_kills import Kills
 
 POINTS = (
-    ("airports", "fetching and reading sources", 0.3),
-    ("airports", "loading", 0.6),  # loading, then activation
+    ("airports", "fetching and reading sources", 0.15),
+    ("airports", "loading", 0.3),  # loading, then activation
     ("charts", "fetching the chart archives", 6.0),  # reading the zip, tiling, writing tiles
 )
 
