@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -46,6 +47,25 @@ def port_is_free(port: int) -> bool:
         except OSError:
             return False
         return True
+
+
+def newest_tool(name: str) -> Path | None:
+    """The newest installed PostgreSQL program ``name`` (pg_dump, pg_restore: they must not
+    be older than the server they talk to), else the one on the PATH."""
+    found = [
+        directory / name
+        for base in _SEARCH_DIRS
+        if base.is_dir()
+        for directory in (version / "bin" for version in base.iterdir())
+        if (directory / name).exists()
+    ]
+    found.sort(key=lambda path: _version(path.parent.parent.name), reverse=True)
+    on_path = shutil.which(name)
+    return found[0] if found else Path(on_path) if on_path else None
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)) or (0,)
 
 
 def find_bin_dir(major: int = POSTGRES_MAJOR) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
-from api.core.embedded_pg import _SEARCH_DIRS
+from api.core.embedded_pg import newest_tool
 from api.ops.aws import OpsProblem
 
 if TYPE_CHECKING:
@@ -46,28 +45,13 @@ def snapshot_id(instance: str, now: datetime) -> str:
 
 
 def postgres_tool(name: str) -> Path:
-    """The newest installed ``pg_dump`` or ``pg_restore`` (it must not be older than the
-    server it talks to)."""
-    found = [
-        directory / name
-        for base in _SEARCH_DIRS
-        if base.is_dir()
-        for directory in (path / "bin" for path in base.iterdir())
-        if (directory / name).exists()
-    ]
-    found.sort(key=lambda path: _version(path.parent.parent.name), reverse=True)
-    on_path = shutil.which(name)
-    if on_path:
-        found.append(Path(on_path))
-    if not found:
+    """The newest installed ``pg_dump`` or ``pg_restore``."""
+    found = newest_tool(name)
+    if found is None:
         raise OpsProblem(
             f"{name} was not found: install the PostgreSQL client (postgresql-client)."
         )
-    return found[0]
-
-
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", text)) or (0,)
+    return found
 
 
 def libpq_connection(database_url: str) -> tuple[str, dict[str, str]]:
