@@ -56,9 +56,9 @@ async def airports_geojson(
     ] = None,
 ) -> Response:
     cache: service.GeojsonCache = request.app.state.geojson_cache
+    # A reader who changed the map gets the document with the change.
     rebuilder: service.MapRebuilder = request.app.state.map_rebuilder
-    if rebuilder.owes(request.client.host if request.client else None):
-        await rebuilder.settle()  # the reader changed the map: answer with the change
+    await rebuilder.settle_for(request.client.host if request.client else None)
     if not cache.is_fresh():
         # Most requests are answered from memory and never open a session.
         async with transaction(request.app.state.session_factory) as session:

@@ -207,7 +207,6 @@ class MapRebuilder:
         self._delay = delay
         self._factory: async_sessionmaker[AsyncSession] | None = None
         self._wanted: set[str] = set()  # the writers (client addresses) of pending changes
-        self._pending = False
         self._covering: set[str] = set()  # the writers whose changes the running rebuild has
         self._hurry = asyncio.Event()
         self._requested = 0  # changes asked for so far
@@ -220,7 +219,6 @@ class MapRebuilder:
 
     def request(self, writer: str | None) -> None:
         """Rebuild soon: a change by ``writer`` committed."""
-        self._pending = True
         self._requested += 1
         if writer:
             self._wanted.add(writer)
@@ -234,6 +232,11 @@ class MapRebuilder:
     def owes(self, reader: str | None) -> bool:
         """Whether ``reader`` changed the map and the document does not show it yet."""
         return self.busy and reader is not None and reader in (self._wanted | self._covering)
+
+    async def settle_for(self, reader: str | None) -> None:
+        """For a writer's read of the map: wait for the rebuild that shows its change."""
+        if self.owes(reader):
+            await self.settle()
 
     async def settle(self) -> None:
         """Wait for a rebuild that covers every change made so far, hurrying it (but not for
@@ -251,11 +254,10 @@ class MapRebuilder:
 
     async def _run(self) -> None:
         assert self._factory is not None
-        while self._pending:
+        while self._requested > self._built:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._hurry.wait(), self._delay)
             self._hurry.clear()
-            self._pending = False
             covered = self._requested
             self._covering, self._wanted = self._wanted, set()
             try:

@@ -44,9 +44,8 @@ async def health(request: Request) -> Health:
 )
 async def meta(request: Request, session: SessionDep) -> Meta:
     state = request.app.state
-    client = request.client.host if request.client else None
-    if state.map_rebuilder.owes(client):
-        await state.map_rebuilder.settle()  # the map version a writer gets shows the change
+    # The map version a writer gets shows its change.
+    await state.map_rebuilder.settle_for(request.client.host if request.client else None)
     visitor = state.geoip.locate(request.client.host if request.client else None)
     return await service.meta(session, state.geojson_cache, state.settings, visitor)
 
