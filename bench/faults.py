@@ -67,7 +67,7 @@ async def _importer_kills(kills: Kills, count: int) -> None:
 async def database_and_api(crashes: int) -> None:
     async with database() as db:
         with tempfile.TemporaryDirectory(prefix="pirep-faults-api-") as work:
-            api = Api(db, Path(work))
+            api = Api(db.url, Path(work))
             api.start()
             editors = Editors(api.url, await sample_codes(db.url))
             load = asyncio.create_task(editors.run())

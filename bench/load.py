@@ -30,14 +30,16 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import psutil
 
-from api.core.embedded_pg import find_free_port
-from api.core.settings import PROJECT_ROOT
+from api.core.settings import PROJECT_ROOT, Settings
+from api.dependencies import SESSION_COOKIE
 from bench._support import cluster, load_full_scale, migrated_database, require_data, source_dir
+from tests.hardening.faults import Api
 
 STEP_SECONDS = int(os.environ.get("PIREP_BENCH_SECONDS", "20"))
 WARM_UP_SECONDS = int(os.environ.get("PIREP_LOAD_WARM_UP", "60"))
@@ -45,6 +47,16 @@ CONNECTIONS = (2, 4, 8, 16, 32, 64)
 P99_TARGET_MS = 200.0
 WORKERS = 2
 PASSWORD = "a long load-test password"  # noqa: S105 - a throwaway local account
+# Production settings, with production's rate limits (counted per X-Forwarded-For client).
+PRODUCTION = {
+    "PIREP_ENVIRONMENT": "production",
+    "PIREP_LOG_FORMAT": "json",
+    # Cloudflare's published test keys: production settings require keys.
+    "PIREP_TURNSTILE_SITE_KEY": "1x00000000000000000000AA",
+    "PIREP_TURNSTILE_SECRET_KEY": "1x0000000000000000000000000000000AA",
+    "PIREP_WRITE_LIMIT_PER_MINUTE": str(Settings.model_fields["write_limit_per_minute"].default),
+    "PIREP_READ_LIMIT_PER_MINUTE": str(Settings.model_fields["read_limit_per_minute"].default),
+}
 
 MIX_SCRIPT = r"""
 local codes = {%(codes)s}
@@ -158,21 +170,6 @@ def _lua(items: list[str]) -> str:
     return ", ".join(json.dumps(item) for item in items)
 
 
-def _request(base: str, path: str, **options: object) -> dict[str, object]:
-    data = options.get("json")
-    headers = {"Content-Type": "application/json", **options.get("headers", {})}  # type: ignore[dict-item]
-    request = urllib.request.Request(  # noqa: S310 - a local server
-        f"{base}{path}",
-        data=json.dumps(data).encode() if data is not None else None,
-        headers=headers,
-        method=str(options.get("method", "POST" if data is not None else "GET")),
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        cookie = response.headers.get("Set-Cookie", "")
-        body = json.loads(response.read() or b"{}")
-        return {"body": body, "cookie": cookie.split(";")[0]}
-
-
 def write_token(base: str, url: str) -> str:
     """A known user (created in the database) signs in and makes a write token."""
     from sqlalchemy import create_engine, text
@@ -190,17 +187,18 @@ def write_token(base: str, url: str) -> str:
             {"hash": hash_password(PASSWORD)},
         )
     engine.dispose()
-    login = _request(
-        base, "/api/v1/sessions", json={"email": "load@example.com", "password": PASSWORD}
-    )
-    csrf = login["body"]["csrf_token"]  # type: ignore[index]
-    made = _request(
-        base,
-        "/api/v1/users/me/tokens",
-        json={"name": "load test", "scopes": ["read", "write"]},
-        headers={"Cookie": login["cookie"], "X-CSRF-Token": csrf},
-    )
-    return str(made["body"]["token"])  # type: ignore[index]
+    with httpx.Client(base_url=base, timeout=30) as http:
+        login = http.post(
+            "/api/v1/sessions", json={"email": "load@example.com", "password": PASSWORD}
+        ).raise_for_status()
+        # Sent by hand: the production cookie is Secure, which plain HTTP would not send.
+        cookie = f"{SESSION_COOKIE}={login.cookies[SESSION_COOKIE]}"
+        made = http.post(
+            "/api/v1/users/me/tokens",
+            json={"name": "load test", "scopes": ["read", "write"]},
+            headers={"Cookie": cookie, "X-CSRF-Token": login.json()["csrf_token"]},
+        )
+    return str(made.raise_for_status().json()["token"])
 
 
 def run_wrk(base: str, script: str, connections: int, seconds: int) -> dict[str, object]:
@@ -234,48 +232,6 @@ def run_wrk(base: str, script: str, connections: int, seconds: int) -> dict[str,
     result: dict[str, object] = json.loads(match.group(1))
     result["rps"] = float(result["requests"]) / float(result["seconds"])  # type: ignore[arg-type]
     return result
-
-
-def serve(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = find_free_port()
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PIREP_")},
-        "PIREP_DATABASE_URL": url,
-        "PIREP_ENVIRONMENT": "production",
-        "PIREP_LOG_FORMAT": "json",
-        "PIREP_DATA_DIR": str(data_dir),
-        # Cloudflare's published test keys: production settings require keys.
-        "PIREP_TURNSTILE_SITE_KEY": "1x00000000000000000000AA",
-        "PIREP_TURNSTILE_SECRET_KEY": "1x0000000000000000000000000000000AA",
-        "PIREP_TRUSTED_PROXIES": '["127.0.0.1/32"]',
-    }
-    log = (data_dir / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "api.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(WORKERS),
-        ],
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return process, base
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("pirep serve did not start")
 
 
 def step_test(base: str, script: str) -> float:
@@ -313,7 +269,7 @@ def soak(
     rate: float,
     seconds: int,
     server: psutil.Process,
-    postgres: EmbeddedPostgresLike,
+    connections_now: Callable[[], int],
 ) -> None:
     connections = 16
     delay_ms = connections / rate * 1000
@@ -326,7 +282,7 @@ def soak(
         while not stop.wait(10):
             processes = [server, *server.children(recursive=True)]
             rss = sum(p.memory_info().rss for p in processes if p.is_running()) / 2**20
-            samples.append((time.monotonic() - started, rss, postgres.connections()))
+            samples.append((time.monotonic() - started, rss, connections_now()))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -382,23 +338,20 @@ def _plot(samples: list[tuple[float, float, int]]) -> None:
     print(f"  plot: {target.relative_to(PROJECT_ROOT)}")
 
 
-class EmbeddedPostgresLike:
-    def __init__(self, url: str) -> None:
-        self.url = url.replace("+asyncpg", "+psycopg")
+def database_connections(url: str) -> int:
+    """Connections of the API to its database now."""
+    from sqlalchemy import create_engine, text
 
-    def connections(self) -> int:
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(self.url)
-        with engine.connect() as connection:
-            count = connection.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()"
-                )
+    engine = create_engine(url.replace("+asyncpg", "+psycopg"))
+    with engine.connect() as connection:
+        count = connection.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
             )
-        engine.dispose()
-        return int(count or 0)
+        )
+    engine.dispose()
+    return int(count or 0)
 
 
 def main() -> None:
@@ -421,10 +374,11 @@ def main() -> None:
     ):
         url = migrated_database(server, "bench_load")
         load_full_scale(url, directory)
-        process, base = serve(url, Path(work))
+        api = Api(url, Path(work), workers=WORKERS, settings=PRODUCTION)
+        api.start()
+        base = api.url
         try:
-            with urllib.request.urlopen(f"{base}/api/v1/airports.geojson") as answer:  # noqa: S310
-                etag = answer.headers["ETag"]
+            etag = httpx.get(f"{base}/api/v1/airports.geojson", timeout=30).headers["ETag"]
             codes = _codes(url)
             script = MIX_SCRIPT % {
                 "codes": _lua(codes),
@@ -451,12 +405,11 @@ def main() -> None:
                     script,
                     rate,
                     arguments.soak,
-                    psutil.Process(process.pid),
-                    EmbeddedPostgresLike(url),
+                    psutil.Process(api.process.pid if api.process else 0),
+                    lambda: database_connections(url),
                 )
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            api.stop()
 
 
 def _codes(url: str) -> list[str]:

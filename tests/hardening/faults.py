@@ -78,27 +78,39 @@ async def database() -> AsyncIterator[Database]:
 
 
 class Api:
-    """`pirep serve` in a process of its own (one worker, as a web task runs)."""
+    """`pirep serve` in a process of its own (one worker, as a web task runs, unless told),
+    over ``database_url``; clients are told apart by X-Forwarded-For from this machine.
+    ``settings`` are more PIREP_* variables (the rate limits are raised unless given)."""
 
-    def __init__(self, database: Database, data_dir: Path) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        data_dir: Path,
+        *,
+        workers: int = 1,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.port = find_free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir / "serve.log"
+        self.workers = workers
         self.environment = {
             **{k: v for k, v in os.environ.items() if not k.startswith("PIREP_")},
-            "PIREP_DATABASE_URL": database.url,
+            "PIREP_DATABASE_URL": database_url,
             "PIREP_ENVIRONMENT": "test",
             "PIREP_DATA_DIR": str(data_dir),
             "PIREP_WRITE_LIMIT_PER_MINUTE": "100000",
             "PIREP_READ_LIMIT_PER_MINUTE": "100000",
             "PIREP_TRUSTED_PROXIES": '["127.0.0.1/32"]',
+            **(settings or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        command = [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)],
+                [*command, "--workers", str(self.workers)],
                 env=self.environment,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -16,7 +16,7 @@ from tests.hardening.faults import Api, Editors, check_nothing_lost, database, s
 
 async def test_a_database_crash_under_load_loses_no_acknowledged_edit(tmp_path: Path) -> None:
     async with database() as db:
-        api = Api(db, tmp_path)
+        api = Api(db.url, tmp_path)
         api.start()
         try:
             editors = Editors(api.url, await sample_codes(db.url))
@@ -43,7 +43,7 @@ async def test_a_database_crash_under_load_loses_no_acknowledged_edit(tmp_path: 
 
 async def test_a_killed_api_loses_no_acknowledged_edit(tmp_path: Path) -> None:
     async with database() as db:
-        api = Api(db, tmp_path)
+        api = Api(db.url, tmp_path)
         api.start()
         try:
             editors = Editors(api.url, await sample_codes(db.url))
