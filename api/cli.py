@@ -71,7 +71,7 @@ SAMPLE_CYCLE = date(2024, 12, 26)
 SAMPLE_VIEW = (47.75, -122.25, 8.5)
 
 
-def _settings() -> Settings:
+def settings_or_exit() -> Settings:
     """The settings, or a clear sentence (not a traceback) when one is wrong."""
     try:
         return get_settings()
@@ -218,7 +218,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the API with the database of PIREP_DATABASE_URL."""
-    settings = _settings()
+    settings = settings_or_exit()
     if not settings.database_url:
         raise _fail("Set PIREP_DATABASE_URL, or use `pirep dev` for the embedded database.")
     _serve(settings, host or settings.host, port or settings.port, workers)
@@ -230,7 +230,7 @@ def dev(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Start everything locally: PostgreSQL, migrations, sample data, the API and the SPA."""
-    base = _settings()
+    base = settings_or_exit()
     configure_logging(base, "%(levelname)s %(message)s")
     if base.map_initial_view is None:
         base = base.model_copy(update={"map_initial_view": SAMPLE_VIEW})
@@ -277,7 +277,7 @@ def worker(
     """Run the background jobs (weather, events feeds, clean-ups…) and their schedule."""
     from api.jobs.worker import run_worker
 
-    configured = _settings()
+    configured = settings_or_exit()
     configure_logging(configured, "%(levelname)s %(name)s %(message)s")
     with database(configured) as settings:
         _say(settings, "The job worker is running. Press Ctrl+C to stop.")
@@ -291,7 +291,7 @@ def openapi(
     """Print the OpenAPI schema (the SPA's client is generated from it)."""
     from api.app import create_app
 
-    document = json.dumps(create_app(_settings()).openapi(), indent=1, sort_keys=True) + "\n"
+    document = json.dumps(create_app(settings_or_exit()).openapi(), indent=1, sort_keys=True) + "\n"
     if output is None:
         typer.echo(document, nl=False)
     else:
@@ -301,7 +301,7 @@ def openapi(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    with database(_settings()) as settings:
+    with database(settings_or_exit()) as settings:
         upgrade_database(settings)
     console.print("The database schema is up to date.")
 
@@ -335,7 +335,7 @@ async def _seed_admin(settings: Settings) -> tuple[str, str] | None:
 @db_app.command("seed")
 def db_seed() -> None:
     """Create the first admin account if there is none and print its credentials once."""
-    with database(_settings()) as settings:
+    with database(settings_or_exit()) as settings:
         upgrade_database(settings)
         created = asyncio.run(_seed_admin(settings))
     if created is None:

@@ -47,7 +47,7 @@ class Service(StrEnum):
 def _settings() -> Settings:
     from api import cli  # the `pirep` command: loaded already when these commands run
 
-    return cli._settings()
+    return cli.settings_or_exit()
 
 
 @contextmanager
