@@ -293,6 +293,11 @@ async def _prepare_airports(
         for code, airport in nasr.airports.items():
             if not airport.frequencies:
                 airport.frequencies = ours.nasr_frequencies.get(code, [])
+    for code, (size, scheduled) in ours.nasr_service.items():
+        faa = nasr.airports.get(code)
+        if faa is not None:
+            faa.size = size
+            faa.scheduled_service = faa.scheduled_service or scheduled
     warnings = {**nasr.warnings.counts, **ours.warnings.counts}
     return merge_sources(nasr.airports, ours.airports), warnings
 

@@ -78,6 +78,11 @@ class Airport(Base):
     activation_date: Mapped[date | None] = mapped_column(sa.Date)
     tower_type: Mapped[str | None] = mapped_column(sa.Text)
     landing_fee: Mapped[bool | None] = mapped_column(sa.Boolean)
+    # How much a pilot is likely to mean this airport (0 a private heliport … 5 an airport with
+    # a tower, scheduled service and a long runway): search and the map's thinning rank by it.
+    importance: Mapped[int] = mapped_column(
+        sa.SmallInteger, nullable=False, server_default=sa.text("0")
+    )
     data_source: Mapped[DataSource] = mapped_column(
         enum_column(DataSource, "data_source"), nullable=False
     )
@@ -148,6 +153,7 @@ class Airport(Base):
         sa.CheckConstraint(
             "annotations IS NULL OR jsonb_typeof(annotations) = 'array'", name="annotations_array"
         ),
+        sa.CheckConstraint("importance BETWEEN 0 AND 5", name="importance_range"),
         sa.Index("ix_airports_icao_code", "icao_code"),
         sa.Index("ix_airports_location", "location", postgresql_using="gist"),
         sa.Index("ix_airports_search_document", "search_document", postgresql_using="gin"),

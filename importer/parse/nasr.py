@@ -18,6 +18,7 @@ from api.models.enums import (
 )
 from importer.parse.csvfile import DataFileError, Row, open_archive, open_member, read_rows
 from importer.parse.frequencies import parse_frequency
+from importer.parse.importance import has_scheduled_service
 from importer.parse.records import (
     AirportRecord,
     FrequencyRecord,
@@ -119,6 +120,7 @@ def _airport(row: Row) -> AirportRecord:
         landing_fee=row.flag("LNDG_FEE_FLAG"),
         data_source=DataSource.FAA,
         source_id=f"{row.text('SITE_NO')}*{site_type}",
+        scheduled_service=has_scheduled_service(row.text("FAR_139_TYPE_CODE")),
     )
 
 

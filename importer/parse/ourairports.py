@@ -34,6 +34,7 @@ TYPES = {
     "seaplane_base": FacilityType.SEAPLANE_BASE,
     "balloonport": FacilityType.BALLOONPORT,
 }
+_SIZES = {"small_airport": "small", "medium_airport": "medium", "large_airport": "large"}
 _ICAO_SHAPE = re.compile(r"^[A-Z]{4}$")
 _COUNTRY_CODE = re.compile("[A-Z]{2}")
 
@@ -44,6 +45,8 @@ class OurAirportsData:
     # Frequencies of airports NASR owns, keyed by their FAA identifier, for cycles whose NASR
     # archive carries no FRQ table.
     nasr_frequencies: dict[str, list[FrequencyRecord]]
+    # What OurAirports says of the size and service of airports NASR owns (the FAA has no size).
+    nasr_service: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
     warnings: ParseWarnings = field(default_factory=ParseWarnings)
 
 
@@ -78,6 +81,10 @@ def _icao(row: Row) -> str | None:
     return ident if _ICAO_SHAPE.match(ident) else None
 
 
+def _scheduled(row: Row) -> bool:
+    return row.text("scheduled_service").lower() == "yes"
+
+
 def _header(row: Row) -> Collection[str]:
     return row._columns
 
@@ -110,6 +117,8 @@ def _airport(row: Row, regions: dict[str, str], facility_type: FacilityType) -> 
         landing_fee=None,
         data_source=DataSource.OUR_AIRPORTS,
         source_id=row.required_text("id"),
+        size=_SIZES.get(row.text("type")),
+        scheduled_service=_scheduled(row),
     )
 
 
@@ -154,6 +163,7 @@ def parse_ourairports(directory: Path, countries: frozenset[str] | None) -> OurA
     airports: dict[str, AirportRecord] = {}
     by_ref: dict[str, AirportRecord] = {}
     nasr_code_by_ref: dict[str, str] = {}
+    nasr_service: dict[str, tuple[str | None, bool]] = {}
 
     with open_text(directory / AIRPORTS_FILE) as stream:
         required = ("id", "ident", "type", "name", "latitude_deg", "longitude_deg", "iso_country")
@@ -163,6 +173,9 @@ def parse_ourairports(directory: Path, countries: frozenset[str] | None) -> OurA
                 local = (row.text("local_code") or row.text("ident")).upper()
                 if local:
                     nasr_code_by_ref[row.text("id")] = local
+                    size, scheduled = _SIZES.get(row.text("type")), _scheduled(row)
+                    if size or scheduled:
+                        nasr_service[local] = (size, scheduled)
                 continue
             if countries is not None and country not in countries:
                 continue
@@ -215,4 +228,4 @@ def parse_ourairports(directory: Path, countries: frozenset[str] | None) -> OurA
                     parent.frequencies.append(frequency)
                 elif nasr_code is not None:
                     nasr_frequencies.setdefault(nasr_code, []).append(frequency)
-    return OurAirportsData(airports, nasr_frequencies, warnings)
+    return OurAirportsData(airports, nasr_frequencies, nasr_service, warnings)

@@ -69,6 +69,10 @@ class AirportRecord:
     landing_fee: bool | None
     data_source: DataSource
     source_id: str
+    # What OurAirports says of an airport's size (large, medium, small) and service: the FAA
+    # says it through the tower, the Part 139 certificate and the runways.
+    size: str | None = None
+    scheduled_service: bool = False
     runways: list[RunwayRecord] = field(default_factory=list)
     remarks: list[RemarkRecord] = field(default_factory=list)
     frequencies: list[FrequencyRecord] = field(default_factory=list)

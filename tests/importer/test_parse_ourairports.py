@@ -135,6 +135,20 @@ def test_us_frequencies_are_offered_to_nasr_by_local_code():
     assert "CYVR" not in data.nasr_frequencies
 
 
+def test_size_and_scheduled_service_are_read_for_ourairports_and_nasr_airports():
+    data = parse_ourairports(SAMPLE_DATA, CANADA)
+
+    vancouver = data.airports["CYVR"]
+    assert (vancouver.size, vancouver.scheduled_service) == ("large", True)
+    revelstoke = data.airports["CYRV"]
+    assert (revelstoke.size, revelstoke.scheduled_service) == ("medium", False)
+    assert data.airports["CBC7"].size is None  # a heliport has no size
+    # The FAA has no size; OurAirports' word on NASR's airports is kept by FAA code.
+    assert data.nasr_service["PAE"] == ("medium", True)
+    assert data.nasr_service["SEA"] == ("large", True)
+    assert "KPAE" not in data.nasr_service
+
+
 def test_frequencies_outside_the_aviation_bands_are_skipped(fixture_dir, utf8_csv):
     utf8_csv(
         fixture_dir / "airport-frequencies.csv",
