@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
+
+from timezonefinder import TimezoneFinder
 
 METERS_PER_STATUTE_MILE = 1609.344
 METERS_PER_NAUTICAL_MILE = 1852.0
 EARTH_RADIUS_METERS = 6_371_008.8
+METERS_PER_DEGREE_LATITUDE = 111_320.0
+
+# An airport's outline (the box a map fits to show all of it): its runway ends and this margin,
+# or where nothing is known of its runways, how far an airport of its type usually reaches.
+OUTLINE_MARGIN_M = 250
+OUTLINE_RADIUS_M = {
+    "heliport": 100,
+    "balloonport": 200,
+    "seaplane_base": 600,
+    "ultralight": 400,
+    "gliderport": 600,
+}
+DEFAULT_OUTLINE_RADIUS_M = 800
 
 _COORDINATES = re.compile(
     r"^\s*(?P<lat>[-+]?\d{1,2}(?:\.\d+)?)\s*[,\s]\s*(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)\s*$"
@@ -32,3 +48,28 @@ def haversine_meters(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
     dlambda = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * EARTH_RADIUS_METERS * math.asin(min(1.0, math.sqrt(a)))
+
+
+@cache
+def _timezone_finder() -> TimezoneFinder:
+    # Loading the zone data takes most of a second: only once, when first needed.
+    return TimezoneFinder()
+
+
+def timezone_at(latitude: float, longitude: float) -> str | None:
+    """The IANA time zone of a position, computed offline (``Etc/GMT±n`` at sea)."""
+    return _timezone_finder().timezone_at(lat=latitude, lng=longitude)
+
+
+def box_around(
+    latitude: float, longitude: float, metres: float
+) -> tuple[float, float, float, float]:
+    """South, west, north, east of the square reaching ``metres`` from a point."""
+    dlat = metres / METERS_PER_DEGREE_LATITUDE
+    dlon = metres / (METERS_PER_DEGREE_LATITUDE * max(math.cos(math.radians(latitude)), 0.01))
+    return (
+        max(-90.0, latitude - dlat),
+        max(-180.0, longitude - dlon),
+        min(90.0, latitude + dlat),
+        min(180.0, longitude + dlon),
+    )

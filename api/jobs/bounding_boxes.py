@@ -1,6 +1,8 @@
 """Airport bounding boxes from OpenStreetMap (Overpass), once per airport: the ways of the
 airport's runways, taxiways, aprons, terminals and hangars within 1.2 km, or failing those the
-aerodrome's outline; the box of their nodes lets the map fit the whole airport."""
+aerodrome's outline; the box of their nodes lets the map fit the whole airport. It refines the
+outline the import computed offline from the runways, which stays where OpenStreetMap has
+nothing."""
 
 from __future__ import annotations
 
@@ -136,6 +138,12 @@ async def fill_in_bounding_boxes(
 
 
 async def _store(session: AsyncSession, airport_id: object, box: Box | None) -> None:
+    if box is None:
+        # Nothing better than the outline the import computed from the runways: keep it.
+        await session.execute(
+            sa.text("UPDATE airports SET bbox_checked = true WHERE id = :id"), {"id": airport_id}
+        )
+        return
     await session.execute(
         sa.text(
             "UPDATE airports SET bbox_checked = true, bbox_ne_latitude = :ne_lat, "
@@ -144,9 +152,9 @@ async def _store(session: AsyncSession, airport_id: object, box: Box | None) -> 
         ),
         {
             "id": airport_id,
-            "ne_lat": box.ne_latitude if box else None,
-            "ne_lon": box.ne_longitude if box else None,
-            "sw_lat": box.sw_latitude if box else None,
-            "sw_lon": box.sw_longitude if box else None,
+            "ne_lat": box.ne_latitude,
+            "ne_lon": box.ne_longitude,
+            "sw_lat": box.sw_latitude,
+            "sw_lon": box.sw_longitude,
         },
     )

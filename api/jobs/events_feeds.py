@@ -23,10 +23,10 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from timezonefinder import TimezoneFinder
 
 from api.airports import geojson
 from api.airports.repository import bump_data_generation, sync_automatic_tags
+from api.core.geo import timezone_at
 from api.core.settings import Settings
 from api.jobs.http import ATTEMPTS, BACKOFF_SECONDS, SourceError, request
 from api.models.community import Event
@@ -329,12 +329,9 @@ class _Run:
     counts: Counts = dataclasses.field(default_factory=Counts)
     tags_changed: bool = False
     data_changed: bool = False
-    _finder: TimezoneFinder | None = None  # loaded only if an airport has no time zone
 
     def position_zone(self, airport: HostAirport) -> str | None:
-        if self._finder is None:
-            self._finder = TimezoneFinder()
-        return self._finder.timezone_at(lat=airport.latitude, lng=airport.longitude)
+        return timezone_at(airport.latitude, airport.longitude)
 
 
 async def _airport_zone(

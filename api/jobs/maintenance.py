@@ -6,10 +6,10 @@ import logging
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from timezonefinder import TimezoneFinder
 
 from api.airports import geojson
 from api.airports.repository import bump_data_generation, drop_finished_events_tags
+from api.core.geo import timezone_at
 from api.core.ratelimit import purge_expired
 
 logger = logging.getLogger("api.jobs")
@@ -46,10 +46,10 @@ async def purge_rate_limits(engine: AsyncEngine) -> int:
     return purged
 
 
-async def fill_in_timezones(engine: AsyncEngine, finder: TimezoneFinder | None = None) -> int:
+async def fill_in_timezones(engine: AsyncEngine) -> int:
     """Give every airport without a time zone the one of its position, computed offline, once
-    per airport (timezone_checked_at); the number filled in."""
-    finder = finder or TimezoneFinder()
+    per airport (timezone_checked_at); the number filled in. The importer gives new airports
+    theirs; this catches airports added before it did."""
     filled = 0
     async with _sessions(engine)() as session, session.begin():
         rows = (
@@ -62,7 +62,7 @@ async def fill_in_timezones(engine: AsyncEngine, finder: TimezoneFinder | None =
         ).all()
         for start in range(0, len(rows), TIMEZONE_BATCH):
             found = [
-                {"id": row.id, "zone": finder.timezone_at(lat=row.latitude, lng=row.longitude)}
+                {"id": row.id, "zone": timezone_at(row.latitude, row.longitude)}
                 for row in rows[start : start + TIMEZONE_BATCH]
             ]
             await session.execute(

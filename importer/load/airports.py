@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.airports.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
 from api.core.errors import ImportFailed
 from api.models.enums import DataSource
-from importer.load import bulk
+from importer.load import bulk, facts
+from importer.parse.importance import importance
 from importer.parse.records import AirportRecord
 
 OFFICIAL_COLUMNS = (
@@ -44,6 +44,7 @@ OFFICIAL_COLUMNS = (
     "activation_date",
     "tower_type",
     "landing_fee",
+    "importance",
     "data_source",
     "source_id",
 )
@@ -173,22 +174,10 @@ def _airport_row(airport: AirportRecord) -> tuple[Any, ...]:
         airport.activation_date,
         airport.tower_type,
         airport.landing_fee,
+        importance(airport),
         airport.data_source.value,
         airport.source_id,
     )
-
-
-async def _copy(
-    connection: AsyncConnection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    try:
-        await driver.copy_records_to_table(table, records=rows, columns=list(columns))
-    except asyncpg.PostgresError as error:
-        what = table.removeprefix("stage_").replace("_", " ")
-        raise ImportFailed(f"The {what} could not be staged: {error}.") from None
 
 
 async def _create_staging(connection: AsyncConnection) -> None:
@@ -197,7 +186,7 @@ async def _create_staging(connection: AsyncConnection) -> None:
         # Left over by an earlier load in the same transaction.
         "DROP TABLE IF EXISTS pg_temp.stage_airports, pg_temp.stage_runways,"
         " pg_temp.stage_runway_ends, pg_temp.stage_remarks, pg_temp.stage_frequencies,"
-        " pg_temp.owned, pg_temp.touched",
+        " pg_temp.owned, pg_temp.touched, pg_temp.stage_facts",
         f"CREATE TEMP TABLE stage_airports ON COMMIT DROP AS SELECT {official} FROM airports"
         " WITH NO DATA",
         "CREATE TEMP TABLE stage_runways ON COMMIT DROP AS SELECT ''::text AS airport_code, "
@@ -262,13 +251,17 @@ async def stage(connection: AsyncConnection, airports: Iterable[AirportRecord]) 
             frequency_rows.add(
                 (code, frequency.use, frequency.frequency_mhz, frequency.description)
             )
-    await _copy(connection, "stage_airports", OFFICIAL_COLUMNS, airport_rows)
-    await _copy(connection, "stage_runways", ("airport_code", *_RUNWAY_COLUMNS), runway_rows)
-    await _copy(
+    await bulk.copy_rows(connection, "stage_airports", OFFICIAL_COLUMNS, airport_rows)
+    await bulk.copy_rows(
+        connection, "stage_runways", ("airport_code", *_RUNWAY_COLUMNS), runway_rows
+    )
+    await bulk.copy_rows(
         connection, "stage_runway_ends", ("airport_code", "runway_number", *_END_COLUMNS), end_rows
     )
-    await _copy(connection, "stage_remarks", ("airport_code", *_REMARK_COLUMNS), remark_rows)
-    await _copy(
+    await bulk.copy_rows(
+        connection, "stage_remarks", ("airport_code", *_REMARK_COLUMNS), remark_rows
+    )
+    await bulk.copy_rows(
         connection,
         "stage_frequencies",
         ("airport_code", *_FREQUENCY_COLUMNS),
@@ -404,6 +397,8 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         " WHERE a.data_source <> s.data_source",
     )
     report.changed_fields = await _changed_fields(connection)
+    # Before the merges, which move the positions the facts are compared against.
+    report.counts["facts_computed"] = await facts.stage(connection)
     report.changed = await _codes(
         connection,
         f"""
@@ -427,10 +422,13 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         connection,
         f"""
         WITH inserted AS (
-            INSERT INTO airports ({official}, source_cycle, landing_rights)
-            SELECT {official}, :cycle,
-                   CASE WHEN s.facility_use = 'PR' THEN 'private' ELSE 'public' END
+            INSERT INTO airports ({official}, source_cycle, landing_rights,
+                                  {", ".join(facts.FACT_COLUMNS)})
+            SELECT {", ".join(f"s.{c}" for c in OFFICIAL_COLUMNS)}, :cycle,
+                   CASE WHEN s.facility_use = 'PR' THEN 'private' ELSE 'public' END,
+                   {", ".join(facts.FACT_VALUES)}
             FROM stage_airports s
+            LEFT JOIN stage_facts f ON f.code = s.code
             WHERE NOT EXISTS (SELECT 1 FROM airports a WHERE a.code = s.code)
             RETURNING id, code, landing_rights
         ), tagged AS (
@@ -440,6 +438,7 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         """,
         cycle=cycle,
     )
+    await facts.apply_to_moved(connection)
     await connection.execute(
         sa.text(
             "CREATE TEMP TABLE owned ON COMMIT DROP AS SELECT a.id, a.code,"

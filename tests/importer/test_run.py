@@ -353,12 +353,18 @@ async def test_the_map_document_is_rebuilt_with_the_populated_pseudo_tag(
         "type": "Feature",
         "id": int(hashlib.md5(b"PAE", usedforsecurity=False).hexdigest()[:8], 16),
         "geometry": {"type": "Point", "coordinates": [-122.28209, 47.90732]},
-        "properties": {"code": "PAE", "facility_type": "airport", "tags": ["empty", "public"]},
+        "properties": {
+            "code": "PAE",
+            "facility_type": "airport",
+            "importance": 5,
+            "tags": ["empty", "public"],
+        },
     }
     assert features["CYRV"]["properties"]["tags"] == ["empty", "public"]
     assert features["UNM01"]["properties"] == {
         "code": "UNM01",
         "facility_type": "airport",
+        "importance": 0,
         "tags": ["private", "populated"],
     }
 
