@@ -81,7 +81,9 @@ MISSING_SQL = (
     + ", ".join(
         [f"CASE WHEN {_blank(column)} THEN '{label}' END" for column, _, label in COMPLETION_ITEMS]
         + [
-            f"CASE WHEN {_ADDABLE_COUNT} = 0 THEN 'Tags' END",
+            # The tags shown on every airport (public, undocumented…) are set by Pirep; what is
+            # asked for is what pilots tag: food, camping, a crew car…
+            f"CASE WHEN {_ADDABLE_COUNT} = 0 THEN 'What is there (food, camping, crew car…)' END",
             f"CASE WHEN {_ANNOTATION_COUNT} = 0 THEN 'Airport map annotations' END",
             f"CASE WHEN {_PHOTO_COUNT} = 0 THEN 'Airport photos' END",
             f"CASE WHEN {_WEBCAM_COUNT} = 0 THEN 'Webcam links' END",

@@ -30,6 +30,7 @@ _DOCUMENT_SQL = sa.text(
         || round(a.longitude::numeric, 5)::text || ',' || round(a.latitude::numeric, 5)::text
         || ']},"properties":{"code":' || to_json(a.code)::text
         || ',"facility_type":' || to_json(a.facility_type)::text
+        || ',"importance":' || a.importance::text
         || ',"tags":' || array_to_json(
             coalesce(t.names, '{}')
             || CASE WHEN 'empty' = ANY(coalesce(t.names, '{}')) THEN '{}'::text[]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from api.airports.content import (
 )
 from api.airports.geojson import DOCUMENT_NAME
 from api.core.catalogue import ACTION_POINTS
+from api.core.geo import DEFAULT_OUTLINE_RADIUS_M, box_around, timezone_at
 from api.models.airports import WIKI_FIELDS, Airport
 from api.models.community import Action, Pageview, Photo, Version
 from api.models.enums import ActionType, PhotoSource, VersionEvent, VersionItemType
@@ -114,7 +116,7 @@ _DETAIL_SQL = sa.text(
         'city', a.city, 'state', a.state, 'country', a.country,
         'city_distance_nm', a.city_distance_nm, 'sectional', a.sectional,
         'fuel_types', a.fuel_types, 'activation_date', a.activation_date,
-        'tower_type', a.tower_type, 'landing_fee', a.landing_fee,
+        'tower_type', a.tower_type, 'landing_fee', a.landing_fee, 'importance', a.importance,
         'data_source', a.data_source, 'source_cycle', a.source_cycle,
         'authoritative', a.data_source = 'faa',
         'closed', EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = 'closed'),
@@ -584,6 +586,9 @@ async def next_unmapped_code(session: AsyncSession) -> str:
 
 
 async def insert_user_airport(session: AsyncSession, code: str, data: Any) -> uuid.UUID:
+    # The time zone data takes most of a second to load the first time: not on the event loop.
+    zone = await asyncio.to_thread(timezone_at, data.latitude, data.longitude)
+    south, west, north, east = box_around(data.latitude, data.longitude, DEFAULT_OUTLINE_RADIUS_M)
     result = await session.execute(
         sa.insert(Airport)
         .values(
@@ -597,6 +602,12 @@ async def insert_user_airport(session: AsyncSession, code: str, data: Any) -> uu
             ownership_type="PR",
             landing_rights=data.landing_rights.value,
             data_source="user_contributed",
+            timezone=zone,
+            timezone_checked_at=sa.func.now(),
+            bbox_sw_latitude=south,
+            bbox_sw_longitude=west,
+            bbox_ne_latitude=north,
+            bbox_ne_longitude=east,
         )
         .returning(Airport.id)
     )

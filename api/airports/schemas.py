@@ -180,11 +180,35 @@ class Weather(BaseModel):
     disclaimer: str
 
 
+# A field named ``date`` would hide the type inside the class.
+Date = date
+
+
+class SunTimes(BaseModel):
+    date: Date = Field(description="Today at the airport.")
+    timezone: str = Field(description="The airport's IANA time zone; the times are in it.")
+    civil_dawn: datetime | None = Field(
+        description="Morning civil twilight begins (sun 6° below the horizon); null when the "
+        "sun stays lower, or higher, all day."
+    )
+    sunrise: datetime | None = Field(description="Null in polar day or night.")
+    sunset: datetime | None = Field(description="Null in polar day or night.")
+    civil_dusk: datetime | None = Field(description="Evening civil twilight ends.")
+
+
 class AirportDetail(BaseModel):
     id: uuid.UUID
     code: str = Field(examples=["PAE"])
     icao_code: str | None = Field(examples=["KPAE"])
-    name: str
+    name: str = Field(
+        description="As a pilot reads it: names the source publishes in capitals are given in "
+        "title case, keeping identifiers and acronyms (AFB, NAS…).",
+        examples=["Snohomish County (Paine Field)"],
+    )
+    official_name: str = Field(
+        description="The name exactly as the source publishes it.",
+        examples=["SNOHOMISH COUNTY (PAINE FIELD)"],
+    )
     facility_type: FacilityType
     facility_use: FacilityUse | None = Field(
         description="PU public use, PR private use; null when the source does not say."
@@ -194,7 +218,8 @@ class AirportDetail(BaseModel):
     latitude: float
     longitude: float
     elevation_ft: int | None
-    city: str | None
+    city: str | None = Field(description="In title case, like `name`.")
+    official_city: str | None = Field(description="The city exactly as the source gives it.")
     state: str | None
     country: str | None = Field(description="ISO 3166-1 alpha-2 country code.")
     city_distance_nm: float | None
@@ -203,6 +228,13 @@ class AirportDetail(BaseModel):
     activation_date: date | None
     tower_type: str | None
     landing_fee: bool | None
+    importance: int = Field(
+        ge=0,
+        le=5,
+        description="How much a pilot is likely to mean this airport: one point each for a "
+        "field fixed-wing aircraft use, public use, a control tower, scheduled service and a "
+        "runway of 5,000 ft or more. Search and the map rank by it.",
+    )
     data_source: DataSource
     source_cycle: date | None = Field(description="The last data cycle that listed the airport.")
     authoritative: bool = Field(description="Whether the data comes from the FAA.")
@@ -214,8 +246,18 @@ class AirportDetail(BaseModel):
     annotations: list[Annotation]
     cover_image: CoverImage
     featured_photo_id: uuid.UUID | None = Field(description="The photo shown first.")
-    timezone: str | None
-    bounding_box: BoundingBox | None
+    timezone: str | None = Field(
+        description="IANA time zone, from the position; events are in it.",
+        examples=["America/Los_Angeles"],
+    )
+    sun: SunTimes | None = Field(
+        description="Today's civil twilight, sunrise and sunset at the airport, in its time "
+        "zone; null when the time zone is not known."
+    )
+    bounding_box: BoundingBox | None = Field(
+        description="The box a map fits to show the whole airport: from its runways (or a "
+        "radius by type) at import, refined from OpenStreetMap when online."
+    )
     zoom_level: int = Field(description="A good map zoom to show the whole airport.")
     tags: list[str]
     runways: list[RunwayOut]

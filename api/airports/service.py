@@ -9,7 +9,7 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -34,8 +34,10 @@ from api.core.captcha import TurnstileClient
 from api.core.catalogue import ADDABLE_TAGS
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
 from api.core.geoip import GeoLocator
+from api.core.names import display_name, display_optional
 from api.core.policy import Requester, is_verified
 from api.core.storage import Sink
+from api.core.sun import local_today, sun_times
 from api.models.airports import WIKI_FIELDS
 from api.models.community import Event, Version
 from api.models.enums import ActionType, VersionEvent, VersionItemType
@@ -139,18 +141,32 @@ async def airport_detail(
 WEATHER_SHOWN_FOR = timedelta(hours=2)
 
 
-def _with_html(document: str) -> tuple[bytes, float | None]:
-    """The detail document with each Markdown text also rendered to sanitised HTML, and when
-    its weather stops being shown (epoch seconds; None without weather)."""
+def _with_html(document: str, now: datetime | None = None) -> tuple[bytes, float | None]:
+    """The detail document with each Markdown text also rendered to sanitised HTML, names as
+    a pilot reads them, today's sun times, and when it goes stale (epoch seconds: when its
+    weather stops being shown or the airport's day ends; None when neither applies)."""
+    now = now or datetime.now(UTC)
     detail = orjson.loads(document)
     for wiki in detail["wiki"].values():
         wiki["html"] = markdown.render(wiki["text"])
     detail["landing_requirements_html"] = markdown.render(detail["landing_requirements"])
-    expires = None
+    detail["official_name"], detail["official_city"] = detail["name"], detail["city"]
+    detail["name"] = display_name(detail["name"])
+    detail["city"] = display_optional(detail["city"])
+    for similar in detail["similar"]:
+        similar["name"] = display_name(similar["name"])
+    stale_at: list[float] = []
     if detail.get("weather"):
         observed_at = datetime.fromisoformat(detail["weather"]["metar"]["observed_at"])
-        expires = (observed_at + WEATHER_SHOWN_FOR).timestamp()
-    return orjson.dumps(detail), expires
+        stale_at.append((observed_at + WEATHER_SHOWN_FOR).timestamp())
+    detail["sun"] = None
+    if detail["timezone"]:
+        day, day_ends = local_today(detail["timezone"], now)
+        detail["sun"] = asdict(
+            sun_times(detail["latitude"], detail["longitude"], detail["timezone"], day)
+        )
+        stale_at.append(day_ends.timestamp())
+    return orjson.dumps(detail), min(stale_at, default=None)
 
 
 @dataclass

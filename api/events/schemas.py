@@ -46,7 +46,10 @@ class EventIn(BaseModel):
     recurrence: RecurrenceIn | None = None
     timezone: str | None = Field(
         default=None,
-        description="IANA time zone of the airport, needed only when Pirep does not know it.",
+        description="Optional: the airport's IANA time zone (the detail's `timezone`), to "
+        "confirm the local times are meant there. Any other zone is refused with 422; event "
+        "times are always in the airport's time zone.",
+        examples=["America/Los_Angeles"],
     )
 
     @model_validator(mode="after")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.airports import service as airports_service
 from api.core import markdown
 from api.core.errors import NotFound, ValidationFailed
+from api.core.geo import timezone_at
 from api.core.policy import Requester
 from api.events.recurrence import Recurrence, occurrences, rrule_text, to_utc
 from api.events.schemas import EventIn, EventOut, Occurrence, RecurrenceIn
@@ -34,6 +36,29 @@ def _zone(name: str | None) -> ZoneInfo:
             f"{name!r} is not a time zone name (like America/Los_Angeles).",
             fields=[{"field": "timezone", "message": "not an IANA time zone"}],
         ) from None
+
+
+async def airport_zone(airport: Airport, given: str | None) -> str:
+    """The time zone an event at ``airport`` is in: always the airport's own (computed from its
+    position when not yet known). A different zone given by the client is refused, so that a
+    browser's zone is never taken for the airport's."""
+    if airport.timezone is None:
+        found = await asyncio.to_thread(timezone_at, airport.latitude, airport.longitude)
+        if found is None:
+            raise ValidationFailed(
+                f"Pirep cannot tell the time zone of {airport.code} from its position.",
+                fields=[{"field": "timezone", "message": "unknown for this airport"}],
+            )
+        airport.timezone = found
+    if given is not None and given != airport.timezone:
+        _zone(given)  # a name that is no time zone at all says so first
+        raise ValidationFailed(
+            f"Event times at {airport.code} are in the airport's time zone, "
+            f"{airport.timezone}, not {given}: send the local times there, and send "
+            "`timezone` only to confirm it.",
+            fields=[{"field": "timezone", "message": f"the airport is in {airport.timezone}"}],
+        )
+    return airport.timezone
 
 
 def _recurrence(event: Event) -> Recurrence | None:
@@ -72,15 +97,8 @@ async def add(session: AsyncSession, requester: Requester, code: str, data: Even
     user, current = await airports_service.locked_airport(session, requester, code)
     airport = await session.get(Airport, current["id"])
     assert airport is not None
-    zone_name = airport.timezone or data.timezone
-    if not zone_name:
-        raise ValidationFailed(
-            "Pirep does not know this airport's time zone yet: send it as `timezone`.",
-            fields=[{"field": "timezone", "message": "needed for this airport"}],
-        )
-    zone = _zone(zone_name)
-    if airport.timezone is None:
-        airport.timezone = zone_name
+    zone_name = await airport_zone(airport, data.timezone)
+    zone = ZoneInfo(zone_name)
     recurrence = data.recurrence
     event = Event(
         airport_id=airport.id,
@@ -130,8 +148,8 @@ async def edit(
         raise NotFound(f"{code.upper()} has no event {event_id}.")
     airport = await session.get(Airport, current["id"])
     assert airport is not None
-    zone_name = airport.timezone or data.timezone or "UTC"
-    zone = _zone(zone_name)
+    zone_name = await airport_zone(airport, data.timezone)
+    zone = ZoneInfo(zone_name)
     before = _state(event)
     recurrence = data.recurrence
     event.name = data.name.strip()

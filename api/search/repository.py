@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.catalogue import POPULATED, SURFACE_PATTERNS
-from api.core.geo import METERS_PER_STATUTE_MILE
+from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
 
 _RESULT_COLUMNS = """
-    a.code, a.icao_code, a.name, a.facility_type, a.facility_use, a.city, a.state, a.country,
-    a.latitude, a.longitude,
+    a.code, a.icao_code, a.name, a.facility_type, a.facility_use, a.importance,
+    a.city, a.state, a.country, a.latitude, a.longitude,
     EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = 'closed') AS closed,
     CASE WHEN a.facility_type IN ('heliport', 'seaplane_base') THEN 17 ELSE 16 END
         AS zoom_level,
@@ -22,13 +22,20 @@ _RESULT_COLUMNS = """
 """
 
 # Exact code or ICAO first, then the FAA code inside a K-prefixed ICAO code, then matches on the
-# code or name by words and prefixes, then near-misses of the name (typos); within each, public
-# before private, open before closed, nearer first, then better matches.
+# code or name by words and prefixes, then near-misses of the name (typos); within each, open
+# before closed, the more important airport first (a towered field with scheduled service
+# before a private heliport of a similar name), then the better match, then the nearer.
 _TEXT_TEMPLATE = f"""
     WITH query AS (
         SELECT to_tsquery('simple', :tsquery) AS tsq,
                CASE WHEN :has_point
                     THEN ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography END AS point
+    ), candidates AS (
+        -- One branch per index: an OR of them all would be read by scanning every airport.
+        SELECT id FROM airports WHERE code = :code OR code = :k_code
+        UNION SELECT id FROM airports WHERE icao_code = :code
+        UNION SELECT a.id FROM airports a, query q WHERE a.search_document @@ q.tsq
+        {{typos}}
     ), hits AS (
         SELECT a.*,
                CASE WHEN a.code = :code OR a.icao_code = :code THEN 0
@@ -38,22 +45,23 @@ _TEXT_TEMPLATE = f"""
                ts_rank(a.search_document, q.tsq) AS rank,
                word_similarity(:text, a.name) AS similarity,
                ST_Distance(a.location, q.point, false) / 1852.0 AS distance_nm
-        FROM airports a, query q
-        WHERE a.code = :code OR a.icao_code = :code OR a.code = :k_code
-           OR a.search_document @@ q.tsq
-           {{typos}}
+        -- Looked up by id (a join would be planned as a scan of every airport).
+        FROM candidates c, query q,
+             LATERAL (SELECT * FROM airports WHERE airports.id = c.id) a
     )
     SELECT {_RESULT_COLUMNS}, a.distance_nm, a.tier
     FROM hits a
-    ORDER BY a.tier, coalesce(a.facility_use = 'PR', false), closed,
-             a.distance_nm NULLS LAST, a.rank DESC, a.similarity DESC, a.code
+    ORDER BY a.tier, closed, a.importance DESC, a.rank DESC, a.similarity DESC,
+             a.distance_nm NULLS LAST, a.code
     LIMIT :limit
 """
 _TEXT_SQL = sa.text(_TEXT_TEMPLATE.format(typos=""))
 # The trigram scan that finds typos costs more than the rest of the query; near-misses rank
 # after every word match, so it is only needed when words found fewer than ``limit`` airports
 # (and not when the query was an airport's exact code).
-_TEXT_WITH_TYPOS_SQL = sa.text(_TEXT_TEMPLATE.format(typos="OR :text <% a.name"))
+_TEXT_WITH_TYPOS_SQL = sa.text(
+    _TEXT_TEMPLATE.format(typos="UNION SELECT id FROM airports WHERE :text <% name")
+)
 
 # Distances are measured on the sphere, as the index-assisted ``<->`` ordering measures them, so
 # the distances shown always grow down the list.
@@ -126,7 +134,9 @@ async def airport_position(
 @dataclass(frozen=True, slots=True)
 class AdvancedFilters:
     centre: tuple[float, float] | None
-    radius_miles: float | None
+    radius_metres: float | None
+    # west, south, east, north
+    bbox: tuple[float, float, float, float] | None
     facility_types: Sequence[str]
     access: Sequence[str]
     min_runway_length_ft: int | None
@@ -147,16 +157,25 @@ async def advanced_search(
     conditions: list[str] = []
     params: dict[str, Any] = {"limit": filters.limit, "offset": filters.offset}
     distance = "NULL::double precision"
-    order = "a.name, a.code"
+    order = "a.importance DESC, a.name, a.code" if filters.bbox else "a.name, a.code"
     if filters.centre is not None:
         params["lat"], params["lon"] = filters.centre
         point = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography"
         # On the sphere, like ``<->``: the order and the distances shown agree.
-        distance = f"ST_Distance(a.location, {point}, false) / {METERS_PER_STATUTE_MILE}"
+        distance = f"ST_Distance(a.location, {point}, false)"
         order = f"a.location <-> {point}, a.code"
-        if filters.radius_miles is not None:
-            params["radius"] = filters.radius_miles * METERS_PER_STATUTE_MILE
+        if filters.radius_metres is not None:
+            params["radius"] = filters.radius_metres
             conditions.append(f"ST_DWithin(a.location, {point}, :radius, false)")
+    if filters.bbox is not None:
+        params["west"], params["south"], params["east"], params["north"] = filters.bbox
+        conditions.append("a.latitude BETWEEN :south AND :north")
+        # A box whose west edge is east of its east edge spans the antimeridian.
+        conditions.append(
+            "CASE WHEN CAST(:west AS float8) <= CAST(:east AS float8)"
+            " THEN a.longitude BETWEEN :west AND :east"
+            " ELSE a.longitude >= :west OR a.longitude <= :east END"
+        )
     if filters.facility_types:
         params["facility_types"] = list(filters.facility_types)
         conditions.append("a.facility_type = ANY(:facility_types)")
@@ -213,9 +232,11 @@ async def advanced_search(
     sql = f"""
         SELECT a.code, a.icao_code, a.name, a.facility_type, a.facility_use, a.landing_rights,
                a.city, a.state, a.country, a.latitude, a.longitude, a.elevation_ft,
+               a.importance,
                (SELECT max(r.length_ft) FROM runways r WHERE r.airport_id = a.id)
                    AS longest_runway_ft,
-               {distance} AS distance_miles,
+               {distance} / {METERS_PER_NAUTICAL_MILE} AS distance_nm,
+               {distance} / {METERS_PER_STATUTE_MILE} AS distance_miles,
                coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM tags t
                          WHERE t.airport_id = a.id), '{{}}') AS tags,
                count(*) OVER () AS total

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from api.airports.schemas import PRINTABLE, BoundingBox
+from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
 from api.models.enums import FacilityType, FacilityUse, LandingRights
 
 
@@ -18,10 +19,14 @@ class Coordinates(BaseModel):
 class SearchResult(BaseModel):
     code: str = Field(examples=["PAE"])
     icao_code: str | None
-    name: str
-    label: str = Field(description="What a search box shows, e.g. `PAE - PAINE FIELD`.")
+    name: str = Field(description="In title case, as the airport detail gives it.")
+    official_name: str = Field(description="The name exactly as the source publishes it.")
+    label: str = Field(
+        description="What a search box shows, e.g. `PAE - Snohomish County (Paine Field)`."
+    )
     facility_type: FacilityType
     facility_use: FacilityUse | None
+    importance: int = Field(ge=0, le=5, description="As in the airport detail.")
     city: str | None
     state: str | None
     country: str | None
@@ -57,13 +62,32 @@ class AdvancedSearchParams(BaseModel):
         pattern=PRINTABLE,
         description="Centre: an airport code or ICAO code.",
     )
+    within_nm: float | None = Field(
+        default=None, gt=0, le=4000, description="Nautical miles from `near`."
+    )
     within_miles: float | None = Field(
-        default=None, gt=0, le=5000, description="Statute miles from `near`."
+        default=None,
+        gt=0,
+        le=5000,
+        description="Statute miles from `near`: use `within_nm`.",
+        deprecated=True,
     )
     within_hours: float | None = Field(
-        default=None, gt=0, le=24, description="Flying hours from `near` at `cruise_knots`."
+        default=None,
+        gt=0,
+        le=24,
+        description="Flying hours from `near` at `cruise_knots` (hours × knots nautical miles).",
     )
     cruise_knots: float | None = Field(default=None, gt=0, le=1000)
+    bbox: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=r"^\s*-?\d+(\.\d+)?(\s*,\s*-?\d+(\.\d+)?){3}\s*$",
+        description="Only airports inside this box: `west,south,east,north` in degrees (a "
+        "west greater than east crosses the antimeridian). Without `near`, the most "
+        "important airports come first.",
+        examples=["-122.5,47.5,-122,48"],
+    )
     facility_type: list[FacilityType] = Field(
         default_factory=lambda: [FacilityType.AIRPORT], description="Facility types to include."
     )
@@ -82,13 +106,23 @@ class AdvancedSearchParams(BaseModel):
     page: int = Field(default=1, ge=1, le=10000)
     per_page: int = Field(default=20, ge=1, le=100)
 
+    def radii_given(self) -> list[str]:
+        """The names of the radius parameters given (one at most is allowed)."""
+        # Through __dict__: reading a deprecated field as an attribute warns.
+        return [
+            name for name in ("within_nm", "within_miles", "within_hours") if self.__dict__[name]
+        ]
+
     @property
-    def radius_miles(self) -> float | None:
-        """The search radius in statute miles (hours × knots × 1.15 in the hours mode)."""
-        if self.within_miles:
-            return self.within_miles
+    def radius_metres(self) -> float | None:
+        """The search radius (hours × knots nautical miles in the hours mode)."""
+        within_miles: float | None = self.__dict__["within_miles"]
+        if self.within_nm:
+            return self.within_nm * METERS_PER_NAUTICAL_MILE
+        if within_miles:
+            return within_miles * METERS_PER_STATUTE_MILE
         if self.within_hours and self.cruise_knots:
-            return self.within_hours * self.cruise_knots * 1.15
+            return self.within_hours * self.cruise_knots * METERS_PER_NAUTICAL_MILE
         return None
 
 
@@ -106,7 +140,11 @@ class AdvancedSearchResult(BaseModel):
     longitude: float
     elevation_ft: int | None
     longest_runway_ft: int | None
-    distance_miles: float | None
+    importance: int = Field(ge=0, le=5, description="As in the airport detail.")
+    distance_nm: float | None = Field(description="From `near`, in nautical miles.")
+    distance_miles: float | None = Field(
+        description="From `near`, in statute miles: use `distance_nm`.", deprecated=True
+    )
     tags: list[str]
 
 

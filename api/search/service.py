@@ -13,6 +13,7 @@ from api.airports.service import normalise_code
 from api.core.catalogue import TAGS_BY_NAME
 from api.core.errors import ValidationFailed
 from api.core.geo import parse_coordinates
+from api.core.names import display_name, display_optional
 from api.search import repository
 from api.search.schemas import (
     AdvancedSearchPage,
@@ -44,14 +45,17 @@ def _result(row: sa.Row[Any]) -> SearchResult:
         if row.bbox_ne_latitude is not None
         else None
     )
+    name = display_name(row.name)
     return SearchResult(
         code=row.code,
         icao_code=row.icao_code,
-        name=row.name,
-        label=f"{row.code} - {row.name}",
+        name=name,
+        official_name=row.name,
+        label=f"{row.code} - {name}",
         facility_type=row.facility_type,
         facility_use=row.facility_use,
-        city=row.city,
+        importance=row.importance,
+        city=display_optional(row.city),
         state=row.state,
         country=row.country,
         latitude=row.latitude,
@@ -113,12 +117,14 @@ async def advanced_search(
     session: AsyncSession, params: AdvancedSearchParams
 ) -> AdvancedSearchPage:
     """Airports matching every filter, nearest first when a centre is given."""
-    if params.within_miles and params.within_hours:
-        raise _invalid("within_hours", "give within_miles or within_hours, not both")
+    radii = params.radii_given()
+    if len(radii) > 1:
+        raise _invalid(radii[-1], f"give one of {', '.join(radii)}, not several")
     if params.within_hours and not params.cruise_knots:
         raise _invalid("cruise_knots", "cruise_knots is required with within_hours")
-    if (params.within_miles or params.within_hours) and not params.near:
-        raise _invalid("near", "an airport is required with within_miles or within_hours")
+    if radii and not params.near:
+        raise _invalid("near", f"an airport is required with {radii[0]}")
+    bbox = _bbox(params.bbox) if params.bbox else None
     unknown_tags = [tag for tag in params.tags if tag not in TAGS_BY_NAME]
     if unknown_tags:
         raise _invalid("tags", f"unknown tag {', '.join(unknown_tags)}")
@@ -134,7 +140,8 @@ async def advanced_search(
         session,
         repository.AdvancedFilters(
             centre=centre,
-            radius_miles=params.radius_miles,
+            radius_metres=params.radius_metres,
+            bbox=bbox,
             facility_types=[value.value for value in params.facility_type],
             access=[value.value for value in params.access],
             min_runway_length_ft=params.min_runway_length_ft,
@@ -153,5 +160,19 @@ async def advanced_search(
         page=params.page,
         per_page=params.per_page,
         centre=centre_code,
-        results=[AdvancedSearchResult.model_validate(row, from_attributes=True) for row in rows],
+        results=[
+            AdvancedSearchResult.model_validate(row, from_attributes=True).model_copy(
+                update={"name": display_name(row.name), "city": display_optional(row.city)}
+            )
+            for row in rows
+        ],
     )
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    west, south, east, north = (float(part) for part in text.split(","))
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise _invalid("bbox", "west and east are longitudes, from -180 to 180")
+    if not (-90 <= south <= north <= 90):
+        raise _invalid("bbox", "south and north are latitudes from -90 to 90, south first")
+    return west, south, east, north

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from api.airports.repository import find_airport
 from api.airports.service import normalise_code
 from api.core.errors import NotFound
+from api.core.names import display_name, display_optional
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Pages are small and change with each deployment: always ask the server.
@@ -59,11 +60,12 @@ async def airport_page(factory: async_sessionmaker, code: str) -> Page | None:  
         row = await find_airport(session, normalised, k_code)
     if row is None:
         return None
-    place = ", ".join(part for part in (row.city, row.state) if part)
+    name = display_name(row.name)
+    place = ", ".join(part for part in (display_optional(row.city), row.state) if part)
     where = f" in {place}" if place else ""
     return Page(
-        title=f"{row.code} - {row.name} · Pirep",
-        description=f"{row.name} ({row.code}){where}: runways, frequencies, fuel, and what "
+        title=f"{row.code} - {name} · Pirep",
+        description=f"{name} ({row.code}){where}: runways, frequencies, fuel, and what "
         "pilots who have been there say about parking, fees, crew cars and more.",
     )
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.core.geo import METERS_PER_STATUTE_MILE, haversine_meters
+from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE, haversine_meters
 
 URL = "/api/v1/airports"
 PAE = (47.9063, -122.281998)
@@ -34,6 +34,10 @@ def _miles(latitude: float, longitude: float) -> float:
     return haversine_meters(*PAE, latitude, longitude) / METERS_PER_STATUTE_MILE
 
 
+def _nm(latitude: float, longitude: float) -> float:
+    return haversine_meters(*PAE, latitude, longitude) / METERS_PER_NAUTICAL_MILE
+
+
 async def _open_airports(connection: AsyncConnection) -> list[sa.Row[Any]]:
     sql = """
         SELECT a.code, a.facility_type, a.latitude, a.longitude FROM airports a
@@ -51,29 +55,40 @@ async def _count(connection: AsyncConnection, where: str) -> int:
     return int(await connection.scalar(sa.text(sql)) or 0)
 
 
-async def test_within_miles_of_an_airport_sorted_by_distance(
+async def test_within_nautical_miles_of_an_airport_sorted_by_distance(
     client: httpx.AsyncClient, connection: AsyncConnection
 ) -> None:
     expected = {
         airport.code
         for airport in await _open_airports(connection)
-        if airport.facility_type == "airport" and _miles(airport.latitude, airport.longitude) <= 20
+        if airport.facility_type == "airport" and _nm(airport.latitude, airport.longitude) <= 20
     }
 
-    body = await _search(client, near="PAE", within_miles=20)
+    body = await _search(client, near="PAE", within_nm=20)
 
     assert body["centre"] == "PAE"
     assert body["total"] == len(body["results"]) == len(expected)
     assert _codes(body) == expected
     assert body["results"][0]["code"] == "PAE"
-    assert body["results"][0]["distance_miles"] == 0
-    distances = [result["distance_miles"] for result in body["results"]]
+    assert body["results"][0]["distance_nm"] == 0
+    distances = [result["distance_nm"] for result in body["results"]]
     assert distances == sorted(distances)
     for result in body["results"]:
-        assert result["distance_miles"] <= 20
+        assert result["distance_nm"] <= 20
+        assert result["distance_nm"] == pytest.approx(
+            _nm(result["latitude"], result["longitude"]), rel=1e-6, abs=1e-6
+        )
         assert result["distance_miles"] == pytest.approx(
             _miles(result["latitude"], result["longitude"]), rel=1e-6, abs=1e-6
         )
+
+
+async def test_statute_miles_are_still_understood(client: httpx.AsyncClient) -> None:
+    # 23.0156 statute miles are 20 nautical miles.
+    by_miles = await _search(client, near="PAE", within_miles=23.0156)
+    by_nm = await _search(client, near="PAE", within_nm=20)
+
+    assert _codes(by_miles) == _codes(by_nm)
 
 
 async def test_near_accepts_an_icao_code(client: httpx.AsyncClient) -> None:
@@ -98,20 +113,20 @@ async def test_near_without_a_radius_sorts_every_airport_by_distance(
 async def test_within_hours_at_a_cruise_speed(
     client: httpx.AsyncClient, connection: AsyncConnection
 ) -> None:
-    # 1 hour at 100 knots is 115 statute miles (hours × knots × 1.15).
+    # 1 hour at 100 knots is 100 nautical miles.
     expected = sum(
         1
         for airport in await _open_airports(connection)
-        if airport.facility_type == "airport" and _miles(airport.latitude, airport.longitude) <= 115
+        if airport.facility_type == "airport" and _nm(airport.latitude, airport.longitude) <= 100
     )
 
     by_hours = await _search(client, near="PAE", within_hours=1, cruise_knots=100)
-    by_miles = await _search(client, near="PAE", within_miles=115)
-    without_factor = await _search(client, near="PAE", within_miles=100)
+    by_nm = await _search(client, near="PAE", within_nm=100)
+    statute = await _search(client, near="PAE", within_miles=100)
 
-    assert by_hours["total"] == by_miles["total"] == expected
-    assert without_factor["total"] < expected
-    assert max(result["distance_miles"] for result in by_hours["results"]) <= 115
+    assert by_hours["total"] == by_nm["total"] == expected
+    assert statute["total"] < expected
+    assert max(result["distance_nm"] for result in by_hours["results"]) <= 100
 
 
 @pytest.mark.parametrize(
@@ -277,6 +292,12 @@ async def test_pages(client: httpx.AsyncClient) -> None:
         ({"within_hours": 1, "cruise_knots": 100}, "near"),
         ({"near": "PAE", "within_hours": 1}, "cruise_knots"),
         ({"near": "PAE", "within_hours": 1, "within_miles": 5, "cruise_knots": 90}, "within_hours"),
+        ({"near": "PAE", "within_nm": 5, "within_miles": 5}, "within_miles"),
+        ({"near": "PAE", "within_nm": 0}, "within_nm"),
+        ({"bbox": "-123,47,-122"}, "bbox"),
+        ({"bbox": "-123,48,-122,47"}, "bbox"),
+        ({"bbox": "-190,47,-122,48"}, "bbox"),
+        ({"bbox": "west,47,-122,48"}, "bbox"),
         ({"near": "PAE", "within_miles": 0}, "within_miles"),
         ({"near": "ZZZ9Q", "within_miles": 20}, "near"),
         ({"near": "ZZZ9Q"}, "near"),
@@ -309,3 +330,38 @@ async def test_near_prefers_an_exact_icao_code(
 
     assert body["centre"] == "ZQ9"
     assert _codes(body) == {"ZQ9"}
+
+
+async def test_airports_in_a_box_most_important_first(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    west, south, east, north = -122.6, 47.3, -122.0, 48.0
+    inside = {
+        airport.code
+        for airport in await _open_airports(connection)
+        if airport.facility_type == "airport"
+        and south <= airport.latitude <= north
+        and west <= airport.longitude <= east
+    }
+
+    body = await _search(client, bbox=f"{west},{south},{east},{north}")
+
+    assert body["total"] == len(inside) > 10
+    first_page = body["results"]
+    assert _codes(body) <= inside
+    importance = [result["importance"] for result in first_page]
+    assert importance == sorted(importance, reverse=True)
+    assert first_page[0]["code"] in {"SEA", "BFI", "PAE"}
+    assert first_page[0]["distance_nm"] is None
+
+
+async def test_a_box_across_the_antimeridian(
+    client: httpx.AsyncClient, add_airport: AddAirport
+) -> None:
+    await add_airport("ZE1", name="East of the line", latitude=52.0, longitude=179.5)
+    await add_airport("ZW1", name="West of the line", latitude=52.0, longitude=-179.5)
+    await add_airport("ZO1", name="Outside", latitude=52.0, longitude=170.0)
+
+    body = await _search(client, bbox="179,51,-179,53")
+
+    assert _codes(body) == {"ZE1", "ZW1"}

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import httpx
+import orjson
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.airports import service
+from api.airports import repository, service
 from api.airports.schemas import AirportDetail
 from api.models.airports import WIKI_FIELDS
 
@@ -67,8 +70,11 @@ async def test_detail_of_an_faa_airport_matches_the_sample(
     airport = await _detail(client, "PAE")
 
     assert airport.icao_code == base["ICAO_ID"] == "KPAE"
-    assert airport.name == base["ARPT_NAME"]
-    assert airport.city == base["CITY"]
+    # The FAA's capitals are kept as published, and given in title case to read.
+    assert airport.official_name == base["ARPT_NAME"] == "SEATTLE PAINE FIELD INTERNATIONAL AIRPORT"
+    assert airport.name == "Seattle Paine Field International Airport"
+    assert airport.official_city == base["CITY"] == "EVERETT"
+    assert airport.city == "Everett"
     assert airport.elevation_ft == int(base["ELEV"])
     assert airport.latitude == pytest.approx(float(base["LAT_DECIMAL"]))
     assert airport.longitude == pytest.approx(float(base["LONG_DECIMAL"]))
@@ -229,7 +235,8 @@ async def test_a_private_use_airport_has_private_landing_rights(
 
     airport = await _detail(client, private["ARPT_ID"])
 
-    assert airport.name == private["ARPT_NAME"]
+    assert airport.official_name == private["ARPT_NAME"]
+    assert airport.name.lower() == private["ARPT_NAME"].lower()
     assert airport.facility_use == "PR"
     assert airport.landing_rights == "private"
     assert "private" in airport.tags
@@ -344,3 +351,47 @@ async def test_an_exhausted_connection_pool_answers_503(
     assert response.status_code == 503
     assert response.json()["error"] == "ServiceUnavailable"
     assert response.headers["retry-after"] == "5"
+
+
+async def test_the_detail_has_the_time_zone_outline_and_todays_sun(
+    client: httpx.AsyncClient,
+) -> None:
+    airport = await _detail(client, "PAE")
+
+    assert airport.timezone == "America/Los_Angeles"
+    box = airport.bounding_box
+    assert box is not None
+    assert box.sw_latitude < airport.latitude < box.ne_latitude
+    assert box.sw_longitude < airport.longitude < box.ne_longitude
+    sun = airport.sun
+    assert sun is not None
+    assert sun.timezone == "America/Los_Angeles"
+    assert sun.date == datetime.now(ZoneInfo("America/Los_Angeles")).date()
+    assert sun.sunrise is not None and sun.sunset is not None
+    assert sun.civil_dawn is not None and sun.civil_dusk is not None
+    assert sun.civil_dawn < sun.sunrise < sun.sunset < sun.civil_dusk
+    assert sun.sunrise.astimezone(ZoneInfo("America/Los_Angeles")).date() == sun.date
+
+
+async def test_a_cached_detail_goes_stale_when_the_airports_day_ends(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    document = await repository.airport_detail_json(connection, "PAE", None, None, "/assets")
+    assert document is not None
+    # 23:30 in Everett on 5 December: the sun of the 5th, stale at midnight there.
+    late = datetime(2026, 12, 6, 7, 30, tzinfo=UTC)
+
+    body, stale_at = service._with_html(document, late)
+
+    assert orjson.loads(body)["sun"]["date"] == "2026-12-05"
+    assert stale_at == datetime(2026, 12, 6, 8, 0, tzinfo=UTC).timestamp()
+
+
+async def test_without_a_time_zone_there_is_no_sun(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    await connection.execute(sa.text("UPDATE airports SET timezone = NULL WHERE code = 'BFI'"))
+
+    airport = await _detail(client, "BFI")
+
+    assert (airport.timezone, airport.sun) == (None, None)

@@ -50,7 +50,7 @@ async def test_a_change_of_data_generation_drops_the_cache(
     await connection.execute(
         sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
     )
-    assert await _name(client, "PAE") == "RENAMED FIELD"
+    assert await _name(client, "PAE") == "Renamed Field"
 
 
 async def test_unknown_codes_are_not_cached(app: FastAPI, client: httpx.AsyncClient) -> None:

@@ -376,6 +376,13 @@ async def test_a_pilot_adds_an_airport_that_appears_on_the_map_and_in_distance_s
     assert {"unmapped", "private"} <= set(body["tags"])
     assert second.json()["code"] == "UNM02"
     assert "closed" in second.json()["tags"]
+    # Its time zone and outline come from its position at once, with no network.
+    assert body["timezone"] == "America/Los_Angeles"
+    assert body["sun"]["timezone"] == "America/Los_Angeles"
+    box = body["bounding_box"]
+    assert box["sw_latitude"] < 47.61 < box["ne_latitude"]
+    assert box["sw_longitude"] < -120.62 < box["ne_longitude"]
+    assert body["importance"] == 0
     # Its position is stored: a distance search finds it (the original forgot it).
     near = (await client.get("/api/v1/airports?near=UNM02&within_miles=20")).json()
     assert "UNM01" in [item["code"] for item in near["results"]]
@@ -450,7 +457,7 @@ async def test_completion_featured_and_similar_airports(
     partial = (await edit(app, pilot, **fields)).json()
     assert partial["completion"]["percent"] == 90
     assert partial["completion"]["missing"] == [
-        "Tags",
+        "What is there (food, camping, crew car…)",
         "Airport map annotations",
         "Airport photos",
         "Webcam links",

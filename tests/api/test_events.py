@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import sqlalchemy as sa
 import pytest
 from fastapi import FastAPI
 
@@ -245,3 +246,44 @@ async def test_an_edited_event_is_replaced_and_an_admin_can_revert_the_edit(
         None,
     )
     assert back["next"][0]["ends_at"] == event["next"][0]["ends_at"]
+
+
+async def test_an_event_is_in_the_airports_time_zone_whatever_the_browsers(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: Any
+) -> None:
+    # Before: a browser in New York made the airport's zone New York's for good.
+    await connection.execute(sa.text("UPDATE airports SET timezone = NULL WHERE code = 'PAE'"))
+    await connection.execute(
+        sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
+    )
+    pilot = await make_person("known")
+    day = (datetime.now(PACIFIC) + timedelta(days=30)).date()
+    body = {
+        "name": "Fly-in",
+        "starts_at": f"{day}T08:00:00",
+        "ends_at": f"{day}T11:00:00",
+    }
+    async with pilot.client(app) as http:
+        refused = await http.post(URL, json=body | {"timezone": "America/New_York"})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["fields"] == [
+            {"field": "timezone", "message": "the airport is in America/Los_Angeles"}
+        ]
+        assert "America/Los_Angeles" in refused.json()["detail"]
+        # Without a zone, the airport's own, computed from its position.
+        created = await http.post(URL, json=body)
+        assert created.status_code == 201, created.text
+        event = created.json()
+        assert event["timezone"] == "America/Los_Angeles"
+        start = datetime.fromisoformat(event["next"][0]["starts_at"]).astimezone(PACIFIC)
+        assert start.hour == 8
+        # An edit keeps it there; it never falls back to UTC.
+        edited = await http.put(f"{URL}/{event['id']}", json=body | {"name": "Fly-in and BBQ"})
+        assert edited.status_code == 200, edited.text
+        assert edited.json()["timezone"] == "America/Los_Angeles"
+        start = datetime.fromisoformat(edited.json()["next"][0]["starts_at"]).astimezone(PACIFIC)
+        assert start.hour == 8
+        moved = await http.put(f"{URL}/{event['id']}", json=body | {"timezone": "UTC"})
+        assert moved.status_code == 422
+    detail = (await client.get("/api/v1/airports/PAE")).json()
+    assert detail["timezone"] == "America/Los_Angeles"

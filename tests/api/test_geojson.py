@@ -50,7 +50,8 @@ async def test_one_feature_per_airport(
     assert len(codes) > 3000
     assert {feature["properties"]["code"] for feature in features} == codes
     assert all(
-        set(feature["properties"]) == {"code", "facility_type", "tags"} for feature in features
+        set(feature["properties"]) == {"code", "facility_type", "importance", "tags"}
+        for feature in features
     )
     assert len({feature["id"] for feature in features}) == len(features)
 
@@ -64,6 +65,8 @@ async def test_a_feature_is_compact(client: httpx.AsyncClient) -> None:
     assert pae["properties"] == {
         "code": "PAE",
         "facility_type": "airport",
+        # Public use, a tower, a 9,010 ft runway and (OurAirports says) scheduled service.
+        "importance": 5,
         "tags": ["empty", "public"],
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,7 +32,10 @@ def _codes(body: dict[str, Any]) -> list[str]:
 
 
 async def _airports(connection: AsyncConnection) -> list[sa.Row[Any]]:
-    sql = "SELECT code, icao_code, name, city, facility_use, latitude, longitude FROM airports"
+    sql = (
+        "SELECT code, icao_code, name, city, facility_use, importance, latitude, longitude"
+        " FROM airports"
+    )
     return list((await connection.execute(sa.text(sql))).all())
 
 
@@ -43,7 +47,8 @@ async def test_an_exact_code_or_icao_code_comes_first(
 
     first = body["results"][0]
     assert first["code"] == "PAE"
-    assert first["label"] == "PAE - SEATTLE PAINE FIELD INTERNATIONAL AIRPORT"
+    assert first["label"] == "PAE - Seattle Paine Field International Airport"
+    assert first["official_name"] == "SEATTLE PAINE FIELD INTERNATIONAL AIRPORT"
     assert first["icao_code"] == "KPAE"
     assert first["closed"] is False
     assert first["distance_nm"] is None
@@ -87,32 +92,57 @@ async def test_public_airports_come_before_private_ones_even_when_farther(
     assert private["distance_nm"] < 0.01 < public["distance_nm"]
 
 
-async def test_nearer_airports_come_first_among_equal_matches(
+async def test_nearer_airports_come_first_among_equally_important_matches(
     client: httpx.AsyncClient, connection: AsyncConnection
 ) -> None:
     lat, lon = 47.9063, -122.281998
     candidates = [
         airport
         for airport in await _airports(connection)
-        if airport.facility_use != "PR"
-        and any(
+        if any(
             word.startswith("airport")
-            for word in re.findall(
-                r"[a-z0-9]+", f"{airport.code} {airport.name} {airport.city or ''}".lower()
-            )
+            for word in re.findall(r"[a-z0-9]+", f"{airport.code} {airport.name}".lower())
         )
     ]
-    by_distance = sorted(
-        candidates, key=lambda a: haversine_meters(lat, lon, a.latitude, a.longitude)
+    ranked = sorted(
+        candidates,
+        key=lambda a: (-a.importance, haversine_meters(lat, lon, a.latitude, a.longitude)),
     )
-    nearest = by_distance[:10]
 
     body = await _search(client, q="airport", lat=lat, lon=lon)
 
-    assert _codes(body) == [airport.code for airport in nearest]
-    assert _codes(body)[0] == "PAE"
-    distances = [result["distance_nm"] for result in body["results"]]
-    assert distances == sorted(distances)
+    assert _codes(body) == [airport.code for airport in ranked[:10]]
+    importance = [result["importance"] for result in body["results"]]
+    assert importance == sorted(importance, reverse=True)
+    for a, b in itertools.pairwise(body["results"]):
+        if a["importance"] == b["importance"]:
+            assert a["distance_nm"] <= b["distance_nm"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        # Heliports, seaplane bases and small fields share these names; pilots mean these.
+        ("vancouver", "CYVR"),
+        ("toronto", "CYYZ"),
+        ("seattle", "SEA"),
+        ("spokane", "GEG"),
+        ("calgary", "CYYC"),
+    ],
+)
+async def test_the_airport_a_pilot_means_comes_first(
+    client: httpx.AsyncClient, query: str, code: str
+) -> None:
+    # From anywhere: the pilot may be far away, and the map's centre must not decide.
+    for lat, lon in ((47.9, -122.28), (43.6, -79.6), (25.8, -80.3)):
+        body = await _search(client, q=query, lat=lat, lon=lon)
+        assert _codes(body)[0] == code, (lat, lon, body["results"][:3])
+        assert body["results"][0]["importance"] >= 4
+
+
+async def test_an_exact_code_beats_a_more_important_name_match(client: httpx.AsyncClient) -> None:
+    # W16 is First Air Field (Monroe); no name is a better match than the code typed.
+    assert _codes(await _search(client, q="W16"))[0] == "W16"
 
 
 async def test_at_most_ten_results(client: httpx.AsyncClient) -> None:

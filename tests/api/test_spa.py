@@ -90,10 +90,10 @@ async def test_an_airport_page_carries_its_title_description_and_opengraph_tags(
     response = await spa.get("/airports/KPAE")
     assert response.status_code == 200
     page = response.text
-    title = "PAE - SEATTLE PAINE FIELD INTERNATIONAL AIRPORT · Pirep"
+    title = "PAE - Seattle Paine Field International Airport · Pirep"
     assert f"<title>{title}</title>" in page
     assert f'<meta property="og:title" content="{title}"' in page
-    assert "SEATTLE PAINE FIELD INTERNATIONAL AIRPORT (PAE) in EVERETT, WA" in page
+    assert "Seattle Paine Field International Airport (PAE) in Everett, WA" in page
     assert '<meta property="og:url" content="http://test/airports/KPAE" />' in page
     assert page.count("<title>") == 1
 

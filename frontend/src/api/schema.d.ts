@@ -1259,14 +1259,28 @@ export interface components {
             code: string;
             /** Country */
             country: string | null;
-            /** Distance Miles */
+            /**
+             * Distance Miles
+             * @deprecated
+             * @description From `near`, in statute miles: use `distance_nm`.
+             */
             distance_miles: number | null;
+            /**
+             * Distance Nm
+             * @description From `near`, in nautical miles.
+             */
+            distance_nm: number | null;
             /** Elevation Ft */
             elevation_ft: number | null;
             facility_type: components["schemas"]["FacilityType"];
             facility_use: components["schemas"]["FacilityUse"] | null;
             /** Icao Code */
             icao_code: string | null;
+            /**
+             * Importance
+             * @description As in the airport detail.
+             */
+            importance: number;
             landing_rights: components["schemas"]["LandingRights"];
             /** Latitude */
             latitude: number;
@@ -1292,8 +1306,12 @@ export interface components {
              * @description Whether the data comes from the FAA.
              */
             authoritative: boolean;
+            /** @description The box a map fits to show the whole airport: from its runways (or a radius by type) at import, refined from OpenStreetMap when online. */
             bounding_box: components["schemas"]["BoundingBox"] | null;
-            /** City */
+            /**
+             * City
+             * @description In title case, like `name`.
+             */
             city: string | null;
             /** City Distance Nm */
             city_distance_nm: number | null;
@@ -1350,6 +1368,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Importance
+             * @description How much a pilot is likely to mean this airport: one point each for a field fixed-wing aircraft use, public use, a control tower, scheduled service and a runway of 5,000 ft or more. Search and the map rank by it.
+             */
+            importance: number;
             /** Landing Fee */
             landing_fee: boolean | null;
             /** Landing Requirements */
@@ -1366,8 +1389,23 @@ export interface components {
             locked: boolean;
             /** Longitude */
             longitude: number;
-            /** Name */
+            /**
+             * Name
+             * @description As a pilot reads it: names the source publishes in capitals are given in title case, keeping identifiers and acronyms (AFB, NAS…).
+             * @example Snohomish County (Paine Field)
+             */
             name: string;
+            /**
+             * Official City
+             * @description The city exactly as the source gives it.
+             */
+            official_city: string | null;
+            /**
+             * Official Name
+             * @description The name exactly as the source publishes it.
+             * @example SNOHOMISH COUNTY (PAINE FIELD)
+             */
+            official_name: string;
             ownership_type: components["schemas"]["OwnershipType"] | null;
             /**
              * Photos
@@ -1396,9 +1434,15 @@ export interface components {
             /** State */
             state: string | null;
             status: components["schemas"]["AirportStatus"] | null;
+            /** @description Today's civil twilight, sunrise and sunset at the airport, in its time zone; null when the time zone is not known. */
+            sun: components["schemas"]["SunTimes"] | null;
             /** Tags */
             tags: string[];
-            /** Timezone */
+            /**
+             * Timezone
+             * @description IANA time zone, from the position; events are in it.
+             * @example America/Los_Angeles
+             */
             timezone: string | null;
             /** Tower Type */
             tower_type: string | null;
@@ -1819,7 +1863,8 @@ export interface components {
             starts_at: string;
             /**
              * Timezone
-             * @description IANA time zone of the airport, needed only when Pirep does not know it.
+             * @description Optional: the airport's IANA time zone (the detail's `timezone`), to confirm the local times are meant there. Any other zone is refused with 422; event times are always in the airport's time zone.
+             * @example America/Los_Angeles
              */
             timezone?: string | null;
             /** Url */
@@ -2567,16 +2612,29 @@ export interface components {
             /** Icao Code */
             icao_code: string | null;
             /**
+             * Importance
+             * @description As in the airport detail.
+             */
+            importance: number;
+            /**
              * Label
-             * @description What a search box shows, e.g. `PAE - PAINE FIELD`.
+             * @description What a search box shows, e.g. `PAE - Snohomish County (Paine Field)`.
              */
             label: string;
             /** Latitude */
             latitude: number;
             /** Longitude */
             longitude: number;
-            /** Name */
+            /**
+             * Name
+             * @description In title case, as the airport detail gives it.
+             */
             name: string;
+            /**
+             * Official Name
+             * @description The name exactly as the source publishes it.
+             */
+            official_name: string;
             /** State */
             state: string | null;
             /** Zoom Level */
@@ -2630,6 +2688,40 @@ export interface components {
              * @description Place by points among pilots with any; None: none yet.
              */
             rank: number | null;
+        };
+        /** SunTimes */
+        SunTimes: {
+            /**
+             * Civil Dawn
+             * @description Morning civil twilight begins (sun 6° below the horizon); null when the sun stays lower, or higher, all day.
+             */
+            civil_dawn: string | null;
+            /**
+             * Civil Dusk
+             * @description Evening civil twilight ends.
+             */
+            civil_dusk: string | null;
+            /**
+             * Date
+             * Format: date
+             * @description Today at the airport.
+             */
+            date: string;
+            /**
+             * Sunrise
+             * @description Null in polar day or night.
+             */
+            sunrise: string | null;
+            /**
+             * Sunset
+             * @description Null in polar day or night.
+             */
+            sunset: string | null;
+            /**
+             * Timezone
+             * @description The airport's IANA time zone; the times are in it.
+             */
+            timezone: string;
         };
         /** TafPeriod */
         TafPeriod: {
@@ -4700,11 +4792,18 @@ export interface operations {
             query?: {
                 /** @description Centre: an airport code or ICAO code. */
                 near?: string | null;
-                /** @description Statute miles from `near`. */
+                /** @description Nautical miles from `near`. */
+                within_nm?: number | null;
+                /**
+                 * @deprecated
+                 * @description Statute miles from `near`: use `within_nm`.
+                 */
                 within_miles?: number | null;
-                /** @description Flying hours from `near` at `cruise_knots`. */
+                /** @description Flying hours from `near` at `cruise_knots` (hours × knots nautical miles). */
                 within_hours?: number | null;
                 cruise_knots?: number | null;
+                /** @description Only airports inside this box: `west,south,east,north` in degrees (a west greater than east crosses the antimeridian). Without `near`, the most important airports come first. */
+                bbox?: string | null;
                 /** @description Facility types to include. */
                 facility_type?: components["schemas"]["FacilityType"][];
                 /** @description Landing rights to include (all when empty). */
