@@ -140,7 +140,7 @@ def main() -> None:
             f"{run.peak_rss_mb:>13.0f}  {key}: {count(report, key):,}"
         )
     print(
-        "targets: full import ≤ 10× floor; re-import no slower than the import; peak RSS ≤ 1024 MB"
+        "targets: full import ≤ 12× floor, re-import ≤ 6× floor (process time); peak RSS ≤ 1024 MB"
     )
 
 

@@ -7,12 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from api.core.errors import ValidationFailed
+from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
 from api.dependencies import RequesterDep, SessionDep
 from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND
 from api.events import service
 from api.events.schemas import EventIn, EventOut
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
+DEFAULT_REACH_NM = 100
 
 CODE = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[^\x00-\x1f]*$")]
 
@@ -27,10 +30,26 @@ async def near(
     session: SessionDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
-    within_miles: Annotated[float, Query(gt=0, le=1000)] = 100,
+    within_nm: Annotated[
+        float | None, Query(gt=0, le=900, description="Nautical miles from the point (100).")
+    ] = None,
+    within_miles: Annotated[
+        float | None,
+        Query(gt=0, le=1000, description="Statute miles: use `within_nm`.", deprecated=True),
+    ] = None,
     days: Annotated[int, Query(ge=1, le=366)] = 30,
 ) -> list[EventOut]:
-    return await service.near(session, lat, lon, within_miles, days)
+    if within_nm is not None and within_miles is not None:
+        raise ValidationFailed(
+            "within_miles: give within_nm or within_miles, not both.",
+            fields=[{"field": "within_miles", "message": "give within_nm or within_miles"}],
+        )
+    metres = (
+        within_miles * METERS_PER_STATUTE_MILE
+        if within_miles is not None
+        else (within_nm or DEFAULT_REACH_NM) * METERS_PER_NAUTICAL_MILE
+    )
+    return await service.near(session, lat, lon, metres, days)
 
 
 @router.get(

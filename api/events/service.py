@@ -25,7 +25,6 @@ from api.models.community import Event
 from api.models.enums import ActionType, RecurringCadence, VersionEvent, VersionItemType
 
 HORIZON = timedelta(days=366)
-METRES_PER_MILE = 1609.344
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -268,18 +267,16 @@ async def calendar(session: AsyncSession, code: str) -> bytes:
 
 
 async def near(
-    session: AsyncSession, latitude: float, longitude: float, miles: float, days: int
+    session: AsyncSession, latitude: float, longitude: float, metres: float, days: int
 ) -> list[EventOut]:
-    """Events to come within ``days`` at airports within ``miles`` of a point, soonest first."""
+    """Events to come within ``days`` at airports within ``metres`` of a point, soonest first."""
     now = datetime.now(UTC)
     point = sa.func.ST_SetSRID(sa.func.ST_MakePoint(longitude, latitude), 4326)
     rows = await session.execute(
         sa.select(Event, Airport.code, Airport.timezone)
         .join(Airport, Airport.id == Event.airport_id)
         .where(
-            sa.func.ST_DWithin(
-                Airport.location, sa.cast(point, Geography), miles * METRES_PER_MILE
-            ),
+            sa.func.ST_DWithin(Airport.location, sa.cast(point, Geography), metres),
             sa.or_(Event.recurring_cadence.is_not(None), Event.ends_at > now),
         )
     )

@@ -145,14 +145,23 @@ async def test_events_near_a_point_within_reach(
                 },
             )
             assert answer.status_code == 201
-    # Everett (near PAE): PAE is 4 miles away, BFI about 25.
-    close = (await client.get("/api/v1/events?lat=47.98&lon=-122.2&within_miles=10")).json()
-    wider = (await client.get("/api/v1/events?lat=47.98&lon=-122.2&within_miles=50")).json()
-    later = await client.get("/api/v1/events?lat=47.98&lon=-122.2&within_miles=50&days=1")
+    # Everett (near PAE): PAE is 3.5 NM away, BFI about 22 NM.
+    here = "/api/v1/events?lat=47.98&lon=-122.2"
+    close = (await client.get(f"{here}&within_nm=10")).json()
+    wider = (await client.get(f"{here}&within_nm=40")).json()
+    default = (await client.get(here)).json()
+    later = await client.get(f"{here}&within_nm=40&days=1")
     assert [event["airport_code"] for event in close] == ["PAE"]
     assert sorted(event["airport_code"] for event in wider) == ["BFI", "PAE"]
+    assert default == wider
     assert later.json() == []
+    # Statute miles, as before: 20 statute miles are 17.4 NM, short of BFI.
+    statute = (await client.get(f"{here}&within_miles=20")).json()
+    assert [event["airport_code"] for event in statute] == ["PAE"]
     assert (await client.get("/api/v1/events?lat=95&lon=0")).status_code == 422
+    both = await client.get(f"{here}&within_nm=10&within_miles=10")
+    assert both.status_code == 422
+    assert both.json()["fields"][0]["field"] == "within_miles"
 
 
 async def test_admins_revert_event_and_webcam_changes(

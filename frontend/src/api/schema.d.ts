@@ -342,7 +342,7 @@ export interface paths {
         };
         /**
          * Advanced search on official data, paginated
-         * @description Every filter is optional. With `near` (and a radius in miles, or in hours at a cruise speed: hours × knots × 1.15 statute miles) results are sorted by distance.
+         * @description Every filter is optional. With `near` (and a radius in nautical miles, or in hours at a cruise speed: hours × knots nautical miles) results are sorted by distance; with `bbox` alone, the most important airports in the box come first; otherwise by name.
          */
         get: operations["search-advanced"];
         put?: never;
@@ -386,7 +386,7 @@ export interface paths {
         };
         /**
          * The ten best airports for a search box query
-         * @description Typo tolerant. Exact code or ICAO matches come first, then public before private airports, then the ones nearest to `lat`, `lon`. A query like `47.9, -122.28` is read as coordinates and answered with the airports nearest to that point.
+         * @description Typo tolerant. An exact code or ICAO code comes first; then open airports before closed ones, the more important first (a towered airport with scheduled service before a private heliport of a similar name: see `importance`), then the better match, then the ones nearest to `lat`, `lon`. A query like `47.9, -122.28` is read as coordinates and answered with the airports nearest to that point.
          */
         get: operations["search-airports"];
         put?: never;
@@ -6306,7 +6306,13 @@ export interface operations {
             query: {
                 lat: number;
                 lon: number;
-                within_miles?: number;
+                /** @description Nautical miles from the point (100). */
+                within_nm?: number | null;
+                /**
+                 * @deprecated
+                 * @description Statute miles: use `within_nm`.
+                 */
+                within_miles?: number | null;
                 days?: number;
             };
             header?: never;
