@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
 
-from timezonefinder import TimezoneFinder
+import tzfpy
 
 METERS_PER_STATUTE_MILE = 1609.344
 METERS_PER_NAUTICAL_MILE = 1852.0
@@ -50,15 +49,10 @@ def haversine_meters(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
     return 2 * EARTH_RADIUS_METERS * math.asin(min(1.0, math.sqrt(a)))
 
 
-@cache
-def _timezone_finder() -> TimezoneFinder:
-    # Loading the zone data takes most of a second: only once, when first needed.
-    return TimezoneFinder()
-
-
 def timezone_at(latitude: float, longitude: float) -> str | None:
-    """The IANA time zone of a position, computed offline (``Etc/GMT±n`` at sea)."""
-    return _timezone_finder().timezone_at(lat=latitude, lng=longitude)
+    """The IANA time zone of a position, computed offline from the zone outlines tzfpy ships
+    (``Etc/GMT±n`` at sea)."""
+    return tzfpy.get_tz(longitude, latitude) or None
 
 
 def box_around(

@@ -186,7 +186,7 @@ async def _create_staging(connection: AsyncConnection) -> None:
         # Left over by an earlier load in the same transaction.
         "DROP TABLE IF EXISTS pg_temp.stage_airports, pg_temp.stage_runways,"
         " pg_temp.stage_runway_ends, pg_temp.stage_remarks, pg_temp.stage_frequencies,"
-        " pg_temp.owned, pg_temp.touched, pg_temp.stage_facts",
+        " pg_temp.owned, pg_temp.touched, pg_temp.stage_zones, pg_temp.stage_facts",
         f"CREATE TEMP TABLE stage_airports ON COMMIT DROP AS SELECT {official} FROM airports"
         " WITH NO DATA",
         "CREATE TEMP TABLE stage_runways ON COMMIT DROP AS SELECT ''::text AS airport_code, "

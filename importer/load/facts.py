@@ -1,7 +1,7 @@
 """Facts of an airport computed offline while loading: its time zone and its outline.
 
 Only airports that are new or moved are computed: the time zone from the coordinates (with
-timezonefinder's bundled data), the outline (the box a map fits to show the whole airport)
+tzfpy's bundled zone outlines), the outline (the box a map fits to show the whole airport)
 from the runway ends with a margin, or around the reference point by the longest runway, or by
 a radius for the facility type. The Overpass job refines outlines later, when online.
 """
@@ -42,37 +42,40 @@ _RADIUS_CASES = " ".join(
     f"WHEN '{kind}' THEN {metres}" for kind, metres in OUTLINE_RADIUS_M.items()
 )
 
-_OUTLINE_SQL = sa.text(
+# The facts table: each placed airport's zone and outline, in one pass over the staged runways.
+_FACTS_SQL = sa.text(
     f"""
-    UPDATE stage_facts f
-    SET sw_latitude = greatest(-90, o.south - o.margin / {METRES_PER_DEGREE}),
-        ne_latitude = least(90, o.north + o.margin / {METRES_PER_DEGREE}),
-        sw_longitude = greatest(-180, o.west - o.margin / o.metres_per_degree_lon),
-        ne_longitude = least(180, o.east + o.margin / o.metres_per_degree_lon)
-    FROM (
-        SELECT s.code,
+    CREATE TEMP TABLE stage_facts ON COMMIT DROP AS
+    WITH ends AS (
+        SELECT airport_code, min(latitude) AS south, max(latitude) AS north,
+               min(longitude) AS west, max(longitude) AS east
+        FROM stage_runway_ends
+        WHERE latitude IS NOT NULL AND longitude IS NOT NULL
+        GROUP BY airport_code
+    ), longest AS (
+        SELECT airport_code, max(length_ft) AS length_ft FROM stage_runways GROUP BY airport_code
+    ), outline AS (
+        SELECT z.code, z.new, z.timezone,
                coalesce(e.south, s.latitude) AS south, coalesce(e.north, s.latitude) AS north,
                coalesce(e.west, s.longitude) AS west, coalesce(e.east, s.longitude) AS east,
                CASE WHEN e.south IS NOT NULL THEN {MARGIN_M}
-                    WHEN r.longest > 0 THEN r.longest * 0.3048 / 2 + {MARGIN_M}
+                    WHEN r.length_ft > 0 THEN r.length_ft * 0.3048 / 2 + {MARGIN_M}
                     ELSE CASE s.facility_type::text {_RADIUS_CASES}
                          ELSE {DEFAULT_OUTLINE_RADIUS_M} END
                END AS margin,
                {METRES_PER_DEGREE} * greatest(cos(radians(s.latitude)), 0.01)
                    AS metres_per_degree_lon
-        FROM stage_facts f0
-        JOIN stage_airports s ON s.code = f0.code
-        LEFT JOIN LATERAL (
-            SELECT min(latitude) AS south, max(latitude) AS north,
-                   min(longitude) AS west, max(longitude) AS east
-            FROM stage_runway_ends e
-            WHERE e.airport_code = s.code AND e.latitude IS NOT NULL AND e.longitude IS NOT NULL
-        ) e ON true
-        LEFT JOIN LATERAL (
-            SELECT max(length_ft) AS longest FROM stage_runways r WHERE r.airport_code = s.code
-        ) r ON true
-    ) o
-    WHERE f.code = o.code
+        FROM stage_zones z
+        JOIN stage_airports s ON s.code = z.code
+        LEFT JOIN ends e ON e.airport_code = z.code
+        LEFT JOIN longest r ON r.airport_code = z.code
+    )
+    SELECT code, new, timezone,
+           greatest(-90, south - margin / {METRES_PER_DEGREE}) AS sw_latitude,
+           least(90, north + margin / {METRES_PER_DEGREE}) AS ne_latitude,
+           greatest(-180, west - margin / metres_per_degree_lon) AS sw_longitude,
+           least(180, east + margin / metres_per_degree_lon) AS ne_longitude
+    FROM outline
     """
 )
 
@@ -100,20 +103,18 @@ async def stage(connection: AsyncConnection) -> int:
     the number of airports computed."""
     await connection.execute(
         sa.text(
-            "CREATE TEMP TABLE stage_facts (code text PRIMARY KEY, new boolean, timezone text,"
-            " sw_latitude double precision, sw_longitude double precision,"
-            " ne_latitude double precision, ne_longitude double precision) ON COMMIT DROP"
+            "CREATE TEMP TABLE stage_zones (code text, new boolean, timezone text)"
+            " ON COMMIT DROP"
         )
     )
     placed = (await connection.execute(_PLACED_SQL)).all()
-    if not placed:
-        return 0
     rows: list[tuple[Any, ...]] = [
         (code, new, timezone_at(latitude, longitude)) for code, latitude, longitude, new in placed
     ]
-    await copy_rows(connection, "stage_facts", ("code", "new", "timezone"), rows)
+    await copy_rows(connection, "stage_zones", ("code", "new", "timezone"), rows)
+    await connection.execute(_FACTS_SQL)
+    await connection.execute(sa.text("CREATE UNIQUE INDEX ON stage_facts (code)"))
     await connection.execute(sa.text("ANALYZE stage_facts"))
-    await connection.execute(_OUTLINE_SQL)
     return len(rows)
 
 

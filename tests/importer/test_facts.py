@@ -1,7 +1,7 @@
 """Facts computed offline while loading: importance, time zone and outline.
 
 The tests run with no network at all (as every test does): the time zones come from the data
-timezonefinder ships, the outlines from the runways.
+tzfpy ships, the outlines from the runways.
 """
 
 from __future__ import annotations
