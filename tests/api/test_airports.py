@@ -367,8 +367,10 @@ async def test_the_detail_has_the_time_zone_outline_and_todays_sun(
     assert sun is not None
     assert sun.timezone == "America/Los_Angeles"
     assert sun.date == datetime.now(ZoneInfo("America/Los_Angeles")).date()
-    assert sun.sunrise is not None and sun.sunset is not None
-    assert sun.civil_dawn is not None and sun.civil_dusk is not None
+    assert sun.sunrise is not None
+    assert sun.sunset is not None
+    assert sun.civil_dawn is not None
+    assert sun.civil_dusk is not None
     assert sun.civil_dawn < sun.sunrise < sun.sunset < sun.civil_dusk
     assert sun.sunrise.astimezone(ZoneInfo("America/Los_Angeles")).date() == sun.date
 

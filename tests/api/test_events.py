@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 from fastapi import FastAPI
 
 from tests.api.conftest import MakePerson

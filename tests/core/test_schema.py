@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from api.core.settings import PROJECT_ROOT
 
@@ -97,3 +97,55 @@ async def test_downgrade_to_base_and_back(cluster, fresh_database: str) -> None:
     await asyncio.to_thread(command.downgrade, config, "base")
     await asyncio.to_thread(command.upgrade, config, "head")
     await asyncio.to_thread(command.check, config)
+
+
+async def test_existing_airports_get_an_importance_and_an_outline(
+    cluster,
+    fresh_database: str,  # type: ignore[no-untyped-def]
+) -> None:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", fresh_database)
+    await asyncio.to_thread(command.downgrade, config, "9d4e6f1a2b38")
+    engine = create_async_engine(fresh_database)
+    try:
+        async with engine.begin() as connection:
+            towered = await connection.scalar(
+                INSERT_AIRPORT, {"code": "TWR1", "lat": 47.5, "lon": -122.25, "source": "faa"}
+            )
+            await connection.scalar(
+                INSERT_AIRPORT, {"code": "BARE", "lat": 47.6, "lon": -122.3, "source": "faa"}
+            )
+            await connection.execute(
+                sa.text(
+                    "UPDATE airports SET facility_use = 'PU', tower_type = 'ATCT' WHERE id = :id"
+                ),
+                {"id": towered},
+            )
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO runways (airport_id, number, length_ft)"
+                    " VALUES (:id, '16/34', 6000)"
+                ),
+                {"id": towered},
+            )
+        await asyncio.to_thread(command.upgrade, config, "head")
+        async with engine.connect() as connection:
+            rows = {
+                row.code: row
+                for row in await connection.execute(
+                    sa.text(
+                        "SELECT code, importance, latitude, bbox_sw_latitude, bbox_ne_latitude"
+                        " FROM airports"
+                    )
+                )
+            }
+    finally:
+        await engine.dispose()
+    # A field, public use, a tower, a 6,000 ft runway.
+    assert rows["TWR1"].importance == 4
+    assert rows["BARE"].importance == 1
+    # Half the runway and a margin north and south; 800 m without runways.
+    twr = rows["TWR1"]
+    assert (twr.bbox_ne_latitude - twr.latitude) * 111_320 == pytest.approx(6000 * 0.3048 / 2 + 250)
+    bare = rows["BARE"]
+    assert (bare.latitude - bare.bbox_sw_latitude) * 111_320 == pytest.approx(800)

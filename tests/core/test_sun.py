@@ -14,10 +14,12 @@ def test_paine_field_in_december() -> None:
     # Everett, WA, 5 December 2026: sunrise 07:43, sunset 16:17 (NOAA's calculator).
     times = sun_times(47.9063, -122.282, "America/Los_Angeles", date(2026, 12, 5))
 
-    assert times.sunrise is not None and times.sunset is not None
+    assert times.sunrise is not None
+    assert times.sunset is not None
     assert times.sunrise.strftime("%H:%M") in {"07:42", "07:43"}
     assert times.sunset.strftime("%H:%M") in {"16:16", "16:17"}
-    assert times.civil_dawn is not None and times.civil_dusk is not None
+    assert times.civil_dawn is not None
+    assert times.civil_dusk is not None
     assert times.civil_dawn < times.sunrise < times.sunset < times.civil_dusk
     assert times.sunrise.utcoffset() == ZoneInfo("America/Los_Angeles").utcoffset(
         datetime(2026, 12, 5)
