@@ -63,6 +63,8 @@ _TEXT_WITH_TYPOS_SQL = sa.text(
     _TEXT_TEMPLATE.format(typos="UNION SELECT id FROM airports WHERE :text <% name")
 )
 
+_CUSTOM_PLANS = sa.text("SET LOCAL plan_cache_mode = force_custom_plan")
+
 # Distances are measured on the sphere, as the index-assisted ``<->`` ordering measures them, so
 # the distances shown always grow down the list.
 _NEAREST_SQL = sa.text(
@@ -99,6 +101,9 @@ async def search_text(
         "lon": lon,
         "limit": limit,
     }
+    # A plan made for the words typed: a prepared statement's generic plan, which PostgreSQL
+    # may switch to after five runs, scans the trigram and text indexes blindly (5-10x slower).
+    await session.execute(_CUSTOM_PLANS)
     rows = (await session.execute(_TEXT_SQL, params)).all()
     exact_code = bool(rows) and rows[0].tier == 0
     if len(rows) < limit and not exact_code:
