@@ -19,9 +19,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.airports import geojson
 from api.core.cycles import Product, current_cycle, is_cycle_date
 from api.core.db import create_engine
+from api.core.documents import geojson
 from api.core.errors import PirepError
 from api.core.settings import Settings
 from api.models.enums import DataSource, ImporterRunStatus

@@ -11,15 +11,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.airports.content import (
+from api.core.catalogue import ACTION_POINTS
+from api.core.documents.content import (
     COMPLETION_SQL,
     CONTENT_COLUMNS_SQL,
     CONTRIBUTED_AIRPORT_IDS_SQL,
     MISSING_SQL,
     SIMILAR_SQL,
 )
-from api.airports.geojson import DOCUMENT_NAME
-from api.core.catalogue import ACTION_POINTS
+from api.core.documents.geojson import DOCUMENT_NAME
 from api.core.geo import DEFAULT_OUTLINE_RADIUS_M, box_around, timezone_at
 from api.models.airports import WIKI_FIELDS, Airport
 from api.models.community import Action, Pageview, Photo, Version

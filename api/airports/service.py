@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ua_parser import parse as ua_parse
 
-from api.airports import geojson, policy, repository
+from api.airports import policy, repository
 from api.airports.schemas import (
     AirportEdit,
     HistoryAuthor,
@@ -32,6 +32,7 @@ from api.airports.schemas import (
 from api.core import markdown, photos
 from api.core.captcha import TurnstileClient
 from api.core.catalogue import ADDABLE_TAGS
+from api.core.documents import geojson
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
 from api.core.geoip import GeoLocator
 from api.core.names import display_name, display_optional

@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.airports import geojson
 from api.airports.repository import bump_data_generation, sync_automatic_tags
+from api.core.documents import geojson
 from api.core.geo import timezone_at
 from api.core.settings import Settings
 from api.jobs.http import ATTEMPTS, BACKOFF_SECONDS, SourceError, request

@@ -7,8 +7,8 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.airports import geojson
 from api.airports.repository import bump_data_generation, drop_finished_events_tags
+from api.core.documents import geojson
 from api.core.geo import timezone_at
 from api.core.ratelimit import purge_expired
 

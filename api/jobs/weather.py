@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from api.airports import geojson, repository
+from api.airports import repository
+from api.core.documents import geojson
 from api.core.settings import Settings
 from api.jobs.http import SourceError, request
 from api.models.enums import FlightCategory, WeatherReportKind

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.airports.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
+from api.core.documents.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
 from api.core.errors import ImportFailed
 from api.models.enums import DataSource
 from importer.load import bulk, facts

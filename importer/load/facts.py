@@ -103,8 +103,7 @@ async def stage(connection: AsyncConnection) -> int:
     the number of airports computed."""
     await connection.execute(
         sa.text(
-            "CREATE TEMP TABLE stage_zones (code text, new boolean, timezone text)"
-            " ON COMMIT DROP"
+            "CREATE TEMP TABLE stage_zones (code text, new boolean, timezone text) ON COMMIT DROP"
         )
     )
     placed = (await connection.execute(_PLACED_SQL)).all()

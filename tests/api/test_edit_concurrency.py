@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from api.airports import geojson
 from api.app import create_app
+from api.core.documents import geojson
 from api.core.settings import Settings
 from api.models.airports import WIKI_FIELDS
 from tests.api.conftest import Person, make_person_in

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.airports import geojson
+from api.core.documents import geojson
 
 URL = "/api/v1/airports.geojson"
 PLAIN = {"Accept-Encoding": "identity"}

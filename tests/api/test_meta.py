@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.airports.geojson import DOCUMENT_NAME
 from api.app import create_app
+from api.core.documents.geojson import DOCUMENT_NAME
 from api.core.settings import Settings
 
 

@@ -1,0 +1,42 @@
+"""The import contracts (`lint-imports`, run by `make test`) name every part of `api` that the
+framework-free core, the models and the importer must not import: a new domain package or
+module cannot slip past them."""
+
+from __future__ import annotations
+
+import tomllib
+
+from api.core.settings import PROJECT_ROOT
+
+FREE_OF_THE_WEB = {"api.core", "api.models"}
+
+
+def _contracts() -> dict[str, dict[str, object]]:
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    return {contract["name"]: contract for contract in contracts}
+
+
+def _web_side() -> set[str]:
+    """Every package and module of ``api`` but the core and the models."""
+    api = PROJECT_ROOT / "api"
+    packages = {f"api.{path.name}" for path in api.iterdir() if (path / "__init__.py").exists()}
+    modules = {f"api.{path.stem}" for path in api.glob("*.py") if path.stem != "__init__"}
+    return (packages | modules) - FREE_OF_THE_WEB
+
+
+def test_the_core_the_models_and_the_importer_may_import_nothing_else_of_api() -> None:
+    contracts = _contracts()
+    core = contracts[
+        "The framework-free core and models never import the web framework or a domain package"
+    ]
+    importer = contracts["The importer stands on the framework-free core and the models alone"]
+    web = _web_side()
+    assert {"api.airports", "api.app", "api.jobs"} <= web
+
+    for contract in (core, importer):
+        forbidden = set(contract["forbidden_modules"])  # type: ignore[call-overload]
+        assert web <= forbidden, sorted(web - forbidden)
+        assert {"fastapi", "starlette"} <= forbidden
+    assert set(core["source_modules"]) == FREE_OF_THE_WEB  # type: ignore[call-overload]
+    assert importer["source_modules"] == ["importer"]
