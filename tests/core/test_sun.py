@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -68,3 +68,11 @@ def test_the_local_day_and_when_it_ends() -> None:
 
     assert day == date(2026, 12, 5)
     assert ends == datetime(2026, 12, 6, 0, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+
+
+def test_time_zones_come_from_the_pinned_database_not_the_systems() -> None:
+    # British Columbia keeps summer time all year from November 2026 (tzdata 2026 and later);
+    # Debian 12's own database still says -08:00, as browsers no longer do.
+    winter = datetime(2026, 12, 6, 12, 0, tzinfo=ZoneInfo("America/Vancouver"))
+
+    assert winter.utcoffset() == timedelta(hours=-7)
