@@ -126,6 +126,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         max_entries=settings.detail_cache_size,
         revalidate_seconds=settings.cache_revalidate_seconds,
     )
+    app.state.search_cache = DetailCache(
+        max_entries=settings.search_cache_size,
+        revalidate_seconds=settings.cache_revalidate_seconds,
+    )
     if engine is not None:
         app.state.engine = engine
         bind_sessions(app, engine)

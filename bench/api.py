@@ -3,7 +3,8 @@
 Loads the full-scale cycle (with Canada) into a throwaway PostgreSQL, starts uvicorn (one
 worker, as `pirep serve` runs it) with the API and a bare FastAPI endpoint that returns a
 constant, then drives each endpoint with wrk at a fixed concurrency, in the same run:
-detail (rotating airport codes), search (rotating queries), the airports GeoJSON with and
+detail (rotating airport codes), search (rotating queries; and, uncached, more distinct
+questions than its cache holds), the airports GeoJSON with and
 without a matching If-None-Match.
 """
 
@@ -14,6 +15,7 @@ import shutil
 import sys
 import urllib.request
 
+from api.core.settings import Settings
 from bench._support import (
     BENCH_SECONDS,
     cluster,
@@ -25,6 +27,7 @@ from bench._support import (
     wrk,
 )
 
+SEARCH_CACHE_SIZE = Settings.model_fields["search_cache_size"].default
 CONNECTIONS = [int(value) for value in os.environ.get("PIREP_BENCH_CONNECTIONS", "8,16").split(",")]
 
 SEARCH_QUERIES = [
@@ -114,6 +117,18 @@ def main() -> None:
                     {},
                 ),
                 (
+                    # More distinct questions than the search cache holds, asked in turn: each
+                    # one has left the cache when it comes again, so every answer is a query.
+                    "GET /airports/search uncached",
+                    [
+                        f"/api/v1/airports/search?q={urllib.request.quote(q)}"
+                        f"&lat={25 + (i % 25)}&lon={-125 + (i // 25) * 10}"
+                        for q in SEARCH_QUERIES
+                        for i in range(SEARCH_CACHE_SIZE // len(SEARCH_QUERIES) + 50)
+                    ],
+                    {},
+                ),
+                (
                     "GET /airports.geojson 304",
                     ["/api/v1/airports.geojson"],
                     {"If-None-Match": etag, "Accept-Encoding": "gzip"},
@@ -145,7 +160,10 @@ def main() -> None:
                 f"{label:<32}{result['rps']:>9.0f}{result['rps'] / bare:>10.0%}"
                 f"{result['p50_ms']:>9.2f}{result['p99_ms']:>9.2f}{result['errors']:>8.0f}"
             )
-    print("targets: detail ≥ 40 % of bare; search p99 ≤ 50 ms; geojson 304 ≥ 80 % of bare")
+    print(
+        "targets: detail ≥ 40 % of bare; search p99 ≤ 30 ms at 16 connections;"
+        " geojson 304 ≥ 80 % of bare"
+    )
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ def _runner(request: Request) -> TaskRunner:
 def _expire_caches(request: Request) -> None:
     """The airport pages this process holds are looked at again on next use."""
     request.app.state.detail_cache.expire()
+    request.app.state.search_cache.expire()
     request.app.state.geojson_cache.expire()
 
 

@@ -28,6 +28,7 @@ router = APIRouter(prefix="/api/v1", tags=["airports"])
 def _data_changed(request: Request) -> None:
     """This process changed airport data: its caches look at the database on next use."""
     request.app.state.detail_cache.expire()
+    request.app.state.search_cache.expire()
     request.app.state.geojson_cache.expire()
 
 

@@ -35,7 +35,9 @@ def create_engine(
     return create_async_engine(
         settings.database_url,
         pool_size=pool_size or settings.database_pool_size,
-        max_overflow=pool_size or settings.database_pool_size,
+        # Connections beyond the pool would be opened and closed at every burst, each paying
+        # for a new backend (and PostGIS loading in it): requests wait for a pooled one instead.
+        max_overflow=0,
         pool_pre_ping=True,
         pool_timeout=10,
         connect_args={

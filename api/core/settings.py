@@ -176,6 +176,12 @@ class Settings(BaseSettings):
     detail_cache_size: int = Field(
         default=4096, ge=0, description="Airport detail documents kept in memory per process."
     )
+    search_cache_size: int = Field(
+        default=4096,
+        ge=0,
+        description="Answers of the search box kept in memory per process (0: none); dropped "
+        "when airport data changes.",
+    )
 
     public_url: str = Field(
         default="http://localhost:8000", description="Where users reach the site (mail links)."
@@ -209,8 +215,8 @@ class Settings(BaseSettings):
     turnstile_site_key: str | None = Field(default=None, description="CAPTCHA site key (public).")
     map_style_url: str | None = Field(
         default=None,
-        description="MapLibre style of the map's base layer (satellite or streets); unset: a "
-        "plain background under the charts, which needs no key and no internet.",
+        description="MapLibre style of the map's base layer (satellite or streets); unset: the "
+        "embedded Natural Earth base map under the charts, which needs no key and no internet.",
     )
     map_initial_view: tuple[float, float, float] | None = Field(
         default=None,

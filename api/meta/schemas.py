@@ -59,7 +59,8 @@ class ClientConfig(BaseModel):
     """What the browser app needs that only the server knows."""
 
     map_style_url: str | None = Field(
-        description="MapLibre style URL of the base map; null: a plain background."
+        description="MapLibre style URL of the base map; null: the embedded Natural Earth base "
+        "map (land, water, coastlines, lakes, borders), which needs no key and no internet."
     )
     initial_view: MapView = Field(description="Where the map opens without a position.")
     captcha_site_key: str | None = Field(

@@ -25,17 +25,23 @@ _RESULT_COLUMNS = """
 # code or name by words and prefixes, then near-misses of the name (typos); within each, open
 # before closed, the more important airport first (a towered field with scheduled service
 # before a private heliport of a similar name), then the better match, then the nearer.
-_TEXT_TEMPLATE = f"""
+_TEXT_SQL = sa.text(
+    f"""
     WITH query AS (
         SELECT to_tsquery('simple', :tsquery) AS tsq,
                CASE WHEN :has_point
                     THEN ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography END AS point
-    ), candidates AS (
+    ), matched AS MATERIALIZED (
         -- One branch per index: an OR of them all would be read by scanning every airport.
         SELECT id FROM airports WHERE code = :code OR code = :k_code
         UNION SELECT id FROM airports WHERE icao_code = :code
         UNION SELECT a.id FROM airports a, query q WHERE a.search_document @@ q.tsq
-        {{typos}}
+    ), candidates AS (
+        SELECT id FROM matched
+        -- The trigram scan for typos costs more than all the rest: only when no word matched.
+        UNION ALL
+        SELECT id FROM airports
+        WHERE NOT EXISTS (SELECT 1 FROM matched) AND :text <% name
     ), hits AS (
         SELECT a.*,
                CASE WHEN a.code = :code OR a.icao_code = :code THEN 0
@@ -54,13 +60,7 @@ _TEXT_TEMPLATE = f"""
     ORDER BY a.tier, closed, a.importance DESC, a.rank DESC, a.similarity DESC,
              a.distance_nm NULLS LAST, a.code
     LIMIT :limit
-"""
-_TEXT_SQL = sa.text(_TEXT_TEMPLATE.format(typos=""))
-# The trigram scan that finds typos costs more than the rest of the query; near-misses rank
-# after every word match, so it is only needed when words found fewer than ``limit`` airports
-# (and not when the query was an airport's exact code).
-_TEXT_WITH_TYPOS_SQL = sa.text(
-    _TEXT_TEMPLATE.format(typos="UNION SELECT id FROM airports WHERE :text <% name")
+    """
 )
 
 _CUSTOM_PLANS = sa.text("SET LOCAL plan_cache_mode = force_custom_plan")
@@ -102,13 +102,9 @@ async def search_text(
         "limit": limit,
     }
     # A plan made for the words typed: a prepared statement's generic plan, which PostgreSQL
-    # may switch to after five runs, scans the trigram and text indexes blindly (5-10x slower).
+    # may switch to after five runs, reads the index branches blind (ten times slower).
     await session.execute(_CUSTOM_PLANS)
-    rows = (await session.execute(_TEXT_SQL, params)).all()
-    exact_code = bool(rows) and rows[0].tier == 0
-    if len(rows) < limit and not exact_code:
-        rows = (await session.execute(_TEXT_WITH_TYPOS_SQL, params)).all()
-    return rows
+    return (await session.execute(_TEXT_SQL, params)).all()
 
 
 async def nearest(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from api.airports.schemas import PRINTABLE
 from api.dependencies import SessionDep
@@ -24,9 +24,11 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
     "before a private heliport of a similar name: see `importance`), then the better match, "
     "then the ones nearest to `lat`, `lon`. A query like `47.9, -122.28` is read as "
     "coordinates and answered with the airports nearest to that point.",
+    response_model=SearchResponse,
     responses=ERROR_RESPONSES,
 )
 async def search_airports(
+    request: Request,
     session: SessionDep,
     q: Annotated[
         str,
@@ -36,8 +38,9 @@ async def search_airports(
     lon: Annotated[
         float | None, Query(ge=-180, le=180, description="Longitude to rank by.")
     ] = None,
-) -> SearchResponse:
-    return await service.search(session, q, lat, lon)
+) -> Response:
+    body = await service.search_json(session, q, lat, lon, request.app.state.search_cache)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.airports.schemas import BoundingBox
-from api.airports.service import normalise_code
+from api.airports.service import DetailCache, normalise_code
 from api.core.catalogue import TAGS_BY_NAME
 from api.core.errors import ValidationFailed
 from api.core.geo import parse_coordinates
@@ -107,6 +107,29 @@ async def search(
         limit=RESULT_LIMIT,
     )
     return SearchResponse(query=text, coordinates=None, results=[_result(row) for row in rows])
+
+
+async def search_json(
+    session: AsyncSession,
+    query: str,
+    latitude: float | None,
+    longitude: float | None,
+    cache: DetailCache | None = None,
+) -> bytes:
+    """``search`` as JSON, from ``cache`` when the same words were asked from the same point
+    since airport data last changed (pilots look for the same airports, a letter at a time)."""
+    key = f"{query.strip()}\x00{latitude}\x00{longitude}"
+    if cache is not None:
+        await cache.revalidate(session)
+        generation = cache.generation
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    body = (await search(session, query, latitude, longitude)).model_dump_json().encode()
+    # Answered from data older than a generation another request has seen: not kept.
+    if cache is not None and cache.generation == generation:
+        cache.put(key, body)
+    return body
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:

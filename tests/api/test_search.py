@@ -10,9 +10,11 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.core.geo import METERS_PER_NAUTICAL_MILE, haversine_meters
+from tests.api.conftest import MakePerson
 
 URL = "/api/v1/airports/search"
 
@@ -214,3 +216,23 @@ async def test_invalid_parameters_are_named(
     assert body["error"] == "ValidationFailed"
     assert [item["field"] for item in body["fields"]] == [field]
     assert body["detail"].startswith(f"{field}: ")
+
+
+async def test_answers_are_kept_until_airport_data_changes(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    app.state.search_cache.revalidate_seconds = 3600
+    assert _codes(await _search(client, q="zebulon strip")) == []
+    assert len(app.state.search_cache.entries) == 1
+    assert _codes(await _search(client, q="zebulon strip")) == []  # from memory
+
+    pilot = await make_person("known")
+    new = {"name": "Zebulon Strip", "latitude": 47.61, "longitude": -120.62}
+    async with pilot.client(app) as http:
+        assert (await http.post("/api/v1/airports", json=new)).status_code == 201
+
+    # The writer's process looks at the data again at once: the new airport is found.
+    assert _codes(await _search(client, q="zebulon strip")) == ["UNM01"]
+    # The same words from another point are another answer.
+    near = await _search(client, q="zebulon strip", lat=47.61, lon=-120.6)
+    assert near["results"][0]["distance_nm"] < 1
