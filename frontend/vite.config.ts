@@ -1,11 +1,12 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
+import { basemap } from "./plugins/basemap.ts";
 
 // The API (`pirep dev`) serves the built SPA on one port; `npm run dev` proxies to it instead.
 const api = process.env.PIREP_API ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), basemap()],
   build: {
     // `/assets/` belongs to the API (tiles, diagrams, photos).
     assetsDir: "static",
@@ -23,6 +24,6 @@ export default defineConfig({
     proxy: { "/api": api, "/assets": api, "/health": api },
   },
   test: {
-    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx", "plugins/**/*.test.ts"],
   },
 });

@@ -1,78 +1,115 @@
 import { describe, expect, it } from "vitest";
 import { featureFilter } from "@maplibre/maplibre-gl-style-spec";
 import {
-  clearTags,
+  clear,
+  countMatching,
+  defaultFilters,
   hiddenFilter,
   matchExpression,
   matches,
   readFilters,
-  toggleTag,
-  toggleType,
+  toggle,
   writeFilters,
   type Filters,
 } from "./filters";
 
 const known = {
   types: ["airport", "heliport", "seaplane_base", "military"],
+  access: ["public", "restricted", "private"],
   tags: ["populated", "empty", "fuel", "crew_car", "camping"],
   defaultTypes: ["airport"],
 };
-const defaults: Filters = { types: ["airport"], tags: ["populated"] };
+const defaults: Filters = { types: ["airport"], access: ["public"], tags: [] };
+const everything: Filters = { types: [], access: [], tags: [] };
 
 describe("the filters in the URL", () => {
-  it("defaults to airports that are documented", () => {
+  it("defaults to public airports, whatever their tags", () => {
     expect(readFilters(new URLSearchParams(""), known)).toEqual(defaults);
+    expect(defaultFilters(known)).toEqual(defaults);
   });
 
-  it("reads the original's parameters and drops unknown names", () => {
-    const params = new URLSearchParams("filters_facility_types=heliport,zeppelin&filters_tags=fuel,crew_car,bogus");
-    expect(readFilters(params, known)).toEqual({ types: ["heliport"], tags: ["fuel", "crew_car"] });
+  it("reads the original's parameters, splits access from tags and drops unknown names", () => {
+    const params = new URLSearchParams("filters_facility_types=heliport,zeppelin&filters_tags=fuel,private,crew_car,bogus");
+    expect(readFilters(params, known)).toEqual({ types: ["heliport"], access: ["private"], tags: ["fuel", "crew_car"] });
   });
 
-  it("keeps an explicitly empty type list (nothing shown) apart from the default", () => {
-    expect(readFilters(new URLSearchParams("filters_facility_types="), known).types).toEqual([]);
+  it("reads an old link's tags alone as any access", () => {
+    expect(readFilters(new URLSearchParams("filters_tags=crew_car"), known)).toEqual({
+      types: ["airport"],
+      access: [],
+      tags: ["crew_car"],
+    });
+  });
+
+  it("keeps an explicitly empty group (no restriction) apart from the default", () => {
+    const params = new URLSearchParams("filters_facility_types=&filters_tags=");
+    expect(readFilters(params, known)).toEqual(everything);
   });
 
   it("writes nothing for the defaults and round-trips anything else", () => {
-    expect(writeFilters(new URLSearchParams("airport=PAE"), defaults, ["airport"]).toString()).toBe("airport=PAE");
-    const custom: Filters = { types: ["airport", "heliport"], tags: ["fuel"] };
-    const written = writeFilters(new URLSearchParams(), custom, ["airport"]);
-    expect(written.get("filters_facility_types")).toBe("airport,heliport");
-    expect(readFilters(written, known)).toEqual(custom);
+    expect(writeFilters(new URLSearchParams("airport=PAE"), defaults, known).toString()).toBe("airport=PAE");
+    for (const custom of [
+      { types: ["airport", "heliport"], access: ["public"], tags: ["fuel"] },
+      { types: ["airport"], access: [], tags: [] },
+      { types: [], access: ["public"], tags: [] },
+      everything,
+    ]) {
+      const written = writeFilters(new URLSearchParams(), custom, known);
+      expect(readFilters(written, known)).toEqual(custom);
+    }
+    const written = writeFilters(new URLSearchParams(), { ...defaults, tags: ["crew_car"] }, known);
+    expect(written.get("filters_tags")).toBe("crew_car,public");
+    expect(written.has("filters_facility_types")).toBe(false);
   });
 });
 
-describe("toggling tags", () => {
-  it("switches Documented off when another tag is enabled", () => {
-    expect(toggleTag(defaults, "fuel").tags).toEqual(["fuel"]);
+describe("ticking and clearing", () => {
+  it("treats Documented as an ordinary tag", () => {
+    const documented = toggle(defaults, "tags", "populated");
+    expect(documented.tags).toEqual(["populated"]);
+    expect(toggle(documented, "tags", "populated").tags).toEqual([]);
   });
 
-  it("switches Documented back on when the last tag is disabled", () => {
-    expect(toggleTag({ ...defaults, tags: ["fuel"] }, "fuel").tags).toEqual(["populated"]);
+  it("adds to the other ticked items of the same group only", () => {
+    const fuel = toggle(defaults, "tags", "fuel");
+    expect(toggle(fuel, "tags", "camping")).toEqual({ ...defaults, tags: ["fuel", "camping"] });
+    expect(toggle(defaults, "access", "private").access).toEqual(["public", "private"]);
+    expect(toggle(defaults, "types", "heliport").types).toEqual(["airport", "heliport"]);
   });
 
-  it("adds to the other enabled tags", () => {
-    expect(toggleTag({ ...defaults, tags: ["fuel"] }, "camping").tags).toEqual(["fuel", "camping"]);
-    expect(toggleTag({ ...defaults, tags: ["fuel"] }, "populated").tags).toEqual(["fuel", "populated"]);
+  it("unticks the last item of a group to an empty group, never back to a default", () => {
+    expect(toggle(defaults, "types", "airport").types).toEqual([]);
+    expect(toggle(defaults, "access", "public").access).toEqual([]);
   });
 
-  it("clears back to the default", () => {
-    expect(clearTags({ ...defaults, tags: ["fuel", "camping"] }).tags).toEqual(["populated"]);
-  });
-
-  it("toggles types independently", () => {
-    expect(toggleType(defaults, "heliport").types).toEqual(["airport", "heliport"]);
-    expect(toggleType(defaults, "airport").types).toEqual([]);
+  it("clears one group", () => {
+    const custom: Filters = { types: ["heliport"], access: ["private"], tags: ["fuel"] };
+    expect(clear(custom, "types")).toEqual({ ...custom, types: [] });
+    expect(clear(custom, "access")).toEqual({ ...custom, access: [] });
+    expect(clear(custom, "tags")).toEqual({ ...custom, tags: [] });
   });
 });
 
 describe("which airports match", () => {
   const cases: [string, string[], Filters, boolean][] = [
-    ["airport", ["populated"], defaults, true],
-    ["airport", ["empty"], defaults, false],
-    ["heliport", ["populated"], defaults, false],
-    ["airport", ["empty", "fuel"], { types: ["airport"], tags: ["fuel", "camping"] }, true],
-    ["airport", ["fuel"], { types: [], tags: ["fuel"] }, false],
+    ["airport", ["public"], defaults, true],
+    ["airport", ["public", "populated"], defaults, true],
+    ["airport", ["private"], defaults, false],
+    ["heliport", ["public"], defaults, false],
+    // A fresh install documents nothing: the defaults still match every public airport.
+    ["airport", ["public", "empty"], defaults, true],
+    // An empty group restricts nothing.
+    ["military", ["restricted"], everything, true],
+    ["heliport", ["private", "empty"], { ...defaults, types: [] }, false],
+    ["heliport", ["public", "empty"], { ...defaults, types: [] }, true],
+    ["airport", ["private"], { ...defaults, access: [] }, true],
+    // Access and tags both apply: a public airport with any of the ticked tags.
+    ["airport", ["public", "fuel"], { ...defaults, tags: ["fuel", "camping"] }, true],
+    ["airport", ["public", "empty"], { ...defaults, tags: ["fuel", "camping"] }, false],
+    ["airport", ["private", "fuel"], { ...defaults, tags: ["fuel"] }, false],
+    ["airport", ["private", "fuel"], { types: ["airport"], access: ["public", "private"], tags: ["fuel"] }, true],
+    ["airport", ["public", "populated"], { ...defaults, tags: ["populated"] }, true],
+    ["airport", ["public", "fuel"], { types: ["heliport"], access: [], tags: ["fuel"] }, false],
   ];
 
   it.each(cases)("a %s tagged %j: %#", (type, tags, filters, expected) => {
@@ -83,5 +120,18 @@ describe("which airports match", () => {
       featureFilter(filter as never, "layers[0].filter").filter({ zoom: 10 }, feature as never);
     expect(evaluate(matchExpression(filters))).toBe(expected);
     expect(evaluate(hiddenFilter(filters))).toBe(!expected && type !== "heliport");
+  });
+
+  it("counts the matching features of the map's GeoJSON with the same rule", () => {
+    const features = cases.map(([facility_type, tags], index) => ({
+      properties: { code: `A${index}`, facility_type, tags },
+    }));
+    for (const filters of [defaults, everything, { ...defaults, tags: ["fuel"] }]) {
+      const expected = features.filter((item) =>
+        matches(filters, item.properties.facility_type, item.properties.tags),
+      ).length;
+      expect(countMatching(filters, features)).toBe(expected);
+    }
+    expect(countMatching(everything, features)).toBe(features.length);
   });
 });

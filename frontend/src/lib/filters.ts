@@ -1,17 +1,31 @@
 /**
- * The map's airport filters (the original's rules): an airport is shown when its facility type
- * is enabled AND it has ANY enabled tag. "Documented" (`populated`) is on by default; enabling
- * another tag switches it off, and disabling the last enabled tag switches it back on.
- * The state lives in the URL: `?filters_facility_types=airport,heliport&filters_tags=fuel`.
+ * The map's airport filters, in three groups: facility type, access (the landing-rights tags
+ * `public`, `restricted`, `private` that every airport carries exactly one of) and the other tags.
+ * An airport matches when its type is one of the ticked types, its access one of the ticked
+ * access tags, and it has any of the ticked tags; a group with nothing ticked restricts nothing.
+ * By default: the default types of `/api/v1/meta` (airports), public airports, any tags.
+ *
+ * The state lives in the URL, in the original's parameters:
+ * `?filters_facility_types=airport,heliport&filters_tags=public,fuel` (access and tags share
+ * `filters_tags`); an empty value (`filters_tags=`) means the group is cleared.
  */
 import type { ExpressionSpecification, FilterSpecification } from "maplibre-gl";
 
 export interface Filters {
   types: string[];
+  access: string[];
   tags: string[];
 }
 
-export const DEFAULT_TAG = "populated";
+export interface KnownFilters {
+  types: readonly string[];
+  access: readonly string[];
+  /** Every tag but the access ones. */
+  tags: readonly string[];
+  defaultTypes: readonly string[];
+}
+
+export const DEFAULT_ACCESS: readonly string[] = ["public"];
 export const TYPES_PARAM = "filters_facility_types";
 export const TAGS_PARAM = "filters_tags";
 
@@ -21,73 +35,89 @@ function list(value: string | null, known: readonly string[]): string[] | null {
   return known.filter((item) => wanted.has(item));
 }
 
-/** The filters named by the URL, or the defaults; unknown names are dropped. */
-export function readFilters(
-  params: URLSearchParams,
-  known: { types: readonly string[]; tags: readonly string[]; defaultTypes: readonly string[] },
-): Filters {
+export function defaultFilters(known: KnownFilters): Filters {
   return {
-    types: list(params.get(TYPES_PARAM), known.types) ?? [...known.defaultTypes],
-    tags: list(params.get(TAGS_PARAM), known.tags) ?? [DEFAULT_TAG],
+    types: [...known.defaultTypes],
+    access: known.access.filter((name) => DEFAULT_ACCESS.includes(name)),
+    tags: [],
   };
 }
 
+/** The filters named by the URL, or the defaults; unknown names are dropped. */
+export function readFilters(params: URLSearchParams, known: KnownFilters): Filters {
+  const defaults = defaultFilters(known);
+  const tagged = params.get(TAGS_PARAM);
+  return {
+    types: list(params.get(TYPES_PARAM), known.types) ?? defaults.types,
+    access: list(tagged, known.access) ?? defaults.access,
+    tags: list(tagged, known.tags) ?? defaults.tags,
+  };
+}
+
+const same = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((item) => b.includes(item));
+
 /** The URL parameters for the filters; the defaults leave the URL clean. */
-export function writeFilters(
-  params: URLSearchParams,
-  filters: Filters,
-  defaultTypes: readonly string[],
-): URLSearchParams {
+export function writeFilters(params: URLSearchParams, filters: Filters, known: KnownFilters): URLSearchParams {
   const next = new URLSearchParams(params);
-  const same = (a: readonly string[], b: readonly string[]) =>
-    a.length === b.length && a.every((item) => b.includes(item));
-  if (same(filters.types, defaultTypes)) next.delete(TYPES_PARAM);
+  const defaults = defaultFilters(known);
+  if (same(filters.types, defaults.types)) next.delete(TYPES_PARAM);
   else next.set(TYPES_PARAM, filters.types.join(","));
-  if (same(filters.tags, [DEFAULT_TAG])) next.delete(TAGS_PARAM);
-  else next.set(TAGS_PARAM, filters.tags.join(","));
+  if (same(filters.access, defaults.access) && same(filters.tags, defaults.tags)) next.delete(TAGS_PARAM);
+  else next.set(TAGS_PARAM, [...filters.tags, ...filters.access].join(","));
   return next;
 }
 
-export function toggleType(filters: Filters, type: string): Filters {
-  const types = filters.types.includes(type)
-    ? filters.types.filter((item) => item !== type)
-    : [...filters.types, type];
-  return { ...filters, types };
+export type Group = keyof Filters;
+
+/** Ticks or unticks one item of a group; the other groups stay as they are. */
+export function toggle(filters: Filters, group: Group, name: string): Filters {
+  const items = filters[group];
+  return {
+    ...filters,
+    [group]: items.includes(name) ? items.filter((item) => item !== name) : [...items, name],
+  };
 }
 
-export function toggleTag(filters: Filters, tag: string): Filters {
-  if (filters.tags.includes(tag)) {
-    const tags = filters.tags.filter((item) => item !== tag);
-    return { ...filters, tags: tags.length ? tags : [DEFAULT_TAG] };
-  }
-  const others = tag === DEFAULT_TAG ? filters.tags : filters.tags.filter((item) => item !== DEFAULT_TAG);
-  return { ...filters, tags: [...others, tag] };
+/** A cleared group restricts nothing. */
+export function clear(filters: Filters, group: Group): Filters {
+  return { ...filters, [group]: [] };
 }
 
-export function clearTags(filters: Filters): Filters {
-  return { ...filters, tags: [DEFAULT_TAG] };
-}
-
-export function clearTypes(filters: Filters): Filters {
-  return { ...filters, types: [] };
-}
+const anyOf = (wanted: readonly string[], have: readonly string[]) =>
+  wanted.length === 0 || wanted.some((item) => have.includes(item));
 
 /** Whether an airport with these properties passes the filters (the same rule as the map's). */
 export function matches(filters: Filters, facilityType: string, tags: readonly string[]): boolean {
-  return filters.types.includes(facilityType) && tags.some((tag) => filters.tags.includes(tag));
+  return anyOf(filters.types, [facilityType]) && anyOf(filters.access, tags) && anyOf(filters.tags, tags);
 }
 
 /** The MapLibre expression of `matches` over the GeoJSON's `facility_type` and `tags`. */
 export function matchExpression(filters: Filters): ExpressionSpecification {
-  const anyTag: ExpressionSpecification = [
-    "any",
-    false,
-    ...filters.tags.map((tag): ExpressionSpecification => ["in", tag, ["get", "tags"]]),
-  ];
-  return ["all", ["in", ["get", "facility_type"], ["literal", filters.types]], anyTag];
+  const hasAny = (wanted: readonly string[]): ExpressionSpecification | boolean =>
+    wanted.length === 0 || ["any", ...wanted.map((tag): ExpressionSpecification => ["in", tag, ["get", "tags"]])];
+  const type: ExpressionSpecification | boolean =
+    filters.types.length === 0 || ["in", ["get", "facility_type"], ["literal", filters.types]];
+  return ["all", type, hasAny(filters.access), hasAny(filters.tags)];
 }
 
-/** Airports that do not match, shown faintly from zoom 8; heliports are left out. */
+/** Airports that do not match, shown faintly from close up; heliports are left out. */
 export function hiddenFilter(filters: Filters): FilterSpecification {
   return ["all", ["!", matchExpression(filters)], ["!=", ["get", "facility_type"], "heliport"]];
+}
+
+export interface AirportProperties {
+  code: string;
+  facility_type: string;
+  tags: string[];
+  importance?: number;
+}
+
+/** How many of the map's airports match (the GeoJSON the map draws, by the same rule). */
+export function countMatching(filters: Filters, features: readonly { properties: AirportProperties }[]): number {
+  let count = 0;
+  for (const { properties } of features) {
+    if (matches(filters, properties.facility_type, properties.tags)) count += 1;
+  }
+  return count;
 }

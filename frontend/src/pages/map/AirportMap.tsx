@@ -1,10 +1,12 @@
 import * as maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
+import type { FeatureCollection } from "geojson";
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from "react";
 import type { Meta } from "../../api/queries";
 import { hiddenFilter, matchExpression, type Filters } from "../../lib/filters";
-import { addMarkerImages } from "./markers";
+import { BasemapLoader, basemapStyle, plainBackground, plainStyle, setBasemapTheme, TEXT_FONT } from "./basemap";
+import { addMarkerImages, iconImage, type MarkerType } from "./markers";
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -19,11 +21,22 @@ export interface Annotated {
   annotations: { latitude: number; longitude: number; label: string }[];
 }
 
+/** An airport drawn as matching the filters in the current view. */
+export interface InView {
+  code: string;
+  facilityType: string;
+  importance: number;
+}
+
 interface Props {
   meta: Meta;
+  /** The airports GeoJSON (null while it loads): the same object the page counts. */
+  airports: FeatureCollection | null;
   filters: Filters;
   selected: string | null;
   showCharts: boolean;
+  /** The embedded base map, or a plain background (`?basemap=off`). */
+  basemap: boolean;
   pitched: boolean;
   /** Called with the codes of the airports drawn at high zoom (for their annotations). */
   onDetailedView: (codes: string[]) => void;
@@ -32,31 +45,56 @@ interface Props {
   /** While set, a click on the map places the new airport instead of selecting one. */
   placing: { latitude: number; longitude: number } | null | false;
   onPlace: (point: { latitude: number; longitude: number }) => void;
-  padRight: boolean;
+  /** Pixels at the bottom of the map covered by the details sheet (a phone's), or 0. */
+  bottomInset: () => number;
+  /** While set, called with the matching airports drawn whenever the map settles. */
+  onInView?: (airports: InView[]) => void;
 }
 
 const ANNOTATION_ZOOM = 12.5;
-const VISIBLE = "airports-visible";
-const HIDDEN = "airports-hidden";
+// Below this zoom markers give way to more important ones where they would overlap.
+const ALL_AIRPORTS_ZOOM = 7;
+const FADED_ZOOM = 8;
+const LABEL_ZOOM = 9;
+const MATCH = "airports-match";
+const FADED = "airports-faded";
 // The selected airport, drawn above the others whether the filters match it or not.
 const SELECTED = "airports-selected";
+const IMPORTANCE: maplibregl.ExpressionSpecification = ["number", ["get", "importance"], 0];
+const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+
+const TEXT = {
+  light: { color: "#1b2330", halo: "#ffffff" },
+  dark: { color: "#e6eaf0", halo: "#11151b" },
+};
+
+function isDark(): boolean {
+  return document.documentElement.dataset.theme === "dark";
+}
 
 function selectedFilter(code: string | null): maplibregl.FilterSpecification {
   return ["==", ["get", "code"], code ?? ""];
 }
 
-function baseStyle(meta: Meta, dark: boolean): maplibregl.StyleSpecification | string {
-  if (meta.client.map_style_url) return meta.client.map_style_url;
-  return {
-    version: 8,
-    sources: {},
-    layers: [
-      { id: "background", type: "background", paint: { "background-color": dark ? "#1d2430" : "#e9edf1" } },
-    ],
-  };
+/** Codes from LABEL_ZOOM, but not the selected airport's: its own layer labels it. */
+function matchLabel(selected: string | null): maplibregl.ExpressionSpecification {
+  return [
+    "step", ["zoom"], "", LABEL_ZOOM,
+    ["case", ["==", ["get", "code"], selected ?? ""], "", ["get", "code"]],
+  ];
 }
 
-function addLayers(map: maplibregl.Map, meta: Meta, props: Props) {
+function markerTypes(meta: Meta): MarkerType[] {
+  return meta.facility_types.map((kind) => ({ name: kind.name, colour: kind.colour }));
+}
+
+function initialStyle(meta: Meta, basemap: boolean, dark: boolean): maplibregl.StyleSpecification | string {
+  if (meta.client.map_style_url) return meta.client.map_style_url;
+  return basemap ? basemapStyle(dark) : plainStyle(dark);
+}
+
+function addLayers(map: maplibregl.Map, props: Props) {
+  const { meta } = props;
   for (const layer of meta.chart_layers) {
     const id = `chart-${layer.name}`;
     if (map.getSource(id)) continue;
@@ -77,38 +115,73 @@ function addLayers(map: maplibregl.Map, meta: Meta, props: Props) {
       paint: { "raster-opacity": props.showCharts ? 1 : 0, "raster-fade-duration": 300 },
     });
   }
-  if (meta.airports_geojson_url && !map.getSource("airports")) {
-    addMarkerImages(map);
-    map.addSource("airports", {
-      type: "geojson",
-      data: window.location.origin + meta.airports_geojson_url,
-    });
-    map.addLayer({
-      id: HIDDEN,
-      type: "symbol",
-      source: "airports",
-      minzoom: 8,
-      filter: hiddenFilter(props.filters),
-      layout: { "icon-image": "marker-hidden", "icon-allow-overlap": true, "icon-size": 0.8 },
-    });
-    map.addLayer({
-      id: VISIBLE,
-      type: "symbol",
-      source: "airports",
-      filter: matchExpression(props.filters),
-      layout: { "icon-image": "marker-visible", "icon-allow-overlap": true, "icon-size": 0.8 },
-    });
-    map.addLayer({
-      id: SELECTED,
-      type: "symbol",
-      source: "airports",
-      filter: selectedFilter(props.selected),
-      layout: { "icon-image": "marker-selected", "icon-allow-overlap": true, "icon-size": 0.8 },
-    });
-  }
+  if (map.getSource("airports")) return;
+  const types = markerTypes(meta);
+  const text = TEXT[isDark() ? "dark" : "light"];
+  addMarkerImages(map, types);
+  map.addSource("airports", { type: "geojson", data: props.airports ?? EMPTY });
+  map.addLayer({
+    id: FADED,
+    type: "symbol",
+    source: "airports",
+    minzoom: FADED_ZOOM,
+    filter: hiddenFilter(props.filters),
+    layout: {
+      "icon-image": iconImage("faded", types),
+      "icon-allow-overlap": true,
+      // Never in the way of an airport that matches.
+      "icon-ignore-placement": true,
+    },
+  });
+  map.addLayer({
+    id: MATCH,
+    type: "symbol",
+    source: "airports",
+    filter: matchExpression(props.filters),
+    layout: {
+      "icon-image": iconImage("match", types),
+      // Bigger for busier airports (importance 0–5), and a little bigger from close up.
+      "icon-size": [
+        "interpolate", ["linear"], ["zoom"],
+        3, ["+", 0.55, ["*", 0.07, IMPORTANCE]],
+        9, ["+", 0.8, ["*", 0.05, IMPORTANCE]],
+      ],
+      "icon-allow-overlap": ["step", ["zoom"], false, ALL_AIRPORTS_ZOOM, true],
+      "icon-padding": ["interpolate", ["linear"], ["zoom"], 3, 4, ALL_AIRPORTS_ZOOM, 0],
+      // Where markers would overlap, the more important airport is placed first.
+      "symbol-sort-key": ["*", -1, IMPORTANCE],
+      "text-field": matchLabel(props.selected),
+      "text-font": TEXT_FONT,
+      "text-size": 11,
+      "text-anchor": "top",
+      "text-offset": [0, 0.75],
+      "text-padding": 2,
+      "text-optional": true,
+    },
+    paint: { "text-color": text.color, "text-halo-color": text.halo, "text-halo-width": 1.5 },
+  });
+  map.addLayer({
+    id: SELECTED,
+    type: "symbol",
+    source: "airports",
+    filter: selectedFilter(props.selected),
+    layout: {
+      "icon-image": iconImage("selected", types),
+      "icon-allow-overlap": true,
+      "icon-ignore-placement": true,
+      "text-field": ["get", "code"],
+      "text-font": TEXT_FONT,
+      "text-size": 12.5,
+      "text-anchor": "top",
+      "text-offset": [0, 1.1],
+      "text-allow-overlap": true,
+      "text-ignore-placement": true,
+    },
+    paint: { "text-color": text.color, "text-halo-color": text.halo, "text-halo-width": 2 },
+  });
 }
 
-/** The MapLibre map: chart layers over a base map, and the airports as two symbol layers. */
+/** The MapLibre map: a base map, the chart layers over it, and the airports over both. */
 export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props, ref) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -116,6 +189,7 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
   const [failure, setFailure] = useState<string | null>(null);
   // Set once the style and layers are in: the effects below then keep them in step.
   const [map, setMap] = useState<maplibregl.Map | null>(null);
+  const [dark, setDark] = useState(isDark);
 
   useEffect(() => {
     latest.current = props;
@@ -123,14 +197,19 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
 
   useImperativeHandle(ref, () => ({
     flyTo(latitude, longitude, zoom) {
+      // The details sit beside the map on a desktop, over its lower part on a phone.
       mapRef.current?.flyTo({
         center: [longitude, latitude],
         zoom,
-        padding: latest.current.padRight ? { right: Math.min(420, window.innerWidth * 0.4), top: 0, bottom: 0, left: 0 } : undefined,
+        padding: { top: 0, right: 0, left: 0, bottom: latest.current.bottomInset() },
       });
     },
     fitBounds(west, south, east, north) {
-      mapRef.current?.fitBounds([west, south, east, north], { padding: 150, maxZoom: 17 });
+      const bottom = latest.current.bottomInset();
+      mapRef.current?.fitBounds([west, south, east, north], {
+        padding: { top: 60, right: 60, left: 60, bottom: bottom + 60 },
+        maxZoom: 17,
+      });
     },
     center() {
       const centre = mapRef.current?.getCenter();
@@ -138,23 +217,34 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
     },
   }));
 
+  // The page's colour scheme can change while the map is open.
+  useEffect(() => {
+    const observer = new MutationObserver(() => setDark(isDark()));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    return () => observer.disconnect();
+  }, []);
+
   // Create the map once.
   useEffect(() => {
-    if (!container.current) return;
-    const { meta } = latest.current;
+    const element = container.current;
+    if (!element) return;
+    const { meta, basemap } = latest.current;
     const view = meta.client.initial_view;
-    const dark = document.documentElement.dataset.theme === "dark";
+    const embedded = !meta.client.map_style_url && basemap;
     let created: maplibregl.Map;
     try {
       created = new maplibregl.Map({
-        container: container.current,
-        style: baseStyle(meta, dark),
+        container: element,
+        style: initialStyle(meta, basemap, isDark()),
         center: [view.longitude, view.latitude],
         zoom: view.zoom,
         maxZoom: 18,
         hash: true,
         attributionControl: { compact: true },
-        fadeDuration: 300,
+        // Markers and labels appear at once: fading them in redraws the whole map (the base map
+        // too) for a few hundred ms after each placement, which cost a slow device a second on
+        // the first render.
+        fadeDuration: 0,
       });
     } catch {
       // Reported once, from the effect: the map needs WebGL.
@@ -165,10 +255,17 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
     }
     const map = created;
     mapRef.current = map;
+    const loader = embedded ? new BasemapLoader(map) : null;
+    element.dataset.basemap = meta.client.map_style_url ? "style" : embedded ? "loading" : "off";
     map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), "bottom-right");
     map.addControl(new maplibregl.ScaleControl({ unit: "nautical" }), "bottom-left");
-    map.on("load", () => {
-      addLayers(map, meta, latest.current);
+    const scale = element.querySelector(".maplibregl-ctrl-scale");
+    scale?.setAttribute("title", "Scale in nautical miles");
+    scale?.setAttribute("aria-label", "Scale in nautical miles");
+    // As soon as the style is in, not on "load": that waits for the base map's first tiles, and
+    // the airports would wait behind them.
+    map.once("style.load", () => {
+      addLayers(map, latest.current);
       setMap(map);
     });
     map.on("error", (event) => {
@@ -176,11 +273,35 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
       if ("tile" in event || "sourceId" in event) return;
       console.warn("Map:", event.error?.message);
     });
-    map.on("idle", () => {
-      container.current?.setAttribute("data-idle", String(Boolean(map.getSource("airports")) && map.isSourceLoaded("airports")));
+    map.once("idle", () => {
+      // On a phone the attribution starts folded, off the scale bar; its (i) button unfolds it.
+      if (element.clientWidth <= 640) element.querySelector(".maplibregl-compact-show")?.classList.remove("maplibregl-compact-show");
     });
-    map.on("movestart", () => container.current?.setAttribute("data-idle", "false"));
-    for (const layer of [VISIBLE, HIDDEN, SELECTED]) {
+    let updating = false;
+    map.on("idle", () => {
+      if (loader) {
+        // The finer regions and the labels wait for the first picture, then follow the view;
+        // taking them in when the browser is idle leaves that picture answering at once.
+        const wanted = loader.wanted();
+        element.dataset.basemap = wanted || !loader.settled ? "loading" : loader.drawn;
+        if (wanted && !updating) {
+          updating = true;
+          whenIdle(() => {
+            updating = false;
+            loader.update(isDark());
+            map.triggerRepaint();
+          });
+        }
+      }
+      const drawn = latest.current.airports !== null && Boolean(map.getSource("airports")) && map.isSourceLoaded("airports");
+      element.dataset.idle = String(drawn);
+      const onInView = latest.current.onInView;
+      if (drawn && onInView && map.getLayer(MATCH)) onInView(renderedAirports(map));
+    });
+    map.on("movestart", () => {
+      element.dataset.idle = "false";
+    });
+    for (const layer of [MATCH, FADED, SELECTED]) {
       map.on("click", layer, (event) => {
         if (latest.current.placing !== false) return;
         const code = event.features?.[0]?.properties?.code;
@@ -194,15 +315,12 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
       latest.current.onPlace({ latitude: event.lngLat.lat, longitude: event.lngLat.lng });
     });
     map.on("moveend", () => {
-      if (map.getZoom() < ANNOTATION_ZOOM || !map.getLayer(VISIBLE)) {
+      if (map.getZoom() < ANNOTATION_ZOOM || !map.getLayer(MATCH)) {
         latest.current.onDetailedView([]);
         return;
       }
-      const codes = map
-        .queryRenderedFeatures({ layers: [VISIBLE] })
-        .map((feature) => feature.properties?.code)
-        .filter((code): code is string => typeof code === "string");
-      latest.current.onDetailedView([...new Set(codes)].slice(0, 20));
+      const codes = renderedAirports(map).map((airport) => airport.code);
+      latest.current.onDetailedView(codes.slice(0, 20));
     });
     return () => {
       map.remove();
@@ -211,15 +329,33 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
     };
   }, []);
 
-  useEffect(() => {
-    if (!map?.getLayer(VISIBLE)) return;
-    map.setFilter(VISIBLE, matchExpression(props.filters));
-    map.setFilter(HIDDEN, hiddenFilter(props.filters));
-  }, [map, props.filters]);
+  // Whatever changes the airports drawn: data-idle waits for the next picture, which a repaint
+  // makes sure comes (MapLibre only tells it is idle after drawing).
+  const redrawing = (map: maplibregl.Map) => {
+    container.current?.setAttribute("data-idle", "false");
+    map.triggerRepaint();
+  };
 
   useEffect(() => {
-    if (!map?.getLayer(VISIBLE)) return;
+    const source = map?.getSource<maplibregl.GeoJSONSource>("airports");
+    if (!map || !source || !props.airports) return;
+    void source.setData(props.airports).then(() => redrawing(map));
+    redrawing(map);
+  }, [map, props.airports]);
+
+  const filterKey = JSON.stringify(props.filters);
+  useEffect(() => {
+    if (!map?.getLayer(MATCH)) return;
+    const filters = JSON.parse(filterKey) as Filters;
+    map.setFilter(MATCH, matchExpression(filters));
+    map.setFilter(FADED, hiddenFilter(filters));
+    redrawing(map);
+  }, [map, filterKey]);
+
+  useEffect(() => {
+    if (!map?.getLayer(SELECTED)) return;
     map.setFilter(SELECTED, selectedFilter(props.selected));
+    map.setLayoutProperty(MATCH, "text-field", matchLabel(props.selected));
   }, [map, props.selected]);
 
   useEffect(() => {
@@ -232,7 +368,29 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
 
   useEffect(() => {
     if (!map) return;
-    map.easeTo({ pitch: props.pitched ? 45 : 0 });
+    if (!props.meta.client.map_style_url) {
+      if (props.basemap) setBasemapTheme(map, dark);
+      else map.setPaintProperty("background", "background-color", plainBackground(dark));
+    }
+    const text = TEXT[dark ? "dark" : "light"];
+    for (const layer of [MATCH, SELECTED]) {
+      if (!map.getLayer(layer)) continue;
+      map.setPaintProperty(layer, "text-color", text.color);
+      map.setPaintProperty(layer, "text-halo-color", text.halo);
+    }
+  }, [map, dark, props.basemap, props.meta.client.map_style_url]);
+
+  // The list of airports in view wants the current ones as soon as it opens.
+  const listening = Boolean(props.onInView);
+  useEffect(() => {
+    if (!map || !listening || !map.getLayer(MATCH)) return;
+    latest.current.onInView?.(renderedAirports(map));
+  }, [map, listening]);
+
+  useEffect(() => {
+    // Only a change: an ease to the same pitch would stop a flight to an airport under way.
+    const pitch = props.pitched ? 45 : 0;
+    if (map && map.getPitch() !== pitch) map.easeTo({ pitch });
   }, [map, props.pitched]);
 
   // Annotations of the airports in view, as labelled markers (read-only here).
@@ -273,3 +431,23 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
     </>
   );
 });
+
+function whenIdle(callback: () => void): void {
+  if ("requestIdleCallback" in window) window.requestIdleCallback(callback, { timeout: 1000 });
+  else setTimeout(callback, 200);
+}
+
+/** The matching airports drawn in the view, each once, the most important first. */
+function renderedAirports(map: maplibregl.Map): InView[] {
+  const seen = new Map<string, InView>();
+  for (const feature of map.queryRenderedFeatures({ layers: [MATCH] })) {
+    const { code, facility_type: facilityType, importance } = feature.properties ?? {};
+    if (typeof code !== "string" || seen.has(code)) continue;
+    seen.set(code, {
+      code,
+      facilityType: typeof facilityType === "string" ? facilityType : "",
+      importance: typeof importance === "number" ? importance : 0,
+    });
+  }
+  return [...seen.values()].sort((a, b) => b.importance - a.importance || a.code.localeCompare(b.code));
+}

@@ -1,21 +1,38 @@
 import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import {
+  lazy,
+  startTransition,
+  Suspense,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useOptimistic,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api, call, errorText } from "../../api/client";
+import { useAirportsGeoJSON } from "../../api/map";
 import { useMeta, type AirportDetail, type Meta } from "../../api/queries";
-import { ErrorMessage, Header, Loading } from "../../components/Layout";
+import { ErrorMessage, Header, Loading, MAIN_ID } from "../../components/Layout";
 import { SearchBox } from "../../components/SearchBox";
 import { usePageTitle } from "../../components/PageTitle";
+import { colourOf } from "../../lib/colours";
 import {
-  clearTags,
-  clearTypes,
+  clear,
+  countMatching,
+  defaultFilters,
   readFilters,
-  toggleTag,
-  toggleType,
+  toggle,
   writeFilters,
   type Filters,
+  type Group,
+  type KnownFilters,
 } from "../../lib/filters";
-import { AirportMap, type Annotated, type MapHandle } from "./AirportMap";
+import { AirportMap, type Annotated, type InView, type MapHandle } from "./AirportMap";
+import { prefetchBasemap } from "./basemap";
 import { NewAirportForm } from "./NewAirportForm";
 import "./map.css";
 
@@ -24,6 +41,11 @@ const AirportSummary = lazy(() =>
 );
 
 const RETURNING_KEY = "returning";
+// The list of airports in view names at most this many, the most important first.
+const LIST_LIMIT = 60;
+// Where the phone layout starts (map.css): the details are a sheet over the map's lower half.
+const PHONE = "(max-width: 760px)";
+const SHEET_SHARE = 0.5;
 
 /** The annotated airports among the loaded ones (a stable function: TanStack keeps the result). */
 function annotationsOf(results: { data?: AirportDetail }[]): Annotated[] {
@@ -48,7 +70,8 @@ function useMapParams() {
   /** ``change`` edits the parameters it is given, or returns new ones. */
   const update = (change: (next: URLSearchParams) => URLSearchParams | void, replace = false) => {
     const current = new URLSearchParams(window.location.search);
-    const search = (change(current) ?? current).toString();
+    // Lists stay readable in the address bar: `filters_tags=fuel,public`.
+    const search = (change(current) ?? current).toString().replace(/%2C/gi, ",");
     navigate(
       { search: search ? `?${search}` : "", hash: window.location.hash },
       { replace, preventScrollReset: true },
@@ -57,50 +80,93 @@ function useMapParams() {
   return [params, update] as const;
 }
 
+function knownFilters(meta: Meta): KnownFilters {
+  const access = meta.landing_rights.map((rights) => rights.name).filter((name) => meta.tags.some((tag) => tag.name === name));
+  return {
+    types: meta.facility_types.map((kind) => kind.name),
+    access,
+    tags: meta.tags.map((tag) => tag.name).filter((name) => !access.includes(name)),
+    defaultTypes: meta.facility_types.filter((kind) => kind.default).map((kind) => kind.name),
+  };
+}
+
 function useFilters(meta: Meta) {
   const [params, setParams] = useMapParams();
-  const known = useMemo(
-    () => ({
-      types: meta.facility_types.filter((kind) => !kind.hidden).map((kind) => kind.name),
-      tags: meta.tags.map((tag) => tag.name),
-      defaultTypes: meta.facility_types.filter((kind) => kind.default).map((kind) => kind.name),
-    }),
-    [meta],
-  );
-  const filters = useMemo(() => readFilters(params, known), [params, known]);
+  const known = useMemo(() => knownFilters(meta), [meta]);
+  const inUrl = useMemo(() => readFilters(params, known), [params, known]);
+  // The router updates the URL in a transition: meanwhile the boxes show what was just ticked
+  // (a controlled checkbox would otherwise spring back until the new URL is read).
+  const [filters, showNow] = useOptimistic(inUrl);
   const setFilters = (next: Filters) =>
-    setParams((current) => writeFilters(current, next, known.defaultTypes), true);
-  return { filters, setFilters };
+    startTransition(() => {
+      showNow(next);
+      setParams((current) => writeFilters(current, next, known), true);
+    });
+  return { filters, setFilters, known };
 }
 
 export default function MapPage() {
   const meta = useMeta();
+  const [params] = useSearchParams();
+  if (params.get("basemap") !== "off" && !meta.data?.client.map_style_url) prefetchBasemap();
   usePageTitle("Map", "Airports of the United States and Canada on the FAA charts, with what pilots know about them.");
   if (meta.isPending) return <Loading what="Loading the map…" />;
   if (meta.isError) return <ErrorMessage error={meta.error} />;
   return <MapScreen meta={meta.data} />;
 }
 
+interface Item {
+  name: string;
+  label: string;
+  colour?: string;
+}
+
 function MapScreen({ meta }: { meta: Meta }) {
   const [params, setParams] = useMapParams();
-  const { filters, setFilters } = useFilters(meta);
+  const { filters, setFilters, known } = useFilters(meta);
   const mapRef = useRef<MapHandle>(null);
+  const mapBody = useRef<HTMLElement>(null);
+  const drawerRef = useRef<HTMLElement>(null);
+  const filtersButton = useRef<HTMLButtonElement>(null);
+  const filtersPanel = useRef<HTMLElement>(null);
+  // Where the keyboard was before the details opened, to go back there when they close.
+  const returnFocus = useRef<HTMLElement | null>(null);
+  // A keyboard user who opened the details lands in them.
+  const focusDrawer = useRef(false);
   const client = useQueryClient();
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [pitched, setPitched] = useState(false);
   const [detailed, setDetailed] = useState<string[]>([]);
   const [placed, setPlaced] = useState<{ latitude: number; longitude: number } | null>(null);
   const [firstVisit, setFirstVisit] = useState(() => localStorage.getItem(RETURNING_KEY) === null);
+  const [listOpen, setListOpen] = useState(false);
+  const [inView, setInView] = useState<InView[] | null>(null);
   const selected = params.get("airport") ? normaliseCode(params.get("airport") ?? "") : null;
   const drawer = params.get("drawer");
-  const showCharts = params.get("layer") !== "satellite";
+  // `layer=satellite` is how older links said the charts were off.
+  const showCharts = params.get("charts") !== "off" && params.get("layer") !== "satellite";
+  const basemap = params.get("basemap") !== "off";
   const adding = drawer === "new_airport";
+
+  const airports = useAirportsGeoJSON(meta.airports_geojson_url);
+  const count = useMemo(
+    () => (airports.data ? countMatching(filters, airports.data.features) : null),
+    [airports.data, filters],
+  );
 
   const setParam = (name: string, value: string | null) =>
     setParams((next) => {
       if (value === null) next.delete(name);
       else next.set(name, value);
     });
+
+  function setCharts(on: boolean) {
+    setParams((next) => {
+      next.delete("layer");
+      if (on) next.delete("charts");
+      else next.set("charts", "off");
+    });
+  }
 
   // The selected airport: fly there when it is first opened.
   const airport = useQuery({
@@ -129,11 +195,52 @@ function MapScreen({ meta }: { meta: Meta }) {
     combine: annotationsOf,
   });
 
-  function openAirport(code: string) {
+  const bottomInset = useCallback(() => {
+    if (!window.matchMedia(PHONE).matches) return 0;
+    const sheet = drawerRef.current?.offsetHeight;
+    return sheet || Math.round((mapBody.current?.clientHeight ?? window.innerHeight) * SHEET_SHARE);
+  }, []);
+
+  function openAirport(code: string, { focus = false } = {}) {
     flownTo.current = null;
+    if (focus) {
+      returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      focusDrawer.current = true;
+    }
     setParams((next) => {
       next.set("airport", code);
       next.delete("drawer");
+    });
+  }
+
+  const drawerOpen = selected !== null || drawer !== null;
+  useEffect(() => {
+    if (drawerOpen && focusDrawer.current) {
+      focusDrawer.current = false;
+      drawerRef.current?.focus();
+    }
+  }, [drawerOpen, selected, drawer]);
+
+  function closeDrawer() {
+    setPlaced(null);
+    setParams((next) => {
+      next.delete("airport");
+      next.delete("drawer");
+    });
+    const back = returnFocus.current;
+    returnFocus.current = null;
+    // Back where the keyboard was, or to the map when that is gone.
+    requestAnimationFrame(() => {
+      if (back?.isConnected) back.focus();
+      else document.querySelector<HTMLElement>(".maplibregl-canvas")?.focus();
+    });
+  }
+
+  function toggleFilters(open: boolean) {
+    setFiltersOpen(open);
+    requestAnimationFrame(() => {
+      if (open) filtersPanel.current?.querySelector<HTMLElement>("button")?.focus();
+      else filtersButton.current?.focus();
     });
   }
 
@@ -142,8 +249,25 @@ function MapScreen({ meta }: { meta: Meta }) {
     setFirstVisit(false);
   }
 
-  const visibleTypes = meta.facility_types.filter((kind) => !kind.hidden);
-  const drawerOpen = selected !== null || drawer !== null;
+  const labelOf = (items: Item[]) => new Map(items.map((item) => [item.name, item.label]));
+  const typeItems: Item[] = meta.facility_types
+    .filter((kind) => !kind.hidden || filters.types.includes(kind.name))
+    .map((kind) => ({ name: kind.name, label: kind.label, colour: colourOf(kind.colour) }));
+  const accessItems: Item[] = known.access.map((name) => ({
+    name,
+    label: meta.tags.find((tag) => tag.name === name)?.label ?? name,
+  }));
+  const tagItems: Item[] = meta.tags
+    .filter((tag) => known.tags.includes(tag.name))
+    .map((tag) => ({ name: tag.name, label: tag.label }));
+  const typeLabels = labelOf(meta.facility_types.map((kind) => ({ name: kind.name, label: kind.label })));
+  const isDefault = JSON.stringify(filters) === JSON.stringify(defaultFilters(known));
+
+  const groups: { group: Group; title: string; items: Item[]; any: string; hint: string }[] = [
+    { group: "types", title: "Type", items: typeItems, any: "any type", hint: "None ticked: airports of every type." },
+    { group: "access", title: "Access", items: accessItems, any: "any access", hint: "None ticked: public and private alike." },
+    { group: "tags", title: "Tags", items: tagItems, any: "any tags", hint: "Airports with any of the ticked tags. None ticked: tags do not matter." },
+  ];
 
   return (
     <div className="map-screen">
@@ -152,8 +276,9 @@ function MapScreen({ meta }: { meta: Meta }) {
           <SearchBox
             near={() => mapRef.current?.center()}
             onPick={(pick) => {
-              // Searching for a place switches to the base map, like the original.
-              setParam("layer", meta.client.map_style_url ? "satellite" : null);
+              // Searching for a place shows the base map under it, like the original, when
+              // there is one worth seeing (a satellite or street style).
+              setCharts(!meta.client.map_style_url);
               if (pick.kind === "airport") {
                 openAirport(pick.airport.code);
               } else {
@@ -163,72 +288,119 @@ function MapScreen({ meta }: { meta: Meta }) {
           />
         }
       />
-      <div className="map-body">
-        <aside className={`filters ${filtersOpen ? "open" : ""}`} aria-label="Map filters">
-          <button type="button" className="only-phone primary filters-done" onClick={() => setFiltersOpen(false)}>
+      <main className="map-body" id={MAIN_ID} ref={mapBody} tabIndex={-1}>
+        <aside
+          id="map-filters"
+          ref={filtersPanel}
+          className={`filters ${filtersOpen ? "open" : ""}`}
+          aria-label="Map filters"
+        >
+          <button type="button" className="only-phone primary filters-done" onClick={() => toggleFilters(false)}>
             Show the map
           </button>
-          <FilterGroup
-            title="Filter by type"
-            onClear={() => setFilters(clearTypes(filters))}
-            items={visibleTypes.map((kind) => ({ name: kind.name, label: kind.label, colour: kind.colour }))}
-            enabled={filters.types}
-            onToggle={(name) => setFilters(toggleType(filters, name))}
-          />
-          <FilterGroup
-            title="Filter by tag"
-            onClear={() => setFilters(clearTags(filters))}
-            items={meta.tags.map((tag) => ({ name: tag.name, label: tag.label, colour: tag.colour }))}
-            enabled={filters.tags}
-            onToggle={(name) => setFilters(toggleTag(filters, name))}
-          />
+          <p className="match-count" role="status" aria-live="polite">
+            {count === null
+              ? airports.isError
+                ? "The airports could not be loaded."
+                : "Loading the airports…"
+              : `${count.toLocaleString("en-US")} ${count === 1 ? "airport matches" : "airports match"}`}
+          </p>
+          {groups.map(({ group, title, items, any, hint }) => (
+            <FilterGroup
+              key={group}
+              title={title}
+              summary={summary(filters[group], labelOf(items), any)}
+              hint={hint}
+              items={items}
+              enabled={filters[group]}
+              onToggle={(name) => setFilters(toggle(filters, group, name))}
+              onClear={() => setFilters(clear(filters, group))}
+              clearLabel={`Clear (${any})`}
+            />
+          ))}
+          {!isDefault && (
+            <button type="button" className="link small reset-filters" onClick={() => setFilters(defaultFilters(known))}>
+              Back to the usual filters (public airports)
+            </button>
+          )}
+          <Disclosure
+            title="List airports in view"
+            open={listOpen}
+            onToggle={(open) => {
+              setListOpen(open);
+              if (!open) setInView(null);
+            }}
+          >
+            <AirportsInView airports={inView} typeLabels={typeLabels} onOpen={(code) => openAirport(code, { focus: true })} />
+          </Disclosure>
         </aside>
         <div className="map-area">
           <AirportMap
             ref={mapRef}
             meta={meta}
+            airports={airports.data ?? null}
             filters={filters}
             selected={selected}
             showCharts={showCharts}
+            basemap={basemap}
             pitched={pitched}
             annotations={annotations}
             onDetailedView={setDetailed}
-            onAirportClick={openAirport}
+            onAirportClick={(code) => openAirport(code)}
             placing={adding ? placed : false}
             onPlace={setPlaced}
-            padRight={drawerOpen}
+            bottomInset={bottomInset}
+            onInView={listOpen ? setInView : undefined}
           />
           <div className="map-buttons">
-            <button type="button" className="only-phone" aria-expanded={filtersOpen} onClick={() => setFiltersOpen(!filtersOpen)}>
-              Filters
+            <button
+              type="button"
+              ref={filtersButton}
+              className="only-phone"
+              aria-expanded={filtersOpen}
+              aria-controls="map-filters"
+              onClick={() => toggleFilters(!filtersOpen)}
+            >
+              Filters{count !== null && ` (${count.toLocaleString("en-US")})`}
             </button>
             {meta.chart_layers.length > 0 && (
               <button
                 type="button"
                 aria-pressed={showCharts}
-                onClick={() => setParam("layer", showCharts ? "satellite" : null)}
+                onClick={() => setCharts(!showCharts)}
                 title={showCharts ? "Hide the FAA charts" : "Show the FAA charts"}
               >
-                {showCharts ? "Charts on" : "Charts off"}
+                {showCharts ? "Hide charts" : "Show charts"}
               </button>
             )}
             <button type="button" aria-pressed={pitched} onClick={() => setPitched(!pitched)}>
               {pitched ? "2D" : "3D"}
             </button>
-            <button type="button" aria-label="Add an airport" title="Add an airport missing from the map" onClick={() => setParam("drawer", "new_airport")}>
+            <button
+              type="button"
+              aria-label="Add an airport"
+              title="Add an airport missing from the map"
+              onClick={() => {
+                returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+                focusDrawer.current = true;
+                setParam("drawer", "new_airport");
+              }}
+            >
               +
             </button>
           </div>
         </div>
         {drawerOpen && (
-          <aside className="drawer" aria-label="Details">
-            <button type="button" className="drawer-close" aria-label="Close" onClick={() => {
-              setPlaced(null);
-              setParams((next) => {
-                next.delete("airport");
-                next.delete("drawer");
-              });
-            }}>
+          <aside
+            className="drawer"
+            aria-label="Details"
+            ref={drawerRef}
+            tabIndex={-1}
+            onKeyDown={(event) => {
+              if (event.key === "Escape") closeDrawer();
+            }}
+          >
+            <button type="button" className="drawer-close" aria-label="Close" onClick={closeDrawer}>
               ×
             </button>
             {drawer === "about" && <AboutDrawer />}
@@ -238,6 +410,8 @@ function MapScreen({ meta }: { meta: Meta }) {
                 point={placed}
                 onCreated={(code) => {
                   setPlaced(null);
+                  // The server rebuilds the map's GeoJSON after the change; the new meta names
+                  // its new version, which the map then loads and draws.
                   void client.invalidateQueries({ queryKey: ["meta"] });
                   openAirport(code);
                 }}
@@ -271,6 +445,49 @@ function MapScreen({ meta }: { meta: Meta }) {
             onClose={closeFirstVisit}
           />
         )}
+      </main>
+    </div>
+  );
+}
+
+/** What a group lets through, in words: "Airports, Heliports", "any type". */
+function summary(enabled: string[], labels: Map<string, string>, any: string): string {
+  if (enabled.length === 0) return any;
+  if (enabled.length > 2) return `${enabled.length} ticked`;
+  return enabled.map((name) => labels.get(name) ?? name).join(", ");
+}
+
+function Disclosure({
+  title,
+  detail,
+  open,
+  onToggle,
+  children,
+}: {
+  title: string;
+  detail?: string;
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="disclosure">
+      <button
+        type="button"
+        className="disclosure-button"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => onToggle(!open)}
+      >
+        <span className="disclosure-arrow" aria-hidden="true">
+          {open ? "▾" : "▸"}
+        </span>
+        <span className="disclosure-title">{title}</span>
+        {detail && <span className="disclosure-detail">{detail}</span>}
+      </button>
+      <div id={id} className="disclosure-body" hidden={!open}>
+        {children}
       </div>
     </div>
   );
@@ -278,34 +495,84 @@ function MapScreen({ meta }: { meta: Meta }) {
 
 function FilterGroup({
   title,
+  summary: detail,
+  hint,
   items,
   enabled,
   onToggle,
   onClear,
+  clearLabel,
 }: {
   title: string;
-  items: { name: string; label: string; colour: string | null }[];
+  summary: string;
+  hint: string;
+  items: Item[];
   enabled: string[];
   onToggle: (name: string) => void;
   onClear: () => void;
+  clearLabel: string;
 }) {
+  const [open, setOpen] = useState(false);
   return (
-    <fieldset className="filter-group">
-      <legend>
-        {title}{" "}
-        <button type="button" className="link small" onClick={onClear}>
-          (clear all)
-        </button>
-      </legend>
-      {items.map((item) => (
-        <label key={item.name} className="inline filter-item">
-          <input type="checkbox" checked={enabled.includes(item.name)} onChange={() => onToggle(item.name)} />
-          <span className="swatch" data-colour={item.colour ?? "grey"} />
-          {item.label}
-        </label>
-      ))}
-    </fieldset>
+    <Disclosure title={title} detail={detail} open={open} onToggle={setOpen}>
+      <fieldset className="filter-group">
+        <legend className="map-visually-hidden">{title}</legend>
+        <p className="small muted filter-hint">{hint}</p>
+        {items.map((item) => (
+          <label key={item.name} className="inline filter-item">
+            <input type="checkbox" checked={enabled.includes(item.name)} onChange={() => onToggle(item.name)} />
+            {item.colour && <span className="swatch" style={{ background: item.colour }} aria-hidden="true" />}
+            {item.label}
+          </label>
+        ))}
+        {enabled.length > 0 && (
+          <button type="button" className="link small" onClick={onClear}>
+            {clearLabel}
+          </button>
+        )}
+      </fieldset>
+    </Disclosure>
   );
+}
+
+function AirportsInView({
+  airports,
+  typeLabels,
+  onOpen,
+}: {
+  airports: InView[] | null;
+  typeLabels: Map<string, string>;
+  onOpen: (code: string) => void;
+}) {
+  if (airports === null) return <p className="small muted">Looking at the map…</p>;
+  if (airports.length === 0) {
+    return <p className="small muted">No matching airport is drawn here. Move the map or change the filters.</p>;
+  }
+  const shown = airports.slice(0, LIST_LIMIT);
+  return (
+    <>
+      <p className="small muted">
+        {airports.length > shown.length
+          ? `The ${shown.length} busiest of ${airports.length} airports drawn; zoom in for the others.`
+          : `${airports.length} ${airports.length === 1 ? "airport" : "airports"} drawn, the busiest first.`}
+      </p>
+      <ul className="in-view">
+        {shown.map((airport) => (
+          <li key={airport.code}>
+            <button type="button" className="in-view-item" onClick={() => onOpen(airport.code)}>
+              <strong>{airport.code}</strong>{" "}
+              <span className="muted">{singular(typeLabels.get(airport.facilityType) ?? airport.facilityType)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** "Airports" → "Airport", "Seaplane Bases" → "Seaplane Base": the catalogue's labels are plural. */
+function singular(label: string): string {
+  return label.endsWith("s") ? label.slice(0, -1) : label;
 }
 
 function FirstVisit({ meta, onChoose, onClose }: { meta: Meta; onChoose: (tag: string) => void; onClose: () => void }) {
