@@ -352,7 +352,7 @@ async def search_page(site: Site, page_number: int) -> dict[str, Any]:
             "/api/v1/airports",
             params={
                 "near": "PAE",
-                "within_miles": 40,
+                "within_nm": 35,
                 "facility_type": "airport",
                 "page": page_number,
             },
@@ -375,10 +375,10 @@ async def test_the_advanced_search_near_an_airport_pages_and_survives_a_reload(
 
     await page.goto("/search")
     await page.get_by_label("Near airport (code)").fill("pae")
-    await page.get_by_label("Within (statute miles)").fill("40")
+    await page.get_by_label("Within (NM)").fill("35")
     await page.get_by_role("button", name="Search", exact=True).click()
 
-    await expect(page).to_have_url(re.compile(r"/search\?near=PAE&within_miles=40$"))
+    await expect(page).to_have_url(re.compile(r"/search\?near=PAE&within_nm=35$"))
     results = page.get_by_role("region", name="Results")
     cards = results.get_by_role("heading", level=3)
     await expect(cards).to_have_text(card_titles(first))
@@ -390,17 +390,26 @@ async def test_the_advanced_search_near_an_airport_pages_and_survives_a_reload(
     assert nearby, first["results"]
 
     await results.get_by_role("button", name="Next page").click()
-    await expect(page).to_have_url(re.compile(r"/search\?near=PAE&within_miles=40&page=2$"))
+    await expect(page).to_have_url(re.compile(r"/search\?near=PAE&within_nm=35&page=2$"))
     await expect(cards).to_have_text(card_titles(second))
     await expect(results).to_contain_text("page 2 of")
 
     await page.reload()
     await expect(cards).to_have_text(card_titles(second))
     await expect(page.get_by_label("Near airport (code)")).to_have_value("PAE")
-    await expect(page.get_by_label("Within (statute miles)")).to_have_value("40")
+    await expect(page.get_by_label("Within (NM)")).to_have_value("35")
     await results.get_by_role("button", name="Previous page").click()
-    await expect(page).to_have_url(re.compile(r"/search\?near=PAE&within_miles=40$"))
+    await expect(page).to_have_url(re.compile(r"/search\?near=PAE&within_nm=35$"))
     await expect(cards).to_have_text(card_titles(first))
+    # Distances are in nautical miles.
+    await expect(results.locator(".distance").first).to_have_text(
+        re.compile(r"^[\d.,]+ NM from PAE$")
+    )
+
+    # A link from before, in statute miles, still works: converted to nautical miles.
+    await page.goto("/search?near=PAE&within_miles=40")
+    await expect(page.get_by_label("Within (NM)")).to_have_value("34.8")
+    await expect(cards.first).to_contain_text("PAE")
 
 
 async def test_the_leaderboard_links_to_a_pilots_profile(page: Page, site: Site) -> None:

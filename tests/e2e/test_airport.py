@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import sqlalchemy as sa
@@ -67,19 +68,32 @@ def unique(text: str) -> str:
 async def test_the_airport_page_shows_runways_frequencies_and_the_diagram(
     page: Page, site: Site
 ) -> None:
+    airport = await airport_json(site, "PAE")
     await page.goto("/airports/KPAE")  # the ICAO code finds the FAA identifier's page
+    # The name in title case, and the FAA's own text beside it.
     await expect(page.get_by_role("heading", level=1)).to_have_text(
-        "PAE - SEATTLE PAINE FIELD INTERNATIONAL AIRPORT"
+        "PAE - Seattle Paine Field International Airport"
     )
+    assert airport["official_name"] == "SEATTLE PAINE FIELD INTERNATIONAL AIRPORT"
+    await expect(page.get_by_text(f"FAA: {airport['official_name']}")).to_be_visible()
     await expect(page).to_have_title(re.compile(r"^PAE - .*· Pirep$"))
-    statistics = page.get_by_role("region", name="Airport Statistics")
-    await expect(statistics.get_by_text("Runway 16R/34L 9010 ft")).to_be_visible()
-    await expect(statistics.get_by_text("Runway 16L/34R 3004 ft")).to_be_visible()
-    frequencies = statistics.get_by_role("table", name="Frequencies")
+    facts = page.get_by_role("region", name="Before you land")
+    runways = facts.get_by_role("listitem").filter(has_text=re.compile(r"^Runway "))
+    await expect(runways).to_have_count(2)  # longest first
+    await expect(runways.first).to_contain_text("Runway 16R/34L")
+    await expect(runways.first).to_contain_text("9,010 × 150 ft")
+    await expect(runways.first).to_contain_text("asphalt/concrete · high-intensity lights")
+    await expect(runways.nth(1)).to_contain_text("Runway 16L/34R")
+    await expect(runways.nth(1)).to_contain_text("3,004 × 75 ft")
+    await expect(facts.get_by_text("606 ft", exact=True)).to_be_visible()
+    await expect(facts.get_by_text("100LL, A+", exact=True)).to_be_visible()
+    await expect(facts.get_by_text("Tower 120.20, 132.95", exact=True)).to_be_visible()
+    frequencies = facts.get_by_role("table", name="Frequencies")
     await expect(frequencies.get_by_role("row", name=re.compile(r"ATIS\s+128\.65"))).to_be_visible()
-    await expect(frequencies.get_by_role("columnheader")).to_have_text(
-        ["Use", "Frequency", "Description"]
-    )
+    await expect(frequencies.get_by_role("columnheader")).to_have_text(["Use", "MHz", "Notes"])
+    # What is used to land comes first: the CTAF, then the tower.
+    await expect(frequencies.get_by_role("rowheader").first).to_have_text("CTAF")
+    await expect(frequencies.get_by_role("rowheader").nth(1)).to_have_text("Tower")
 
     diagram = page.get_by_role("region", name="Airport Diagram")
     image = diagram.get_by_role("img", name="FAA airport diagram of PAE")
@@ -98,7 +112,7 @@ async def test_the_airport_page_shows_runways_frequencies_and_the_diagram(
     assert raw.status_code == 200
     og_title = re.search(r'<meta property="og:title" content="([^"]*)"', raw.text)
     assert og_title is not None, raw.text
-    assert "PAE - SEATTLE PAINE FIELD INTERNATIONAL AIRPORT" in og_title.group(1)
+    assert "PAE - Seattle Paine Field International Airport" in og_title.group(1)
     assert re.search(r"<title>PAE - [^<]+</title>", raw.text)
 
 
@@ -108,7 +122,13 @@ async def test_a_pilot_edits_the_description_in_markdown(new_context: Contexts, 
     bold = unique("grass parking")
     text = f"Friendly field. Park on the **{bold}** west of the tower."
 
-    await page.get_by_role("button", name="Edit Description").click()
+    # Nobody has written one: the field waits in the "Add what you know" list.
+    await (
+        page.get_by_role("region", name="Add what you know")
+        .get_by_role("button", name="Add Description")
+        .click()
+    )
+    await expect(page.get_by_label("Description", exact=True)).to_be_focused()
     await page.get_by_label("Description", exact=True).fill(text)
     await page.get_by_role("button", name="Save Description").click()
 
@@ -137,7 +157,7 @@ async def test_two_pilots_editing_the_same_field_see_the_conflict(
     field = "Transient Parking"
     for page in (first, second):
         await page.goto(f"/airports/{code}")
-        await page.get_by_role("button", name=f"Edit {field}").click()
+        await page.get_by_role("button", name=f"Add {field}").click()
         await expect(page.get_by_label(field, exact=True)).to_be_editable()
 
     theirs = unique("Transient parking on the grass by the hangars")
@@ -381,7 +401,8 @@ async def test_the_history_shows_a_diff_and_the_page_after_each_change(
     page = await open_airport(new_context, site, code)
     for writer, text in ((admin, before), (page, after)):
         await writer.goto(f"/airports/{code}")
-        await writer.get_by_role("button", name=f"Edit {field}").click()
+        # Empty for the first pilot (in the "Add what you know" list), written for the second.
+        await writer.get_by_role("button", name=re.compile(rf"^(Add|Edit) {field}$")).click()
         await writer.get_by_label(field, exact=True).fill(text)
         await writer.get_by_role("button", name=f"Save {field}").click()
         # Wait for the answer (the textarea holds the text until then).
@@ -460,10 +481,17 @@ async def test_a_pilot_annotates_the_airport_map(new_context: Contexts, site: Si
     assert abs(annotations[0]["longitude"] - airport["longitude"]) < 0.05
 
 
-async def test_the_airport_page_fits_a_phone(new_context: Contexts) -> None:
-    context = await new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
+PHONE = {"width": 390, "height": 844}
+
+
+async def top_of(locator: Locator) -> float:
+    box = await locator.bounding_box()
+    assert box is not None, locator
+    return box["y"]
+
+
+async def test_the_facts_for_landing_come_first_on_a_phone(new_context: Contexts) -> None:
+    context = await new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = await context.new_page()
     await page.goto("/airports/PAE")
     await expect(page.get_by_role("heading", level=1)).to_contain_text("PAE - ")
@@ -475,7 +503,205 @@ async def test_the_airport_page_fits_a_phone(new_context: Contexts) -> None:
     assert heading is not None
     assert heading["x"] >= 0
     assert heading["x"] + heading["width"] <= 390, heading
+
+    # Elevation, frequencies and runways are one block, on the first screen, above everything
+    # pilots wrote (photos, tags, the wiki, events and comments).
+    facts = page.get_by_role("region", name="Before you land")
+    for fact in ("Elevation", "Fuel", "Call on arrival"):
+        await expect(facts.get_by_text(fact, exact=True)).to_be_visible()
+    for part in ("Runways", "Frequencies", "Sun today"):
+        await expect(facts.get_by_role("heading", name=part)).to_be_visible()
+    facts_top = await top_of(facts)
+    assert facts_top < PHONE["height"], facts_top
+    assert facts_top + 200 < PHONE["height"]  # and enough of it to read without scrolling
+    community = [
+        page.get_by_role("region", name="Photos"),
+        page.get_by_role("region", name="Tags"),
+        page.get_by_role("region", name="Add what you know"),
+        page.get_by_role("region", name="Upcoming Events"),
+        page.get_by_role("region", name="Comments"),
+    ]
+    for block in community:
+        assert facts_top < await top_of(block), block
+    # The weather (when there is one), access and the diagram also come before them.
+    first_community = min([await top_of(block) for block in community])
+    for before in ("Access", "Airport Diagram"):
+        assert await top_of(page.get_by_role("region", name=before)) < first_community, before
+    await page.evaluate("window.scrollTo(0, 0)")
     await screenshot(page, "airport-phone")
+
+
+def listed(names: list[str]) -> list[re.Pattern[str]]:
+    """The texts of the "Add what you know" buttons: each name after a "+"."""
+    return [re.compile(rf"^\+\s*{re.escape(name)}$") for name in names]
+
+
+async def test_empty_wiki_sections_are_gathered_into_one_list(
+    new_context: Contexts, site: Site
+) -> None:
+    # An airport nobody has written about (other tests write about some of the sample's).
+    async with httpx.AsyncClient(base_url=site.url, timeout=30) as http:
+        meta = (await http.get("/api/v1/meta")).json()
+        features = (await http.get(meta["airports_geojson_url"])).json()["features"]
+    code = min(
+        f["properties"]["code"]
+        for f in features
+        if "empty" in f["properties"]["tags"] and f["properties"]["facility_type"] == "airport"
+    )
+    airport = await airport_json(site, code)
+    assert all(not field["text"] for field in airport["wiki"].values())
+    page = await open_airport(new_context, site, code)
+    gathered = page.get_by_role("region", name="Add what you know")
+    names = [
+        "Description",
+        "Transient Parking",
+        "Fuel Location",
+        "Landing & Tie-down Fees",
+        "Crew Car Availability",
+        "Flying Clubs",
+        "WiFi Access",
+    ]
+    await expect(gathered.get_by_role("button")).to_have_text(listed(names))
+    # No empty card of its own for any of them.
+    for wiki_id in ("description", "transient_parking", "fuel_location", "wifi"):
+        await expect(page.locator(f"section#{wiki_id}")).to_have_count(0)
+
+    # Each opens its editor; what is written becomes a card and leaves the list.
+    await gathered.get_by_role("button", name="Add Crew Car Availability").click()
+    editor = page.get_by_label("Crew Car Availability", exact=True)
+    await expect(editor).to_be_focused()
+    text = unique("Crew car: ask at the FBO desk")
+    await editor.fill(text)
+    await page.get_by_role("button", name="Save Crew Car Availability").click()
+    card = page.locator("section#crew_car")
+    await expect(card.get_by_role("status")).to_have_text(re.compile("Saved!"))
+    await expect(card).to_contain_text(text)
+    await expect(gathered.get_by_role("button")).to_have_text(
+        listed([name for name in names if name != "Crew Car Availability"])
+    )
+    # Cancelling an empty one puts it back in the list.
+    await gathered.get_by_role("button", name="Add Flying Clubs").click()
+    await page.get_by_role("button", name="Cancel editing Flying Clubs").click()
+    await expect(page.locator("section#flying_clubs")).to_have_count(0)
+    await expect(gathered.get_by_role("button", name="Add Flying Clubs")).to_be_visible()
+
+    await page.reload()
+    await expect(card).to_contain_text(text)
+    await expect(card.get_by_role("button", name="Edit Crew Car Availability")).to_be_visible()
+    await expect(gathered.get_by_role("button")).to_have_count(6)
+    assert (await airport_json(site, code))["wiki"]["crew_car"]["text"] == text
+
+
+def airport_clock(moment: str, zone: str) -> str:
+    """'7:42 AM': an API instant on the airport's clock, as the page writes it."""
+    local = datetime.fromisoformat(moment).astimezone(ZoneInfo(zone))
+    return f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+
+
+async def test_sun_times_are_given_in_the_airports_zone(new_context: Contexts, site: Site) -> None:
+    airport = await airport_json(site, "PAE")
+    sun = airport["sun"]
+    assert sun is not None
+    assert sun["timezone"] == "America/Los_Angeles"
+    # A pilot planning from the east coast still reads Paine Field's own clock.
+    context = await new_context(timezone_id="America/New_York")
+    page = await context.new_page()
+    await page.goto("/airports/PAE")
+    block = page.locator(".sun-times")
+    zone = datetime.fromisoformat(sun["sunrise"]).astimezone(ZoneInfo(sun["timezone"])).tzname()
+    assert zone in ("PST", "PDT")
+    for label, key in (
+        ("Dawn", "civil_dawn"),
+        ("Sunrise", "sunrise"),
+        ("Sunset", "sunset"),
+        ("Dusk", "civil_dusk"),
+    ):
+        item = block.get_by_role("listitem").filter(has_text=label)
+        await expect(item).to_have_text(f"{label} {airport_clock(sun[key], sun['timezone'])}")
+        assert airport_clock(sun[key], "America/New_York") not in (await block.inner_text())
+    await expect(block).to_contain_text(f"local time at the airport: {zone} (America/Los_Angeles)")
+
+
+async def test_an_event_added_from_another_zone_is_at_the_airports_local_time(
+    new_context: Contexts, site: Site
+) -> None:
+    code = "SHN"
+    assert (await airport_json(site, code))["timezone"] == "America/Los_Angeles"
+    context = await new_context(site.known, timezone_id="America/New_York")
+    page = await context.new_page()
+    await page.goto(f"/airports/{code}")
+    assert await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == (
+        "America/New_York"
+    )
+    events = page.get_by_role("region", name="Upcoming Events")
+    name = unique("Breakfast fly-in")
+    day = date.today() + timedelta(days=40)
+    zone = datetime(
+        day.year, day.month, day.day, 9, tzinfo=ZoneInfo("America/Los_Angeles")
+    ).tzname()
+    await events.get_by_role("button", name="Add an event").click()
+    await events.get_by_label("Event name").fill(name)
+    await events.get_by_label("Starts", exact=True).fill(f"{day.isoformat()}T09:00")
+    await events.get_by_label("Ends", exact=True).fill(f"{day.isoformat()}T11:30")
+    await expect(events).to_contain_text(
+        f"Times are local to the airport: {zone} (America/Los_Angeles)."
+    )
+    async with page.expect_request(
+        lambda request: request.method == "POST" and request.url.endswith(f"/{code}/events")
+    ) as sent:
+        await events.get_by_role("button", name="Add event").click()
+    body = (await sent.value).post_data_json
+    assert isinstance(body, dict), body
+    assert body["starts_at"] == f"{day.isoformat()}T09:00", body
+    assert body.get("timezone") in (None, "America/Los_Angeles"), body  # never the browser's
+    item = events.get_by_role("listitem").filter(has=page.get_by_role("heading", name=name))
+    await expect(item).to_contain_text(f"{day:%b} {day.day}, {day.year}, 9:00 AM – 11:30 AM {zone}")
+
+    stored = [
+        event
+        for event in (await api_get(site, f"/api/v1/airports/{code}/events")).json()
+        if event["name"] == name
+    ]
+    assert len(stored) == 1, stored
+    assert stored[0]["timezone"] == "America/Los_Angeles"
+    starts = datetime.fromisoformat(stored[0]["next"][0]["starts_at"]).astimezone(
+        ZoneInfo("America/Los_Angeles")
+    )
+    assert (starts.date(), starts.hour, starts.minute) == (day, 9, 0)
+    assert (await airport_json(site, code))["timezone"] == "America/Los_Angeles"
+
+
+async def test_the_airport_map_opens_on_the_airport_without_stretching_the_chart(
+    page: Page, site: Site
+) -> None:
+    meta = (await api_get(site, "/api/v1/meta")).json()
+    assert meta["client"]["map_style_url"] is None
+    chart = max(layer["max_zoom"] for layer in meta["chart_layers"])
+    # Paine Field is on the sample's chart: the map stops where the chart's tiles do (256 px
+    # tiles: MapLibre's zoom is the tile zoom less one).
+    await page.goto("/airports/PAE")
+    small_map = page.get_by_role("region", name="Map of PAE")
+    await expect(small_map.locator("canvas")).to_be_visible()
+    await expect(small_map).to_have_attribute("data-idle", "true", timeout=20_000)
+    zoom = float(await small_map.get_attribute("data-zoom") or "nan")
+    assert chart - 1.5 <= zoom <= chart - 1, zoom
+    await expect(small_map.get_by_role("button", name="Zoom in")).to_be_disabled()
+
+    # Vancouver is off the chart: its runways are drawn from their ends, framed by its box.
+    airport = await airport_json(site, "CYVR")
+    assert any(end["latitude"] for runway in airport["runways"] for end in runway["ends"])
+    await page.goto("/airports/CYVR")
+    small_map = page.get_by_role("region", name="Map of CYVR")
+    await expect(small_map).to_have_attribute("data-idle", "true", timeout=20_000)
+    zoom = float(await small_map.get_attribute("data-zoom") or "nan")
+    assert 11 <= zoom <= 15, zoom
+    placed = [
+        runway
+        for runway in airport["runways"]
+        if len([end for end in runway["ends"] if end["latitude"] is not None]) >= 2
+    ]
+    assert placed
+    await expect(small_map).to_have_attribute("data-runways", str(len(placed)))
 
 
 async def test_a_visit_of_the_page_is_counted_and_a_headless_crawler_is_not(

@@ -5,6 +5,8 @@ Cloudflare's widget script is replaced by a stub that answers when its button is
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from playwright.async_api import BrowserContext, Page, Route, expect
 
@@ -33,7 +35,8 @@ async def _with_stub_widget(context: BrowserContext) -> None:
 
 
 async def _edit_wifi(page: Page, text: str) -> None:
-    await page.get_by_role("button", name="Edit WiFi Access").click()
+    # Empty, it waits in the "Add what you know" list; once written it is a card of its own.
+    await page.get_by_role("button", name=re.compile(r"^(Add|Edit) WiFi Access$")).click()
     await page.get_by_label("WiFi Access", exact=True).fill(text)
     await page.get_by_role("button", name="Save WiFi Access").click()
 

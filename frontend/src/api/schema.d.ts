@@ -1607,7 +1607,7 @@ export interface components {
             initial_view: components["schemas"]["MapView"];
             /**
              * Map Style Url
-             * @description MapLibre style URL of the base map; null: a plain background.
+             * @description MapLibre style URL of the base map; null: the embedded Natural Earth base map (land, water, coastlines, lakes, borders), which needs no key and no internet.
              */
             map_style_url: string | null;
             /**

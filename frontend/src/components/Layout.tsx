@@ -6,7 +6,33 @@ import { isAdmin, useMeta, useSession } from "../api/queries";
 import { applyScheme, storedScheme, type Scheme } from "../lib/theme";
 import { SearchBox } from "./SearchBox";
 
-/** Header with search, links and the account menu, above every page but the map's own. */
+/** Where "Skip to content" goes: the page's main region carries this id (the map page's too). */
+export const MAIN_ID = "main";
+
+/**
+ * The first Tab stop of every page. It moves the focus itself rather than following `#main`: the
+ * map keeps its position in the URL's hash, which a jump link would overwrite.
+ */
+function SkipLink() {
+  return (
+    <a
+      className="skip-link"
+      href={`#${MAIN_ID}`}
+      onClick={(event) => {
+        const target = document.getElementById(MAIN_ID);
+        if (!target) return;
+        event.preventDefault();
+        if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+        target.focus();
+        target.scrollIntoView({ block: "start" });
+      }}
+    >
+      Skip to content
+    </a>
+  );
+}
+
+/** Header with the skip link, search, links and the account menu, above every page. */
 export function Header({ search }: { search?: ReactNode }) {
   const navigate = useNavigate();
   const session = useSession();
@@ -34,6 +60,7 @@ export function Header({ search }: { search?: ReactNode }) {
 
   return (
     <>
+      <SkipLink />
       <header className="header">
         <Link to="/" className="brand">
           Pirep
@@ -48,17 +75,17 @@ export function Header({ search }: { search?: ReactNode }) {
           />
         )}
         <span className="spacer" />
-        <nav className="wide">
+        <nav className="wide" aria-label="Main">
           <Link to="/search">Search</Link>
           <Link to="/leaderboard">Leaderboard</Link>
           {isAdmin(user) && <Link to="/admin">Manage</Link>}
           {user ? <Link to="/account">{user.display_name ?? "Account"}</Link> : <Link to="/login">Log in</Link>}
         </nav>
-        <button type="button" aria-label="Menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+        <button type="button" aria-label="Menu" aria-expanded={menu} aria-controls={menu ? "site-menu" : undefined} onClick={() => setMenu(!menu)}>
           ☰
         </button>
         {menu && (
-          <div className="menu" role="menu">
+          <nav className="menu" id="site-menu" aria-label="Menu">
             <Link to="/search">Advanced search</Link>
             <Link to="/leaderboard">Leaderboard</Link>
             <Link to="/content-packs">ForeFlight content packs</Link>
@@ -94,7 +121,7 @@ export function Header({ search }: { search?: ReactNode }) {
               <option value="light">Light</option>
               <option value="dark">Dark</option>
             </select>
-          </div>
+          </nav>
         )}
       </header>
       {meta.data?.read_only && (
@@ -113,7 +140,7 @@ export function Layout() {
   return (
     <div className="app">
       <Header />
-      <main className="page">
+      <main className="page" id={MAIN_ID} tabIndex={-1}>
         <Outlet />
       </main>
     </div>

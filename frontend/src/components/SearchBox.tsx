@@ -1,8 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState } from "react";
 import { api, call } from "../api/client";
-import type { Schemas } from "../api/queries";
+import { useMeta, type Schemas } from "../api/queries";
 import { parseCoordinates } from "../lib/coordinates";
+import { facilityText, placeText } from "../lib/places";
 
 export type SearchResult = Schemas["SearchResult"];
 export type Pick =
@@ -12,16 +13,35 @@ export type Pick =
 const DEBOUNCE_MS = 350;
 const MIN_LENGTH = 3;
 
-function useDebounced(value: string, delay: number): string {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), delay);
-    return () => window.clearTimeout(timer);
-  }, [value, delay]);
-  return debounced;
+type Near = () => { latitude: number; longitude: number } | undefined;
+
+function searchOptions(q: string, near: Near | undefined) {
+  return {
+    queryKey: ["search", q],
+    queryFn: () => {
+      const point = near?.();
+      // The map's centre to a tenth of a degree: it only breaks ties, and pilots searching
+      // over the same area then share the server's cached answers.
+      const lat = point ? Math.round(point.latitude * 10) / 10 : undefined;
+      const lon = point ? Math.round(point.longitude * 10) / 10 : undefined;
+      return call(api.GET("/api/v1/airports/search", { params: { query: { q, lat, lon } } }));
+    },
+    staleTime: 60_000,
+  };
 }
 
-/** The airport search box: debounced, keyboard navigable, and it understands `lat, lon`. */
+/** "Vancouver, British Columbia · Airport": what tells two airports of the same name apart. */
+function resultDetails(airport: SearchResult, types: readonly { name: string; label: string }[]): string {
+  return [placeText(airport), facilityText(airport.facility_type, airport.facility_use, types), airport.closed ? "closed" : ""]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/**
+ * The airport search box: suggestions as you type (debounced), keyboard navigable, and it
+ * understands `lat, lon`. Enter always opens the best match for the text as typed: when the
+ * suggestions shown are still those of an earlier text, it asks for the current one first.
+ */
 export function SearchBox({
   onPick,
   near,
@@ -29,40 +49,73 @@ export function SearchBox({
 }: {
   onPick: (pick: Pick) => void;
   /** The map's centre, to rank nearer airports first. */
-  near?: () => { latitude: number; longitude: number } | undefined;
+  near?: Near;
   placeholder?: string;
 }) {
+  const client = useQueryClient();
+  const meta = useMeta();
   const [text, setText] = useState("");
+  const [query, setQuery] = useState("");
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
-  const query = useDebounced(text.trim(), DEBOUNCE_MS);
+  const [asking, setAsking] = useState(false);
+  // The text at the last keystroke: an answer that comes back after more typing is dropped.
+  const latestText = useRef("");
   const listId = useId();
+  const typed = text.trim();
+
+  useEffect(() => {
+    const timer = window.setTimeout(() => setQuery(typed), DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [typed]);
+
+  const results = useQuery({ ...searchOptions(query, near), enabled: query.length >= MIN_LENGTH });
   const point = parseCoordinates(query);
-
-  const results = useQuery({
-    queryKey: ["search", query],
-    queryFn: () => {
-      const point = near?.();
-      return call(
-        api.GET("/api/v1/airports/search", {
-          params: { query: { q: query, lat: point?.latitude, lon: point?.longitude } },
-        }),
-      );
-    },
-    enabled: query.length >= MIN_LENGTH,
-    staleTime: 60_000,
-  });
-
   const picks: Pick[] = [
     ...(point ? [{ kind: "point" as const, ...point }] : []),
     ...(results.data?.results ?? []).map((airport) => ({ kind: "airport" as const, airport })),
   ];
+  const current = query === typed;
+  const listed = open && picks.length > 0;
+  const optionId = (index: number) => `${listId}-option-${index}`;
 
   function choose(pick: Pick | undefined) {
     if (!pick) return;
     setOpen(false);
-    setText(pick.kind === "airport" ? pick.airport.code : text);
+    if (pick.kind === "airport") {
+      setText(pick.airport.code);
+      latestText.current = pick.airport.code;
+    }
     onPick(pick);
+  }
+
+  /** The best match for the text as typed now, asked for when the list shown is not its own. */
+  async function chooseTyped() {
+    const asked = typed;
+    if (!asked) return;
+    if (current && results.isSuccess) {
+      choose(picks[active]);
+      return;
+    }
+    setQuery(asked);
+    const typedPoint = parseCoordinates(asked);
+    if (typedPoint) {
+      choose({ kind: "point", ...typedPoint });
+      return;
+    }
+    setAsking(true);
+    try {
+      const found = await client.fetchQuery(searchOptions(asked, near));
+      if (latestText.current.trim() !== asked) return;
+      const best = found.results[0];
+      if (best) choose({ kind: "airport", airport: best });
+      else setOpen(true);
+    } catch {
+      // The list below says what went wrong once the query settles; nothing is opened.
+      setOpen(true);
+    } finally {
+      setAsking(false);
+    }
   }
 
   return (
@@ -71,37 +124,47 @@ export function SearchBox({
         type="search"
         role="combobox"
         aria-label="Search airports"
-        aria-expanded={open && picks.length > 0}
-        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-expanded={listed}
+        aria-controls={listed ? listId : undefined}
+        aria-activedescendant={listed && current && picks[active] ? optionId(active) : undefined}
+        aria-busy={asking || undefined}
         placeholder={placeholder}
         value={text}
         onChange={(event) => {
           setText(event.target.value);
+          latestText.current = event.target.value;
           setOpen(true);
           setActive(0);
         }}
         onFocus={() => setOpen(true)}
         onBlur={() => window.setTimeout(() => setOpen(false), 150)}
         onKeyDown={(event) => {
-          if (event.key === "ArrowDown") {
+          if (event.key === "ArrowDown" || event.key === "ArrowUp") {
             event.preventDefault();
-            setActive((index) => Math.min(index + 1, picks.length - 1));
-          } else if (event.key === "ArrowUp") {
-            event.preventDefault();
-            setActive((index) => Math.max(index - 1, 0));
+            setOpen(true);
+            // Moving through an out-of-date list would pick from it: bring the current one first.
+            if (!current) {
+              setQuery(typed);
+              setActive(0);
+              return;
+            }
+            const step = event.key === "ArrowDown" ? 1 : -1;
+            setActive((index) => Math.min(Math.max(index + step, 0), Math.max(picks.length - 1, 0)));
           } else if (event.key === "Enter") {
             event.preventDefault();
-            choose(picks[active]);
+            void chooseTyped();
           } else if (event.key === "Escape") {
             setOpen(false);
           }
         }}
       />
-      {open && picks.length > 0 && (
-        <ul className="search-results" id={listId} role="listbox">
+      {listed && (
+        <ul className="search-results" id={listId} role="listbox" aria-label="Matching airports">
           {picks.map((pick, index) => (
             <li
               key={pick.kind === "airport" ? pick.airport.code : "point"}
+              id={optionId(index)}
               role="option"
               aria-selected={index === active}
               onMouseEnter={() => setActive(index)}
@@ -110,17 +173,31 @@ export function SearchBox({
                 choose(pick);
               }}
             >
-              {pick.kind === "airport"
-                ? pick.airport.label
-                : `Go to ${pick.latitude}, ${pick.longitude}`}
+              {pick.kind === "airport" ? (
+                <>
+                  <span className="result-title">
+                    <strong className="result-code">{pick.airport.code}</strong> {pick.airport.name}
+                  </span>
+                  <span className="result-details">{resultDetails(pick.airport, meta.data?.facility_types ?? [])}</span>
+                </>
+              ) : (
+                <span className="result-title">
+                  Go to {pick.latitude}, {pick.longitude}
+                </span>
+              )}
             </li>
           ))}
         </ul>
       )}
-      {open && query.length >= MIN_LENGTH && results.data?.results.length === 0 && !point && (
-        <ul className="search-results">
-          <li className="muted">No airport matches “{query}”.</li>
-        </ul>
+      {open && current && query.length >= MIN_LENGTH && results.data?.results.length === 0 && !point && (
+        <p className="search-results search-empty" role="status">
+          No airport matches “{query}”.
+        </p>
+      )}
+      {open && current && results.isError && (
+        <p className="search-results search-empty" role="status">
+          The search did not answer. Try again in a moment.
+        </p>
       )}
     </div>
   );

@@ -5,7 +5,7 @@ import {
   filterProblems,
   filtersFromParams,
   paramsFromFilters,
-  radiusMiles,
+  radiusNm,
   type SearchFilters,
 } from "./searchParams";
 
@@ -20,14 +20,14 @@ describe("filtersFromParams", () => {
 
   it("reads every filter", () => {
     const filters = parse(
-      "near=kpae&within_miles=50&facility_type=heliport&facility_type=airport&access=public" +
+      "near=kpae&within_nm=50&facility_type=heliport&facility_type=airport&access=public" +
         "&access=restricted&min_runway_length_ft=3000&surface=grass&lighted=1" +
         "&max_elevation_ft=5000&tags=food&tags=camping&tags_match=all&include_closed=1&page=3",
     );
     expect(filters).toEqual({
       near: "KPAE",
-      distanceMode: "miles",
-      withinMiles: 50,
+      distanceMode: "nm",
+      withinNm: 50,
       withinHours: null,
       cruiseKnots: null,
       facilityTypes: ["airport", "heliport"],
@@ -53,10 +53,10 @@ describe("filtersFromParams", () => {
 
   it("ignores unknown and malformed values", () => {
     const filters = parse(
-      "within_miles=far&facility_type=spaceport&access=secret&surface=lava&page=-2" +
+      "within_nm=far&facility_type=spaceport&access=secret&surface=lava&page=-2" +
         "&min_runway_length_ft=-10&tags_match=some&lighted=maybe&tags=&tags=food&tags=food",
     );
-    expect(filters.withinMiles).toBeNull();
+    expect(filters.withinNm).toBeNull();
     expect(filters.facilityTypes).toEqual(["airport"]);
     expect(filters.access).toEqual([]);
     expect(filters.surfaces).toEqual([]);
@@ -73,16 +73,32 @@ describe("filtersFromParams", () => {
   });
 });
 
+describe("links from before nautical miles", () => {
+  it("reads within_miles as statute miles and converts them", () => {
+    const filters = parse("near=PAE&within_miles=50");
+    expect(filters.distanceMode).toBe("nm");
+    expect(filters.withinNm).toBe(43.4);
+  });
+
+  it("prefers within_nm when a link has both", () => {
+    expect(parse("near=PAE&within_nm=20&within_miles=50").withinNm).toBe(20);
+  });
+
+  it("writes and asks for nautical miles only", () => {
+    const filters = parse("near=PAE&within_miles=50");
+    expect(paramsFromFilters(filters).toString()).toBe("near=PAE&within_nm=43.4");
+    expect(apiQuery(filters)).toEqual({ near: "PAE", within_nm: 43.4, facility_type: ["airport"] });
+  });
+});
+
 describe("paramsFromFilters", () => {
   it("gives an empty query for the defaults", () => {
     expect(paramsFromFilters(DEFAULT_FILTERS).toString()).toBe("");
   });
 
   it("keeps only the fields of the chosen distance mode", () => {
-    const base = { ...DEFAULT_FILTERS, near: "pae", withinMiles: 30, withinHours: 2, cruiseKnots: 100 };
-    expect(paramsFromFilters({ ...base, distanceMode: "miles" }).toString()).toBe(
-      "near=PAE&within_miles=30",
-    );
+    const base = { ...DEFAULT_FILTERS, near: "pae", withinNm: 30, withinHours: 2, cruiseKnots: 100 };
+    expect(paramsFromFilters({ ...base, distanceMode: "nm" }).toString()).toBe("near=PAE&within_nm=30");
     expect(paramsFromFilters({ ...base, distanceMode: "hours" }).toString()).toBe(
       "near=PAE&within_hours=2&cruise_knots=100",
     );
@@ -115,7 +131,7 @@ describe("paramsFromFilters", () => {
     const filters: SearchFilters = {
       near: "KPAE",
       distanceMode: "hours",
-      withinMiles: null,
+      withinNm: null,
       withinHours: 1.5,
       cruiseKnots: 120,
       facilityTypes: ["airport", "seaplane_base"],
@@ -166,19 +182,19 @@ describe("apiQuery", () => {
   });
 
   it("sends no radius without a centre", () => {
-    expect(apiQuery({ ...DEFAULT_FILTERS, withinMiles: 20 })).toEqual({ facility_type: ["airport"] });
+    expect(apiQuery({ ...DEFAULT_FILTERS, withinNm: 20 })).toEqual({ facility_type: ["airport"] });
   });
 });
 
-describe("filterProblems and radiusMiles", () => {
+describe("filterProblems and radiusNm", () => {
   it("accepts the defaults and a complete location", () => {
     expect(filterProblems(DEFAULT_FILTERS)).toEqual([]);
-    expect(filterProblems(parse("near=PAE&within_miles=25"))).toEqual([]);
+    expect(filterProblems(parse("near=PAE&within_nm=25"))).toEqual([]);
     expect(filterProblems(parse("near=PAE&within_hours=1&cruise_knots=100"))).toEqual([]);
   });
 
   it("asks for the centre and both hours fields", () => {
-    expect(filterProblems(parse("within_miles=25"))).toHaveLength(1);
+    expect(filterProblems(parse("within_nm=25"))).toHaveLength(1);
     expect(filterProblems(parse("near=PAE&within_hours=1"))).toEqual([
       "Give both the flying time in hours and the cruise speed in knots.",
     ]);
@@ -186,8 +202,15 @@ describe("filterProblems and radiusMiles", () => {
   });
 
   it("computes the radius as the API does", () => {
-    expect(radiusMiles(parse("near=PAE&within_hours=2&cruise_knots=100"))).toBe(230);
-    expect(radiusMiles(parse("near=PAE&within_miles=40"))).toBe(40);
-    expect(radiusMiles(parse("within_miles=40"))).toBeNull();
+    expect(radiusNm(parse("near=PAE&within_hours=2&cruise_knots=100"))).toBe(200);
+    expect(radiusNm(parse("near=PAE&within_nm=40"))).toBe(40);
+    expect(radiusNm(parse("within_nm=40"))).toBeNull();
+  });
+
+  it("refuses a radius beyond what the API accepts", () => {
+    expect(filterProblems(parse("near=PAE&within_nm=4001"))).toEqual([
+      "The distance must be more than 0 and at most 4,000 NM.",
+    ]);
+    expect(filterProblems(parse("near=PAE&within_nm=4000"))).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ export type LandingRights = components["schemas"]["LandingRights"];
 export type AdvancedSearchQuery = NonNullable<operations["search-advanced"]["parameters"]["query"]>;
 export type Surface = NonNullable<AdvancedSearchQuery["surface"]>[number];
 export type TagsMatch = NonNullable<AdvancedSearchQuery["tags_match"]>;
-export type DistanceMode = "miles" | "hours";
+export type DistanceMode = "nm" | "hours";
 
 export const FACILITY_TYPES: readonly FacilityType[] = [
   "airport",
@@ -27,7 +27,8 @@ export interface SearchFilters {
   /** Airport code or ICAO code distances are measured from ("" for none). */
   near: string;
   distanceMode: DistanceMode;
-  withinMiles: number | null;
+  /** Nautical miles from `near`. */
+  withinNm: number | null;
   withinHours: number | null;
   cruiseKnots: number | null;
   facilityTypes: FacilityType[];
@@ -44,8 +45,8 @@ export interface SearchFilters {
 
 export const DEFAULT_FILTERS: SearchFilters = {
   near: "",
-  distanceMode: "miles",
-  withinMiles: null,
+  distanceMode: "nm",
+  withinNm: null,
   withinHours: null,
   cruiseKnots: null,
   facilityTypes: [...DEFAULT_FACILITY_TYPES],
@@ -81,6 +82,17 @@ function unique(values: string[]): string[] {
   return [...new Set(values.map((value) => value.trim()).filter(Boolean))];
 }
 
+/** Nautical miles in a statute mile. */
+const NM_PER_MILE = 0.868976;
+
+/** The radius in nautical miles; links from before Pirep spoke NM give statute miles. */
+function withinNm(params: URLSearchParams): number | null {
+  const nm = number(params.get("within_nm"), { min: 0 });
+  if (nm !== null) return nm;
+  const miles = number(params.get("within_miles"), { min: 0 });
+  return miles === null ? null : Math.round(miles * NM_PER_MILE * 10) / 10;
+}
+
 /** The filters of a URL query string; anything unknown or malformed is ignored. */
 export function filtersFromParams(params: URLSearchParams): SearchFilters {
   const withinHours = number(params.get("within_hours"), { min: 0 });
@@ -89,8 +101,8 @@ export function filtersFromParams(params: URLSearchParams): SearchFilters {
   const page = number(params.get("page"), { integer: true, min: 1 });
   return {
     near: (params.get("near") ?? "").trim().toUpperCase(),
-    distanceMode: withinHours !== null || cruiseKnots !== null ? "hours" : "miles",
-    withinMiles: number(params.get("within_miles"), { min: 0 }),
+    distanceMode: withinHours !== null || cruiseKnots !== null ? "hours" : "nm",
+    withinNm: withinNm(params),
     withinHours,
     cruiseKnots,
     facilityTypes: facilityTypes.length > 0 ? facilityTypes : [...DEFAULT_FACILITY_TYPES],
@@ -118,8 +130,8 @@ export function paramsFromFilters(filters: SearchFilters): URLSearchParams {
   const params = new URLSearchParams();
   const near = filters.near.trim().toUpperCase();
   if (near) params.set("near", near);
-  if (filters.distanceMode === "miles") {
-    if (filters.withinMiles !== null) params.set("within_miles", String(filters.withinMiles));
+  if (filters.distanceMode === "nm") {
+    if (filters.withinNm !== null) params.set("within_nm", String(filters.withinNm));
   } else {
     if (filters.withinHours !== null) params.set("within_hours", String(filters.withinHours));
     if (filters.cruiseKnots !== null) params.set("cruise_knots", String(filters.cruiseKnots));
@@ -151,8 +163,8 @@ export function apiQuery(filters: SearchFilters, perPage?: number): AdvancedSear
   const near = filters.near.trim().toUpperCase();
   if (near) {
     query.near = near;
-    if (filters.distanceMode === "miles") {
-      if (filters.withinMiles !== null) query.within_miles = filters.withinMiles;
+    if (filters.distanceMode === "nm") {
+      if (filters.withinNm !== null) query.within_nm = filters.withinNm;
     } else if (filters.withinHours !== null) {
       query.within_hours = filters.withinHours;
       if (filters.cruiseKnots !== null) query.cruise_knots = filters.cruiseKnots;
@@ -182,12 +194,12 @@ export function apiQuery(filters: SearchFilters, perPage?: number): AdvancedSear
 export function filterProblems(filters: SearchFilters): string[] {
   const problems: string[] = [];
   const near = filters.near.trim();
-  if (filters.distanceMode === "miles") {
-    if (filters.withinMiles !== null && !near) {
+  if (filters.distanceMode === "nm") {
+    if (filters.withinNm !== null && !near) {
       problems.push("Give the airport to measure the distance from.");
     }
-    if (filters.withinMiles !== null && (filters.withinMiles <= 0 || filters.withinMiles > 5000)) {
-      problems.push("The distance must be more than 0 and at most 5,000 miles.");
+    if (filters.withinNm !== null && (filters.withinNm <= 0 || filters.withinNm > 4000)) {
+      problems.push("The distance must be more than 0 and at most 4,000 NM.");
     }
   } else {
     const some = filters.withinHours !== null || filters.cruiseKnots !== null;
@@ -205,10 +217,10 @@ export function filterProblems(filters: SearchFilters): string[] {
   return problems;
 }
 
-/** The search radius in statute miles, as the API computes it (hours × knots × 1.15). */
-export function radiusMiles(filters: SearchFilters): number | null {
+/** The search radius in nautical miles, as the API computes it (hours × knots). */
+export function radiusNm(filters: SearchFilters): number | null {
   if (!filters.near.trim()) return null;
-  if (filters.distanceMode === "miles") return filters.withinMiles;
+  if (filters.distanceMode === "nm") return filters.withinNm;
   if (filters.withinHours === null || filters.cruiseKnots === null) return null;
-  return Math.round(filters.withinHours * filters.cruiseKnots * 1.15);
+  return Math.round(filters.withinHours * filters.cruiseKnots);
 }

@@ -13,11 +13,12 @@ import {
   filterProblems,
   filtersFromParams,
   paramsFromFilters,
-  radiusMiles,
+  radiusNm,
   type DistanceMode,
   type SearchFilters,
   type Surface,
 } from "../lib/searchParams";
+import { facilityText, placeText } from "../lib/places";
 import "./pages.css";
 
 type Result = Schemas["AdvancedSearchResult"];
@@ -163,7 +164,7 @@ function SearchForm({
     if (found.length === 0) onSearch(filters);
   }
 
-  const radius = radiusMiles(initial);
+  const radius = radiusNm(initial);
 
   return (
     <form className="search-form card" onSubmit={submit} aria-label="Search filters">
@@ -183,10 +184,10 @@ function SearchForm({
             <input
               type="radio"
               name="distance_mode"
-              checked={mode === "miles"}
-              onChange={() => setMode("miles")}
+              checked={mode === "nm"}
+              onChange={() => setMode("nm")}
             />
-            Miles
+            Distance (NM)
           </label>
           <label className="inline">
             <input
@@ -198,18 +199,18 @@ function SearchForm({
             Flying time
           </label>
         </div>
-        {mode === "miles" ? (
+        {mode === "nm" ? (
           <>
-            <label htmlFor="within_miles">Within (statute miles)</label>
+            <label htmlFor="within_nm">Within (NM)</label>
             <input
-              id="within_miles"
-              name="within_miles"
+              id="within_nm"
+              name="within_nm"
               type="number"
               inputMode="decimal"
               min={1}
-              max={5000}
+              max={4000}
               step="any"
-              defaultValue={initial.withinMiles ?? ""}
+              defaultValue={initial.withinNm ?? ""}
             />
           </>
         ) : (
@@ -240,7 +241,7 @@ function SearchForm({
         )}
         <p className="small muted">
           With an airport but no distance, every result is listed, nearest first.
-          {radius !== null && ` This search covers ${number.format(radius)} miles.`}
+          {radius !== null && ` This search covers ${number.format(radius)} NM.`}
         </p>
       </fieldset>
 
@@ -376,10 +377,6 @@ function SearchForm({
   );
 }
 
-function place(airport: Result): string {
-  return [airport.city, airport.state ?? airport.country].filter(Boolean).join(", ");
-}
-
 function ResultCard({
   airport,
   meta,
@@ -390,7 +387,7 @@ function ResultCard({
   centre: string | null;
 }) {
   const tagLabels = new Map(meta?.tags.map((tag) => [tag.name, tag.label]));
-  const facility = meta?.facility_types.find((type) => type.name === airport.facility_type)?.label;
+  const facility = facilityText(airport.facility_type, null, meta?.facility_types);
   const details = [
     facility,
     airport.landing_rights !== "public" ? airport.landing_rights : null,
@@ -408,14 +405,14 @@ function ResultCard({
           </Link>
         </h3>
         <span className="spacer" />
-        {airport.distance_miles !== null && (
+        {airport.distance_nm !== null && (
           <span className="distance">
-            {number.format(Math.round(airport.distance_miles * 10) / 10)} mi
+            {number.format(Math.round(airport.distance_nm * 10) / 10)} NM
             {centre ? ` from ${centre}` : ""}
           </span>
         )}
       </div>
-      {place(airport) && <p className="place">{place(airport)}</p>}
+      {placeText(airport) && <p className="place">{placeText(airport)}</p>}
       {details.length > 0 && <p className="small muted">{details.join(" · ")}</p>}
       {airport.tags.length > 0 && (
         <ul className="tag-list" aria-label="Tags">

@@ -4,25 +4,60 @@ import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useId, useRef, useState } from "react";
 import { api, call } from "../../api/client";
 import { useMeta, type AirportDetail, type Meta, type Schemas } from "../../api/queries";
+import { byLength, runwayEndPoints, runwayLines } from "../../lib/runways";
+import { BACKGROUND, plainBackground, plainStyle, TEXT_FONT } from "../map/basemap";
 import { useAirportAction } from "./shared";
 
 maplibregl.setWorkerUrl(workerUrl);
 
 type Annotation = Schemas["Annotation"];
 
+// Where no chart is drawn, the runways alone are: close enough to read their layout.
+const ZOOM_WITHOUT_CHARTS = 15;
+
+const RUNWAY_COLOURS = {
+  light: { runway: "#2b2f36", label: "#1b2330", halo: "#ffffff", point: "#d84315" },
+  dark: { runway: "#d5dbe4", label: "#e6eaf0", halo: "#11151b", point: "#ff7043" },
+};
+
+function isDark(): boolean {
+  return document.documentElement.dataset.theme === "dark";
+}
+
 /** Tile templates must be absolute for the map's worker; `new URL` would escape the braces. */
 function absolute(url: string): string {
   return url.startsWith("/") && !url.startsWith("//") ? `${window.location.origin}${url}` : url;
 }
 
+// Chart tiles are 256 px: MapLibre (512 px a tile) shows tile zoom z at its own zoom z - 1.
+const TILE_SIZE = 256;
+const TILE_ZOOM_OFFSET = Math.log2(512 / TILE_SIZE);
+
+function covers(bounds: number[] | null | undefined, longitude: number, latitude: number): boolean {
+  if (!bounds || bounds.length !== 4) return true;
+  const [west, south, east, north] = bounds as [number, number, number, number];
+  return latitude >= south && latitude <= north && (west <= east ? longitude >= west && longitude <= east : longitude >= west || longitude <= east);
+}
+
+/**
+ * How close the map may go: as far as a satellite or street style goes; over a chart, no closer
+ * than the chart is drawn (beyond that MapLibre stretches its last tiles into a smear); elsewhere
+ * as close as the runways drawn need.
+ */
+export function maxZoomOf(meta: Meta, longitude: number, latitude: number): number {
+  if (meta.client.map_style_url) return 18;
+  const zooms = meta.chart_layers
+    .filter((layer) => covers(layer.bounds, longitude, latitude))
+    .map((layer) => layer.max_zoom - TILE_ZOOM_OFFSET);
+  return zooms.length > 0 ? Math.max(...zooms) : ZOOM_WITHOUT_CHARTS;
+}
+
+/**
+ * The satellite or street style when there is one, else the map page's plain background: at an
+ * airport's scale the base map's coastlines are too coarse to help, the chart and runways do.
+ */
 function style(meta: Meta): maplibregl.StyleSpecification | string {
-  if (meta.client.map_style_url) return meta.client.map_style_url;
-  const background = getComputedStyle(document.documentElement).getPropertyValue("--surface-2").trim() || "#eef1f5";
-  return {
-    version: 8,
-    sources: {},
-    layers: [{ id: "background", type: "background", paint: { "background-color": background } }],
-  };
+  return meta.client.map_style_url ?? plainStyle(isDark());
 }
 
 function addCharts(map: maplibregl.Map, meta: Meta) {
@@ -32,7 +67,7 @@ function addCharts(map: maplibregl.Map, meta: Meta) {
     map.addSource(id, {
       type: "raster",
       tiles: [absolute(layer.tile_url)],
-      tileSize: 256,
+      tileSize: TILE_SIZE,
       minzoom: layer.min_zoom,
       maxzoom: layer.max_zoom,
       attribution: layer.attribution,
@@ -40,6 +75,60 @@ function addCharts(map: maplibregl.Map, meta: Meta) {
     });
     map.addLayer({ id, type: "raster", source: id });
   }
+}
+
+/**
+ * The runways between their ends' positions, each end labelled with its number; where no end
+ * is placed, a dot at the airport's reference point, so that the airport is never missing.
+ */
+function addRunways(map: maplibregl.Map, airport: AirportDetail): number {
+  const colours = RUNWAY_COLOURS[isDark() ? "dark" : "light"];
+  const lines = runwayLines(byLength(airport.runways));
+  map.addSource("runways", { type: "geojson", data: lines });
+  map.addSource("runway-ends", { type: "geojson", data: runwayEndPoints(airport.runways) });
+  map.addLayer({
+    id: "runways",
+    type: "line",
+    source: "runways",
+    layout: { "line-cap": "butt" },
+    paint: {
+      "line-color": colours.runway,
+      // About the runway's real width from close up, never thinner than a bold line.
+      "line-width": ["interpolate", ["exponential", 2], ["zoom"], 9, 2, 13, 5, 16, ["max", 8, ["/", ["get", "width_ft"], 5]]],
+    },
+  });
+  map.addLayer({
+    id: "runway-ends",
+    type: "symbol",
+    source: "runway-ends",
+    minzoom: 11,
+    layout: { "text-field": ["get", "end_id"], "text-font": TEXT_FONT, "text-size": 12, "text-allow-overlap": true },
+    paint: { "text-color": colours.label, "text-halo-color": colours.halo, "text-halo-width": 2 },
+  });
+  if (lines.features.length === 0) {
+    map.addSource("airport-point", {
+      type: "geojson",
+      data: { type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [airport.longitude, airport.latitude] } },
+    });
+    map.addLayer({
+      id: "airport-point",
+      type: "circle",
+      source: "airport-point",
+      // A ring: the chart's own airport symbol stays visible inside it.
+      paint: { "circle-radius": 9, "circle-opacity": 0, "circle-stroke-color": colours.point, "circle-stroke-width": 3 },
+    });
+  }
+  return lines.features.length;
+}
+
+function setRunwayTheme(map: maplibregl.Map, dark: boolean) {
+  const colours = RUNWAY_COLOURS[dark ? "dark" : "light"];
+  if (map.getLayer("runways")) map.setPaintProperty("runways", "line-color", colours.runway);
+  if (map.getLayer("runway-ends")) {
+    map.setPaintProperty("runway-ends", "text-color", colours.label);
+    map.setPaintProperty("runway-ends", "text-halo-color", colours.halo);
+  }
+  if (map.getLayer("airport-point")) map.setPaintProperty("airport-point", "circle-stroke-color", colours.point);
 }
 
 function markerElement(label: string, index: number, editing: boolean): HTMLElement {
@@ -62,38 +151,80 @@ export default function AirportMap({ airport, editable = true }: { airport: Airp
   const shown = editing ? draft : airport.annotations;
   const metaData = meta.data;
 
-  // Create the map once the catalogue is known.
+  // Create the map once the catalogue is known: on the airport's box, no closer than its layers go.
+  const { bounding_box: box, latitude, longitude, zoom_level: zoomLevel } = airport;
+  const latest = useRef(airport);
   useEffect(() => {
-    if (!container.current || !metaData) return;
-    const box = airport.bounding_box;
+    latest.current = airport;
+  });
+  useEffect(() => {
+    const element = container.current;
+    if (!element || !metaData) return;
+    const maxZoom = maxZoomOf(metaData, longitude, latitude);
     const map = new maplibregl.Map({
-      container: container.current,
+      container: element,
       style: style(metaData),
-      center: [airport.longitude, airport.latitude],
-      zoom: Math.min(airport.zoom_level, 17),
+      center: [longitude, latitude],
+      zoom: Math.min(zoomLevel, maxZoom),
+      maxZoom,
       attributionControl: { compact: true },
       cooperativeGestures: true,
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    map.addControl(new maplibregl.ScaleControl({ unit: "nautical" }), "bottom-left");
     if (box) {
       map.fitBounds(
         [
           [box.sw_longitude, box.sw_latitude],
           [box.ne_longitude, box.ne_latitude],
         ],
-        { padding: 20, animate: false },
+        { padding: 24, animate: false, maxZoom },
       );
     }
+    const showZoom = () => {
+      element.dataset.zoom = map.getZoom().toFixed(2);
+    };
+    showZoom();
+    map.on("moveend", showZoom);
     map.on("load", () => {
       addCharts(map, metaData);
+      // How many runways are drawn, for the tests and anyone inspecting the page.
+      element.dataset.runways = String(addRunways(map, latest.current));
       setMapReady(map);
+    });
+    map.on("idle", () => {
+      element.dataset.idle = "true";
+    });
+    map.on("movestart", () => {
+      element.dataset.idle = "false";
     });
     mapRef.current = map;
     return () => {
       map.remove();
       mapRef.current = null;
+      setMapReady(null);
     };
-  }, [metaData, airport.bounding_box, airport.latitude, airport.longitude, airport.zoom_level]);
+  }, [metaData, box, latitude, longitude, zoomLevel]);
+
+  // The page's colour scheme can change while the map is open.
+  useEffect(() => {
+    if (!mapReady) return;
+    const apply = () => {
+      const dark = isDark();
+      if (metaData && !metaData.client.map_style_url) mapReady.setPaintProperty(BACKGROUND, "background-color", plainBackground(dark));
+      setRunwayTheme(mapReady, dark);
+    };
+    const observer = new MutationObserver(apply);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    return () => observer.disconnect();
+  }, [mapReady, metaData]);
+
+  // The runways change when the airport does (another cycle, an edit by an administrator).
+  useEffect(() => {
+    if (!mapReady) return;
+    mapReady.getSource<maplibregl.GeoJSONSource>("runways")?.setData(runwayLines(airport.runways));
+    mapReady.getSource<maplibregl.GeoJSONSource>("runway-ends")?.setData(runwayEndPoints(airport.runways));
+  }, [mapReady, airport.runways]);
 
   // Markers for the annotations shown.
   useEffect(() => {

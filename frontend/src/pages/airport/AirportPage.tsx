@@ -1,18 +1,20 @@
 import { lazy, Suspense, useEffect, useId } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useLocation, useParams } from "react-router";
 import { api, call } from "../../api/client";
 import { isAdmin, useMeta, useSession, type AirportDetail, type Schemas } from "../../api/queries";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
 import { Comments } from "./Comments";
-import { Access, Diagram, Remarks, Similar, Statistics } from "./Details";
+import { Access, Completion, Diagram, Remarks, Similar } from "./Details";
 import { Events } from "./Events";
+import { Facts } from "./Facts";
 import { Photos } from "./Photos";
 import { Tags } from "./Tags";
 import { Weather } from "./Weather";
 import { Webcams } from "./Webcams";
-import { WikiEditor } from "./WikiEditor";
-import { AirportNotices, THEMES, WIKI_FIELDS, colour, formatCoordinates, useAirport, useAirportAction } from "./shared";
+import { WikiSections } from "./WikiEditor";
+import { AirportNotices, THEMES, colour, formatCoordinates, useAirport, useAirportAction } from "./shared";
+import { placeText } from "../../lib/places";
 import "./airport.css";
 
 const AirportMap = lazy(() => import("./AirportMap"));
@@ -53,9 +55,11 @@ function CoverHeader({ airport }: { airport: AirportDetail }) {
         {airport.code} - {airport.name}
       </h1>
       <p className="cover-sub">
-        {formatCoordinates(airport.latitude, airport.longitude)}
-        {airport.icao_code && airport.icao_code !== airport.code ? ` · ICAO ${airport.icao_code}` : ""}
+        {[placeText(airport), formatCoordinates(airport.latitude, airport.longitude), airport.icao_code && airport.icao_code !== airport.code ? `ICAO ${airport.icao_code}` : ""]
+          .filter(Boolean)
+          .join(" · ")}
       </p>
+      <OfficialName airport={airport} />
       <nav className="cover-links" aria-label="Airport pages">
         <Link className="button" to={`/#${airport.zoom_level}/${airport.latitude}/${airport.longitude}`}>
           ← Map
@@ -95,46 +99,73 @@ function CoverHeader({ airport }: { airport: AirportDetail }) {
   );
 }
 
+/**
+ * The name and city exactly as the FAA (or OurAirports) publishes them, when they differ from
+ * the title case shown: what a pilot reads on the chart supplement and in flight planners.
+ */
+function OfficialName({ airport }: { airport: AirportDetail }) {
+  const name = airport.official_name !== airport.name ? airport.official_name : null;
+  const city = airport.official_city && airport.official_city !== airport.city ? airport.official_city : null;
+  if (!name && !city) return null;
+  const source = airport.data_source === "faa" ? "FAA" : airport.data_source === "our_airports" ? "OurAirports" : "Published";
+  return (
+    <p className="cover-official" lang="en">
+      {source}: {[name ?? airport.official_name, city].filter(Boolean).join(", ")}
+    </p>
+  );
+}
+
+/**
+ * The facts a pilot needs before landing come first on every width (a phone shows them right
+ * under the title); what pilots wrote follows.
+ */
 export function AirportView({ airport }: { airport: AirportDetail }) {
   return (
     <article className="airport-page">
       <CoverHeader airport={airport} />
       <AirportNotices airport={airport} />
-      {airport.tags.includes("empty") && (
-        <p className="notice info" role="note">
-          Nobody has written about this airport yet. Been there? Add what you know: every section
-          below can be edited.
-        </p>
-      )}
-      <div className="airport-columns">
+      {/* Two columns on a desktop; on a phone one, in the order of the slots' classes (airport.css). */}
+      <div className="airport-columns airport-facts">
         <div className="airport-main">
-          <Photos airport={airport} />
-          <Tags airport={airport} />
-          <Events airport={airport} />
-          {WIKI_FIELDS.map((field) => (
-            <WikiEditor
-              key={field.name}
-              airport={airport}
-              name={field.name}
-              label={field.label}
-              large={field.name === "description"}
-            />
-          ))}
+          <div className="slot-facts">
+            <Facts airport={airport} />
+          </div>
+          <div className="slot-map">
+            <Suspense fallback={<p className="card spinner">Loading the map…</p>}>
+              <AirportMap airport={airport} />
+            </Suspense>
+          </div>
+          <div className="slot-remarks">
+            <Remarks airport={airport} />
+          </div>
         </div>
-        <aside className="airport-side">
-          <Statistics airport={airport} />
-          <Access airport={airport} />
-          <Similar airport={airport} />
-          <Weather airport={airport} />
-          <Suspense fallback={<p className="card spinner">Loading the map…</p>}>
-            <AirportMap airport={airport} />
-          </Suspense>
-          <Diagram airport={airport} />
+        <div className="airport-side">
+          <div className="slot-weather">
+            <Weather airport={airport} />
+          </div>
+          <div className="slot-access">
+            <Access airport={airport} />
+          </div>
+          <div className="slot-diagram">
+            <Diagram airport={airport} />
+          </div>
+        </div>
+      </div>
+      <h2 className="part-title">From pilots who have been there</h2>
+      <div className="airport-columns airport-community">
+        <div className="airport-main">
+          <Tags airport={airport} />
+          <WikiSections airport={airport} />
+          <Photos airport={airport} />
+          <Events airport={airport} />
+          <Comments airport={airport} />
+        </div>
+        <aside className="airport-side" aria-label="More about the airport">
+          <Completion airport={airport} />
           <Webcams airport={airport} />
-          <Remarks airport={airport} />
+          <Similar airport={airport} />
         </aside>
       </div>
-      <Comments airport={airport} />
     </article>
   );
 }
@@ -147,10 +178,20 @@ function useVisitCount(code: string | undefined) {
   }, [code]);
 }
 
+/** A link to a part of the page (`#add-what-you-know`) scrolls there once the page is drawn. */
+function useScrollToHash(ready: boolean) {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (!ready || hash.length < 2) return;
+    document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView({ block: "start" });
+  }, [ready, hash]);
+}
+
 export default function AirportPage() {
   const { code = "" } = useParams();
   const airport = useAirport(code);
   useVisitCount(airport.data?.code);
+  useScrollToHash(airport.isSuccess);
   usePageTitle(
     airport.data ? `${airport.data.code} - ${airport.data.name}` : undefined,
     airport.data ? summary(airport.data) : undefined,

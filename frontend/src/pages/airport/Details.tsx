@@ -3,142 +3,40 @@ import { Link } from "react-router";
 import { api, call } from "../../api/client";
 import { useMeta, type AirportDetail, type Schemas } from "../../api/queries";
 import { Html } from "../../components/Layout";
-import {
-  LANDING_RIGHTS_COLOUR,
-  formatDate,
-  landingRightsInfo,
-  pickSome,
-  runwaysByLength,
-  useAirportAction,
-} from "./shared";
+import { LANDING_RIGHTS_COLOUR, landingRightsInfo, pickSome, useAirportAction } from "./shared";
 
-function elevationClass(feet: number | null): string {
-  if (feet === null) return "";
-  if (feet >= 5000) return "threat-high";
-  if (feet >= 3000) return "threat-medium";
-  return "threat-low";
-}
-
-function lengthClass(feet: number | null): string {
-  if (feet === null) return "";
-  if (feet < 2000) return "threat-high";
-  if (feet < 3000) return "threat-medium";
-  return "threat-low";
-}
-
-export function RunwayBox({ runway }: { runway: Schemas["RunwayOut"] }) {
-  return (
-    <div className={`stat ${lengthClass(runway.length_ft)}`}>
-      <div className="stat-title">
-        Runway {runway.number}
-        {runway.length_ft !== null && ` ${runway.length_ft} ft`}
-      </div>
-      <div className="small">
-        {[
-          runway.surface && `Surface ${runway.surface}`,
-          runway.width_ft !== null && `${runway.width_ft} ft wide`,
-          runway.condition && `condition ${runway.condition.toLowerCase()}`,
-          runway.lighted ? `lights${runway.lights ? ` ${runway.lights.toLowerCase()}` : ""}` : "no lights",
-        ]
-          .filter(Boolean)
-          .join(" · ")}
-      </div>
-    </div>
-  );
-}
-
-/** Completion bar with three missing items, the statistic boxes, runways and frequencies. */
-export function Statistics({ airport }: { airport: AirportDetail }) {
+/**
+ * How complete the page is and a few things nobody has written yet, as an invitation (the
+ * original's "Missing: …" line, as a short list so that the API's longer items read well).
+ */
+export function Completion({ airport }: { airport: AirportDetail }) {
+  const id = useId();
   const featured = airport.completion.percent >= 100 || airport.tags.includes("featured");
+  if (featured) return null;
   const missing = pickSome(airport.completion.missing, 3, airport.code);
-  const location = [airport.city, airport.state ?? airport.country].filter(Boolean).join(", ");
   return (
-    <section className="card" aria-labelledby="statistics-title">
-      <h2 id="statistics-title">Airport Statistics</h2>
-      {!featured && (
-        <div className="completion">
-          <div className="row small">
-            <span>This page is {airport.completion.percent}% complete</span>
-          </div>
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Page completion"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={airport.completion.percent}
-          >
-            <div style={{ width: `${airport.completion.percent}%` }} />
-          </div>
-          {missing.length > 0 && (
-            <p className="small muted">Missing: {missing.join(", ")}. Know any of these? Add them.</p>
-          )}
-        </div>
-      )}
-      <div className="stats">
-        {location && (
-          <div className="stat">
-            <div className="stat-title">Location</div>
-            <div>{location}</div>
-            {airport.city_distance_nm !== null && airport.city && (
-              <div className="small muted">
-                {airport.city_distance_nm} nm from {airport.city}
-              </div>
-            )}
-          </div>
-        )}
-        <div className={`stat ${elevationClass(airport.elevation_ft)}`}>
-          <div className="stat-title">Elevation</div>
-          <div>{airport.elevation_ft !== null ? `${airport.elevation_ft.toLocaleString("en-US")} ft` : "Unknown"}</div>
-        </div>
-        {airport.sectional && (
-          <div className="stat">
-            <div className="stat-title">Sectional</div>
-            <div>{airport.sectional}</div>
-          </div>
-        )}
-        {airport.activation_date && (
-          <div className="stat">
-            <div className="stat-title">Activation date</div>
-            <div>{formatDate(airport.activation_date)}</div>
-          </div>
-        )}
-        {airport.tower_type && (
-          <div className="stat">
-            <div className="stat-title">Tower</div>
-            <div>{airport.tower_type === "NON-ATCT" ? "No tower" : airport.tower_type}</div>
-          </div>
-        )}
-        <div className={`stat ${airport.fuel_types.length ? "" : "threat-high"}`}>
-          <div className="stat-title">Fuel</div>
-          <div>{airport.fuel_types.length ? airport.fuel_types.join(", ") : "None"}</div>
-        </div>
-        {runwaysByLength(airport).map((runway) => (
-          <RunwayBox key={runway.number} runway={runway} />
-        ))}
+    <section className="card completion" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Help complete this page</h2>
+      <p className="small">This page is {airport.completion.percent}% complete.</p>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Page completion"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={airport.completion.percent}
+      >
+        <div style={{ width: `${airport.completion.percent}%` }} />
       </div>
-      {airport.frequencies.length > 0 && (
-        <div className="scroll-x">
-          <table className="table small">
-            <caption className="visually-hidden">Frequencies</caption>
-            <thead>
-              <tr>
-                <th scope="col">Use</th>
-                <th scope="col">Frequency</th>
-                <th scope="col">Description</th>
-              </tr>
-            </thead>
-            <tbody>
-              {airport.frequencies.map((frequency, index) => (
-                <tr key={`${frequency.use}-${frequency.frequency_mhz}-${index}`}>
-                  <td>{frequency.use}</td>
-                  <td>{frequency.frequency_mhz.toFixed(frequency.frequency_mhz * 1000 % 10 ? 3 : 2)}</td>
-                  <td>{frequency.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {missing.length > 0 && (
+        <>
+          <p className="small">Nobody has added these yet. Know any of them?</p>
+          <ul className="small missing-list">
+            {missing.map((item) => (
+              <li key={item}>{item}</li>
+            ))}
+          </ul>
+        </>
       )}
     </section>
   );
@@ -260,7 +158,7 @@ export function Similar({ airport }: { airport: AirportDetail }) {
               <strong>{similar.code}</strong> {similar.name}
             </Link>
             <div className="small muted">
-              {Math.round(similar.distance_nm)} nm away · {similar.shared_tags} shared tag{similar.shared_tags === 1 ? "" : "s"}
+              {Math.round(similar.distance_nm)} NM away · {similar.shared_tags} shared tag{similar.shared_tags === 1 ? "" : "s"}
             </div>
           </li>
         ))}

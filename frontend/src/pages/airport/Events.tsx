@@ -4,13 +4,10 @@ import { api, call } from "../../api/client";
 import type { AirportDetail, Schemas } from "../../api/queries";
 import { ErrorMessage, Html } from "../../components/Layout";
 import { dayChoices, localDate, parseLocalDate, recurrenceText, toRecurrence, type Cadence } from "../../lib/recurrence";
+import { instantOf, localInput, zoneLabel } from "../../lib/time";
 import { useAirportAction } from "./shared";
 
 type EventOut = Schemas["EventOut"];
-
-function browserZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
 
 /** "Sat, Jun 14, 2025, 9:00 AM – 5:00 PM PDT" in the event's (airport's) time zone. */
 export function eventWhen(startsAt: string, endsAt: string, timeZone: string): string {
@@ -34,24 +31,6 @@ export function useEvents(code: string) {
     queryFn: () => call(api.GET("/api/v1/airports/{code}/events", { params: { path: { code } } })),
     staleTime: 60_000,
   });
-}
-
-/** `2025-06-14T09:00` for an instant, in a time zone (what a datetime-local input holds). */
-export function localInput(moment: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(new Date(moment))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
 function EventItem({ event, airport, editable }: { event: EventOut; airport: AirportDetail; editable: boolean }) {
@@ -139,10 +118,12 @@ function EventForm({ airport, event: existing, onDone }: { airport: AirportDetai
   const id = useId();
   const { run, busy, error } = useAirportAction();
   const first = existing?.next[0];
-  const zone = existing?.timezone ?? airport.timezone ?? browserZone();
+  // Always the airport's zone, whatever the visitor's browser is set to: a fly-in at 9:00 is
+  // 9:00 on the airport's clock. Without a known zone the times are still the airport's own.
+  const zone = existing?.timezone ?? airport.timezone;
   const [name, setName] = useState(existing?.name ?? "");
-  const [startsAt, setStartsAt] = useState(first ? localInput(first.starts_at, zone) : "");
-  const [endsAt, setEndsAt] = useState(first ? localInput(first.ends_at, zone) : "");
+  const [startsAt, setStartsAt] = useState(first && zone ? localInput(first.starts_at, zone) : "");
+  const [endsAt, setEndsAt] = useState(first && zone ? localInput(first.ends_at, zone) : "");
   const [location, setLocation] = useState(existing?.location ?? "");
   const [host, setHost] = useState(existing?.host ?? "");
   const [url, setUrl] = useState(existing?.url ?? "");
@@ -167,7 +148,7 @@ function EventForm({ airport, event: existing, onDone }: { airport: AirportDetai
       url: url.trim() || null,
       description: description.trim() || null,
       recurrence: recurring ? toRecurrence(cadence, interval, choice) : null,
-      timezone: airport.timezone ? null : zone,
+      // Left out: the server places the local times in the airport's zone, and refuses any other.
     };
     const result = await run(() =>
       existing
@@ -203,7 +184,11 @@ function EventForm({ airport, event: existing, onDone }: { airport: AirportDetai
           />
         </div>
       </div>
-      <p className="small muted">Times are local to the airport ({zone}).</p>
+      <p className="small muted event-zone">
+        {zone
+          ? `Times are local to the airport: ${zoneLabel(zone, (startsAt && instantOf(startsAt, zone)) || new Date())}.`
+          : "Times are local to the airport."}
+      </p>
       <label className="inline">
         <input type="checkbox" checked={recurring} onChange={(e) => setRecurring(e.target.checked)} />
         Recurring event

@@ -4,7 +4,7 @@ import { ApiError, api, call, errorText } from "../../api/client";
 import type { AirportDetail, Schemas } from "../../api/queries";
 import { Html } from "../../components/Layout";
 import { useWrite } from "../../components/verification";
-import { formatDateTime, type WikiName } from "./shared";
+import { WIKI_FIELDS, formatDateTime, type WikiName } from "./shared";
 
 type Conflict = Schemas["ConflictingField"];
 
@@ -20,32 +20,40 @@ function conflictOf(error: unknown, field: string): Conflict | null {
 
 /**
  * One Markdown field: the server's sanitised HTML, click (or "Edit …") to edit, save with the
- * version it started from; a 409 shows the other pilot's text to load or overwrite.
+ * version it started from; a 409 shows the other pilot's text to load or overwrite. Opened from
+ * the "Add what you know" list it starts in the editor, and `onCancel` sends it back there.
  */
 export function WikiEditor({
   airport,
   name,
   label,
   large = false,
+  startEditing = false,
+  onStart,
+  onCancel,
 }: {
   airport: AirportDetail;
   name: WikiName;
   label: string;
   large?: boolean;
+  startEditing?: boolean;
+  onStart?: () => void;
+  onCancel?: () => void;
 }) {
   const field = airport.wiki[name];
   const write = useWrite();
   const client = useQueryClient();
   const inputId = useId();
-  const [editing, setEditing] = useState(false);
-  const [text, setText] = useState("");
-  const [base, setBase] = useState("");
+  const [editing, setEditing] = useState(startEditing);
+  const [text, setText] = useState(startEditing ? (field.text ?? "") : "");
+  const [base, setBase] = useState(startEditing ? field.version : "");
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
 
   function start() {
+    onStart?.();
     setText(field.text ?? "");
     setBase(field.version);
     setEditing(true);
@@ -161,6 +169,7 @@ export function WikiEditor({
                 setEditing(false);
                 setConflict(null);
                 setError(null);
+                onCancel?.();
               }}
               aria-label={`Cancel editing ${label}`}
             >
@@ -186,5 +195,72 @@ export function WikiEditor({
         {field.updated_at && <>Last updated {formatDateTime(field.updated_at)}</>}
       </p>
     </section>
+  );
+}
+
+function hasText(airport: AirportDetail, name: WikiName): boolean {
+  return Boolean(airport.wiki[name].html || airport.wiki[name].text);
+}
+
+/**
+ * The seven Markdown fields: the written ones as cards, the empty ones gathered into one short
+ * "Add what you know" list. A field opened from the list becomes a card (in page order) and
+ * stays one until the page is left, so that saving it does not move it under the pilot's eyes.
+ */
+export function WikiSections({ airport }: { airport: AirportDetail }) {
+  const id = useId();
+  const [opened, setOpened] = useState<WikiName[]>([]);
+  const [starting, setStarting] = useState<WikiName | null>(null);
+  const open = (name: WikiName) => setOpened((list) => (list.includes(name) ? list : [...list, name]));
+  const cards = WIKI_FIELDS.filter((field) => hasText(airport, field.name) || opened.includes(field.name));
+  const empty = WIKI_FIELDS.filter((field) => !cards.includes(field));
+  const nothingWritten = cards.length === 0;
+  return (
+    <>
+      {cards.map((field) => (
+        <WikiEditor
+          key={field.name}
+          airport={airport}
+          name={field.name}
+          label={field.label}
+          large={field.name === "description"}
+          startEditing={field.name === starting}
+          onStart={() => open(field.name)}
+          onCancel={() => {
+            setStarting(null);
+            if (!hasText(airport, field.name)) setOpened((list) => list.filter((name) => name !== field.name));
+          }}
+        />
+      ))}
+      {empty.length > 0 && (
+        <section className="card add-knowledge" id="add-what-you-know" aria-labelledby={`${id}-title`}>
+          <h2 id={`${id}-title`}>Add what you know</h2>
+          <p className="small muted">
+            {nothingWritten
+              ? "Nobody has written about this airport yet. Been there? Pick a topic and add what a visiting pilot should know."
+              : "Nobody has written about these yet. Been there? Pick one and add it."}
+          </p>
+          <ul className="add-list">
+            {empty.map((field) => (
+              <li key={field.name}>
+                <button
+                  type="button"
+                  aria-label={`Add ${field.label}`}
+                  onClick={() => {
+                    setStarting(field.name);
+                    open(field.name);
+                  }}
+                >
+                  <span aria-hidden="true" className="add-plus">
+                    +
+                  </span>
+                  {field.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { PALETTE } from "../../lib/colours";
 import { useState } from "react";
 import { api, call, errorText } from "../../api/client";
 import type { AirportDetail, Meta, Schemas } from "../../api/queries";
@@ -44,30 +45,9 @@ export const THEMES: { value: Schemas["CoverImage"]; label: string }[] = [
   { value: "town", label: "Town" },
 ];
 
-/** The Material palette names the API uses for tag and facility colours. */
-const COLOURS: Record<string, string> = {
-  red: "#e53935",
-  pink: "#d81b60",
-  purple: "#8e24aa",
-  indigo: "#3949ab",
-  blue: "#1e88e5",
-  "light-blue": "#039be5",
-  cyan: "#00acc1",
-  teal: "#00897b",
-  green: "#43a047",
-  "light-green": "#7cb342",
-  lime: "#afb42b",
-  yellow: "#f9a825",
-  amber: "#ffb300",
-  orange: "#fb8c00",
-  "deep-orange": "#f4511e",
-  brown: "#6d4c41",
-  grey: "#757575",
-  "blue-grey": "#546e7a",
-};
-
-export function colour(name: string | null | undefined, fallback = "#546e7a"): string {
-  return (name && COLOURS[name]) || fallback;
+/** The hex of a palette name the API uses for tags and facility types, or ``fallback``. */
+export function colour(name: string | null | undefined, fallback = PALETTE["blue-grey"] as string): string {
+  return (name && PALETTE[name]) || fallback;
 }
 
 export function airportKey(code: string) {
@@ -231,8 +211,3 @@ export const LANDING_RIGHTS_COLOUR: Record<string, string> = {
   restricted: "var(--warning)",
   private: "var(--danger)",
 };
-
-/** Runways, longest first. */
-export function runwaysByLength(airport: AirportDetail): Schemas["RunwayOut"][] {
-  return [...airport.runways].sort((a, b) => (b.length_ft ?? 0) - (a.length_ft ?? 0));
-}
