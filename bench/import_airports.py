@@ -139,9 +139,7 @@ def main() -> None:
             f"{run_seconds:>8.2f}{run_seconds / floor_seconds:>9.1f}"
             f"{run.peak_rss_mb:>13.0f}  {key}: {count(report, key):,}"
         )
-    print(
-        "targets: full import ≤ 12× floor, re-import ≤ 6× floor (process time); peak RSS ≤ 1024 MB"
-    )
+    print("targets (the run itself): import ≤ 12× floor, re-import ≤ 6× floor; peak RSS ≤ 1024 MB")
 
 
 if __name__ == "__main__":
