@@ -19,6 +19,7 @@ from api.airports.service import DetailCache, GeojsonCache, MapRebuilder
 from api.assets.router import router as assets_router
 from api.comments.router import router as comments_router
 from api.core.captcha import TurnstileClient
+from api.core.changes import AFTER_CHANGE
 from api.core.clients import parse_networks
 from api.core.db import create_engine, session_factory
 from api.core.geoip import GeoLocator
@@ -68,9 +69,9 @@ def origin_of(url: str | None) -> str | None:
 
 
 def bind_sessions(app: FastAPI, engine: AsyncEngine) -> None:
-    """The requests' sessions, which lend the map rebuilder to the changes they commit."""
+    """The requests' sessions: the changes they commit are told to the map rebuilder."""
     app.state.session_factory = session_factory(
-        engine, info={"map_rebuilder": app.state.map_rebuilder}
+        engine, info={AFTER_CHANGE: app.state.map_rebuilder.after_change}
     )
     app.state.map_rebuilder.bind(app.state.session_factory)
 

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from api.core.changes import ChangeKind, record_changes
 from api.core.cycles import Product, current_cycle, is_cycle_date
 from api.core.db import create_engine
 from api.core.documents import geojson
@@ -219,8 +220,8 @@ async def _activate(
             )
         )
     # Readers cache what depends on the active cycles (the meta document, airport details).
-    await connection.execute(
-        sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
+    await record_changes(
+        connection, ChangeKind.SITE, {None: [f"{product.value}_cycle" for product in cycles]}
     )
 
 

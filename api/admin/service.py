@@ -46,6 +46,7 @@ from api.admin.schemas import (
 )
 from api.airports import repository as airports_repository
 from api.airports import service as airports_service
+from api.core.changes import ChangeKind, record_changes
 from api.core.errors import Conflict, NotFound, PirepError
 from api.core.policy import Requester
 from api.core.task_runner import TaskRunner, importer_arguments
@@ -386,7 +387,6 @@ _VERSIONED = (
     "city",
     "state",
 )
-_ON_THE_MAP = {"code", "latitude", "longitude", "facility_type"}
 
 
 async def change_airport(
@@ -417,21 +417,21 @@ async def change_airport(
     locked_before = target.locked_at
     target.locked_at = _stamp(target.locked_at, changes.locked)
     target.reviewed_at = _stamp(target.reviewed_at, changes.reviewed)
-    if diff:
-        session.add(
-            Version(
-                item_type=VersionItemType.AIRPORT,
-                item_id=target.id,
-                airport_id=target.id,
-                event=VersionEvent.UPDATE,
-                whodunnit_id=principal.user.id,
-                object_changes=_jsonable(diff),
-                reviewed_at=_now(),
-            )
-        )
     await session.flush()
+    if diff:
+        await airports_repository.add_version(
+            session,
+            item_type=VersionItemType.AIRPORT,
+            item_id=target.id,
+            airport_id=target.id,
+            event=VersionEvent.UPDATE,
+            whodunnit_id=principal.user.id,
+            changes=_jsonable(diff),
+            reviewed=True,
+        )
     if diff or locked_before != target.locked_at:
-        await airports_service.data_changed(session, map_changed=bool(_ON_THE_MAP & set(diff)))
+        fields = [*diff, *(["locked"] if locked_before != target.locked_at else [])]
+        await airports_service.changed(session, ChangeKind.ADMIN, {target.id: fields})
     return admin_airport_out(*await _airport(session, airport_id))
 
 
@@ -454,9 +454,11 @@ async def delete_airport(
             f"{target.code} comes from {target.data_source.value} data and the next import would "
             "bring it back; lock it instead."
         )
+    # Recorded while the airport is there to name: its change outlives it.
+    recorded = await record_changes(session, ChangeKind.AIRPORT_DELETED, {target.id: ["airport"]})
     await session.delete(target)
     await session.flush()
-    await airports_service.data_changed(session, map_changed=True)
+    await airports_service.map_follows(session, recorded)
 
 
 async def airport_analytics(
@@ -513,7 +515,9 @@ async def change_comment(
     comment.reviewed_at = _stamp(comment.reviewed_at, changes.reviewed)
     await session.flush()
     if changes.body is not None or changes.helpful_count is not None:
-        await airports_service.data_changed(session, map_changed=False)
+        await airports_service.changed(
+            session, ChangeKind.COMMENT, {comment.airport_id: ["comments"]}
+        )
     return comment_out(*row)
 
 
@@ -522,9 +526,13 @@ async def delete_comment(
 ) -> None:
     policy.administer(requester)
     comment: Comment = (await _comment(session, comment_id))[0]
+    airport_id = comment.airport_id
     await session.delete(comment)
     await session.flush()
-    await airports_service.data_changed(session, map_changed=False)
+    tags_changed = await airports_repository.sync_automatic_tags(session, airport_id)
+    await airports_service.changed(
+        session, ChangeKind.COMMENT, {airport_id: ["comments", *(["tags"] if tags_changed else [])]}
+    )
 
 
 # Photos and webcams ------------------------------------------------------------------------
@@ -539,8 +547,10 @@ async def delete_photo(session: AsyncSession, requester: Requester, photo_id: uu
     airport_id = photo.airport_id
     await session.delete(photo)
     await session.flush()
-    await airports_repository.sync_automatic_tags(session, airport_id)
-    await airports_service.data_changed(session, map_changed=True)
+    tags_changed = await airports_repository.sync_automatic_tags(session, airport_id)
+    await airports_service.changed(
+        session, ChangeKind.PHOTO, {airport_id: ["photos", *(["tags"] if tags_changed else [])]}
+    )
 
 
 async def delete_webcam(session: AsyncSession, requester: Requester, webcam_id: uuid.UUID) -> None:
@@ -561,8 +571,10 @@ async def delete_webcam(session: AsyncSession, requester: Requester, webcam_id: 
         changes={"url": [url, None]},
         reviewed=True,
     )
-    await airports_repository.sync_automatic_tags(session, airport_id)
-    await airports_service.data_changed(session, map_changed=True)
+    tags_changed = await airports_repository.sync_automatic_tags(session, airport_id)
+    await airports_service.changed(
+        session, ChangeKind.WEBCAM, {airport_id: ["webcams", *(["tags"] if tags_changed else [])]}
+    )
 
 
 # Activity ------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from api.core.geo import DEFAULT_OUTLINE_RADIUS_M, box_around, timezone_at
 from api.models.airports import WIKI_FIELDS, Airport
 from api.models.community import Action, Pageview, Photo, Version
 from api.models.enums import ActionType, PhotoSource, VersionEvent, VersionItemType
-from api.models.system import CachedDocument, SiteSettings
+from api.models.system import CachedDocument
 from api.models.users import User, public_name
 
 EDITABLE = (
@@ -214,18 +214,6 @@ async def geojson_document(session: AsyncSession) -> CachedDocument | None:
     return await session.get(CachedDocument, DOCUMENT_NAME)
 
 
-async def data_generation(session: AsyncSession) -> int:
-    """The counter moved by every change of airport data."""
-    return int(await session.scalar(sa.select(SiteSettings.data_generation)) or 0)
-
-
-async def bump_data_generation(session: AsyncSession) -> None:
-    """Tell every web process that airport data changed."""
-    await session.execute(
-        sa.update(SiteSettings).values(data_generation=SiteSettings.data_generation + 1)
-    )
-
-
 # --- Editing -------------------------------------------------------------------------------
 
 _LOCK_SQL = sa.text(
@@ -345,9 +333,9 @@ _FOLLOWING_TAGS = {
 }
 
 
-async def drop_finished_events_tags(session: AsyncSession) -> int:
+async def drop_finished_events_tags(session: AsyncSession) -> list[uuid.UUID]:
     """Take the `events` tag off every airport whose events are all over (time passes without
-    any change that would sync the tag); the number of airports."""
+    any change that would sync the tag); the airports."""
     upcoming = _FOLLOWING_TAGS["events"].replace(":id", "t.airport_id")
     result = await session.execute(
         sa.text(
@@ -355,7 +343,7 @@ async def drop_finished_events_tags(session: AsyncSession) -> int:
             "RETURNING t.airport_id"
         )
     )
-    return len(result.all())
+    return list(result.scalars())
 
 
 async def sync_automatic_tags(session: AsyncSession, airport_id: uuid.UUID) -> bool:

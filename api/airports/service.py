@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from crawlerdetect import CrawlerDetect
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ua_parser import parse as ua_parse
 
@@ -32,6 +31,14 @@ from api.airports.schemas import (
 from api.core import markdown, photos
 from api.core.captcha import TurnstileClient
 from api.core.catalogue import ADDABLE_TAGS
+from api.core.changes import (
+    AFTER_CHANGE,
+    ChangeKind,
+    Changes,
+    RecordedChange,
+    current_generation,
+    record_changes,
+)
 from api.core.documents import geojson
 from api.core.errors import Conflict, EditConflict, NotFound, ValidationFailed
 from api.core.geoip import GeoLocator
@@ -82,7 +89,7 @@ class DetailCache:
     async def revalidate(self, session: AsyncSession) -> None:
         if time.monotonic() - self.checked_at < self.revalidate_seconds:
             return
-        generation = await repository.data_generation(session)
+        generation = await current_generation(session)
         if generation != self.generation:
             self.entries.clear()
             self.expires.clear()
@@ -234,6 +241,11 @@ class MapRebuilder:
     def bind(self, factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = factory
 
+    def after_change(self, recorded: RecordedChange, info: dict[str, Any]) -> None:
+        """A web session's change committed: rebuild when the map shows what changed."""
+        if recorded.map_changed:
+            self.request(info.get("client"))
+
     def request(self, writer: str | None) -> None:
         """Rebuild soon: a change by ``writer`` committed."""
         self._requested += 1
@@ -293,21 +305,20 @@ class MapRebuilder:
                 self._finished.notify_all()
 
 
-async def data_changed(session: AsyncSession, *, map_changed: bool) -> None:
-    """Record a change of airport data in the request's transaction: every web process drops
-    the details it holds, and the map's GeoJSON is rebuilt when what it shows changed (by the
-    application's MapRebuilder once this transaction commits, or here where there is none)."""
-    await repository.bump_data_generation(session)
-    if not map_changed:
-        return
-    rebuilder: MapRebuilder | None = session.info.get("map_rebuilder")
-    if rebuilder is None:
+async def changed(session: AsyncSession, kind: ChangeKind, changes: Changes) -> RecordedChange:
+    """Record a change of airport data (``api.core.changes.record_changes``). A web session
+    hands it to the map rebuilder once committed; where no process will (the worker, the
+    command line), the map is rebuilt here, in the transaction."""
+    recorded = await record_changes(session, kind, changes)
+    await map_follows(session, recorded)
+    return recorded
+
+
+async def map_follows(session: AsyncSession, recorded: RecordedChange) -> None:
+    """Rebuild the map in the transaction when it shows what changed and no process will
+    after the commit (for a change recorded before the writer finished, call it once done)."""
+    if recorded.map_changed and AFTER_CHANGE not in session.info:
         await geojson.rebuild(session)
-        return
-    writer = session.info.get("client")
-    event.listen(
-        session.sync_session, "after_commit", lambda _: rebuilder.request(writer), once=True
-    )
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -469,8 +480,10 @@ async def edit_airport(
             airport_id=current["id"],
             version_id=version.id,
         )
-    map_changed = await repository.sync_automatic_tags(session, current["id"])
-    await data_changed(session, map_changed=map_changed)
+    tags_changed = await repository.sync_automatic_tags(session, current["id"])
+    await changed(
+        session, ChangeKind.EDIT, {current["id"]: [*changes, *(["tags"] if tags_changed else [])]}
+    )
 
 
 async def history(
@@ -576,8 +589,13 @@ async def record_change(
         version_id=version.id,
         subject=(item_type.value, item_id),
     )
-    await repository.sync_automatic_tags(session, airport_id)
-    await data_changed(session, map_changed=True)
+    tags_changed = await repository.sync_automatic_tags(session, airport_id)
+    field = _FIELD_OF_ITEM[item_type]
+    await changed(
+        session,
+        _KIND_OF_ITEM[item_type],
+        {airport_id: [field, *(["tags"] if tags_changed else [])]},
+    )
 
 
 async def add_tag(session: AsyncSession, requester: Requester, code: str, name: str) -> bool:
@@ -623,6 +641,19 @@ async def remove_tag(session: AsyncSession, requester: Requester, code: str, nam
         changes={"name": [name, None]},
         action=ActionType.TAG_REMOVED,
     )
+
+
+# What a contribution of each kind changed, for the change feed.
+_KIND_OF_ITEM = {
+    VersionItemType.TAG: ChangeKind.TAGS,
+    VersionItemType.EVENT: ChangeKind.EVENT,
+    VersionItemType.WEBCAM: ChangeKind.WEBCAM,
+}
+_FIELD_OF_ITEM = {
+    VersionItemType.TAG: "tags",
+    VersionItemType.EVENT: "events",
+    VersionItemType.WEBCAM: "webcams",
+}
 
 
 # --- Preview and revert ---------------------------------------------------------------------
@@ -732,8 +763,14 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
     # Undoing a change is reviewing it: it leaves the review queue.
     version.reviewed_at = version.reviewed_at or version.reverted_at
     await session.flush()
-    await repository.sync_automatic_tags(session, airport_id)
-    await data_changed(session, map_changed=True)
+    tags_changed = await repository.sync_automatic_tags(session, airport_id)
+    fields = (
+        list(changes) if version.item_type == VersionItemType.AIRPORT
+        else [_FIELD_OF_ITEM[version.item_type]]
+    )  # fmt: skip
+    await changed(
+        session, ChangeKind.REVERT, {airport_id: [*fields, *(["tags"] if tags_changed else [])]}
+    )
     return undo
 
 
@@ -787,7 +824,7 @@ async def create_airport(
         airport_id=airport_id,
         version_id=version.id,
     )
-    await data_changed(session, map_changed=True)
+    await changed(session, ChangeKind.AIRPORT_ADDED, {airport_id: ["airport"]})
     return code
 
 
@@ -865,8 +902,10 @@ async def add_photo(
         version_id=None,
         subject=("photo", photo_id),
     )
-    await repository.sync_automatic_tags(session, current["id"])
-    await data_changed(session, map_changed=True)
+    tags_changed = await repository.sync_automatic_tags(session, current["id"])
+    await changed(
+        session, ChangeKind.PHOTO, {current["id"]: ["photos", *(["tags"] if tags_changed else [])]}
+    )
     return photo_id
 
 

@@ -13,6 +13,7 @@ from api.airports import service as airports_service
 from api.comments import policy, repository
 from api.comments.schemas import CommentAuthor, CommentIn, CommentOut, CommentPage
 from api.core import markdown
+from api.core.changes import ChangeKind
 from api.core.errors import Conflict, NotFound
 from api.core.policy import Requester
 from api.models.community import Comment
@@ -74,8 +75,12 @@ async def add(
         version_id=None,
         subject=("comment", comment.id),
     )
-    if await airports_repository.sync_automatic_tags(session, airport["id"]):
-        await airports_service.data_changed(session, map_changed=True)
+    tags_changed = await airports_repository.sync_automatic_tags(session, airport["id"])
+    await airports_service.changed(
+        session,
+        ChangeKind.COMMENT,
+        {airport["id"]: ["comments", *(["tags"] if tags_changed else [])]},
+    )
     return comment_out(comment, normalised, user)
 
 
@@ -122,3 +127,4 @@ async def flag_outdated(
         version_id=None,
         subject=("comment", comment_id),
     )
+    await airports_service.changed(session, ChangeKind.COMMENT, {comment.airport_id: ["comments"]})

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import math
+import uuid
 from dataclasses import dataclass
 
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.airports.repository import bump_data_generation
+from api.core.changes import ChangeKind, record_changes
 from api.core.settings import Settings
 from api.jobs.http import SourceError, request
 
@@ -114,6 +115,7 @@ async def fill_in_bounding_boxes(
             )
         ).all()
     counts = {"found": 0, "none": 0, "failed": 0}
+    outlined: list[uuid.UUID] = []
     own_client = client is None
     http = client or httpx.AsyncClient(timeout=settings.http_timeout_seconds)
     try:
@@ -127,12 +129,16 @@ async def fill_in_bounding_boxes(
             async with sessions() as session, session.begin():
                 await _store(session, row.id, box)
             counts["found" if box else "none"] += 1
+            if box:
+                outlined.append(row.id)
     finally:
         if own_client:
             await http.aclose()
-    if counts["found"]:
+    if outlined:
         async with sessions() as session, session.begin():
-            await bump_data_generation(session)
+            await record_changes(
+                session, ChangeKind.OUTLINE, dict.fromkeys(outlined, ("bounding_box",))
+            )
     logger.info("Bounding boxes: %(found)d found, %(none)d none, %(failed)d failed.", counts)
     return counts
 

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import logging
 import re
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -24,7 +25,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.airports.repository import bump_data_generation, sync_automatic_tags
+from api.airports.repository import sync_automatic_tags
+from api.core.changes import ChangeKind, record_changes
 from api.core.documents import geojson
 from api.core.geo import timezone_at
 from api.core.settings import Settings
@@ -327,8 +329,8 @@ class _Run:
 
     now: datetime
     counts: Counts = dataclasses.field(default_factory=Counts)
-    tags_changed: bool = False
-    data_changed: bool = False
+    # The airports whose data changed in the feed being stored, and in which fields.
+    changes: dict[uuid.UUID, set[str]] = dataclasses.field(default_factory=dict)
 
     def position_zone(self, airport: HostAirport) -> str | None:
         return timezone_at(airport.latitude, airport.longitude)
@@ -350,7 +352,7 @@ async def _airport_zone(
         sa.text("UPDATE airports SET timezone = :zone WHERE id = :id AND timezone IS NULL"),
         {"zone": zone.key, "id": airport.id},
     )
-    run.data_changed = True
+    run.changes.setdefault(airport.id, set()).add("timezone")
     return zone
 
 
@@ -414,8 +416,14 @@ async def _store_feed(
         imported += 1
         touched.add(airport.id)
     for airport_id in sorted(touched, key=str):
-        run.tags_changed |= await sync_automatic_tags(session, airport_id)
-    run.data_changed |= bool(touched)
+        fields = run.changes.setdefault(airport_id, set())
+        fields.add("events")
+        if await sync_automatic_tags(session, airport_id):
+            fields.add("tags")
+    if run.changes:
+        recorded = await record_changes(session, ChangeKind.EVENT, run.changes)
+        if recorded.map_changed:
+            await geojson.rebuild(session)
     return imported
 
 
@@ -429,14 +437,15 @@ async def _import_feed(
     parse: Callable[[Any], list[FeedEvent]],
 ) -> None:
     feed = source.value.upper()
-    before = (dataclasses.replace(run.counts), run.data_changed, run.tags_changed)
+    before = dataclasses.replace(run.counts)
+    run.changes = {}
     try:
         events = parse(await client.fetch(feed, url, body))
         async with sessions() as session, session.begin():
             imported = await _store_feed(session, run, source, events)
     except Exception as error:
         # Whatever was stored is rolled back; the other feed still imports.
-        run.counts, run.data_changed, run.tags_changed = before
+        run.counts = before
         run.counts.failed_feeds += 1
         if isinstance(error, FeedError):
             logger.error("%s events feed failed, nothing imported from it: %s", feed, error)
@@ -479,11 +488,6 @@ async def import_events(
     finally:
         if client is None:
             await http.aclose()
-    if run.data_changed:
-        async with sessions() as session, session.begin():
-            await bump_data_generation(session)
-            if run.tags_changed:
-                await geojson.rebuild(session)
     counts = run.counts.as_dict()
     logger.info("Events import: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts

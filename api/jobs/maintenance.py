@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.airports.repository import bump_data_generation, drop_finished_events_tags
+from api.airports.repository import drop_finished_events_tags
+from api.core.changes import ChangeKind, record_changes
 from api.core.documents import geojson
 from api.core.geo import timezone_at
 from api.core.ratelimit import purge_expired
@@ -26,10 +28,10 @@ async def clean_up_events_tags(engine: AsyncEngine) -> int:
     async with _sessions(engine)() as session, session.begin():
         changed = await drop_finished_events_tags(session)
         if changed:
-            await bump_data_generation(session)
+            await record_changes(session, ChangeKind.TAGS, dict.fromkeys(changed, ("tags",)))
             await geojson.rebuild(session)
-    logger.info("Events tags: %d airport(s) changed.", changed)
-    return changed
+    logger.info("Events tags: %d airport(s) changed.", len(changed))
+    return len(changed)
 
 
 async def refresh_geojson(engine: AsyncEngine) -> None:
@@ -50,7 +52,7 @@ async def fill_in_timezones(engine: AsyncEngine) -> int:
     """Give every airport without a time zone the one of its position, computed offline, once
     per airport (timezone_checked_at); the number filled in. The importer gives new airports
     theirs; this catches airports added before it did."""
-    filled = 0
+    zoned: list[uuid.UUID] = []
     async with _sessions(engine)() as session, session.begin():
         rows = (
             await session.execute(
@@ -72,8 +74,9 @@ async def fill_in_timezones(engine: AsyncEngine) -> int:
                 ),
                 found,
             )
-            filled += sum(1 for item in found if item["zone"])
-        if filled:
-            await bump_data_generation(session)
+            zoned.extend(item["id"] for item in found if item["zone"])
+        if zoned:
+            await record_changes(session, ChangeKind.TIME_ZONE, dict.fromkeys(zoned, ("timezone",)))
+    filled = len(zoned)
     logger.info("Time zones: %d airport(s) filled in.", filled)
     return filled

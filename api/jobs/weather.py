@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from api.airports import repository
+from api.core.changes import ChangeKind, record_changes
 from api.core.documents import geojson
 from api.core.settings import Settings
 from api.jobs.http import SourceError, request
@@ -439,13 +439,13 @@ _SYNC_TAGS_SQL = sa.text(
     ),
     gone AS (
         DELETE FROM tags WHERE name = 'weather_report'
-        AND airport_id NOT IN (SELECT airport_id FROM fresh) RETURNING id
+        AND airport_id NOT IN (SELECT airport_id FROM fresh) RETURNING airport_id
     ),
     made AS (
         INSERT INTO tags (airport_id, name) SELECT airport_id, 'weather_report' FROM fresh
-        ON CONFLICT DO NOTHING RETURNING id
+        ON CONFLICT DO NOTHING RETURNING airport_id
     )
-    SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM made)
+    SELECT airport_id FROM gone UNION SELECT airport_id FROM made
     """
 )
 
@@ -557,11 +557,23 @@ async def update_weather(
         matched = await session.execute(_MATCH_SQL, {"stations": stations})
         airports: dict[str, uuid.UUID] = {row.station: row.id for row in matched}
         metar_rows, taf_rows = weather_rows(metars, tafs, airports)
-        await session.execute(sa.text("DELETE FROM weather_reports"))
+        reported = set(
+            (
+                await session.execute(sa.text("DELETE FROM weather_reports RETURNING airport_id"))
+            ).scalars()
+        )
         await copy_rows(session, "weather_reports", metar_rows + taf_rows)
-        tags_changed = int((await session.execute(_SYNC_TAGS_SQL)).scalar_one())
-        await repository.bump_data_generation(session)
-        if tags_changed:
+        reported.update(row[0] for row in metar_rows + taf_rows)
+        retagged = set((await session.execute(_SYNC_TAGS_SQL)).scalars())
+        recorded = await record_changes(
+            session,
+            ChangeKind.WEATHER,
+            {
+                airport: ["weather", *(["tags"] if airport in retagged else [])]
+                for airport in reported | retagged
+            },
+        )
+        if recorded.map_changed:
             await geojson.rebuild(session)
 
     return {

@@ -22,6 +22,7 @@ from api.models.community import (
 )
 from api.models.system import (
     CachedDocument,
+    DataChange,
     FaaDataCycle,
     ImporterRun,
     RateLimitBucket,
@@ -39,6 +40,7 @@ __all__ = [
     "CachedDocument",
     "Comment",
     "CommentHelpful",
+    "DataChange",
     "Event",
     "FaaDataCycle",
     "Frequency",

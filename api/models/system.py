@@ -138,6 +138,34 @@ class SiteSettings(Base):
     __table_args__ = (sa.CheckConstraint("id", name="singleton"),)
 
 
+class DataChange(Base):
+    """One airport's data changed, in these fields, because of this (``kind``); a row without
+    an airport is a change of the whole site (a cycle activated, a setting). Written only by
+    ``api.core.changes.record_changes``, in the writer's transaction: its ids follow the order
+    in which the changes were committed, so a reader that remembers the last id it saw misses
+    none."""
+
+    __tablename__ = "data_changes"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    )
+    generation: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    # No foreign key: the change of an airport outlives its deletion.
+    airport_id: Mapped[uuid.UUID | None] = mapped_column(pg.UUID(as_uuid=True))
+    airport_code: Mapped[str | None] = mapped_column(sa.String(16))
+    kind: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    fields: Mapped[list[str]] = mapped_column(
+        pg.ARRAY(sa.Text), nullable=False, server_default=sa.text("'{}'::text[]")
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("(airport_id IS NULL) = (airport_code IS NULL)", name="airport_both"),
+        sa.Index("ix_data_changes_airport_id", "airport_id", "id"),
+    )
+
+
 class RateLimitBucket(Base):
     """A fixed-window request counter shared by every web process."""
 

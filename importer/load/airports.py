@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from api.core.changes import ChangeKind, record_changes
 from api.core.documents.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
 from api.core.errors import ImportFailed
 from api.models.enums import DataSource
@@ -123,11 +124,6 @@ class LoadReport:
     # Listed again by a later cycle, nothing else changed (their source_cycle moved).
     recycled: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def changed_anything(self) -> bool:
-        """Whether anything a reader sees of an airport changed (its source cycle included)."""
-        return self.changes_map or bool(self.children_changed or self.recycled)
 
     @property
     def changes_map(self) -> bool:
@@ -296,7 +292,11 @@ def _row(prefix: str, columns: Sequence[str]) -> str:
     return "(" + ", ".join(f"{prefix}.{column}" for column in columns) + ")"
 
 
-async def _changed_fields(connection: AsyncConnection) -> dict[str, Any]:
+async def _changed_fields(
+    connection: AsyncConnection,
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The official fields the cycle changes: counts and samples per field, and the fields of
+    each airport."""
     rows = await connection.execute(
         sa.text(
             f"""
@@ -310,16 +310,22 @@ async def _changed_fields(connection: AsyncConnection) -> dict[str, Any]:
                 JOIN airports a ON a.code = s.code AND a.data_source = s.data_source
                 WHERE {_row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {_row("s", OFFICIAL_COLUMNS)}
             )
-            SELECT key, count(*) AS count,
-                   (array_agg(jsonb_build_object('code', code, 'old', old -> key,
-                                                 'new', new -> key) ORDER BY code))[1:5]
+            SELECT code, key, old -> key, new -> key
             FROM pairs, jsonb_object_keys(new) AS key
             WHERE old -> key IS DISTINCT FROM new -> key
-            GROUP BY key ORDER BY key
+            ORDER BY key, code
             """
         )
     )
-    return {key: {"count": count, "sample": sample} for key, count, sample in rows}
+    summary: dict[str, Any] = {}
+    by_airport: dict[str, list[str]] = {}
+    for code, key, old, new in rows:
+        entry = summary.setdefault(key, {"count": 0, "sample": []})
+        entry["count"] += 1
+        if len(entry["sample"]) < 5:
+            entry["sample"].append({"code": code, "old": old, "new": new})
+        by_airport.setdefault(code, []).append(key)
+    return summary, by_airport
 
 
 async def check_shrink(
@@ -396,21 +402,29 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         "SELECT s.code FROM stage_airports s JOIN airports a ON a.code = s.code"
         " WHERE a.data_source <> s.data_source",
     )
-    report.changed_fields = await _changed_fields(connection)
+    report.changed_fields, changed_by_airport = await _changed_fields(connection)
     # Before the merges, which move the positions the facts are compared against.
     report.counts["facts_computed"] = await facts.stage(connection)
-    report.changed = await _codes(
-        connection,
-        f"""
-        UPDATE airports a SET ({official}) = ({", ".join(f"s.{c}" for c in OFFICIAL_COLUMNS)}),
-                              source_cycle = :cycle, updated_at = now()
-        FROM stage_airports s
-        WHERE {same_source}
-          AND {_row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {_row("s", OFFICIAL_COLUMNS)}
-        RETURNING a.code
-        """,
-        cycle=cycle,
+    # ``before`` is the row as it was: whether the cycle that lists it moved too.
+    changed_rows = await connection.execute(
+        sa.text(
+            f"""
+            UPDATE airports a
+            SET ({official}) = ({", ".join(f"s.{c}" for c in OFFICIAL_COLUMNS)}),
+                source_cycle = :cycle, updated_at = now()
+            FROM stage_airports s, airports before
+            WHERE {same_source} AND before.id = a.id
+              AND {_row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {_row("s", OFFICIAL_COLUMNS)}
+            RETURNING a.code, before.source_cycle IS DISTINCT FROM :cycle
+            """
+        ),
+        {"cycle": cycle},
     )
+    report.changed = []
+    for code, cycle_moved in changed_rows:
+        report.changed.append(code)
+        if cycle_moved:
+            changed_by_airport.setdefault(code, []).append("source_cycle")
     # Seeing an airport in a new cycle is not a change of its data: updated_at stays.
     report.recycled = await _codes(
         connection,
@@ -448,7 +462,7 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     )
     await connection.execute(sa.text("CREATE UNIQUE INDEX ON owned (code)"))
     await connection.execute(sa.text("ANALYZE owned"))
-    report.children_changed = await _replace_children(connection)
+    report.children_changed, children = await _replace_children(connection)
     report.closed = await _codes(
         connection,
         f"""
@@ -490,10 +504,7 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     )
     # Indexes first: the foreign-key validations use them.
     await bulk.restore(connection, dropped[::-1])
-    if report.changed_anything:
-        await connection.execute(
-            sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
-        )
+    await _record(connection, report, changed_by_airport, children)
     if len(report.new) + len(report.children_changed) > ANALYZE_AFTER_NEW_ROWS:
         # Readers' queries need statistics that include the new rows from the first moment.
         await connection.execute(sa.text("SET LOCAL default_statistics_target = 20"))
@@ -501,30 +512,41 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     return report
 
 
-async def _replace_children(connection: AsyncConnection) -> list[str]:
+async def _replace_children(
+    connection: AsyncConnection,
+) -> tuple[list[str], dict[str, list[str]]]:
     """Make runways, runway ends, remarks and frequencies of owned airports equal to the cycle.
 
     Rows that did not change are kept as they are (same ids); airports whose children changed
-    have their ``updated_at`` moved.
+    have their ``updated_at`` moved. The codes of those airports, and for each airport whose
+    children changed, which of them.
     """
     runway_values = _row("s", _RUNWAY_COLUMNS[1:])
     end_values = _row("s", _END_COLUMNS[1:])
     statements = [
-        f"""
+        (
+            "runways",
+            f"""
         DELETE FROM runways r USING owned o
         WHERE r.airport_id = o.id AND NOT EXISTS (
             SELECT 1 FROM stage_runways s WHERE s.airport_code = o.code AND s.number = r.number
               AND {runway_values} IS NOT DISTINCT FROM {_row("r", _RUNWAY_COLUMNS[1:])})
         RETURNING r.airport_id
         """,
-        f"""
+        ),
+        (
+            "runways",
+            f"""
         INSERT INTO runways (airport_id, {", ".join(_RUNWAY_COLUMNS)})
         SELECT o.id, {", ".join(f"s.{c}" for c in _RUNWAY_COLUMNS)}
         FROM stage_runways s JOIN owned o ON o.code = s.airport_code
         WHERE NOT EXISTS (SELECT 1 FROM runways r WHERE r.airport_id = o.id AND r.number = s.number)
         RETURNING airport_id
         """,
-        f"""
+        ),
+        (
+            "runway_ends",
+            f"""
         DELETE FROM runway_ends e USING runways r, owned o
         WHERE e.runway_id = r.id AND r.airport_id = o.id AND NOT EXISTS (
             SELECT 1 FROM stage_runway_ends s
@@ -532,7 +554,10 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
               AND {end_values} IS NOT DISTINCT FROM {_row("e", _END_COLUMNS[1:])})
         RETURNING r.airport_id
         """,
-        f"""
+        ),
+        (
+            "runway_ends",
+            f"""
         INSERT INTO runway_ends (runway_id, {", ".join(_END_COLUMNS)})
         SELECT r.id, {", ".join(f"s.{c}" for c in _END_COLUMNS)}
         FROM stage_runway_ends s
@@ -542,7 +567,10 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
             SELECT 1 FROM runway_ends e WHERE e.runway_id = r.id AND e.end_id = s.end_id)
         RETURNING (SELECT r.airport_id FROM runways r WHERE r.id = runway_id) AS airport_id
         """,
-        """
+        ),
+        (
+            "remarks",
+            """
         DELETE FROM remarks m USING owned o
         WHERE m.airport_id = o.id AND NOT EXISTS (
             SELECT 1 FROM stage_remarks s
@@ -550,7 +578,10 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
               AND s.element = m.element AND s.text = m.text)
         RETURNING m.airport_id
         """,
-        """
+        ),
+        (
+            "remarks",
+            """
         INSERT INTO remarks (airport_id, position, element, text)
         SELECT o.id, s.position, s.element, s.text
         FROM stage_remarks s JOIN owned o ON o.code = s.airport_code
@@ -558,7 +589,10 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
             SELECT 1 FROM remarks m WHERE m.airport_id = o.id AND m.position = s.position)
         RETURNING airport_id
         """,
-        """
+        ),
+        (
+            "frequencies",
+            """
         DELETE FROM frequencies f USING owned o
         WHERE f.airport_id = o.id AND NOT EXISTS (
             SELECT 1 FROM stage_frequencies s
@@ -567,7 +601,10 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
               AND s.description IS NOT DISTINCT FROM f.description)
         RETURNING f.airport_id
         """,
-        """
+        ),
+        (
+            "frequencies",
+            """
         INSERT INTO frequencies (airport_id, use, frequency_mhz, description)
         SELECT o.id, s.use, s.frequency_mhz, s.description
         FROM stage_frequencies s JOIN owned o ON o.code = s.airport_code
@@ -577,17 +614,28 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
               AND f.description IS NOT DISTINCT FROM s.description)
         RETURNING airport_id
         """,
+        ),
     ]
     # Airports whose children changed are collected in the database, not shipped to Python.
-    await connection.execute(sa.text("CREATE TEMP TABLE touched (airport_id uuid) ON COMMIT DROP"))
-    for statement in statements:
+    await connection.execute(
+        sa.text("CREATE TEMP TABLE touched (airport_id uuid, part text) ON COMMIT DROP")
+    )
+    for part, statement in statements:
         await connection.execute(
             sa.text(
-                f"WITH changed AS ({statement}) INSERT INTO touched SELECT DISTINCT airport_id"
-                " FROM changed"
-            )
+                f"WITH changed AS ({statement}) INSERT INTO touched"
+                " SELECT DISTINCT airport_id, :part FROM changed"
+            ),
+            {"part": part},
         )
-    return await _codes(
+    parts = await connection.execute(
+        sa.text(
+            "SELECT a.code, array_agg(DISTINCT t.part) FROM touched t"
+            " JOIN airports a ON a.id = t.airport_id GROUP BY a.code"
+        )
+    )
+    children = {code: list(names) for code, names in parts}
+    updated = await _codes(
         connection,
         """
         UPDATE airports SET updated_at = now()
@@ -595,3 +643,32 @@ async def _replace_children(connection: AsyncConnection) -> list[str]:
         RETURNING code
         """,
     )
+    return updated, children
+
+
+async def _record(
+    connection: AsyncConnection,
+    report: LoadReport,
+    changed: dict[str, list[str]],
+    children: dict[str, list[str]],
+) -> None:
+    """Record what the cycle changed, airport by airport: new airports, official fields,
+    runways, remarks and frequencies, the cycle that lists them, tags; and closures."""
+    changes: dict[str, set[str]] = {}
+
+    def add(codes: Iterable[str], *fields: str) -> None:
+        for code in codes:
+            changes.setdefault(code, set()).update(fields)
+
+    add(report.new, "airport")
+    for code, fields in changed.items():
+        add([code], *fields)
+    for code, parts in children.items():
+        add([code], *parts)
+    add(report.recycled, "source_cycle")
+    add(report.marked_empty, "tags")
+    if changes:
+        await record_changes(connection, ChangeKind.IMPORT, changes)
+    closures = dict.fromkeys([*report.closed, *report.reopened], ("tags",))
+    if closures:
+        await record_changes(connection, ChangeKind.CLOSURE, closures)

@@ -655,6 +655,40 @@ async def test_the_data_generation_moves_only_when_data_changed(connection):
     assert await scalar(connection, generation) == start + 3
 
 
+async def changes_since(connection: AsyncConnection, generation: int) -> list[tuple[Any, ...]]:
+    result = await connection.execute(
+        sa.text(
+            "SELECT airport_code, kind, fields FROM data_changes WHERE generation > :g"
+            " ORDER BY airport_code, kind"
+        ),
+        {"g": generation},
+    )
+    return [tuple(row) for row in result]
+
+
+async def test_each_airport_the_cycle_changed_is_recorded_with_what_changed(connection):
+    generation = "SELECT data_generation FROM site_settings"
+    start = await scalar(connection, generation)
+    await load(connection, [pae(), airport("AAA"), airport("BBB")], CYCLE_1)
+    # New, with their runways and so on, and tagged undocumented.
+    assert await changes_since(connection, start) == [
+        ("AAA", "import", ["airport", "runways", "tags"]),
+        ("BBB", "import", ["airport", "runways", "tags"]),
+        ("PAE", "import", ["airport", "remarks", "runways", "tags"]),
+    ]
+
+    before = await scalar(connection, generation)
+    longer = [RunwayRecord("18/36", 3200, 60, "TURF", None, None, False)]
+    renamed = pae(name="RENAMED", elevation_ft=610)
+    await load(connection, [renamed, airport("AAA", runways=longer)], CYCLE_2, FAA_ONLY, 0.5)
+    # Renamed, a runway longer, one closed, every airport listed by the new cycle.
+    assert await changes_since(connection, before) == [
+        ("AAA", "import", ["runways", "source_cycle"]),
+        ("BBB", "closure", ["tags"]),
+        ("PAE", "import", ["elevation_ft", "name", "source_cycle"]),
+    ]
+
+
 SCHEMA_OBJECTS = """
     SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes
     WHERE schemaname = 'public' AND tablename IN

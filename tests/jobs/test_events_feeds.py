@@ -179,9 +179,21 @@ async def test_events_land_at_the_host_airport_in_its_local_time_once(
 
     assert "events" in await tags_of(sample_engine, "PAE")
     async with sample_engine.connect() as connection:
-        assert (
-            await connection.scalar(sa.text("SELECT data_generation FROM site_settings"))
-            == (generation or 0) + 1
+        # Each feed's airports are recorded as changed with the events it stored.
+        changes = (
+            await connection.execute(
+                sa.text(
+                    "SELECT airport_code, kind, fields, generation FROM data_changes"
+                    " WHERE generation > :before ORDER BY id"
+                ),
+                {"before": generation or 0},
+            )
+        ).all()
+        assert [(c.airport_code, c.kind) for c in changes] == [("PAE", "event"), ("PAE", "event")]
+        assert "events" in changes[0].fields
+        assert "tags" in changes[0].fields  # the events tag came with the first feed
+        assert changes[-1].generation == await connection.scalar(
+            sa.text("SELECT data_generation FROM site_settings")
         )
         document = await connection.scalar(
             sa.text("SELECT body_gzip FROM cached_documents WHERE name = 'airports.geojson'")
