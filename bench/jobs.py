@@ -23,10 +23,10 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from api.core.bulk import copy_rows
 from api.core.settings import Settings
 from api.jobs.weather import (
     COLUMNS,
-    copy_rows,
     parse_metars,
     parse_tafs,
     update_weather,
@@ -205,7 +205,7 @@ async def measure(url: str, base: str, data_dir: Path) -> dict[str, float]:
                 await session.execute(sa.text("TRUNCATE floor_weather"))
             started = time.perf_counter()
             async with AsyncSession(engine) as session, session.begin():
-                await copy_rows(session, "floor_weather", rows)
+                await copy_rows(session, "floor_weather", COLUMNS, rows)
             floors.append(time.perf_counter() - started)
         async with engine.connect() as connection:
             stored = await connection.scalar(sa.text("SELECT count(*) FROM weather_reports"))

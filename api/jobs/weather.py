@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from api.core.bulk import copy_rows
 from api.core.changes import ChangeKind, record_changes
 from api.core.documents import geojson
 from api.core.settings import Settings
@@ -517,15 +518,6 @@ def weather_rows(
     return metar_rows, taf_rows
 
 
-async def copy_rows(session: AsyncSession, table: str, rows: list[Row]) -> None:
-    """COPY ``rows`` (in the order of COLUMNS) into ``table``, in the session's transaction."""
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    await driver.copy_records_to_table(table, records=rows, columns=list(COLUMNS))
-
-
 async def update_weather(
     engine: AsyncEngine, settings: Settings, *, client: httpx.AsyncClient | None = None
 ) -> dict[str, int]:
@@ -562,7 +554,7 @@ async def update_weather(
                 await session.execute(sa.text("DELETE FROM weather_reports RETURNING airport_id"))
             ).scalars()
         )
-        await copy_rows(session, "weather_reports", metar_rows + taf_rows)
+        await copy_rows(session, "weather_reports", COLUMNS, metar_rows + taf_rows)
         reported.update(row[0] for row in metar_rows + taf_rows)
         retagged = set((await session.execute(_SYNC_TAGS_SQL)).scalars())
         recorded = await record_changes(

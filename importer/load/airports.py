@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from api.core.bulk import copy_rows
 from api.core.changes import ChangeKind, record_changes
 from api.core.documents.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
 from api.core.errors import ImportFailed
@@ -247,17 +248,13 @@ async def stage(connection: AsyncConnection, airports: Iterable[AirportRecord]) 
             frequency_rows.add(
                 (code, frequency.use, frequency.frequency_mhz, frequency.description)
             )
-    await bulk.copy_rows(connection, "stage_airports", OFFICIAL_COLUMNS, airport_rows)
-    await bulk.copy_rows(
-        connection, "stage_runways", ("airport_code", *_RUNWAY_COLUMNS), runway_rows
-    )
-    await bulk.copy_rows(
+    await copy_rows(connection, "stage_airports", OFFICIAL_COLUMNS, airport_rows)
+    await copy_rows(connection, "stage_runways", ("airport_code", *_RUNWAY_COLUMNS), runway_rows)
+    await copy_rows(
         connection, "stage_runway_ends", ("airport_code", "runway_number", *_END_COLUMNS), end_rows
     )
-    await bulk.copy_rows(
-        connection, "stage_remarks", ("airport_code", *_REMARK_COLUMNS), remark_rows
-    )
-    await bulk.copy_rows(
+    await copy_rows(connection, "stage_remarks", ("airport_code", *_REMARK_COLUMNS), remark_rows)
+    await copy_rows(
         connection,
         "stage_frequencies",
         ("airport_code", *_FREQUENCY_COLUMNS),

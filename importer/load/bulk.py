@@ -9,13 +9,9 @@ every index and constraint with everything else.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
-
-from api.core.errors import ImportFailed
 
 _SECONDARY_INDEXES_SQL = sa.text(
     """
@@ -28,20 +24,6 @@ _SECONDARY_INDEXES_SQL = sa.text(
     ORDER BY 1
     """
 )
-
-
-async def copy_rows(
-    connection: AsyncConnection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """COPY ``rows`` into a staging table; a refused row fails the import, naming the table."""
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    try:
-        await driver.copy_records_to_table(table, records=rows, columns=list(columns))
-    except asyncpg.PostgresError as error:
-        what = table.removeprefix("stage_").replace("_", " ")
-        raise ImportFailed(f"The {what} could not be staged: {error}.") from None
 
 
 async def empty_tables(connection: AsyncConnection, tables: Sequence[str]) -> list[str]:

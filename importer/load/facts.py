@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from api.core.bulk import copy_rows
 from api.core.geo import (
     DEFAULT_OUTLINE_RADIUS_M,
     METERS_PER_DEGREE_LATITUDE,
@@ -20,7 +21,6 @@ from api.core.geo import (
     OUTLINE_RADIUS_M,
     timezone_at,
 )
-from importer.load.bulk import copy_rows
 
 METRES_PER_DEGREE = METERS_PER_DEGREE_LATITUDE
 # Around the runway ends, and beyond half the longest runway around the reference point.
