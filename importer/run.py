@@ -30,6 +30,7 @@ from api.models.system import FaaDataCycle, ImporterRun
 from importer.charts.product import build_charts, make_sink
 from importer.diagrams.product import build_diagrams
 from importer.load import airports as airport_load
+from importer.load import staging
 from importer.parse.nasr import parse_nasr_archive
 from importer.parse.ourairports import parse_ourairports
 from importer.parse.records import AirportRecord
@@ -429,7 +430,7 @@ async def _run(
         transaction = await connection.begin()
         try:
             if Product.AIRPORTS in targets:
-                staged = await airport_load.stage(connection, records)
+                staged = await staging.stage(connection, records)
                 await airport_load.check_shrink(connection, scope, options.max_closed_fraction)
                 report = await airport_load.apply(connection, targets[Product.AIRPORTS], scope)
                 if report.changes_map or not await geojson.is_built(connection):

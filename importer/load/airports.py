@@ -1,4 +1,5 @@
-"""Load a cycle of airports with COPY into staging tables and set-based SQL merges.
+"""Load a cycle of airports: staged with COPY (``staging``), checked, then merged with
+set-based SQL; the children follow (``children``), and what changed is recorded (``report``).
 
 Only official columns are ever written. User-owned columns (wiki fields, landing requirements,
 annotations, cover image, photos, tags, comments, events, webcams) are never in an UPDATE;
@@ -9,63 +10,23 @@ left alone; an airport whose data did not change keeps its ``updated_at``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.core.bulk import copy_rows
-from api.core.changes import ChangeKind, record_changes
 from api.core.documents.content import CONTENT_COLUMNS_SQL, CONTRIBUTED_AIRPORT_IDS_SQL
 from api.core.errors import ImportFailed
 from api.models.enums import DataSource
 from importer.load import bulk, facts
-from importer.parse.importance import importance
-from importer.parse.records import AirportRecord
+from importer.load.children import replace_children
+from importer.load.report import LoadReport, record
+from importer.load.sql import codes, row
+from importer.load.staging import OFFICIAL_COLUMNS
 
-OFFICIAL_COLUMNS = (
-    "code",
-    "icao_code",
-    "name",
-    "facility_type",
-    "facility_use",
-    "ownership_type",
-    "status",
-    "latitude",
-    "longitude",
-    "elevation_ft",
-    "city",
-    "state",
-    "country",
-    "city_distance_nm",
-    "sectional",
-    "fuel_types",
-    "activation_date",
-    "tower_type",
-    "landing_fee",
-    "importance",
-    "data_source",
-    "source_id",
-)
-_RUNWAY_COLUMNS = ("number", "length_ft", "width_ft", "surface", "condition", "lights", "lighted")
-_END_COLUMNS = (
-    "end_id",
-    "true_heading",
-    "latitude",
-    "longitude",
-    "elevation_ft",
-    "displaced_threshold_ft",
-    "right_traffic",
-    "approach_lights",
-    "visual_glide_slope",
-)
-_REMARK_COLUMNS = ("position", "element", "text")
-_FREQUENCY_COLUMNS = ("use", "frequency_mhz", "description")
 _CLOSED_STATUSES = "('CI', 'CP')"
-SAMPLE_SIZE = 20
 # Runways, remarks and frequencies may shrink by this much in one cycle before a load is refused
 # (or by --max-closed-fraction, if larger); tables smaller than the minimum are not judged.
 CHILD_SHRINK_FRACTION = 0.25
@@ -111,184 +72,6 @@ class LoadScope:
         return "(" + (" OR ".join(clauses) or "false") + ")"
 
 
-@dataclass(slots=True)
-class LoadReport:
-    staged: int = 0
-    new: list[str] = field(default_factory=list)
-    closed: list[str] = field(default_factory=list)
-    reopened: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    changed_fields: dict[str, Any] = field(default_factory=dict)
-    children_changed: list[str] = field(default_factory=list)
-    skipped_other_source: list[str] = field(default_factory=list)
-    marked_empty: list[str] = field(default_factory=list)
-    # Listed again by a later cycle, nothing else changed (their source_cycle moved).
-    recycled: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def changes_map(self) -> bool:
-        """Whether the airports map layer (positions, types, tags) may have changed."""
-        return bool(self.new or self.changed or self.closed or self.reopened or self.marked_empty)
-
-    def summary(self) -> dict[str, Any]:
-        """Counts and samples, small enough for the run record and a terminal."""
-
-        def sample(codes: Sequence[str]) -> dict[str, Any]:
-            return {"count": len(codes), "sample": sorted(codes)[:SAMPLE_SIZE]}
-
-        return {
-            "staged": self.staged,
-            "new": sample(self.new),
-            "closed": sample(self.closed),
-            "reopened": sample(self.reopened),
-            "changed": sample(self.changed),
-            "changed_fields": self.changed_fields,
-            "children_changed": sample(self.children_changed),
-            "skipped_other_source": sample(self.skipped_other_source),
-            "rows": self.counts,
-        }
-
-
-def _airport_row(airport: AirportRecord) -> tuple[Any, ...]:
-    return (
-        airport.code,
-        airport.icao_code,
-        airport.name,
-        airport.facility_type.value,
-        airport.facility_use.value if airport.facility_use else None,
-        airport.ownership_type.value if airport.ownership_type else None,
-        airport.status.value if airport.status else None,
-        airport.latitude,
-        airport.longitude,
-        airport.elevation_ft,
-        airport.city,
-        airport.state,
-        airport.country,
-        airport.city_distance_nm,
-        airport.sectional,
-        airport.fuel_types,
-        airport.activation_date,
-        airport.tower_type,
-        airport.landing_fee,
-        importance(airport),
-        airport.data_source.value,
-        airport.source_id,
-    )
-
-
-async def _create_staging(connection: AsyncConnection) -> None:
-    official = ", ".join(OFFICIAL_COLUMNS)
-    for statement in (
-        # Left over by an earlier load in the same transaction.
-        "DROP TABLE IF EXISTS pg_temp.stage_airports, pg_temp.stage_runways,"
-        " pg_temp.stage_runway_ends, pg_temp.stage_remarks, pg_temp.stage_frequencies,"
-        " pg_temp.owned, pg_temp.touched, pg_temp.stage_zones, pg_temp.stage_facts",
-        f"CREATE TEMP TABLE stage_airports ON COMMIT DROP AS SELECT {official} FROM airports"
-        " WITH NO DATA",
-        "CREATE TEMP TABLE stage_runways ON COMMIT DROP AS SELECT ''::text AS airport_code, "
-        f"{', '.join(_RUNWAY_COLUMNS)} FROM runways WITH NO DATA",
-        "CREATE TEMP TABLE stage_runway_ends ON COMMIT DROP AS SELECT ''::text AS airport_code,"
-        f" ''::text AS runway_number, {', '.join(_END_COLUMNS)} FROM runway_ends WITH NO DATA",
-        "CREATE TEMP TABLE stage_remarks ON COMMIT DROP AS SELECT ''::text AS airport_code, "
-        f"{', '.join(_REMARK_COLUMNS)} FROM remarks WITH NO DATA",
-        "CREATE TEMP TABLE stage_frequencies ON COMMIT DROP AS SELECT ''::text AS airport_code,"
-        f" {', '.join(_FREQUENCY_COLUMNS)} FROM frequencies WITH NO DATA",
-    ):
-        await connection.execute(sa.text(statement))
-
-
-async def stage(connection: AsyncConnection, airports: Iterable[AirportRecord]) -> dict[str, int]:
-    """COPY the records into temporary staging tables dropped at the end of the transaction."""
-    await _create_staging(connection)
-    airport_rows: list[tuple[Any, ...]] = []
-    runway_rows: list[tuple[Any, ...]] = []
-    end_rows: list[tuple[Any, ...]] = []
-    remark_rows: list[tuple[Any, ...]] = []
-    frequency_rows: set[tuple[Any, ...]] = set()
-    for airport in airports:
-        code = airport.code
-        airport_rows.append(_airport_row(airport))
-        for runway in airport.runways:
-            runway_rows.append(
-                (
-                    code,
-                    runway.number,
-                    runway.length_ft,
-                    runway.width_ft,
-                    runway.surface,
-                    runway.condition,
-                    runway.lights,
-                    runway.lighted,
-                )
-            )
-            seen_ends: set[str] = set()
-            for end in runway.ends:
-                if end.end_id in seen_ends:
-                    continue
-                seen_ends.add(end.end_id)
-                end_rows.append(
-                    (
-                        code,
-                        runway.number,
-                        end.end_id,
-                        end.true_heading,
-                        end.latitude,
-                        end.longitude,
-                        end.elevation_ft,
-                        end.displaced_threshold_ft,
-                        end.right_traffic,
-                        end.approach_lights,
-                        end.visual_glide_slope,
-                    )
-                )
-        for position, remark in enumerate(airport.remarks, start=1):
-            remark_rows.append((code, position, remark.element, remark.text))
-        for frequency in airport.frequencies:
-            frequency_rows.add(
-                (code, frequency.use, frequency.frequency_mhz, frequency.description)
-            )
-    await copy_rows(connection, "stage_airports", OFFICIAL_COLUMNS, airport_rows)
-    await copy_rows(connection, "stage_runways", ("airport_code", *_RUNWAY_COLUMNS), runway_rows)
-    await copy_rows(
-        connection, "stage_runway_ends", ("airport_code", "runway_number", *_END_COLUMNS), end_rows
-    )
-    await copy_rows(connection, "stage_remarks", ("airport_code", *_REMARK_COLUMNS), remark_rows)
-    await copy_rows(
-        connection,
-        "stage_frequencies",
-        ("airport_code", *_FREQUENCY_COLUMNS),
-        sorted(frequency_rows, key=lambda row: (row[0], row[1], row[2], row[3] or "")),
-    )
-    for statement in (
-        # Rough statistics are enough to plan the merges, and much cheaper to gather.
-        "SET LOCAL default_statistics_target = 20",
-        "CREATE UNIQUE INDEX ON stage_airports (code)",
-        "CREATE INDEX ON stage_runways (airport_code, number)",
-        "CREATE INDEX ON stage_runway_ends (airport_code, runway_number, end_id)",
-        "CREATE INDEX ON stage_remarks (airport_code, position)",
-        "CREATE INDEX ON stage_frequencies (airport_code)",
-        "ANALYZE stage_airports, stage_runways, stage_runway_ends, stage_remarks,"
-        " stage_frequencies",
-    ):
-        await connection.execute(sa.text(statement))
-    return {
-        "airports": len(airport_rows),
-        "runways": len(runway_rows),
-        "runway_ends": len(end_rows),
-        "remarks": len(remark_rows),
-        "frequencies": len(frequency_rows),
-    }
-
-
-async def _codes(connection: AsyncConnection, sql: str, **params: Any) -> list[str]:
-    return list((await connection.execute(sa.text(sql), params)).scalars())
-
-
-def _row(prefix: str, columns: Sequence[str]) -> str:
-    return "(" + ", ".join(f"{prefix}.{column}" for column in columns) + ")"
-
-
 async def _changed_fields(
     connection: AsyncConnection,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -305,7 +88,7 @@ async def _changed_fields(
                            AS new
                 FROM stage_airports s
                 JOIN airports a ON a.code = s.code AND a.data_source = s.data_source
-                WHERE {_row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {_row("s", OFFICIAL_COLUMNS)}
+                WHERE {row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {row("s", OFFICIAL_COLUMNS)}
             )
             SELECT code, key, old -> key, new -> key
             FROM pairs, jsonb_object_keys(new) AS key
@@ -394,7 +177,7 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     report.staged = int(
         (await connection.execute(sa.text("SELECT count(*) FROM stage_airports"))).scalar_one()
     )
-    report.skipped_other_source = await _codes(
+    report.skipped_other_source = await codes(
         connection,
         "SELECT s.code FROM stage_airports s JOIN airports a ON a.code = s.code"
         " WHERE a.data_source <> s.data_source",
@@ -411,7 +194,7 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
                 source_cycle = :cycle, updated_at = now()
             FROM stage_airports s, airports before
             WHERE {same_source} AND before.id = a.id
-              AND {_row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {_row("s", OFFICIAL_COLUMNS)}
+              AND {row("a", OFFICIAL_COLUMNS)} IS DISTINCT FROM {row("s", OFFICIAL_COLUMNS)}
             RETURNING a.code, before.source_cycle IS DISTINCT FROM :cycle
             """
         ),
@@ -423,13 +206,13 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         if cycle_moved:
             changed_by_airport.setdefault(code, []).append("source_cycle")
     # Seeing an airport in a new cycle is not a change of its data: updated_at stays.
-    report.recycled = await _codes(
+    report.recycled = await codes(
         connection,
         f"UPDATE airports a SET source_cycle = :cycle FROM stage_airports s"
         f" WHERE {same_source} AND a.source_cycle IS DISTINCT FROM :cycle RETURNING a.code",
         cycle=cycle,
     )
-    report.new = await _codes(
+    report.new = await codes(
         connection,
         f"""
         WITH inserted AS (
@@ -459,8 +242,8 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     )
     await connection.execute(sa.text("CREATE UNIQUE INDEX ON owned (code)"))
     await connection.execute(sa.text("ANALYZE owned"))
-    report.children_changed, children = await _replace_children(connection)
-    report.closed = await _codes(
+    report.children_changed, children = await replace_children(connection)
+    report.closed = await codes(
         connection,
         f"""
         WITH added AS (
@@ -477,7 +260,7 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         SELECT a.code FROM added JOIN airports a ON a.id = added.airport_id
         """,
     )
-    report.reopened = await _codes(
+    report.reopened = await codes(
         connection,
         """
         DELETE FROM tags t USING owned o
@@ -485,7 +268,7 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         RETURNING o.code
         """,
     )
-    report.marked_empty = await _codes(
+    report.marked_empty = await codes(
         connection,
         f"""
         WITH added AS (
@@ -501,171 +284,9 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     )
     # Indexes first: the foreign-key validations use them.
     await bulk.restore(connection, dropped[::-1])
-    await _record(connection, report, changed_by_airport, children)
+    await record(connection, report, changed_by_airport, children)
     if len(report.new) + len(report.children_changed) > ANALYZE_AFTER_NEW_ROWS:
         # Readers' queries need statistics that include the new rows from the first moment.
         await connection.execute(sa.text("SET LOCAL default_statistics_target = 20"))
         await connection.execute(sa.text("ANALYZE airports, tags, runways"))
     return report
-
-
-async def _replace_children(
-    connection: AsyncConnection,
-) -> tuple[list[str], dict[str, list[str]]]:
-    """Make runways, runway ends, remarks and frequencies of owned airports equal to the cycle.
-
-    Rows that did not change are kept as they are (same ids); airports whose children changed
-    have their ``updated_at`` moved. The codes of those airports, and for each airport whose
-    children changed, which of them.
-    """
-    runway_values = _row("s", _RUNWAY_COLUMNS[1:])
-    end_values = _row("s", _END_COLUMNS[1:])
-    statements = [
-        (
-            "runways",
-            f"""
-        DELETE FROM runways r USING owned o
-        WHERE r.airport_id = o.id AND NOT EXISTS (
-            SELECT 1 FROM stage_runways s WHERE s.airport_code = o.code AND s.number = r.number
-              AND {runway_values} IS NOT DISTINCT FROM {_row("r", _RUNWAY_COLUMNS[1:])})
-        RETURNING r.airport_id
-        """,
-        ),
-        (
-            "runways",
-            f"""
-        INSERT INTO runways (airport_id, {", ".join(_RUNWAY_COLUMNS)})
-        SELECT o.id, {", ".join(f"s.{c}" for c in _RUNWAY_COLUMNS)}
-        FROM stage_runways s JOIN owned o ON o.code = s.airport_code
-        WHERE NOT EXISTS (SELECT 1 FROM runways r WHERE r.airport_id = o.id AND r.number = s.number)
-        RETURNING airport_id
-        """,
-        ),
-        (
-            "runway_ends",
-            f"""
-        DELETE FROM runway_ends e USING runways r, owned o
-        WHERE e.runway_id = r.id AND r.airport_id = o.id AND NOT EXISTS (
-            SELECT 1 FROM stage_runway_ends s
-            WHERE s.airport_code = o.code AND s.runway_number = r.number AND s.end_id = e.end_id
-              AND {end_values} IS NOT DISTINCT FROM {_row("e", _END_COLUMNS[1:])})
-        RETURNING r.airport_id
-        """,
-        ),
-        (
-            "runway_ends",
-            f"""
-        INSERT INTO runway_ends (runway_id, {", ".join(_END_COLUMNS)})
-        SELECT r.id, {", ".join(f"s.{c}" for c in _END_COLUMNS)}
-        FROM stage_runway_ends s
-        JOIN owned o ON o.code = s.airport_code
-        JOIN runways r ON r.airport_id = o.id AND r.number = s.runway_number
-        WHERE NOT EXISTS (
-            SELECT 1 FROM runway_ends e WHERE e.runway_id = r.id AND e.end_id = s.end_id)
-        RETURNING (SELECT r.airport_id FROM runways r WHERE r.id = runway_id) AS airport_id
-        """,
-        ),
-        (
-            "remarks",
-            """
-        DELETE FROM remarks m USING owned o
-        WHERE m.airport_id = o.id AND NOT EXISTS (
-            SELECT 1 FROM stage_remarks s
-            WHERE s.airport_code = o.code AND s.position = m.position
-              AND s.element = m.element AND s.text = m.text)
-        RETURNING m.airport_id
-        """,
-        ),
-        (
-            "remarks",
-            """
-        INSERT INTO remarks (airport_id, position, element, text)
-        SELECT o.id, s.position, s.element, s.text
-        FROM stage_remarks s JOIN owned o ON o.code = s.airport_code
-        WHERE NOT EXISTS (
-            SELECT 1 FROM remarks m WHERE m.airport_id = o.id AND m.position = s.position)
-        RETURNING airport_id
-        """,
-        ),
-        (
-            "frequencies",
-            """
-        DELETE FROM frequencies f USING owned o
-        WHERE f.airport_id = o.id AND NOT EXISTS (
-            SELECT 1 FROM stage_frequencies s
-            WHERE s.airport_code = o.code AND s.use = f.use
-              AND s.frequency_mhz = f.frequency_mhz
-              AND s.description IS NOT DISTINCT FROM f.description)
-        RETURNING f.airport_id
-        """,
-        ),
-        (
-            "frequencies",
-            """
-        INSERT INTO frequencies (airport_id, use, frequency_mhz, description)
-        SELECT o.id, s.use, s.frequency_mhz, s.description
-        FROM stage_frequencies s JOIN owned o ON o.code = s.airport_code
-        WHERE NOT EXISTS (
-            SELECT 1 FROM frequencies f WHERE f.airport_id = o.id AND f.use = s.use
-              AND f.frequency_mhz = s.frequency_mhz
-              AND f.description IS NOT DISTINCT FROM s.description)
-        RETURNING airport_id
-        """,
-        ),
-    ]
-    # Airports whose children changed are collected in the database, not shipped to Python.
-    await connection.execute(
-        sa.text("CREATE TEMP TABLE touched (airport_id uuid, part text) ON COMMIT DROP")
-    )
-    for part, statement in statements:
-        await connection.execute(
-            sa.text(
-                f"WITH changed AS ({statement}) INSERT INTO touched"
-                " SELECT DISTINCT airport_id, :part FROM changed"
-            ),
-            {"part": part},
-        )
-    parts = await connection.execute(
-        sa.text(
-            "SELECT a.code, array_agg(DISTINCT t.part) FROM touched t"
-            " JOIN airports a ON a.id = t.airport_id GROUP BY a.code"
-        )
-    )
-    children = {code: list(names) for code, names in parts}
-    updated = await _codes(
-        connection,
-        """
-        UPDATE airports SET updated_at = now()
-        WHERE id IN (SELECT airport_id FROM touched) AND updated_at < now()
-        RETURNING code
-        """,
-    )
-    return updated, children
-
-
-async def _record(
-    connection: AsyncConnection,
-    report: LoadReport,
-    changed: dict[str, list[str]],
-    children: dict[str, list[str]],
-) -> None:
-    """Record what the cycle changed, airport by airport: new airports, official fields,
-    runways, remarks and frequencies, the cycle that lists them, tags; and closures."""
-    changes: dict[str, set[str]] = {}
-
-    def add(codes: Iterable[str], *fields: str) -> None:
-        for code in codes:
-            changes.setdefault(code, set()).update(fields)
-
-    add(report.new, "airport")
-    for code, fields in changed.items():
-        add([code], *fields)
-    for code, parts in children.items():
-        add([code], *parts)
-    add(report.recycled, "source_cycle")
-    add(report.marked_empty, "tags")
-    if changes:
-        await record_changes(connection, ChangeKind.IMPORT, changes)
-    closures = dict.fromkeys([*report.closed, *report.reopened], ("tags",))
-    if closures:
-        await record_changes(connection, ChangeKind.CLOSURE, closures)

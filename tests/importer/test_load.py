@@ -24,7 +24,9 @@ from api.models.enums import (
     FacilityUse,
     OwnershipType,
 )
-from importer.load.airports import LoadReport, LoadScope, ShrinkRefused, apply, check_shrink, stage
+from importer.load.airports import LoadScope, ShrinkRefused, apply, check_shrink
+from importer.load.report import LoadReport
+from importer.load.staging import stage
 from importer.parse.nasr import parse_nasr_archive
 from importer.parse.ourairports import parse_ourairports
 from importer.parse.records import (
