@@ -28,11 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from api.core import markdown
 from api.core.settings import Settings
 from api.core.storage import Sink, sink_from_settings
+from api.meta.repository import CONTENT_PACKS_INDEX
 from api.models.system import CachedDocument
 
 logger = logging.getLogger("api.jobs")
 
-INDEX_NAME = "content-packs"
 ORGANIZATION = "Pirep.io"
 
 
@@ -176,7 +176,7 @@ async def build_content_packs(
 async def _publish(session: AsyncSession, index: list[dict[str, Any]]) -> None:
     document = json.dumps(index).encode()
     values = {
-        "name": INDEX_NAME,
+        "name": CONTENT_PACKS_INDEX,
         "etag": '"' + hashlib.sha256(document).hexdigest()[:32] + '"',
         "content_type": "application/json",
         "body_gzip": gzip.compress(document),
@@ -190,12 +190,3 @@ async def _publish(session: AsyncSession, index: list[dict[str, Any]]) -> None:
             index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"}
         )
     )
-
-
-async def published(session: AsyncSession) -> list[dict[str, Any]]:
-    """The index of the packs last built (empty before the first build)."""
-    document = await session.get(CachedDocument, INDEX_NAME)
-    if document is None:
-        return []
-    index: list[dict[str, Any]] = json.loads(gzip.decompress(document.body_gzip))
-    return index

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from datetime import date
 from typing import Any
 
@@ -9,7 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.cycles import Product
-from api.models.system import FaaDataCycle, SiteSettings
+from api.models.system import CachedDocument, FaaDataCycle, SiteSettings
+
+# The cached document holding the index of the content packs the monthly job publishes.
+CONTENT_PACKS_INDEX = "content-packs"
 
 
 async def active_cycles(session: AsyncSession) -> dict[str, date]:
@@ -32,3 +37,12 @@ async def chart_cycle(session: AsyncSession) -> tuple[date, dict[str, Any]] | No
 async def read_only(session: AsyncSession) -> bool:
     value = await session.scalar(sa.select(SiteSettings.read_only))
     return bool(value)
+
+
+async def published_content_packs(session: AsyncSession) -> list[dict[str, Any]]:
+    """The index of the content packs last built (empty before the first build)."""
+    document = await session.get(CachedDocument, CONTENT_PACKS_INDEX)
+    if document is None:
+        return []
+    index: list[dict[str, Any]] = json.loads(gzip.decompress(document.body_gzip))
+    return index

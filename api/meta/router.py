@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.core.errors import ServiceUnavailable
 from api.dependencies import SessionDep
 from api.errors import ERROR_RESPONSES
-from api.jobs.content_packs import published
 from api.meta import service
 from api.meta.schemas import ContentPack, Health, Meta
 
@@ -57,8 +56,4 @@ async def meta(request: Request, session: SessionDep) -> Meta:
     responses={503: ERROR_RESPONSES[503]},
 )
 async def content_packs(request: Request, session: SessionDep) -> list[ContentPack]:
-    base = request.app.state.settings.assets_base
-    return [
-        ContentPack(**{k: v for k, v in pack.items() if k != "key"}, url=f"{base}/{pack['key']}")
-        for pack in await published(session)
-    ]
+    return await service.content_packs(session, request.app.state.settings)

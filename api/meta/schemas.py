@@ -69,6 +69,24 @@ class ClientConfig(BaseModel):
     sentry_dsn: str | None = Field(description="Where the browser reports errors; null: off.")
 
 
+class Limits(BaseModel):
+    """Lengths and sizes the API accepts, as it validates them: forms say so before sending."""
+
+    password_min_length: int = Field(examples=[12])
+    password_max_length: int = Field(examples=[128])
+    display_name_max_length: int = Field(examples=[40])
+    token_name_max_length: int = Field(examples=[80])
+    comment_max_length: int = Field(examples=[10_000])
+    event_name_max_length: int = Field(examples=[200])
+    event_location_max_length: int = Field(examples=[200])
+    event_host_max_length: int = Field(examples=[200])
+    event_description_max_length: int = Field(examples=[10_000])
+    airport_name_max_length: int = Field(
+        description="The name of an airport a pilot adds.", examples=[200]
+    )
+    photo_max_bytes: int = Field(examples=[5 * 1024 * 1024])
+
+
 class Meta(BaseModel):
     cycles: dict[str, date] = Field(
         description="The active data cycle of each product (airports, diagrams, charts)."
@@ -82,6 +100,7 @@ class Meta(BaseModel):
     landing_rights: list[LandingRightsOut]
     read_only: bool = Field(description="Whether the site refuses every edit right now.")
     client: ClientConfig
+    limits: Limits
 
 
 class Health(BaseModel):

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.airports.schemas import NewAirport
 from api.airports.service import GeojsonCache
+from api.comments.schemas import CommentIn
 from api.core.catalogue import FACILITY_TYPES, TAGS
 from api.core.settings import Settings
+from api.events.schemas import EventIn
 from api.meta import repository
 from api.meta.schemas import (
     ChartLayer,
     ClientConfig,
+    ContentPack,
     FacilityTypeOut,
     LandingRightsOut,
+    Limits,
     MapView,
     Meta,
     TagOut,
 )
 from api.models.enums import LandingRights
+from api.users.schemas import PASSWORD_MAX, PASSWORD_MIN, Registration, TokenRequest
 
 # The geographic centre of the contiguous United States, where the map opens by default.
 US_CENTRE = MapView(latitude=39.82834557323, longitude=-98.57944574225633, zoom=4)
@@ -68,6 +75,32 @@ def initial_view(settings: Settings, visitor: tuple[float, float] | None) -> Map
     return US_CENTRE
 
 
+def max_length(model: type[BaseModel], field: str) -> int:
+    """The longest text the model accepts in the field, read from its own validation."""
+    for constraint in model.model_fields[field].metadata:
+        longest = getattr(constraint, "max_length", None)
+        if isinstance(longest, int):
+            return longest
+    raise LookupError(f"{model.__name__}.{field} sets no maximum length")
+
+
+def limits(settings: Settings) -> Limits:
+    """What the forms may take, from the models and the settings that enforce it."""
+    return Limits(
+        password_min_length=PASSWORD_MIN,
+        password_max_length=PASSWORD_MAX,
+        display_name_max_length=max_length(Registration, "display_name"),
+        token_name_max_length=max_length(TokenRequest, "name"),
+        comment_max_length=max_length(CommentIn, "body"),
+        event_name_max_length=max_length(EventIn, "name"),
+        event_location_max_length=max_length(EventIn, "location"),
+        event_host_max_length=max_length(EventIn, "host"),
+        event_description_max_length=max_length(EventIn, "description"),
+        airport_name_max_length=max_length(NewAirport, "name"),
+        photo_max_bytes=settings.max_photo_bytes,
+    )
+
+
 async def meta(
     session: AsyncSession,
     geojson: GeojsonCache,
@@ -93,4 +126,14 @@ async def meta(
             captcha_site_key=settings.turnstile_site_key if settings.verification_enabled else None,
             sentry_dsn=settings.frontend_sentry_dsn,
         ),
+        limits=limits(settings),
     )
+
+
+async def content_packs(session: AsyncSession, settings: Settings) -> list[ContentPack]:
+    """The packs last published, each with the address of its zip."""
+    base = settings.assets_base
+    return [
+        ContentPack(**{k: v for k, v in pack.items() if k != "key"}, url=f"{base}/{pack['key']}")
+        for pack in await repository.published_content_packs(session)
+    ]

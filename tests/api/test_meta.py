@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 import httpx
 import pytest
 import sqlalchemy as sa
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from api.airports.schemas import NewAirport
 from api.app import create_app
+from api.comments.schemas import CommentIn
 from api.core.documents.geojson import DOCUMENT_NAME
 from api.core.settings import Settings
+from api.events.schemas import EventIn
+from api.meta.repository import CONTENT_PACKS_INDEX
+from api.meta.service import max_length
+from api.users.schemas import AccountChanges, PasswordReset, Registration, TokenRequest
 
 
 async def test_health_answers_ok_when_the_database_answers(client: httpx.AsyncClient) -> None:
@@ -147,3 +157,88 @@ async def test_meta_gives_the_browser_its_configuration(
     assert production["map_style_url"] == "https://tiles.example.com/satellite.json"
     assert production["sentry_dsn"] == "https://key@sentry.example.com/2"
     assert production["captcha_site_key"] == "site-key"
+
+
+def refused(model: type[BaseModel], **values: object) -> bool:
+    try:
+        model.model_validate(values)
+    except ValidationError:
+        return True
+    return False
+
+
+async def test_meta_gives_the_limits_the_api_validates_with(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    limits = (await client.get("/api/v1/meta")).json()["limits"]
+
+    assert limits["password_min_length"] == 12
+    assert limits["password_max_length"] == 128
+    assert limits["photo_max_bytes"] == settings.max_photo_bytes
+    shortest, longest = limits["password_min_length"], limits["password_max_length"]
+    others = {Registration: {"email": "pilot@example.com"}, PasswordReset: {"token": "t"}}
+    for model, base in others.items():
+        assert refused(model, **base, password="p" * (shortest - 1))
+        assert not refused(model, **base, password="p" * shortest)
+        assert not refused(model, **base, password="p" * longest)
+        assert refused(model, **base, password="p" * (longest + 1))
+    assert refused(AccountChanges, password="p" * (shortest - 1))
+    at_most = {
+        "display_name_max_length": [
+            (Registration, "display_name"),
+            (AccountChanges, "display_name"),
+        ],
+        "token_name_max_length": [(TokenRequest, "name")],
+        "comment_max_length": [(CommentIn, "body")],
+        "event_name_max_length": [(EventIn, "name")],
+        "event_location_max_length": [(EventIn, "location")],
+        "event_host_max_length": [(EventIn, "host")],
+        "event_description_max_length": [(EventIn, "description")],
+        "airport_name_max_length": [(NewAirport, "name")],
+    }
+    assert set(at_most) | {"password_min_length", "password_max_length", "photo_max_bytes"} == set(
+        limits
+    )
+    for name, fields in at_most.items():
+        for model, field in fields:
+            assert max_length(model, field) == limits[name], (name, model.__name__)
+
+
+def test_a_field_without_a_maximum_length_is_named() -> None:
+    with pytest.raises(LookupError, match=r"EventIn\.starts_at"):
+        max_length(EventIn, "starts_at")
+
+
+async def test_content_packs_are_listed_from_the_published_index(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    assert (await client.get("/api/v1/content-packs")).json() == []
+    pack = {
+        "id": "golfing",
+        "name": "Pirep - Golfing",
+        "airports": 2,
+        "size_bytes": 1234,
+        "version": "2026-12-01T00:00:05+00:00",
+        "key": "content-packs/2026-12/golfing.zip",
+    }
+    document = json.dumps([pack]).encode()
+    await connection.execute(
+        sa.text(
+            "INSERT INTO cached_documents (name, etag, content_type, body_gzip, size_bytes, "
+            "built_at) VALUES (:name, '\"1\"', 'application/json', :body, :size, now())"
+        ),
+        {"name": CONTENT_PACKS_INDEX, "body": gzip.compress(document), "size": len(document)},
+    )
+
+    listed = (await client.get("/api/v1/content-packs")).json()
+
+    assert listed == [
+        {
+            "id": "golfing",
+            "name": "Pirep - Golfing",
+            "airports": 2,
+            "size_bytes": 1234,
+            "version": "2026-12-01T00:00:05+00:00",
+            "url": "/assets/content-packs/2026-12/golfing.zip",
+        }
+    ]

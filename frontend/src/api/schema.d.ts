@@ -2154,6 +2154,68 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * Limits
+         * @description Lengths and sizes the API accepts, as it validates them: forms say so before sending.
+         */
+        Limits: {
+            /**
+             * Airport Name Max Length
+             * @description The name of an airport a pilot adds.
+             * @example 200
+             */
+            airport_name_max_length: number;
+            /**
+             * Comment Max Length
+             * @example 10000
+             */
+            comment_max_length: number;
+            /**
+             * Display Name Max Length
+             * @example 40
+             */
+            display_name_max_length: number;
+            /**
+             * Event Description Max Length
+             * @example 10000
+             */
+            event_description_max_length: number;
+            /**
+             * Event Host Max Length
+             * @example 200
+             */
+            event_host_max_length: number;
+            /**
+             * Event Location Max Length
+             * @example 200
+             */
+            event_location_max_length: number;
+            /**
+             * Event Name Max Length
+             * @example 200
+             */
+            event_name_max_length: number;
+            /**
+             * Password Max Length
+             * @example 128
+             */
+            password_max_length: number;
+            /**
+             * Password Min Length
+             * @example 12
+             */
+            password_min_length: number;
+            /**
+             * Photo Max Bytes
+             * @example 5242880
+             */
+            photo_max_bytes: number;
+            /**
+             * Token Name Max Length
+             * @example 80
+             */
+            token_name_max_length: number;
+        };
         /** MapView */
         MapView: {
             /** Latitude */
@@ -2184,6 +2246,7 @@ export interface components {
             facility_types: components["schemas"]["FacilityTypeOut"][];
             /** Landing Rights */
             landing_rights: components["schemas"]["LandingRightsOut"][];
+            limits: components["schemas"]["Limits"];
             /**
              * Read Only
              * @description Whether the site refuses every edit right now.
