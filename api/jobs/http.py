@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 import httpx
+
+from api.core import retry
 
 logger = logging.getLogger("api.jobs")
 
@@ -16,6 +17,14 @@ BACKOFF_SECONDS = 2.0
 
 class SourceError(Exception):
     """A source could not be reached, or did not answer as it should."""
+
+
+class _Unanswered(Exception):
+    """An attempt that another may fix: the source timed out, was unreachable or answered 5xx."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
 
 
 async def request(
@@ -31,23 +40,38 @@ async def request(
     """The answer to a request, tried ``attempts`` times with doubling waits while the source
     times out, cannot be reached or answers 5xx; any other answer than 200 is a SourceError."""
     wait = BACKOFF_SECONDS if backoff_seconds is None else backoff_seconds
-    for attempt in range(1, attempts + 1):
-        try:
-            answer = await http.request(method, url, **options)
-        except httpx.TimeoutException:
-            problem = "timed out"
-        except httpx.TransportError as error:
-            problem = f"{type(error).__name__}: {error}".rstrip(": ")
-        else:
-            if answer.status_code < 500:
-                break
-            problem = f"HTTP {answer.status_code}"
-        if attempt == attempts:
-            raise SourceError(f"{url} failed {attempts} times; last: {problem}")
-        logger.warning(
-            "%s: attempt %d of %d failed (%s); trying again.", what, attempt, attempts, problem
-        )
-        await asyncio.sleep(wait * 2 ** (attempt - 1))
+    try:
+        async for attempt in retry.attempts(_Unanswered, count=attempts, first_wait=wait):
+            with attempt:
+                try:
+                    answer = await _answer(http, method, url, options)
+                except _Unanswered as failure:
+                    if attempt.num < attempts:
+                        logger.warning(
+                            "%s: attempt %d of %d failed (%s); trying again.",
+                            what,
+                            attempt.num,
+                            attempts,
+                            failure.problem,
+                        )
+                    raise
+    except _Unanswered as failure:
+        raise SourceError(f"{url} failed {attempts} times; last: {failure.problem}") from None
     if answer.status_code != 200:
         raise SourceError(f"{url} answered HTTP {answer.status_code}")
+    return answer
+
+
+async def _answer(
+    http: httpx.AsyncClient, method: str, url: str, options: dict[str, Any]
+) -> httpx.Response:
+    """The source's answer below 500; raises ``_Unanswered`` for what another attempt may fix."""
+    try:
+        answer = await http.request(method, url, **options)
+    except httpx.TimeoutException:
+        raise _Unanswered("timed out") from None
+    except httpx.TransportError as error:
+        raise _Unanswered(f"{type(error).__name__}: {error}".rstrip(": ")) from None
+    if answer.status_code >= 500:
+        raise _Unanswered(f"HTTP {answer.status_code}")
     return answer

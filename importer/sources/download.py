@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from api.core import retry
 from api.core.errors import PirepError
 
 logger = logging.getLogger(__name__)
@@ -125,29 +126,42 @@ class Downloader:
     ) -> Path:
         final = self._cache_dir / file_name
         part = final.with_name(final.name + PART_SUFFIX)
-        failures = 0
-        while True:
-            try:
-                await self._attempt(client, url, file_name, part)
-                break
-            except _StartOver:
-                # Not counted as a failure: the next request has no Range header, so it cannot
-                # ask to start over again.
-                await asyncio.to_thread(part.unlink, missing_ok=True)
-            except _Retryable as exc:
-                failures += 1
-                if failures > self._retries:
-                    raise DownloadFailed(
-                        f"Could not download {url}: {exc.reason} "
-                        f"(gave up after {_attempts(failures)})."
-                    ) from exc
-                delay = min(self._backoff_seconds * 2 ** (failures - 1), MAX_BACKOFF_SECONDS)
-                logger.info("Retrying %s in %.1f s: %s", url, delay, exc.reason)
-                await asyncio.sleep(delay)
+        count = self._retries + 1
+        try:
+            async for attempt in retry.attempts(
+                _Retryable,
+                count=count,
+                first_wait=self._backoff_seconds,
+                max_wait=MAX_BACKOFF_SECONDS,
+            ):
+                with attempt:
+                    try:
+                        await self._attempt(client, url, file_name, part)
+                    except _Retryable as exc:
+                        if attempt.num < count:
+                            logger.info(
+                                "Retrying %s in %.1f s: %s", url, attempt.next_wait, exc.reason
+                            )
+                        raise
+        except _Retryable as exc:
+            raise DownloadFailed(
+                f"Could not download {url}: {exc.reason} (gave up after {_attempts(count)})."
+            ) from exc
         await asyncio.to_thread(_validate_and_rename, part, final, validate)
         return final
 
     async def _attempt(
+        self, client: httpx.AsyncClient, url: str, file_name: str, part: Path
+    ) -> None:
+        """One attempt: resume the partial file, or download it again from its first byte when
+        the server cannot resume it (a request without a Range header cannot be refused so)."""
+        try:
+            await self._request(client, url, file_name, part)
+        except _StartOver:
+            await asyncio.to_thread(part.unlink, missing_ok=True)
+            await self._request(client, url, file_name, part)
+
+    async def _request(
         self, client: httpx.AsyncClient, url: str, file_name: str, part: Path
     ) -> None:
         offset = await asyncio.to_thread(_size_or_zero, part)
