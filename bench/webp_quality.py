@@ -16,9 +16,10 @@ import time
 import numpy as np
 from PIL import Image
 
-from importer.charts import tiler
+from importer.charts import tiler, warp
 from importer.charts.catalogue import SAMPLE_CHARTS
-from importer.charts.tiler import META, TILE, ChartSource, TileOptions
+from importer.charts.grid import META, TILE
+from importer.charts.tiler import ChartSource, TileOptions
 
 QUALITIES = (25, 50, 60, 70, 75, 80, 85, 90, 95)
 
@@ -26,13 +27,13 @@ QUALITIES = (25, 50, 60, 70, 75, 80, 85, 90, 95)
 def sample_tiles() -> list[Image.Image]:
     archive = tiler.__file__.rsplit("/importer/", 1)[0] + "/importer/sample_data/charts_test.zip"
     chart = SAMPLE_CHARTS[0]
-    prepared = tiler.prepare(
+    prepared = warp.prepare(
         ChartSource(chart.name, f"/vsizip/{archive}/{chart.tif}", chart.cutline_geometry())
     )
     tiles = []
     for zoom in (11, 12):
         for task in tiler._top_tasks([prepared], zoom):
-            canvas = tiler._warp_metatile(task)
+            canvas = warp.warp_metatile(task)
             for row in range(META):
                 for column in range(META):
                     box = (column * TILE, row * TILE, (column + 1) * TILE, (row + 1) * TILE)
