@@ -33,7 +33,7 @@ def sample_tiles() -> list[Image.Image]:
     tiles = []
     for zoom in (11, 12):
         for task in tiler._top_tasks([prepared], zoom):
-            canvas = warp.warp_metatile(task)
+            canvas, _ = warp.warp_metatile(task)
             for row in range(META):
                 for column in range(META):
                     box = (column * TILE, row * TILE, (column + 1) * TILE, (row + 1) * TILE)

@@ -66,6 +66,7 @@ class TaskResult:
     bytes: int
     hashes: dict[str, str]  # key → MD5 of every tile made
     unchanged: int  # tiles whose stored bytes were already these
+    failures: dict[str, str] = field(default_factory=dict)  # chart name → why it was left out
 
 
 def gather(task: ReduceTask) -> Image.Image:

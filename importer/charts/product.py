@@ -84,6 +84,7 @@ async def build_charts(
     hashes = {archive: await asyncio.to_thread(_sha256, path) for archive, path in archives.items()}
     sink = make_sink(settings)
     outcome = ChartsOutcome(details={"layers": {}})
+    failed: list[str] = []  # a sentence for each chart that could not be tiled
     for layer in LAYERS.values():
         chosen = [chart for chart in charts if chart.layer == layer.name]
         if not chosen:
@@ -120,9 +121,15 @@ async def build_charts(
             )
         reporter.step(f"Tiling the {layer.name} layer: {len(chosen)} charts, zooms {low}-{high}")
         known = manifest.get("tiles", {}) if manifest else {}
-        info, hashes = await _tile(
-            layer.name, sources, prefix, sink, options, reporter, update, known
-        )
+        try:
+            info, hashes = await _tile(
+                layer.name, sources, prefix, sink, options, reporter, update, known
+            )
+        except ChartError as error:
+            # The other layers are tiled still: one run finds every chart that fails.
+            reporter.info(f"Tiled the {layer.name} layer without the charts that failed: {error}")
+            failed.extend(error.failures)
+            continue
         info |= {"title": layer.title, "attribution": layer.attribution}
         manifest_body = json.dumps(
             {"fingerprint": fingerprint, "layer": info, "tiles": hashes}
@@ -134,6 +141,8 @@ async def build_charts(
             "bytes": info["bytes"],
             "unchanged": info.pop("unchanged"),
         }
+    if failed:
+        raise ChartsFailed(" ".join(f"Chart {failure.rstrip('.')}." for failure in failed))
     return outcome
 
 
@@ -148,7 +157,8 @@ async def _tile(
     known: dict[str, str],
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Tile a layer in worker processes while the run's progress is reported every 2 s; its
-    description and the MD5 of each of its tiles."""
+    description and the MD5 of each of its tiles. ``ChartError`` names the charts that failed,
+    once the others are tiled."""
     state = {"done": 0, "total": 1}
     started = time.monotonic()
 
@@ -174,8 +184,6 @@ async def _tile(
         )
     try:
         result = task.result()
-    except ChartError as error:
-        raise ChartsFailed(f"Chart {error}") from None
     except StorageFailed:
         raise
     except OSError as error:

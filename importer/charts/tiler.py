@@ -6,10 +6,14 @@ and averages it down 2 × 2 three times, giving its tiles at the three zooms bel
 the last one (a single tile) is kept in a scratch directory. The next pass gathers those tiles
 into metatiles again and goes on down to the layer's lowest zoom. Memory is bounded by a
 metatile per worker, whatever the size of the charts.
+
+A chart that cannot be read or placed does not stop the others: the layer is tiled without it,
+then ``ChartError`` names every chart that failed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import tempfile
 from collections import defaultdict
@@ -70,10 +74,17 @@ def tile_layer(
     """Tile ``charts`` (drawn in this order) into ``sink`` under ``key_prefix``/z/x/y.webp.
 
     ``known`` holds the MD5 of tiles stored before under these keys (a manifest of an earlier
-    run): a tile whose bytes are the same is not stored again.
+    run): a tile whose bytes are the same is not stored again. A chart that cannot be read or
+    placed is left out and the others are tiled; then ``ChartError`` names each that failed.
     """
     known = known or {}
-    prepared = [prepare(chart) for chart in charts]
+    failures: dict[str, str] = {}
+    prepared = []
+    for chart in charts:
+        try:
+            prepared.append(prepare(chart))
+        except ChartError as error:
+            failures[chart.name] = str(error)
     result = LayerResult(bounds=_lonlat_bounds(prepared))
     top_tasks = _top_tasks(prepared, options.max_zoom)
     # The number of metatiles of every pass, roughly (for progress): the top pass dominates.
@@ -98,6 +109,8 @@ def tile_layer(
                     result.bytes += outcome.bytes
                     result.hashes.update(outcome.hashes)
                     result.unchanged += outcome.unchanged
+                    for name, failure in outcome.failures.items():
+                        failures.setdefault(name, failure)
                     if outcome.scratch_file is not None:
                         kept.append(outcome)
                     done += 1
@@ -106,6 +119,8 @@ def tile_layer(
                 tasks = _reduce_tasks(kept, options.min_zoom)
     if progress:
         progress(done, done)
+    if failures:
+        raise ChartError(*(failures[chart.name] for chart in charts if chart.name in failures))
     return result
 
 
@@ -170,5 +185,7 @@ def _known_for(job: Job, task: TopTask | ReduceTask, known: Mapping[str, str]) -
 def _run(job: Job, task: TopTask | ReduceTask, known: dict[str, str]) -> TaskResult:
     """One task, in a worker process."""
     zoom, x0, y0, span = _levels(task)
-    canvas = warp_metatile(task) if isinstance(task, TopTask) else gather(task).reduce(2)
-    return emit(job, zoom, x0, y0, span, canvas, known)
+    if isinstance(task, ReduceTask):
+        return emit(job, zoom, x0, y0, span, gather(task).reduce(2), known)
+    canvas, failures = warp_metatile(task)
+    return dataclasses.replace(emit(job, zoom, x0, y0, span, canvas, known), failures=failures)

@@ -4,7 +4,8 @@ metatile of the top zoom.
 A worker reads just the source window a metatile needs, expands the palette, masks it by the
 chart's cutline in the chart's own pixel space (as ``gdalwarp -cutline`` does), and warps it
 once into the metatile with alpha premultiplied, so that edges blend without fringes. Charts
-are drawn in catalogue order, later charts on top.
+are drawn in catalogue order, later charts on top. A chart that fails there is left out of the
+metatile and named in the result; the others are drawn.
 """
 
 from __future__ import annotations
@@ -68,7 +69,15 @@ class PreparedChart:
 
 
 class ChartError(Exception):
-    """A chart cannot be tiled (no georeferencing, unreadable, …)."""
+    """Charts that cannot be tiled (no georeferencing, unreadable, …): a sentence for each in
+    ``failures``, starting with the chart's name."""
+
+    def __init__(self, *failures: str) -> None:
+        super().__init__(*failures)
+        self.failures = failures
+
+    def __str__(self) -> str:
+        return "; ".join(self.failures)
 
 
 def prepare(chart: ChartSource) -> PreparedChart:
@@ -182,22 +191,28 @@ def _dataset(path: str) -> Any:
     return dataset
 
 
-def warp_metatile(task: TopTask) -> Image.Image:
-    """The metatile as a premultiplied RGBA image (Pillow's mode ``RGBa``)."""
+def warp_metatile(task: TopTask) -> tuple[Image.Image, dict[str, str]]:
+    """The metatile as a premultiplied RGBA image (Pillow's mode ``RGBa``), and the charts that
+    failed there (name → sentence), which it leaves out."""
     size = META * TILE
     res = resolution(task.zoom)
     left, top = metatile_origin(task.zoom, task.mx, task.my)
     canvas: Image.Image | None = None
+    failures: dict[str, str] = {}
     for chart in task.charts:
         try:
             layer = _warp_chart(chart, left, top, res, size)
+        except ChartError as error:
+            failures[chart.name] = str(error)
+            continue
         except rasterio.errors.RasterioError as error:
             # A damaged chart opens (its header is whole) and then fails to give its pixels.
-            raise ChartError(f"{chart.name}: cannot read {chart.path}: {_reason(error)}") from None
+            failures[chart.name] = f"{chart.name}: cannot read {chart.path}: {_reason(error)}"
+            continue
         if layer is None:
             continue
         canvas = layer if canvas is None else _over(layer, canvas)
-    return canvas if canvas is not None else Image.new("RGBa", (size, size))
+    return (canvas if canvas is not None else Image.new("RGBa", (size, size))), failures
 
 
 def _reason(error: BaseException) -> str:
@@ -236,8 +251,11 @@ def _warp_chart(
     xs, ys = np.meshgrid(left + centres, top - centres)
     try:
         sx, sy = transform(MERCATOR, crs, xs.ravel().tolist(), ys.ravel().tolist())
-    except Exception:
-        return None
+    except Exception as error:  # GDAL's errors (CPLE_*) have no public base class
+        raise ChartError(
+            f"{chart.name}: cannot be projected onto the map at {left:.0f}, {top:.0f} "
+            f"(Web Mercator): {_reason(error)}"
+        ) from None
     inverse = ~Affine(*chart.transform)
     columns, rows = inverse * (np.array(sx), np.array(sy))
     columns, rows = columns.reshape(count, count), rows.reshape(count, count)

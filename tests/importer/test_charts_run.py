@@ -105,6 +105,23 @@ async def test_a_dry_run_tiles_nothing_and_activates_nothing(
     assert await active_charts(chart_settings.database_url) == []
 
 
+def importer_command(
+    settings: Any, tmp_path: Path, source_dir: Path, **environment: str
+) -> tuple[list[str], dict[str, str]]:
+    """``python -m importer run`` of the charts of CYCLE from ``source_dir``, and its
+    environment: these settings, with ``environment`` on top."""
+    command = [sys.executable, "-m", "importer", "run", "--products", "charts", "--force"]
+    command += ["--source-dir", str(source_dir), "--cycle", CYCLE.isoformat()]
+    return command, {
+        **os.environ,
+        "PIREP_DATABASE_URL": settings.database_url,
+        "PIREP_DATA_DIR": str(tmp_path / "data"),
+        "PIREP_STORAGE_DIR": str(settings.storage_root),
+        "PIREP_CHART_CATALOGUE": "sample",
+        **environment,
+    }
+
+
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, body in members.items():
@@ -163,6 +180,43 @@ async def test_a_bad_chart_source_leaves_the_active_cycle_as_it_was(
     )
     assert status == "failed"
     assert error == raised.value.detail
+
+
+async def test_a_chart_that_fails_is_named_once_the_others_are_tiled(
+    chart_settings: Any, tmp_path: Path
+) -> None:
+    """The night's import tiles every chart it can, then fails naming the one it could not:
+    its exit status and the run record say so, and no cycle is activated."""
+    with zipfile.ZipFile(SAMPLE_ZIP) as sample:
+        good = sample.read("Charts Test SEC.tif")
+        damaged = sample.read("Inset Test SEC.tif")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    # A valid archive holding a GeoTIFF whose header is whole and whose pixels are cut short.
+    _zip(
+        bad / "charts_test.zip",
+        {"Charts Test SEC.tif": good, "Inset Test SEC.tif": damaged[:20_000]},
+    )
+    url = chart_settings.database_url
+    command, environment = importer_command(chart_settings, tmp_path, bad, PIREP_TILE_PROCESSES="1")
+    process = await asyncio.create_subprocess_exec(
+        *command, env=environment, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await process.communicate()
+
+    assert process.returncode == 1
+    named = "Chart sectional/inset_test: cannot read /vsizip/"
+    assert named in " ".join(stderr.decode().split())
+    [(status, error)] = await query(url, "SELECT status, error FROM importer_runs")
+    assert status == "failed"
+    assert error.startswith(named)
+    assert "sectional/charts_test" not in error
+    assert await active_charts(url) == []
+    # The good chart was tiled down to zoom 0; the layer has no manifest, so a rerun tiles it.
+    assert {key.split("/")[0] for key in tiles(chart_settings.storage_root)} == {
+        str(zoom) for zoom in range(13)
+    }
+    assert not (chart_settings.storage_root / "tiles/2024-12-26/sectional/manifest.json").exists()
 
 
 class FullDisk(LocalSink):
@@ -262,16 +316,9 @@ async def test_a_killed_import_changes_nothing_and_the_next_run_resumes(
 ) -> None:
     """SIGKILL in the middle of tiling (the sample tiled down to zoom 16 takes a few seconds)."""
     url = chart_settings.database_url
-    environment = {
-        **os.environ,
-        "PIREP_DATABASE_URL": url,
-        "PIREP_DATA_DIR": str(tmp_path / "data"),
-        "PIREP_STORAGE_DIR": str(chart_settings.storage_root),
-        "PIREP_CHART_CATALOGUE": "sample",
-        "PIREP_SECTIONAL_ZOOMS": "0-16",
-    }
-    command = [sys.executable, "-m", "importer", "run", "--products", "charts", "--force"]
-    command += ["--source-dir", str(chart_dir), "--cycle", CYCLE.isoformat()]
+    command, environment = importer_command(
+        chart_settings, tmp_path, chart_dir, PIREP_SECTIONAL_ZOOMS="0-16"
+    )
     process = await asyncio.create_subprocess_exec(
         *command,
         env=environment,

@@ -197,3 +197,23 @@ def test_tiles_are_webp_and_skip_the_empty(tmp_path: Path) -> None:
             assert image.format == "WEBP"
             assert image.size == (256, 256)
             assert image.convert("RGBA").getchannel("A").getbbox() is not None
+
+
+def test_a_chart_that_fails_midway_is_named_after_the_others_are_tiled(tmp_path: Path) -> None:
+    red = make_chart(tmp_path / "red.tif", (220, 30, 30))
+    blue = make_chart(tmp_path / "blue.tif", (30, 30, 220), left=0)
+    whole = blue.read_bytes()
+    blue.write_bytes(whole[: len(whole) // 3])  # its header is whole, its pixels cut short
+    charts = [ChartSource("sectional/red", str(red)), ChartSource("sectional/blue", str(blue))]
+
+    with pytest.raises(ChartError) as raised:
+        tile_layer(charts, "t", LocalSink(tmp_path / "out"), TileOptions(10, 12, processes=1))
+
+    assert [failure.split(":")[0] for failure in raised.value.failures] == ["sectional/blue"]
+    assert str(raised.value).startswith(f"sectional/blue: cannot read {blue}: ")
+    # The other chart was tiled all the same, at every zoom.
+    assert {path.parent.parent.name for path in (tmp_path / "out/t").rglob("*.webp")} == {
+        "10",
+        "11",
+        "12",
+    }
