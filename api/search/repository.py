@@ -2,80 +2,191 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from geoalchemy2 import Geography
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.catalogue import POPULATED, SURFACE_PATTERNS
 from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
+from api.models import Airport
+from api.models.airports import Tag
+from api.models.enums import FacilityType, FacilityUse, TagName
 
-_RESULT_COLUMNS = """
-    a.code, a.icao_code, a.name, a.facility_type, a.facility_use, a.importance,
-    a.city, a.state, a.country, a.latitude, a.longitude,
-    EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = 'closed') AS closed,
-    CASE WHEN a.facility_type IN ('heliport', 'seaplane_base') THEN 17 ELSE 16 END
-        AS zoom_level,
-    a.bbox_ne_latitude, a.bbox_ne_longitude, a.bbox_sw_latitude, a.bbox_sw_longitude
-"""
 
+class SearchHit(NamedTuple):
+    """An airport found by the search box."""
+
+    code: str
+    icao_code: str | None
+    name: str
+    facility_type: FacilityType
+    facility_use: FacilityUse | None
+    importance: int
+    city: str | None
+    state: str | None
+    country: str | None
+    latitude: float
+    longitude: float
+    closed: bool
+    zoom_level: int
+    bbox_ne_latitude: float | None
+    bbox_ne_longitude: float | None
+    bbox_sw_latitude: float | None
+    bbox_sw_longitude: float | None
+    distance_nm: float | None
+
+
+class AirportPosition(NamedTuple):
+    """Where the airport with a code is."""
+
+    code: str
+    latitude: float
+    longitude: float
+
+
+def _select_list(
+    shape: type[NamedTuple],
+    source: sa.FromClause,
+    computed: Mapping[str, sa.ColumnElement[Any]] | None = None,
+) -> list[sa.Label[Any]]:
+    """The fields of ``shape`` in order, so that each row builds one: those in ``computed`` from
+    their expression, the others from the column of the same name in ``source``."""
+    computed = computed or {}
+    return [
+        (computed[name] if name in computed else source.c[name]).label(name)
+        for name in shape._fields
+    ]
+
+
+def _point(latitude: sa.ColumnElement[float], longitude: sa.ColumnElement[float]) -> sa.Cast[Any]:
+    return sa.cast(
+        sa.func.ST_SetSRID(sa.func.ST_MakePoint(longitude, latitude), 4326),
+        Geography(geometry_type=None),
+    )
+
+
+def _distance(
+    location: sa.ColumnExpressionArgument[Any], point: sa.ColumnElement[Any]
+) -> sa.ColumnElement[float]:
+    """Metres on the sphere, as the index-assisted ``<->`` ordering measures them, so the
+    order and the distances shown agree."""
+    return sa.func.ST_Distance(location, point, sa.false())
+
+
+_airports = Airport.__table__
+# The fields of a search hit stored as they are shown.
+_STORED_FIELDS = [name for name in SearchHit._fields if name in _airports.c]
+
+
+def _hit_columns(a: sa.FromClause, distance_nm: sa.ColumnElement[Any]) -> list[sa.Label[Any]]:
+    closed = sa.exists().where(Tag.airport_id == a.c.id, Tag.name == TagName.CLOSED)
+    zoom_level = sa.case(
+        (a.c.facility_type.in_([FacilityType.HELIPORT, FacilityType.SEAPLANE_BASE]), 17),
+        else_=16,
+    )
+    return _select_list(
+        SearchHit, a, {"closed": closed, "zoom_level": zoom_level, "distance_nm": distance_nm}
+    )
+
+
+_text = sa.bindparam("text", type_=sa.Text)
+_code = sa.bindparam("code", type_=Airport.code.type)
+_k_code = sa.bindparam("k_code", type_=Airport.code.type)
+
+_query = sa.select(
+    sa.func.to_tsquery(
+        sa.literal("simple", REGCONFIG), sa.bindparam("tsquery", type_=sa.Text)
+    ).label("tsq"),
+    sa.case(
+        (
+            sa.bindparam("has_point", type_=sa.Boolean),
+            _point(sa.bindparam("lat", type_=sa.Double), sa.bindparam("lon", type_=sa.Double)),
+        )
+    ).label("point"),
+).cte("query")
+_matched = (
+    # One branch per index: an OR of them all would be read by scanning every airport.
+    sa.union(
+        sa.select(Airport.id).where(sa.or_(Airport.code == _code, Airport.code == _k_code)),
+        sa.select(Airport.id).where(Airport.icao_code == _code),
+        sa.select(Airport.id).where(Airport.search_document.bool_op("@@")(_query.c.tsq)),
+    )
+    .cte("matched")
+    .prefix_with("MATERIALIZED")
+)
+_candidates = sa.union_all(
+    sa.select(_matched.c.id),
+    # The trigram scan for typos costs more than all the rest: only when no word matched.
+    sa.select(Airport.id).where(
+        ~sa.exists().select_from(_matched), _text.bool_op("<%")(Airport.name)
+    ),
+).cte("candidates")
+# Looked up by id (a join would be planned as a scan of every airport).
+_found = (
+    sa.select(
+        *(_airports.c[name] for name in _STORED_FIELDS),
+        Airport.id,
+        Airport.location,
+        Airport.search_document,
+    )
+    .where(Airport.id == _candidates.c.id)
+    .lateral("a")
+)
+_hits = (
+    sa.select(
+        _found,
+        sa.case(
+            (sa.or_(_found.c.code == _code, _found.c.icao_code == _code), 0),
+            (_found.c.code == _k_code, 1),
+            (_found.c.search_document.bool_op("@@")(_query.c.tsq), 2),
+            else_=3,
+        ).label("tier"),
+        sa.func.ts_rank(_found.c.search_document, _query.c.tsq).label("rank"),
+        sa.func.word_similarity(_text, _found.c.name).label("similarity"),
+        (_distance(_found.c.location, _query.c.point) / METERS_PER_NAUTICAL_MILE).label(
+            "distance_nm"
+        ),
+    )
+    .select_from(_candidates.join(_query, sa.true()).join(_found, sa.true()))
+    .cte("hits")
+)
+_hit = _hits.alias("a")
+_text_hits = sa.select(*_hit_columns(_hit, _hit.c.distance_nm))
 # Exact code or ICAO first, then the FAA code inside a K-prefixed ICAO code, then matches on the
 # code or name by words and prefixes, then near-misses of the name (typos); within each, open
 # before closed, the more important airport first (a towered field with scheduled service
 # before a private heliport of a similar name), then the better match, then the nearer.
-_TEXT_SQL = sa.text(
-    f"""
-    WITH query AS (
-        SELECT to_tsquery('simple', :tsquery) AS tsq,
-               CASE WHEN :has_point
-                    THEN ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography END AS point
-    ), matched AS MATERIALIZED (
-        -- One branch per index: an OR of them all would be read by scanning every airport.
-        SELECT id FROM airports WHERE code = :code OR code = :k_code
-        UNION SELECT id FROM airports WHERE icao_code = :code
-        UNION SELECT a.id FROM airports a, query q WHERE a.search_document @@ q.tsq
-    ), candidates AS (
-        SELECT id FROM matched
-        -- The trigram scan for typos costs more than all the rest: only when no word matched.
-        UNION ALL
-        SELECT id FROM airports
-        WHERE NOT EXISTS (SELECT 1 FROM matched) AND :text <% name
-    ), hits AS (
-        SELECT a.*,
-               CASE WHEN a.code = :code OR a.icao_code = :code THEN 0
-                    WHEN a.code = :k_code THEN 1
-                    WHEN a.search_document @@ q.tsq THEN 2
-                    ELSE 3 END AS tier,
-               ts_rank(a.search_document, q.tsq) AS rank,
-               word_similarity(:text, a.name) AS similarity,
-               ST_Distance(a.location, q.point, false) / 1852.0 AS distance_nm
-        -- Looked up by id (a join would be planned as a scan of every airport).
-        FROM candidates c, query q,
-             LATERAL (SELECT * FROM airports WHERE airports.id = c.id) a
-    )
-    SELECT {_RESULT_COLUMNS}, a.distance_nm, a.tier
-    FROM hits a
-    ORDER BY a.tier, closed, a.importance DESC, a.rank DESC, a.similarity DESC,
-             a.distance_nm NULLS LAST, a.code
-    LIMIT :limit
-    """
-)
+_TEXT_SEARCH = _text_hits.order_by(
+    _hit.c.tier,
+    _text_hits.selected_columns.closed,
+    _hit.c.importance.desc(),
+    _hit.c.rank.desc(),
+    _hit.c.similarity.desc(),
+    _hit.c.distance_nm.nulls_last(),
+    _hit.c.code,
+).limit(sa.bindparam("limit", type_=sa.Integer))
 
 _CUSTOM_PLANS = sa.text("SET LOCAL plan_cache_mode = force_custom_plan")
 
-# Distances are measured on the sphere, as the index-assisted ``<->`` ordering measures them, so
-# the distances shown always grow down the list.
-_NEAREST_SQL = sa.text(
-    f"""
-    SELECT {_RESULT_COLUMNS},
-           ST_Distance(a.location, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, false)
-               / 1852.0 AS distance_nm
-    FROM airports a
-    ORDER BY a.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, a.code
-    LIMIT :limit
-    """
+_here = _point(sa.bindparam("lat", type_=sa.Double), sa.bindparam("lon", type_=sa.Double))
+_NEAREST = (
+    sa.select(
+        *_hit_columns(_airports, _distance(_airports.c.location, _here) / METERS_PER_NAUTICAL_MILE)
+    )
+    .order_by(_airports.c.location.distance_centroid(_here), _airports.c.code)
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+
+_POSITION = (
+    sa.select(*_select_list(AirportPosition, _airports))
+    .where(sa.or_(Airport.code == _code, Airport.icao_code == _code, Airport.code == _k_code))
+    .order_by((Airport.code == _code).desc(), (Airport.icao_code == _code).is_(True).desc())
+    .limit(1)
 )
 
 
@@ -88,7 +199,7 @@ async def search_text(
     k_code: str | None,
     point: tuple[float, float] | None,
     limit: int,
-) -> Sequence[sa.Row[Any]]:
+) -> list[SearchHit]:
     """Airports matching ``text`` by code, words, prefixes or near-misses, best first."""
     lat, lon = point if point else (0.0, 0.0)
     params = {
@@ -104,32 +215,24 @@ async def search_text(
     # A plan made for the words typed: a prepared statement's generic plan, which PostgreSQL
     # may switch to after five runs, reads the index branches blind (ten times slower).
     await session.execute(_CUSTOM_PLANS)
-    return (await session.execute(_TEXT_SQL, params)).all()
+    result = await session.execute(_TEXT_SEARCH, params)
+    return [SearchHit._make(row) for row in result]
 
 
 async def nearest(
     session: AsyncSession, latitude: float, longitude: float, limit: int
-) -> Sequence[sa.Row[Any]]:
+) -> list[SearchHit]:
     """The airports nearest to a point."""
-    result = await session.execute(
-        _NEAREST_SQL, {"lat": latitude, "lon": longitude, "limit": limit}
-    )
-    return result.all()
+    result = await session.execute(_NEAREST, {"lat": latitude, "lon": longitude, "limit": limit})
+    return [SearchHit._make(row) for row in result]
 
 
 async def airport_position(
     session: AsyncSession, code: str, k_code: str | None
-) -> sa.Row[Any] | None:
-    """(code, latitude, longitude) of the airport with this code or ICAO code."""
-    result = await session.execute(
-        sa.text(
-            "SELECT code, latitude, longitude FROM airports"
-            " WHERE code = :code OR icao_code = :code OR code = :k_code"
-            " ORDER BY (code = :code) DESC, (icao_code = :code) IS TRUE DESC LIMIT 1"
-        ),
-        {"code": code, "k_code": k_code},
-    )
-    return result.one_or_none()
+) -> AirportPosition | None:
+    """The position of the airport with this code or ICAO code."""
+    row = (await session.execute(_POSITION, {"code": code, "k_code": k_code})).one_or_none()
+    return AirportPosition._make(row) if row is not None else None
 
 
 @dataclass(frozen=True, slots=True)

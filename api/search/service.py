@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.airports.schemas import BoundingBox
@@ -34,35 +32,35 @@ def to_tsquery(text: str) -> str:
     return " & ".join(f"{word}:*" for word in words)
 
 
-def _result(row: sa.Row[Any]) -> SearchResult:
+def _result(hit: repository.SearchHit) -> SearchResult:
     box = (
         BoundingBox(
-            ne_latitude=row.bbox_ne_latitude,
-            ne_longitude=row.bbox_ne_longitude,
-            sw_latitude=row.bbox_sw_latitude,
-            sw_longitude=row.bbox_sw_longitude,
+            ne_latitude=hit.bbox_ne_latitude,
+            ne_longitude=hit.bbox_ne_longitude,
+            sw_latitude=hit.bbox_sw_latitude,
+            sw_longitude=hit.bbox_sw_longitude,
         )
-        if row.bbox_ne_latitude is not None
+        if hit.bbox_ne_latitude is not None
         else None
     )
-    name = display_name(row.name)
+    name = display_name(hit.name)
     return SearchResult(
-        code=row.code,
-        icao_code=row.icao_code,
+        code=hit.code,
+        icao_code=hit.icao_code,
         name=name,
-        official_name=row.name,
-        label=f"{row.code} - {name}",
-        facility_type=row.facility_type,
-        facility_use=row.facility_use,
-        importance=row.importance,
-        city=display_optional(row.city),
-        state=row.state,
-        country=row.country,
-        latitude=row.latitude,
-        longitude=row.longitude,
-        closed=row.closed,
-        distance_nm=row.distance_nm,
-        zoom_level=row.zoom_level,
+        official_name=hit.name,
+        label=f"{hit.code} - {name}",
+        facility_type=hit.facility_type,
+        facility_use=hit.facility_use,
+        importance=hit.importance,
+        city=display_optional(hit.city),
+        state=hit.state,
+        country=hit.country,
+        latitude=hit.latitude,
+        longitude=hit.longitude,
+        closed=hit.closed,
+        distance_nm=hit.distance_nm,
+        zoom_level=hit.zoom_level,
         bounding_box=box,
     )
 
@@ -87,17 +85,17 @@ async def search(
     point = _point(latitude, longitude)
     coordinates = parse_coordinates(text)
     if coordinates is not None:
-        rows = await repository.nearest(session, *coordinates, RESULT_LIMIT)
+        hits = await repository.nearest(session, *coordinates, RESULT_LIMIT)
         return SearchResponse(
             query=text,
             coordinates=Coordinates(latitude=coordinates[0], longitude=coordinates[1]),
-            results=[_result(row) for row in rows],
+            results=[_result(hit) for hit in hits],
         )
     tsquery = to_tsquery(text)
     if not tsquery:
         return SearchResponse(query=text, coordinates=None, results=[])
     code, _, k_code = normalise_code(text)
-    rows = await repository.search_text(
+    hits = await repository.search_text(
         session,
         text=text,
         tsquery=tsquery,
@@ -106,7 +104,7 @@ async def search(
         point=point,
         limit=RESULT_LIMIT,
     )
-    return SearchResponse(query=text, coordinates=None, results=[_result(row) for row in rows])
+    return SearchResponse(query=text, coordinates=None, results=[_result(hit) for hit in hits])
 
 
 async def search_json(
