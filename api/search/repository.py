@@ -8,14 +8,14 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from geoalchemy2 import Geography
-from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.dialects.postgresql import REGCONFIG, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.catalogue import POPULATED, SURFACE_PATTERNS
 from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
 from api.models import Airport
-from api.models.airports import Tag
-from api.models.enums import FacilityType, FacilityUse, TagName
+from api.models.airports import Runway, Tag
+from api.models.enums import FacilityType, FacilityUse, LandingRights, TagName
 
 
 class SearchHit(NamedTuple):
@@ -47,6 +47,28 @@ class AirportPosition(NamedTuple):
     code: str
     latitude: float
     longitude: float
+
+
+class AdvancedHit(NamedTuple):
+    """An airport found by the advanced search."""
+
+    code: str
+    icao_code: str | None
+    name: str
+    facility_type: FacilityType
+    facility_use: FacilityUse | None
+    landing_rights: LandingRights
+    city: str | None
+    state: str | None
+    country: str | None
+    latitude: float
+    longitude: float
+    elevation_ft: int | None
+    importance: int
+    longest_runway_ft: int | None
+    distance_nm: float | None
+    distance_miles: float | None
+    tags: list[TagName]
 
 
 def _select_list(
@@ -254,106 +276,115 @@ class AdvancedFilters:
     offset: int
 
 
-async def advanced_search(
-    session: AsyncSession, filters: AdvancedFilters
-) -> tuple[int, Sequence[sa.Row[Any]]]:
-    """One page of airports matching every filter, and the total count."""
-    conditions: list[str] = []
-    params: dict[str, Any] = {"limit": filters.limit, "offset": filters.offset}
-    distance = "NULL::double precision"
-    order = "a.importance DESC, a.name, a.code" if filters.bbox else "a.name, a.code"
-    if filters.centre is not None:
-        params["lat"], params["lon"] = filters.centre
-        point = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography"
-        # On the sphere, like ``<->``: the order and the distances shown agree.
-        distance = f"ST_Distance(a.location, {point}, false)"
-        order = f"a.location <-> {point}, a.code"
-        if filters.radius_metres is not None:
-            params["radius"] = filters.radius_metres
-            conditions.append(f"ST_DWithin(a.location, {point}, :radius, false)")
-    if filters.bbox is not None:
-        params["west"], params["south"], params["east"], params["north"] = filters.bbox
-        conditions.append("a.latitude BETWEEN :south AND :north")
-        # A box whose west edge is east of its east edge spans the antimeridian.
+def _has_tag(condition: sa.ColumnElement[bool]) -> sa.Exists:
+    """Whether the airport has a tag meeting ``condition``."""
+    return sa.exists().where(Tag.airport_id == Airport.id, condition)
+
+
+def _conditions(
+    filters: AdvancedFilters, here: sa.Cast[Any] | None
+) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if here is not None and filters.radius_metres is not None:
         conditions.append(
-            "CASE WHEN CAST(:west AS float8) <= CAST(:east AS float8)"
-            " THEN a.longitude BETWEEN :west AND :east"
-            " ELSE a.longitude >= :west OR a.longitude <= :east END"
+            sa.func.ST_DWithin(Airport.location, here, filters.radius_metres, sa.false())
         )
+    if filters.bbox is not None:
+        west, south, east, north = filters.bbox
+        conditions.append(Airport.latitude.between(south, north))
+        if west <= east:
+            conditions.append(Airport.longitude.between(west, east))
+        else:
+            # The box spans the antimeridian.
+            conditions.append(sa.or_(Airport.longitude >= west, Airport.longitude <= east))
     if filters.facility_types:
-        params["facility_types"] = list(filters.facility_types)
-        conditions.append("a.facility_type = ANY(:facility_types)")
+        conditions.append(Airport.facility_type.in_(filters.facility_types))
     if filters.access:
-        params["access"] = list(filters.access)
-        conditions.append("a.landing_rights = ANY(:access)")
+        conditions.append(Airport.landing_rights.in_(filters.access))
     if filters.max_elevation_ft is not None:
-        params["max_elevation"] = filters.max_elevation_ft
-        conditions.append("a.elevation_ft <= :max_elevation")
-    runway: list[str] = []
+        conditions.append(Airport.elevation_ft <= filters.max_elevation_ft)
+    runway: list[sa.ColumnElement[bool]] = []
     if filters.min_runway_length_ft is not None:
-        params["min_length"] = filters.min_runway_length_ft
-        runway.append("r.length_ft >= :min_length")
+        runway.append(Runway.length_ft >= filters.min_runway_length_ft)
     if filters.surfaces:
-        params["surface_pattern"] = "|".join(SURFACE_PATTERNS[name] for name in filters.surfaces)
-        runway.append("r.surface ~ :surface_pattern")
+        pattern = "|".join(SURFACE_PATTERNS[name] for name in filters.surfaces)
+        runway.append(Runway.surface.regexp_match(pattern))
     if filters.lighted is not None:
-        params["lighted"] = filters.lighted
-        runway.append("r.lighted = :lighted")
+        runway.append(Runway.lighted == filters.lighted)
     if runway:
         # One runway must meet every runway filter at once.
-        conditions.append(
-            "EXISTS (SELECT 1 FROM runways r WHERE r.airport_id = a.id AND "
-            + " AND ".join(runway)
-            + ")"
-        )
+        conditions.append(sa.exists().where(Runway.airport_id == Airport.id, *runway))
     if filters.tags:
         # ``populated`` is not stored: it is the absence of ``empty``.
         stored = sorted(set(filters.tags) - {POPULATED})
-        tests: list[str] = []
+        tests: list[sa.ColumnElement[bool]] = []
         if stored:
-            params["tags"] = stored
             if filters.all_tags:
-                params["tag_count"] = len(stored)
-                tests.append(
-                    "(SELECT count(DISTINCT t.name) FROM tags t"
-                    " WHERE t.airport_id = a.id AND t.name = ANY(:tags)) = :tag_count"
+                names = (
+                    sa.select(sa.func.count(Tag.name.distinct()))
+                    .where(Tag.airport_id == Airport.id, Tag.name.in_(stored))
+                    .scalar_subquery()
                 )
+                tests.append(names == len(stored))
             else:
-                tests.append(
-                    "EXISTS (SELECT 1 FROM tags t"
-                    " WHERE t.airport_id = a.id AND t.name = ANY(:tags))"
-                )
+                tests.append(_has_tag(Tag.name.in_(stored)))
         if POPULATED in filters.tags:
-            tests.append(
-                "NOT EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = 'empty')"
-            )
-        conditions.append("(" + (" AND " if filters.all_tags else " OR ").join(tests) + ")")
+            tests.append(~_has_tag(Tag.name == TagName.EMPTY))
+        conditions.append(sa.and_(*tests) if filters.all_tags else sa.or_(*tests))
     if not filters.include_closed:
-        conditions.append(
-            "NOT EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = 'closed')"
-        )
-    where = " AND ".join(conditions) or "true"
-    sql = f"""
-        SELECT a.code, a.icao_code, a.name, a.facility_type, a.facility_use, a.landing_rights,
-               a.city, a.state, a.country, a.latitude, a.longitude, a.elevation_ft,
-               a.importance,
-               (SELECT max(r.length_ft) FROM runways r WHERE r.airport_id = a.id)
-                   AS longest_runway_ft,
-               {distance} / {METERS_PER_NAUTICAL_MILE} AS distance_nm,
-               {distance} / {METERS_PER_STATUTE_MILE} AS distance_miles,
-               coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM tags t
-                         WHERE t.airport_id = a.id), '{{}}') AS tags,
-               count(*) OVER () AS total
-        FROM airports a
-        WHERE {where}
-        ORDER BY {order}
-        LIMIT :limit OFFSET :offset
-    """
-    rows = (await session.execute(sa.text(sql), params)).all()
+        conditions.append(~_has_tag(Tag.name == TagName.CLOSED))
+    return conditions
+
+
+async def advanced_search(
+    session: AsyncSession, filters: AdvancedFilters
+) -> tuple[int, list[AdvancedHit]]:
+    """One page of airports matching every filter, and the total count."""
+    here: sa.Cast[Any] | None = None
+    distance: sa.ColumnElement[float] = sa.cast(sa.null(), sa.Double)
+    if filters.centre is not None:
+        latitude, longitude = filters.centre
+        here = _point(sa.literal(latitude), sa.literal(longitude))
+        distance = _distance(Airport.location, here)
+    conditions = _conditions(filters, here)
+    longest_runway = (
+        sa.select(sa.func.max(Runway.length_ft))
+        .where(Runway.airport_id == Airport.id)
+        .scalar_subquery()
+    )
+    tags = (
+        sa.select(sa.func.array_agg(aggregate_order_by(Tag.name, Tag.name)))
+        .where(Tag.airport_id == Airport.id)
+        .scalar_subquery()
+    )
+    columns = _select_list(
+        AdvancedHit,
+        _airports,
+        {
+            "longest_runway_ft": longest_runway,
+            "distance_nm": distance / METERS_PER_NAUTICAL_MILE,
+            "distance_miles": distance / METERS_PER_STATUTE_MILE,
+            "tags": sa.func.coalesce(tags, []),
+        },
+    )
+    if here is not None:
+        order = [Airport.location.distance_centroid(here), Airport.code]
+    elif filters.bbox is not None:
+        order = [Airport.importance.desc(), Airport.name, Airport.code]
+    else:
+        order = [Airport.name, Airport.code]
+    page = (
+        sa.select(sa.func.count().over().label("total"), *columns)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(filters.limit)
+        .offset(filters.offset)
+    )
+    rows = (await session.execute(page)).all()
+    hits = [AdvancedHit._make(row[1:]) for row in rows]
     if rows:
-        return int(rows[0].total), rows
+        return int(rows[0].total), hits
     if filters.offset == 0:
-        return 0, rows
-    count_sql = f"SELECT count(*) FROM airports a WHERE {where}"
-    total = await session.scalar(sa.text(count_sql), params)
-    return int(total or 0), rows
+        return 0, hits
+    total = await session.scalar(sa.select(sa.func.count()).select_from(Airport).where(*conditions))
+    return int(total or 0), hits

@@ -157,7 +157,7 @@ async def advanced_search(
         if found is None:
             raise _invalid("near", f"no airport has the code {params.near!r}")
         centre_code, centre = found.code, (found.latitude, found.longitude)
-    total, rows = await repository.advanced_search(
+    total, hits = await repository.advanced_search(
         session,
         repository.AdvancedFilters(
             centre=centre,
@@ -182,10 +182,11 @@ async def advanced_search(
         per_page=params.per_page,
         centre=centre_code,
         results=[
-            AdvancedSearchResult.model_validate(row, from_attributes=True).model_copy(
-                update={"name": display_name(row.name), "city": display_optional(row.city)}
+            AdvancedSearchResult(
+                **hit._asdict()
+                | {"name": display_name(hit.name), "city": display_optional(hit.city)}
             )
-            for row in rows
+            for hit in hits
         ],
     )
 
