@@ -101,14 +101,23 @@ def _distance(
 
 
 _airports = Airport.__table__
+_tags = Tag.__table__
+_runways = Runway.__table__
 # The fields of a search hit stored as they are shown.
 _STORED_FIELDS = [name for name in SearchHit._fields if name in _airports.c]
 
 
 def _hit_columns(a: sa.FromClause, distance_nm: sa.ColumnElement[Any]) -> list[sa.Label[Any]]:
-    closed = sa.exists().where(Tag.airport_id == a.c.id, Tag.name == TagName.CLOSED)
+    closed = sa.exists().where(_tags.c.airport_id == a.c.id, _tags.c.name == TagName.CLOSED)
+    # Not IN (…): a list is expanded into the statement at every execution.
     zoom_level = sa.case(
-        (a.c.facility_type.in_([FacilityType.HELIPORT, FacilityType.SEAPLANE_BASE]), 17),
+        (
+            sa.or_(
+                a.c.facility_type == FacilityType.HELIPORT,
+                a.c.facility_type == FacilityType.SEAPLANE_BASE,
+            ),
+            17,
+        ),
         else_=16,
     )
     return _select_list(
@@ -117,8 +126,8 @@ def _hit_columns(a: sa.FromClause, distance_nm: sa.ColumnElement[Any]) -> list[s
 
 
 _text = sa.bindparam("text", type_=sa.Text)
-_code = sa.bindparam("code", type_=Airport.code.type)
-_k_code = sa.bindparam("k_code", type_=Airport.code.type)
+_code = sa.bindparam("code", type_=_airports.c.code.type)
+_k_code = sa.bindparam("k_code", type_=_airports.c.code.type)
 
 _query = sa.select(
     sa.func.to_tsquery(
@@ -134,9 +143,11 @@ _query = sa.select(
 _matched = (
     # One branch per index: an OR of them all would be read by scanning every airport.
     sa.union(
-        sa.select(Airport.id).where(sa.or_(Airport.code == _code, Airport.code == _k_code)),
-        sa.select(Airport.id).where(Airport.icao_code == _code),
-        sa.select(Airport.id).where(Airport.search_document.bool_op("@@")(_query.c.tsq)),
+        sa.select(_airports.c.id).where(
+            sa.or_(_airports.c.code == _code, _airports.c.code == _k_code)
+        ),
+        sa.select(_airports.c.id).where(_airports.c.icao_code == _code),
+        sa.select(_airports.c.id).where(_airports.c.search_document.bool_op("@@")(_query.c.tsq)),
     )
     .cte("matched")
     .prefix_with("MATERIALIZED")
@@ -144,19 +155,19 @@ _matched = (
 _candidates = sa.union_all(
     sa.select(_matched.c.id),
     # The trigram scan for typos costs more than all the rest: only when no word matched.
-    sa.select(Airport.id).where(
-        ~sa.exists().select_from(_matched), _text.bool_op("<%")(Airport.name)
+    sa.select(_airports.c.id).where(
+        ~sa.exists().select_from(_matched), _text.bool_op("<%")(_airports.c.name)
     ),
 ).cte("candidates")
 # Looked up by id (a join would be planned as a scan of every airport).
 _found = (
     sa.select(
         *(_airports.c[name] for name in _STORED_FIELDS),
-        Airport.id,
-        Airport.location,
-        Airport.search_document,
+        _airports.c.id,
+        _airports.c.location,
+        _airports.c.search_document,
     )
-    .where(Airport.id == _candidates.c.id)
+    .where(_airports.c.id == _candidates.c.id)
     .lateral("a")
 )
 _hits = (
@@ -206,8 +217,12 @@ _NEAREST = (
 
 _POSITION = (
     sa.select(*_select_list(AirportPosition, _airports))
-    .where(sa.or_(Airport.code == _code, Airport.icao_code == _code, Airport.code == _k_code))
-    .order_by((Airport.code == _code).desc(), (Airport.icao_code == _code).is_(True).desc())
+    .where(
+        sa.or_(
+            _airports.c.code == _code, _airports.c.icao_code == _code, _airports.c.code == _k_code
+        )
+    )
+    .order_by((_airports.c.code == _code).desc(), (_airports.c.icao_code == _code).is_(True).desc())
     .limit(1)
 )
 
@@ -278,7 +293,7 @@ class AdvancedFilters:
 
 def _has_tag(condition: sa.ColumnElement[bool]) -> sa.Exists:
     """Whether the airport has a tag meeting ``condition``."""
-    return sa.exists().where(Tag.airport_id == Airport.id, condition)
+    return sa.exists().where(_tags.c.airport_id == _airports.c.id, condition)
 
 
 def _conditions(
@@ -287,33 +302,33 @@ def _conditions(
     conditions: list[sa.ColumnElement[bool]] = []
     if here is not None and filters.radius_metres is not None:
         conditions.append(
-            sa.func.ST_DWithin(Airport.location, here, filters.radius_metres, sa.false())
+            sa.func.ST_DWithin(_airports.c.location, here, filters.radius_metres, sa.false())
         )
     if filters.bbox is not None:
         west, south, east, north = filters.bbox
-        conditions.append(Airport.latitude.between(south, north))
+        conditions.append(_airports.c.latitude.between(south, north))
         if west <= east:
-            conditions.append(Airport.longitude.between(west, east))
+            conditions.append(_airports.c.longitude.between(west, east))
         else:
             # The box spans the antimeridian.
-            conditions.append(sa.or_(Airport.longitude >= west, Airport.longitude <= east))
+            conditions.append(sa.or_(_airports.c.longitude >= west, _airports.c.longitude <= east))
     if filters.facility_types:
-        conditions.append(Airport.facility_type.in_(filters.facility_types))
+        conditions.append(_airports.c.facility_type.in_(filters.facility_types))
     if filters.access:
-        conditions.append(Airport.landing_rights.in_(filters.access))
+        conditions.append(_airports.c.landing_rights.in_(filters.access))
     if filters.max_elevation_ft is not None:
-        conditions.append(Airport.elevation_ft <= filters.max_elevation_ft)
+        conditions.append(_airports.c.elevation_ft <= filters.max_elevation_ft)
     runway: list[sa.ColumnElement[bool]] = []
     if filters.min_runway_length_ft is not None:
-        runway.append(Runway.length_ft >= filters.min_runway_length_ft)
+        runway.append(_runways.c.length_ft >= filters.min_runway_length_ft)
     if filters.surfaces:
         pattern = "|".join(SURFACE_PATTERNS[name] for name in filters.surfaces)
-        runway.append(Runway.surface.regexp_match(pattern))
+        runway.append(_runways.c.surface.regexp_match(pattern))
     if filters.lighted is not None:
-        runway.append(Runway.lighted == filters.lighted)
+        runway.append(_runways.c.lighted == filters.lighted)
     if runway:
         # One runway must meet every runway filter at once.
-        conditions.append(sa.exists().where(Runway.airport_id == Airport.id, *runway))
+        conditions.append(sa.exists().where(_runways.c.airport_id == _airports.c.id, *runway))
     if filters.tags:
         # ``populated`` is not stored: it is the absence of ``empty``.
         stored = sorted(set(filters.tags) - {POPULATED})
@@ -321,18 +336,18 @@ def _conditions(
         if stored:
             if filters.all_tags:
                 names = (
-                    sa.select(sa.func.count(Tag.name.distinct()))
-                    .where(Tag.airport_id == Airport.id, Tag.name.in_(stored))
+                    sa.select(sa.func.count(_tags.c.name.distinct()))
+                    .where(_tags.c.airport_id == _airports.c.id, _tags.c.name.in_(stored))
                     .scalar_subquery()
                 )
                 tests.append(names == len(stored))
             else:
-                tests.append(_has_tag(Tag.name.in_(stored)))
+                tests.append(_has_tag(_tags.c.name.in_(stored)))
         if POPULATED in filters.tags:
-            tests.append(~_has_tag(Tag.name == TagName.EMPTY))
+            tests.append(~_has_tag(_tags.c.name == TagName.EMPTY))
         conditions.append(sa.and_(*tests) if filters.all_tags else sa.or_(*tests))
     if not filters.include_closed:
-        conditions.append(~_has_tag(Tag.name == TagName.CLOSED))
+        conditions.append(~_has_tag(_tags.c.name == TagName.CLOSED))
     return conditions
 
 
@@ -345,16 +360,16 @@ async def advanced_search(
     if filters.centre is not None:
         latitude, longitude = filters.centre
         here = _point(sa.literal(latitude), sa.literal(longitude))
-        distance = _distance(Airport.location, here)
+        distance = _distance(_airports.c.location, here)
     conditions = _conditions(filters, here)
     longest_runway = (
-        sa.select(sa.func.max(Runway.length_ft))
-        .where(Runway.airport_id == Airport.id)
+        sa.select(sa.func.max(_runways.c.length_ft))
+        .where(_runways.c.airport_id == _airports.c.id)
         .scalar_subquery()
     )
     tags = (
-        sa.select(sa.func.array_agg(aggregate_order_by(Tag.name, Tag.name)))
-        .where(Tag.airport_id == Airport.id)
+        sa.select(sa.func.array_agg(aggregate_order_by(_tags.c.name, _tags.c.name)))
+        .where(_tags.c.airport_id == _airports.c.id)
         .scalar_subquery()
     )
     columns = _select_list(
@@ -368,11 +383,11 @@ async def advanced_search(
         },
     )
     if here is not None:
-        order = [Airport.location.distance_centroid(here), Airport.code]
+        order = [_airports.c.location.distance_centroid(here), _airports.c.code]
     elif filters.bbox is not None:
-        order = [Airport.importance.desc(), Airport.name, Airport.code]
+        order = [_airports.c.importance.desc(), _airports.c.name, _airports.c.code]
     else:
-        order = [Airport.name, Airport.code]
+        order = [_airports.c.name, _airports.c.code]
     page = (
         sa.select(sa.func.count().over().label("total"), *columns)
         .where(*conditions)
@@ -386,5 +401,7 @@ async def advanced_search(
         return int(rows[0].total), hits
     if filters.offset == 0:
         return 0, hits
-    total = await session.scalar(sa.select(sa.func.count()).select_from(Airport).where(*conditions))
+    total = await session.scalar(
+        sa.select(sa.func.count()).select_from(_airports).where(*conditions)
+    )
     return int(total or 0), hits
