@@ -5,23 +5,23 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from api.admin.router import router as admin_router
+from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder
 from api.airports.router import router as airports_router
-from api.airports.service import DetailCache, GeojsonCache, MapRebuilder
 from api.assets.router import router as assets_router
 from api.comments.router import router as comments_router
 from api.core.captcha import TurnstileClient
-from api.core.changes import AFTER_CHANGE
 from api.core.clients import parse_networks
-from api.core.db import create_engine, session_factory
+from api.core.db import create_engine
 from api.core.geoip import GeoLocator
 from api.core.mail import Mailer
 from api.core.monitoring import start_monitoring
@@ -40,10 +40,15 @@ from api.middleware import (
     SecurityHeaders,
     WriteRateLimit,
 )
+from api.photos.router import router as photos_router
 from api.search.router import router as search_router
 from api.seo.router import router as seo_router
 from api.spa.router import default_spa_dir, install_spa
+from api.state import AppState, state_of
+from api.tags.router import router as tags_router
 from api.users.router import router as users_router
+from api.versions.router import router as versions_router
+from api.webcams.router import router as webcams_router
 
 logger = logging.getLogger("api")
 
@@ -68,12 +73,25 @@ def origin_of(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
 
 
-def bind_sessions(app: FastAPI, engine: AsyncEngine) -> None:
-    """The requests' sessions: the changes they commit are told to the map rebuilder."""
-    app.state.session_factory = session_factory(
-        engine, info={AFTER_CHANGE: app.state.map_rebuilder.after_change}
+def bind_sessions(
+    app: FastAPI,
+    bind: AsyncEngine | AsyncConnection,
+    *,
+    map_follows: bool = True,
+    **options: Any,
+) -> None:
+    """The requests' sessions on ``bind``: the changes they commit are told to the caches and,
+    if ``map_follows``, to the map rebuilder (`AppState.after_change`). Tests bind them to the
+    connection of their transaction (``join_transaction_mode="create_savepoint"``), where
+    each writer rebuilds the map itself."""
+    state = state_of(app)
+    if isinstance(bind, AsyncEngine):
+        state.engine = bind
+    state.session_factory = async_sessionmaker(
+        bind, expire_on_commit=False, info=state.session_info(map_follows=map_follows), **options
     )
-    app.state.map_rebuilder.bind(app.state.session_factory)
+    if map_follows:
+        state.map_rebuilder.bind(state.session_factory)
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
@@ -83,14 +101,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
-        app.state.engine = engine or create_engine(settings)
-        bind_sessions(app, app.state.engine)
+        bind_sessions(app, engine or create_engine(settings))
+        state = state_of(app)
         try:
             yield
         finally:
-            await app.state.map_rebuilder.idle()  # a change's rebuild is not lost at shutdown
+            await state.map_rebuilder.idle()  # a change's rebuild is not lost at shutdown
             if own_engine:
-                await app.state.engine.dispose()
+                await state.engine.dispose()
 
     # The docs page's scripts are served by the app itself: it works offline, under a strict
     # content security policy.
@@ -105,42 +123,44 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
     )
-    app.state.settings = settings
     start_monitoring(settings, "api")
-    app.state.mailer = Mailer.from_settings(settings)
-    app.state.geoip = GeoLocator(settings.geoip_path)
-    app.state.captcha = (
+    captcha = (
         TurnstileClient(settings.turnstile_secret_key, settings.turnstile_verify_url)
         if settings.turnstile_secret_key
         else None
     )
-    if app.state.captcha is None:
+    if captcha is None:
         logger.warning(
             "CAPTCHA verification is off (no PIREP_TURNSTILE_SECRET_KEY): anyone may write "
             "without an account."
         )
-    app.state.geojson_cache = GeojsonCache(revalidate_seconds=settings.cache_revalidate_seconds)
-    app.state.map_rebuilder = MapRebuilder(
-        app.state.geojson_cache, delay=settings.map_rebuild_delay_seconds
+    geojson_cache = GeojsonCache(revalidate_seconds=settings.cache_revalidate_seconds)
+    state = AppState(
+        settings=settings,
+        mailer=Mailer.from_settings(settings),
+        geoip=GeoLocator(settings.geoip_path),
+        captcha=captcha,
+        task_runner=task_runner_from_settings(settings),
+        read_only=ReadOnlySwitch(revalidate_seconds=settings.cache_revalidate_seconds),
+        read_limiter=BatchedLimiter(settings.read_limit_per_minute),
+        geojson_cache=geojson_cache,
+        map_rebuilder=MapRebuilder(geojson_cache, delay=settings.map_rebuild_delay_seconds),
+        detail_cache=DetailCache(
+            max_entries=settings.detail_cache_size,
+            revalidate_seconds=settings.cache_revalidate_seconds,
+        ),
+        search_cache=DetailCache(
+            max_entries=settings.search_cache_size,
+            revalidate_seconds=settings.cache_revalidate_seconds,
+        ),
     )
-    app.state.detail_cache = DetailCache(
-        max_entries=settings.detail_cache_size,
-        revalidate_seconds=settings.cache_revalidate_seconds,
-    )
-    app.state.search_cache = DetailCache(
-        max_entries=settings.search_cache_size,
-        revalidate_seconds=settings.cache_revalidate_seconds,
-    )
+    app.state.pirep = state
     if engine is not None:
-        app.state.engine = engine
         bind_sessions(app, engine)
     install_error_handlers(app)
-    app.state.task_runner = task_runner_from_settings(settings)
-    app.state.read_only = ReadOnlySwitch(revalidate_seconds=settings.cache_revalidate_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(PolicyAudit)
-    app.state.read_limiter = BatchedLimiter(settings.read_limit_per_minute)
-    app.add_middleware(ReadRateLimit, prefix="/api/v1/airports/", limiter=app.state.read_limiter)
+    app.add_middleware(ReadRateLimit, prefix="/api/v1/airports/", limiter=state.read_limiter)
     app.add_middleware(
         WriteRateLimit,
         prefix="/api/",
@@ -159,7 +179,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         SecurityHeaders,
         hsts=settings.environment == "production",
         docs_path="/api/v1/docs",
-        captcha=app.state.captcha is not None,
+        captcha=captcha is not None,
         report_origin=origin_of(settings.frontend_sentry_dsn),
     )
     app.add_middleware(
@@ -171,6 +191,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(meta_router)
     app.include_router(search_router)
     app.include_router(airports_router)
+    app.include_router(versions_router)
+    app.include_router(tags_router)
+    app.include_router(webcams_router)
+    app.include_router(photos_router)
     app.include_router(users_router)
     app.include_router(comments_router)
     app.include_router(events_router)

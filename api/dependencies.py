@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core import policy
 from api.core.errors import Forbidden, PirepError, Unauthorized
 from api.core.policy import Principal, Requester
 from api.core.tokens import csrf_token, same
+from api.state import AppState, state_of
 from api.users import service as users_service
 
 logger = logging.getLogger("api")
@@ -29,8 +30,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     changes something must have consulted a policy (see `api.core.policy`), or nothing of it is
     kept.
     """
-    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    session = factory()
+    session = state_of(request.app).session_factory()
     # Who wrote (after trusted proxies): changes tell the map rebuilder, see MapRebuilder.
     session.info["client"] = request.client.host if request.client else None
     try:
@@ -56,6 +56,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_state(request: Request) -> AppState:
+    """The application's settings, clients and caches."""
+    return state_of(request.app)
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
 
 
 async def authenticate(request: Request, session: SessionDep) -> Principal | None:
@@ -93,11 +101,12 @@ async def _requester(
     request: Request, session: AsyncSession, principal: Principal | None
 ) -> Requester:
     unsafe = request.method in UNSAFE_METHODS
+    state = state_of(request.app)
     return Requester(
         principal=principal,
         address=request.client.host if request.client else None,
-        read_only=unsafe and await request.app.state.read_only.current(session),
-        verification_required=request.app.state.captcha is not None,
+        read_only=unsafe and await state.read_only.current(session),
+        verification_required=state.captcha is not None,
     )
 
 

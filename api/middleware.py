@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.core.clients import Network, client_address, in_networks
 from api.core.policy import begin_request
 from api.core.ratelimit import BatchedLimiter, hit
+from api.state import state_of
 
 # Suited to the SPA and its map: scripts only from this origin, map tiles and photos from
 # anywhere over HTTPS, MapLibre's workers from blob: URLs, webcams from the allow-listed host.
@@ -240,7 +241,7 @@ class WriteRateLimit:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        factory = scope["app"].state.session_factory
+        factory = state_of(scope["app"]).session_factory
         verdict = await hit(factory, f"write:{client[0] if client else 'unknown'}", self.limit)
         if verdict.allowed:
             await self.app(scope, receive, send)
@@ -273,7 +274,7 @@ class ReadRateLimit:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        factory = scope["app"].state.session_factory
+        factory = state_of(scope["app"]).session_factory
         verdict = await self.limiter.hit(factory, f"read:{client[0] if client else 'unknown'}")
         if verdict.allowed:
             await self.app(scope, receive, send)

@@ -68,7 +68,7 @@ def test_only_the_change_pipeline_moves_the_generation_or_records_changes() -> N
 def test_versions_are_written_in_one_place() -> None:
     writers = {path for path, text in _sources().items() if _VERSION_WRITES.search(text)}
 
-    assert writers == {"api/airports/repository.py"}
+    assert writers == {"api/versions/repository.py"}
 
 
 def test_the_rules_see_a_writer_that_breaks_them() -> None:

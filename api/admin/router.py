@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from api.admin import service
 from api.admin.schemas import (
@@ -34,8 +34,7 @@ from api.admin.schemas import (
     VersionOut,
     VersionPage,
 )
-from api.core.task_runner import TaskRunner
-from api.dependencies import RequesterDep, SessionDep
+from api.dependencies import RequesterDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ErrorBody
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -56,21 +55,9 @@ MISSING: dict[int | str, dict[str, Any]] = {**ADMIN, 404: _error("No such item."
 CHANGE: dict[int | str, dict[str, Any]] = {**MISSING, 409: _error("The change is not possible.")}
 
 
-def _runner(request: Request) -> TaskRunner:
-    runner: TaskRunner = request.app.state.task_runner
-    return runner
-
-
-def _expire_caches(request: Request) -> None:
-    """The airport pages this process holds are looked at again on next use."""
-    request.app.state.detail_cache.expire()
-    request.app.state.search_cache.expire()
-    request.app.state.geojson_cache.expire()
-
-
 @router.get("/dashboard", name="dashboard", summary="Meters and review queues", responses=PLAIN)
-async def dashboard(request: Request, session: SessionDep, requester: RequesterDep) -> Dashboard:
-    return await service.dashboard(session, requester, _runner(request))
+async def dashboard(state: StateDep, session: SessionDep, requester: RequesterDep) -> Dashboard:
+    return await service.dashboard(session, requester, state.task_runner)
 
 
 @router.put(
@@ -80,10 +67,13 @@ async def dashboard(request: Request, session: SessionDep, requester: RequesterD
     responses=ADMIN,
 )
 async def set_read_only(
-    request: Request, session: SessionDep, requester: RequesterDep, data: ReadOnlySwitch
+    state: StateDep,
+    session: SessionDep,
+    requester: RequesterDep,
+    data: ReadOnlySwitch,
 ) -> ReadOnlySwitch:
     read_only = await service.set_read_only(session, requester, data.read_only)
-    request.app.state.read_only.forget()
+    state.read_only.forget()
     return ReadOnlySwitch(read_only=read_only)
 
 
@@ -123,11 +113,9 @@ async def review_version(
     responses=CHANGE,
 )
 async def revert_version(
-    request: Request, session: SessionDep, requester: RequesterDep, version_id: uuid.UUID
+    session: SessionDep, requester: RequesterDep, version_id: uuid.UUID
 ) -> VersionOut:
-    undo = await service.revert_version(session, requester, version_id)
-    _expire_caches(request)
-    return undo
+    return await service.revert_version(session, requester, version_id)
 
 
 @router.get("/users", name="users", summary="Users, newest change first", responses=ADMIN)
@@ -216,15 +204,12 @@ async def airport(
     responses=CHANGE,
 )
 async def change_airport(
-    request: Request,
     session: SessionDep,
     requester: RequesterDep,
     airport_id: uuid.UUID,
     data: AdminAirportChanges,
 ) -> AdminAirportOut:
-    changed = await service.change_airport(session, requester, airport_id, data)
-    _expire_caches(request)
-    return changed
+    return await service.change_airport(session, requester, airport_id, data)
 
 
 @router.delete(
@@ -235,10 +220,9 @@ async def change_airport(
     responses=CHANGE,
 )
 async def delete_airport(
-    request: Request, session: SessionDep, requester: RequesterDep, airport_id: uuid.UUID
+    session: SessionDep, requester: RequesterDep, airport_id: uuid.UUID
 ) -> None:
     await service.delete_airport(session, requester, airport_id)
-    _expire_caches(request)
 
 
 @router.get(
@@ -270,15 +254,12 @@ async def comments(
     responses=MISSING,
 )
 async def change_comment(
-    request: Request,
     session: SessionDep,
     requester: RequesterDep,
     comment_id: uuid.UUID,
     data: AdminCommentChanges,
 ) -> AdminCommentOut:
-    changed = await service.change_comment(session, requester, comment_id, data)
-    _expire_caches(request)
-    return changed
+    return await service.change_comment(session, requester, comment_id, data)
 
 
 @router.delete(
@@ -289,10 +270,9 @@ async def change_comment(
     responses=MISSING,
 )
 async def delete_comment(
-    request: Request, session: SessionDep, requester: RequesterDep, comment_id: uuid.UUID
+    session: SessionDep, requester: RequesterDep, comment_id: uuid.UUID
 ) -> None:
     await service.delete_comment(session, requester, comment_id)
-    _expire_caches(request)
 
 
 @router.delete(
@@ -302,11 +282,8 @@ async def delete_comment(
     status_code=204,
     responses=MISSING,
 )
-async def delete_photo(
-    request: Request, session: SessionDep, requester: RequesterDep, photo_id: uuid.UUID
-) -> None:
+async def delete_photo(session: SessionDep, requester: RequesterDep, photo_id: uuid.UUID) -> None:
     await service.delete_photo(session, requester, photo_id)
-    _expire_caches(request)
 
 
 @router.delete(
@@ -316,11 +293,8 @@ async def delete_photo(
     status_code=204,
     responses=MISSING,
 )
-async def delete_webcam(
-    request: Request, session: SessionDep, requester: RequesterDep, webcam_id: uuid.UUID
-) -> None:
+async def delete_webcam(session: SessionDep, requester: RequesterDep, webcam_id: uuid.UUID) -> None:
     await service.delete_webcam(session, requester, webcam_id)
-    _expire_caches(request)
 
 
 @router.post(
@@ -336,21 +310,21 @@ async def delete_webcam(
     },
 )
 async def start_import(
-    request: Request, session: SessionDep, requester: RequesterDep, data: ImportRequest
+    state: StateDep, session: SessionDep, requester: RequesterDep, data: ImportRequest
 ) -> ImporterRunOut:
-    return await service.start_import(session, requester, _runner(request), data)
+    return await service.start_import(session, requester, state.task_runner, data)
 
 
 @router.get(
     "/importer/runs", name="importer_runs", summary="Importer runs, newest first", responses=ADMIN
 )
 async def importer_runs(
-    request: Request,
+    state: StateDep,
     session: SessionDep,
     requester: RequesterDep,
     params: Annotated[PageParams, Query()],
 ) -> ImporterRunPage:
-    return await service.importer_runs(session, requester, _runner(request), params)
+    return await service.importer_runs(session, requester, state.task_runner, params)
 
 
 @router.get(
@@ -360,6 +334,6 @@ async def importer_runs(
     responses=MISSING,
 )
 async def importer_run(
-    request: Request, session: SessionDep, requester: RequesterDep, run_id: uuid.UUID
+    state: StateDep, session: SessionDep, requester: RequesterDep, run_id: uuid.UUID
 ) -> ImporterRunOut:
-    return await service.importer_run(session, requester, _runner(request), run_id)
+    return await service.importer_run(session, requester, state.task_runner, run_id)

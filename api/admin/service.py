@@ -44,9 +44,7 @@ from api.admin.schemas import (
     VersionOut,
     VersionPage,
 )
-from api.airports import repository as airports_repository
-from api.airports import service as airports_service
-from api.core.changes import ChangeKind, record_changes
+from api.core.changes import ChangeKind, follow_now, record, record_changes
 from api.core.errors import Conflict, NotFound, PirepError
 from api.core.policy import Requester
 from api.core.task_runner import TaskRunner, importer_arguments
@@ -55,7 +53,10 @@ from api.models.community import Action, Comment, Pageview, Photo, Version, Webc
 from api.models.enums import DataSource, ImporterRunStatus, UserRole, VersionEvent, VersionItemType
 from api.models.system import ImporterRun
 from api.models.users import Session, User
+from api.tags import repository as tags_repository
 from api.users import repository as users_repository
+from api.versions import repository as versions_repository
+from api.versions import service as versions_service
 
 if TYPE_CHECKING:
     from api.admin.repository import AnyRow, Query
@@ -174,7 +175,7 @@ async def revert_version(
 ) -> VersionOut:
     """Undo a change; the undoing is a new version (returned), already reviewed."""
     principal = policy.administer(requester)
-    undo = await airports_service.revert(session, principal.user, version_id)
+    undo = await versions_service.revert(session, principal.user, version_id)
     row = await repository.version(session, undo.id)
     assert row is not None
     return version_out(*row)
@@ -419,7 +420,7 @@ async def change_airport(
     target.reviewed_at = _stamp(target.reviewed_at, changes.reviewed)
     await session.flush()
     if diff:
-        await airports_repository.add_version(
+        await versions_repository.add_version(
             session,
             item_type=VersionItemType.AIRPORT,
             item_id=target.id,
@@ -431,7 +432,7 @@ async def change_airport(
         )
     if diff or locked_before != target.locked_at:
         fields = [*diff, *(["locked"] if locked_before != target.locked_at else [])]
-        await airports_service.changed(session, ChangeKind.ADMIN, {target.id: fields})
+        await record(session, ChangeKind.ADMIN, {target.id: fields})
     return admin_airport_out(*await _airport(session, airport_id))
 
 
@@ -458,7 +459,7 @@ async def delete_airport(
     recorded = await record_changes(session, ChangeKind.AIRPORT_DELETED, {target.id: ["airport"]})
     await session.delete(target)
     await session.flush()
-    await airports_service.map_follows(session, recorded)
+    await follow_now(session, recorded)
 
 
 async def airport_analytics(
@@ -515,9 +516,7 @@ async def change_comment(
     comment.reviewed_at = _stamp(comment.reviewed_at, changes.reviewed)
     await session.flush()
     if changes.body is not None or changes.helpful_count is not None:
-        await airports_service.changed(
-            session, ChangeKind.COMMENT, {comment.airport_id: ["comments"]}
-        )
+        await record(session, ChangeKind.COMMENT, {comment.airport_id: ["comments"]})
     return comment_out(*row)
 
 
@@ -529,8 +528,8 @@ async def delete_comment(
     airport_id = comment.airport_id
     await session.delete(comment)
     await session.flush()
-    tags_changed = await airports_repository.sync_automatic_tags(session, airport_id)
-    await airports_service.changed(
+    tags_changed = await tags_repository.sync_automatic_tags(session, airport_id)
+    await record(
         session, ChangeKind.COMMENT, {airport_id: ["comments", *(["tags"] if tags_changed else [])]}
     )
 
@@ -547,8 +546,8 @@ async def delete_photo(session: AsyncSession, requester: Requester, photo_id: uu
     airport_id = photo.airport_id
     await session.delete(photo)
     await session.flush()
-    tags_changed = await airports_repository.sync_automatic_tags(session, airport_id)
-    await airports_service.changed(
+    tags_changed = await tags_repository.sync_automatic_tags(session, airport_id)
+    await record(
         session, ChangeKind.PHOTO, {airport_id: ["photos", *(["tags"] if tags_changed else [])]}
     )
 
@@ -561,7 +560,7 @@ async def delete_webcam(session: AsyncSession, requester: Requester, webcam_id: 
     airport_id, url = webcam.airport_id, webcam.url
     await session.delete(webcam)
     await session.flush()
-    await airports_repository.add_version(
+    await versions_repository.add_version(
         session,
         item_type=VersionItemType.WEBCAM,
         item_id=webcam_id,
@@ -571,8 +570,8 @@ async def delete_webcam(session: AsyncSession, requester: Requester, webcam_id: 
         changes={"url": [url, None]},
         reviewed=True,
     )
-    tags_changed = await airports_repository.sync_automatic_tags(session, airport_id)
-    await airports_service.changed(
+    tags_changed = await tags_repository.sync_automatic_tags(session, airport_id)
+    await record(
         session, ChangeKind.WEBCAM, {airport_id: ["webcams", *(["tags"] if tags_changed else [])]}
     )
 

@@ -9,13 +9,15 @@ from api.core.policy import Requester
 from api.models.users import User
 
 
-def edit(requester: Requester, user: User, locked_at: datetime | None) -> None:
-    """The write rule: not read-only, not disabled, verified, the airport not locked."""
-    policy.may_contribute(requester, user, "airports.edit", locked_at=locked_at)
+def edit(requester: Requester, user: User | None) -> None:
+    """The write rule: not read-only, not disabled, verified (``user`` is None for a writer
+    without an account who never wrote: not verified yet)."""
+    policy.may_contribute(requester, user, "airports.edit")
 
 
-def read_history(requester: Requester) -> None:
-    policy.anyone("airports.read_history")
+def unlocked(locked_at: datetime | None) -> None:
+    """The airport is not locked by the administrators."""
+    policy.not_locked(locked_at)
 
 
 def create(requester: Requester, user: User) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, Field, field_validator, model_validator
+from fastapi import Path
+from pydantic import BaseModel, Field, model_validator
 
 from api.models.enums import (
     AirportStatus,
@@ -17,12 +18,21 @@ from api.models.enums import (
     FlightCategory,
     LandingRights,
     OwnershipType,
-    VersionEvent,
-    VersionItemType,
 )
 
 # Text parameters admit no control characters (PostgreSQL refuses NUL in text).
 PRINTABLE = r"^[^\x00-\x1f]*$"
+
+# An airport in the path of a write: its FAA identifier, or a user-added airport's code.
+CODE = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=16,
+        pattern=PRINTABLE,
+        description="FAA identifier of the airport (PAE), or a user-added airport's code.",
+    ),
+]
 
 
 class RunwayEndOut(BaseModel):
@@ -109,19 +119,6 @@ class WebcamOut(BaseModel):
     kind: Literal["image", "frame", "link"] = Field(
         description="Show it as an image, in a frame, or as a link."
     )
-
-
-class NewWebcam(BaseModel):
-    model_config = {"extra": "forbid"}
-
-    url: AnyHttpUrl = Field(description="An http(s) address of the webcam's image or page.")
-
-    @field_validator("url")
-    @classmethod
-    def _length(cls, value: AnyHttpUrl) -> AnyHttpUrl:
-        if len(str(value)) > 2000:
-            raise ValueError("a URL of at most 2000 characters")
-        return value
 
 
 class PhotoOut(BaseModel):
@@ -359,39 +356,6 @@ class AirportEdit(BaseModel):
             for name in self.model_fields_set
             if (value := getattr(self, name)) is not None
         }
-
-
-class HistoryAuthor(BaseModel):
-    id: uuid.UUID | None
-    name: str = Field(description="Display name, or “a pilot without an account”.")
-
-
-class HistoryEntry(BaseModel):
-    id: uuid.UUID
-    item_type: VersionItemType
-    item_id: uuid.UUID
-    event: VersionEvent
-    author: HistoryAuthor | None
-    changes: dict[str, Any] = Field(description="Field: [before, after].")
-    created_at: datetime
-    reverted_at: datetime | None
-
-
-class HistoryPage(BaseModel):
-    total: int
-    page: int
-    per_page: int
-    items: list[HistoryEntry]
-
-
-class VersionPreview(BaseModel):
-    version_id: uuid.UUID
-    created_at: datetime
-    author: HistoryAuthor | None = Field(description="Who made the change.")
-    fields: dict[str, Any] = Field(description="Every editable field as it was then.")
-    html: dict[str, str] = Field(
-        description="The Markdown fields as they were then, rendered to sanitised HTML."
-    )
 
 
 class NewAirport(BaseModel):

@@ -3,11 +3,12 @@ them (the embedded default). Production points clients at the CDN instead (`asse
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse
 
 from api.core.errors import NotFound
 from api.core.settings import Settings
+from api.dependencies import StateDep
 
 router = APIRouter(tags=["assets"])
 
@@ -25,8 +26,8 @@ EMPTY_TILE = "public, max-age=86400"
 
 
 @router.get("/assets/{key:path}", name="file", include_in_schema=False)
-async def stored_file(request: Request, key: str) -> Response:
-    settings: Settings = request.app.state.settings
+async def stored_file(state: StateDep, key: str) -> Response:
+    settings: Settings = state.settings
     parts = key.split("/")
     suffix = "." + key.rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
     if ".." in parts or "" in parts or suffix not in CONTENT_TYPES or parts[0] == "":

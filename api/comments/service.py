@@ -9,17 +9,19 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.airports import repository as airports_repository
-from api.airports import service as airports_service
 from api.comments import policy, repository
 from api.comments.schemas import CommentAuthor, CommentIn, CommentOut, CommentPage
 from api.core import markdown
-from api.core.changes import ChangeKind
+from api.core.changes import ChangeKind, record
 from api.core.errors import Conflict, NotFound
+from api.core.names import normalise_code
 from api.core.policy import Requester
 from api.models.community import Comment
 from api.models.enums import ActionType
 from api.models.users import User, public_name
+from api.tags import repository as tags_repository
 from api.users import service as users_service
+from api.versions import repository as versions_repository
 
 
 def comment_out(comment: Comment, code: str, author: User) -> CommentOut:
@@ -39,7 +41,7 @@ async def comments(
     session: AsyncSession, requester: Requester, code: str, page: int, per_page: int
 ) -> CommentPage:
     policy.read(requester)
-    normalised, _, _ = airports_service.normalise_code(code)
+    normalised, _, _ = normalise_code(code)
     airport_id = await airports_repository.airport_id_of(session, normalised)
     if airport_id is None:
         raise NotFound(f"No airport has the code {code!r}.")
@@ -58,28 +60,28 @@ async def add(
     session: AsyncSession, requester: Requester, code: str, data: CommentIn
 ) -> CommentOut:
     user = await users_service.active_user(session, requester)
-    normalised, _, _ = airports_service.normalise_code(code)
+    normalised, _, _ = normalise_code(code)
     airport = await airports_repository.lock_for_edit(session, normalised)
     if airport is None:
         raise NotFound(f"No airport has the code {code!r}.")
-    policy.contribute(requester, user, airport["locked_at"])
-    comment = Comment(airport_id=airport["id"], user_id=user.id, body=data.body)
+    policy.contribute(requester, user, airport.locked_at)
+    comment = Comment(airport_id=airport.id, user_id=user.id, body=data.body)
     session.add(comment)
     await session.flush()
     await session.refresh(comment)
-    await airports_repository.record_action(
+    await versions_repository.record_action(
         session,
         user=user,
         kind=ActionType.COMMENT_ADDED,
-        airport_id=airport["id"],
+        airport_id=airport.id,
         version_id=None,
         subject=("comment", comment.id),
     )
-    tags_changed = await airports_repository.sync_automatic_tags(session, airport["id"])
-    await airports_service.changed(
+    tags_changed = await tags_repository.sync_automatic_tags(session, airport.id)
+    await record(
         session,
         ChangeKind.COMMENT,
-        {airport["id"]: ["comments", *(["tags"] if tags_changed else [])]},
+        {airport.id: ["comments", *(["tags"] if tags_changed else [])]},
     )
     return comment_out(comment, normalised, user)
 
@@ -99,7 +101,7 @@ async def helpful(session: AsyncSession, requester: Requester, comment_id: uuid.
     user, row = await _target(session, requester, comment_id)
     if not await repository.add_helpful(session, comment_id, user.id):
         raise Conflict("You already found this comment helpful.")
-    await airports_repository.record_action(
+    await versions_repository.record_action(
         session,
         user=user,
         kind=ActionType.COMMENT_HELPFUL,
@@ -119,7 +121,7 @@ async def flag_outdated(
         return
     comment.outdated_at = datetime.now(UTC) if outdated else None
     await session.flush()
-    await airports_repository.record_action(
+    await versions_repository.record_action(
         session,
         user=user,
         kind=ActionType.COMMENT_FLAGGED if outdated else ActionType.COMMENT_UNFLAGGED,
@@ -127,4 +129,4 @@ async def flag_outdated(
         version_id=None,
         subject=("comment", comment_id),
     )
-    await airports_service.changed(session, ChangeKind.COMMENT, {comment.airport_id: ["comments"]})
+    await record(session, ChangeKind.COMMENT, {comment.airport_id: ["comments"]})

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from api.core.documents import geojson
+
 
 class ChangeKind(StrEnum):
     """Why airport data changed."""
@@ -61,6 +63,9 @@ Changes = (
 # The key of a session's ``info`` holding the callable told of each change once committed,
 # with the session's ``info``.
 AFTER_CHANGE = "pirep.after_change"
+# The key of a session's ``info`` that is true when its process rebuilds the map after commit
+# (a web process's rebuilder): the writer need not rebuild it in its transaction.
+MAP_FOLLOWS = "pirep.map_follows"
 _PENDING = "pirep.changes_pending"
 
 
@@ -141,6 +146,25 @@ async def record_changes(
     if isinstance(db, AsyncSession) and AFTER_CHANGE in db.info:
         _tell_after_commit(db, recorded)
     return recorded
+
+
+async def record(
+    db: AsyncSession | AsyncConnection, kind: ChangeKind, changes: Changes
+) -> RecordedChange:
+    """``record_changes``, then what must follow it in the transaction (``follow_now``): the
+    way every writer but the importer, which rebuilds the map once at the end, records."""
+    recorded = await record_changes(db, kind, changes)
+    await follow_now(db, recorded)
+    return recorded
+
+
+async def follow_now(db: AsyncSession | AsyncConnection, recorded: RecordedChange) -> None:
+    """Rebuild the map in the transaction when it shows what changed and no listener will
+    after the commit (a worker, the command line). A writer that records a change before it is
+    finished (a deletion names the airport first) calls this once it is."""
+    followed = isinstance(db, AsyncSession) and db.info.get(MAP_FOLLOWS, False)
+    if recorded.map_changed and not followed:
+        await geojson.rebuild(db)
 
 
 def _tell_after_commit(session: AsyncSession, recorded: RecordedChange) -> None:

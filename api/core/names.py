@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from functools import lru_cache
 
 from titlecase import titlecase
@@ -50,3 +51,16 @@ def display_name(text: str) -> str:
 def display_optional(text: str | None) -> str | None:
     """``display_name`` of a value that may be missing."""
     return display_name(text) if text else text
+
+
+def normalise_code(value: str) -> tuple[str, uuid.UUID | None, str | None]:
+    """The code to look up, the id if ``value`` is a UUID, and the FAA code of a K-ICAO code."""
+    text = value.strip()
+    try:
+        airport_id: uuid.UUID | None = uuid.UUID(text)
+    except ValueError:
+        airport_id = None
+    code = text.upper()
+    # CONUS ICAO codes are K + the FAA identifier: KPAE finds PAE.
+    k_code = code[1:] if len(code) == 4 and code.startswith("K") else None
+    return code, airport_id, k_code

@@ -111,17 +111,23 @@ def is_verified(user: User) -> bool:
 
 
 def may_contribute(
-    requester: Requester, user: User, rule: str, *, locked_at: datetime | None = None
+    requester: Requester, user: User | None, rule: str, *, locked_at: datetime | None = None
 ) -> None:
     """The write rule of community content: the site is writable, the writer is not disabled
-    and is verified (when verification is on), and the airport is not locked."""
+    and is verified (when verification is on; None is a writer not known yet, so not
+    verified), and the airport is not locked."""
     site_writable(requester, rule)
-    if user.disabled_at is not None:
+    if user is not None and user.disabled_at is not None:
         raise Forbidden("This account is disabled.")
-    if requester.verification_required and not is_verified(user):
+    if requester.verification_required and (user is None or not is_verified(user)):
         raise VerificationRequired(
             "Pass the one-time check first (POST /api/v1/users/verification), or sign in."
         )
+    not_locked(locked_at)
+
+
+def not_locked(locked_at: datetime | None) -> None:
+    """The airport is not locked by the administrators."""
     if locked_at is not None:
         raise Forbidden("This airport is locked by the administrators: it cannot be edited.")
 

@@ -17,12 +17,14 @@ from api.airports import service as airports_service
 from api.core import markdown
 from api.core.errors import NotFound, ValidationFailed
 from api.core.geo import timezone_at
+from api.core.names import normalise_code
 from api.core.policy import Requester
 from api.events.recurrence import Recurrence, occurrences, rrule_text, to_utc
 from api.events.schemas import EventIn, EventOut, Occurrence, RecurrenceIn
 from api.models.airports import Airport
 from api.models.community import Event
 from api.models.enums import ActionType, RecurringCadence, VersionEvent, VersionItemType
+from api.versions.service import record_contribution
 
 HORIZON = timedelta(days=366)
 
@@ -94,7 +96,7 @@ def event_out(event: Event, code: str, zone_name: str, now: datetime) -> EventOu
 
 async def add(session: AsyncSession, requester: Requester, code: str, data: EventIn) -> EventOut:
     user, current = await airports_service.locked_airport(session, requester, code)
-    airport = await session.get(Airport, current["id"])
+    airport = await session.get(Airport, current.id)
     assert airport is not None
     zone_name = await airport_zone(airport, data.timezone)
     zone = ZoneInfo(zone_name)
@@ -118,7 +120,7 @@ async def add(session: AsyncSession, requester: Requester, code: str, data: Even
     session.add(event)
     await session.flush()
     await session.refresh(event)
-    await airports_service.record_change(
+    await record_contribution(
         session,
         user,
         airport.id,
@@ -143,9 +145,9 @@ async def edit(
     """Replace an event's details; the version keeps the event as it was, to revert it."""
     user, current = await airports_service.locked_airport(session, requester, code)
     event = await session.get(Event, event_id, with_for_update=True)
-    if event is None or event.airport_id != current["id"]:
+    if event is None or event.airport_id != current.id:
         raise NotFound(f"{code.upper()} has no event {event_id}.")
-    airport = await session.get(Airport, current["id"])
+    airport = await session.get(Airport, current.id)
     assert airport is not None
     zone_name = await airport_zone(airport, data.timezone)
     zone = ZoneInfo(zone_name)
@@ -168,7 +170,7 @@ async def edit(
         name: [before[name], after[name]] for name in EDITABLE if before[name] != after[name]
     }
     if changes:
-        await airports_service.record_change(
+        await record_contribution(
             session,
             user,
             airport.id,
@@ -186,16 +188,16 @@ async def remove(
 ) -> None:
     user, current = await airports_service.locked_airport(session, requester, code)
     event = await session.get(Event, event_id)
-    if event is None or event.airport_id != current["id"]:
+    if event is None or event.airport_id != current.id:
         raise NotFound(f"{code.upper()} has no event {event_id}.")
     name = event.name
     state = _state(event)
     await session.delete(event)
     await session.flush()
-    await airports_service.record_change(
+    await record_contribution(
         session,
         user,
-        current["id"],
+        current.id,
         item=(VersionItemType.EVENT, event_id),
         event=VersionEvent.DESTROY,
         changes={"name": [name, None]},
@@ -205,7 +207,7 @@ async def remove(
 
 
 async def _upcoming(session: AsyncSession, code: str, now: datetime) -> tuple[Airport, list[Event]]:
-    normalised, _, _ = airports_service.normalise_code(code)
+    normalised, _, _ = normalise_code(code)
     airport = await session.scalar(sa.select(Airport).where(Airport.code == normalised))
     if airport is None:
         raise NotFound(f"No airport has the code {code!r}.")

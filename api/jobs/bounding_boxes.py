@@ -15,7 +15,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.core.changes import ChangeKind, record_changes
+from api.core.changes import ChangeKind, record
 from api.core.settings import Settings
 from api.jobs.http import SourceError, request
 
@@ -136,9 +136,7 @@ async def fill_in_bounding_boxes(
             await http.aclose()
     if outlined:
         async with sessions() as session, session.begin():
-            await record_changes(
-                session, ChangeKind.OUTLINE, dict.fromkeys(outlined, ("bounding_box",))
-            )
+            await record(session, ChangeKind.OUTLINE, dict.fromkeys(outlined, ("bounding_box",)))
     logger.info("Bounding boxes: %(found)d found, %(none)d none, %(failed)d failed.", counts)
     return counts
 

@@ -25,14 +25,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.airports.repository import sync_automatic_tags
-from api.core.changes import ChangeKind, record_changes
-from api.core.documents import geojson
+from api.core.changes import ChangeKind, record
 from api.core.geo import timezone_at
 from api.core.settings import Settings
 from api.jobs.http import ATTEMPTS, BACKOFF_SECONDS, SourceError, request
 from api.models.community import Event
 from api.models.enums import EventSource
+from api.tags.repository import sync_automatic_tags
 
 logger = logging.getLogger("api.jobs")
 
@@ -421,9 +420,7 @@ async def _store_feed(
         if await sync_automatic_tags(session, airport_id):
             fields.add("tags")
     if run.changes:
-        recorded = await record_changes(session, ChangeKind.EVENT, run.changes)
-        if recorded.map_changed:
-            await geojson.rebuild(session)
+        await record(session, ChangeKind.EVENT, run.changes)
     return imported
 
 

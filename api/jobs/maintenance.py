@@ -8,11 +8,11 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.airports.repository import drop_finished_events_tags
-from api.core.changes import ChangeKind, record_changes
+from api.core.changes import ChangeKind, record
 from api.core.documents import geojson
 from api.core.geo import timezone_at
 from api.core.ratelimit import purge_expired
+from api.tags.repository import drop_finished_events_tags
 
 logger = logging.getLogger("api.jobs")
 
@@ -28,8 +28,7 @@ async def clean_up_events_tags(engine: AsyncEngine) -> int:
     async with _sessions(engine)() as session, session.begin():
         changed = await drop_finished_events_tags(session)
         if changed:
-            await record_changes(session, ChangeKind.TAGS, dict.fromkeys(changed, ("tags",)))
-            await geojson.rebuild(session)
+            await record(session, ChangeKind.TAGS, dict.fromkeys(changed, ("tags",)))
     logger.info("Events tags: %d airport(s) changed.", len(changed))
     return len(changed)
 
@@ -76,7 +75,7 @@ async def fill_in_timezones(engine: AsyncEngine) -> int:
             )
             zoned.extend(item["id"] for item in found if item["zone"])
         if zoned:
-            await record_changes(session, ChangeKind.TIME_ZONE, dict.fromkeys(zoned, ("timezone",)))
+            await record(session, ChangeKind.TIME_ZONE, dict.fromkeys(zoned, ("timezone",)))
     filled = len(zoned)
     logger.info("Time zones: %d airport(s) filled in.", filled)
     return filled

@@ -20,8 +20,7 @@ from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.core.bulk import copy_rows
-from api.core.changes import ChangeKind, record_changes
-from api.core.documents import geojson
+from api.core.changes import ChangeKind, record
 from api.core.settings import Settings
 from api.jobs.http import SourceError, request
 from api.models.enums import FlightCategory, WeatherReportKind
@@ -557,7 +556,7 @@ async def update_weather(
         await copy_rows(session, "weather_reports", COLUMNS, metar_rows + taf_rows)
         reported.update(row[0] for row in metar_rows + taf_rows)
         retagged = set((await session.execute(_SYNC_TAGS_SQL)).scalars())
-        recorded = await record_changes(
+        await record(
             session,
             ChangeKind.WEATHER,
             {
@@ -565,8 +564,6 @@ async def update_weather(
                 for airport in reported | retagged
             },
         )
-        if recorded.map_changed:
-            await geojson.rebuild(session)
 
     return {
         "metars": len(metar_rows),

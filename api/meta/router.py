@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.errors import ServiceUnavailable
-from api.dependencies import SessionDep
+from api.dependencies import SessionDep, StateDep
 from api.errors import ERROR_RESPONSES
 from api.meta import service
 from api.meta.schemas import ContentPack, Health, Meta
@@ -25,8 +25,8 @@ HEALTH_TIMEOUT_SECONDS = 3.0
     summary="Whether this process can serve requests (load-balancer check)",
     responses={503: ERROR_RESPONSES[503]},
 )
-async def health(request: Request) -> Health:
-    engine: AsyncEngine = request.app.state.engine
+async def health(state: StateDep) -> Health:
+    engine: AsyncEngine = state.engine
     try:
         async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS), engine.connect() as connection:
             await connection.execute(sa.text("SELECT 1"))
@@ -41,8 +41,7 @@ async def health(request: Request) -> Health:
     summary="Active data cycles, chart layers and the catalogues clients need",
     responses={503: ERROR_RESPONSES[503]},
 )
-async def meta(request: Request, session: SessionDep) -> Meta:
-    state = request.app.state
+async def meta(request: Request, state: StateDep, session: SessionDep) -> Meta:
     # The map version a writer gets shows its change.
     await state.map_rebuilder.settle_for(request.client.host if request.client else None)
     visitor = state.geoip.locate(request.client.host if request.client else None)
@@ -55,5 +54,5 @@ async def meta(request: Request, session: SessionDep) -> Meta:
     summary="ForeFlight content packs of airports by tag group, rebuilt monthly",
     responses={503: ERROR_RESPONSES[503]},
 )
-async def content_packs(request: Request, session: SessionDep) -> list[ContentPack]:
-    return await service.content_packs(session, request.app.state.settings)
+async def content_packs(state: StateDep, session: SessionDep) -> list[ContentPack]:
+    return await service.content_packs(session, state.settings)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.airports.caches import GeojsonCache
 from api.airports.schemas import NewAirport
-from api.airports.service import GeojsonCache
 from api.comments.schemas import CommentIn
 from api.core.catalogue import FACILITY_TYPES, TAGS
 from api.core.settings import Settings

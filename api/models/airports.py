@@ -32,6 +32,16 @@ WIKI_FIELDS = (
     "flying_clubs",
     "wifi",
 )
+# What the community edits of an airport, each field with its own version (see the detail
+# document's ``field_versions``).
+EDITABLE_FIELDS = (
+    *WIKI_FIELDS,
+    "landing_requirements",
+    "landing_rights",
+    "annotations",
+    "cover_image",
+    "featured_photo_id",
+)
 
 # Kept in sync with the columns by the database itself, so every airport, user-added ones too,
 # always has a position and a search document.

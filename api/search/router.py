@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from api.airports.schemas import PRINTABLE
-from api.dependencies import SessionDep
+from api.dependencies import SessionDep, StateDep
 from api.errors import ERROR_RESPONSES
 from api.search import service
 from api.search.schemas import AdvancedSearchPage, AdvancedSearchParams, SearchResponse
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
     responses=ERROR_RESPONSES,
 )
 async def search_airports(
-    request: Request,
+    state: StateDep,
     session: SessionDep,
     q: Annotated[
         str,
@@ -39,7 +39,7 @@ async def search_airports(
         float | None, Query(ge=-180, le=180, description="Longitude to rank by.")
     ] = None,
 ) -> Response:
-    body = await service.search_json(session, q, lat, lon, request.app.state.search_cache)
+    body = await service.search_json(session, q, lat, lon, state.search_cache)
     return Response(body, media_type="application/json")
 
 

@@ -6,12 +6,12 @@ import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.airports.caches import DetailCache
 from api.airports.schemas import BoundingBox
-from api.airports.service import DetailCache, normalise_code
 from api.core.catalogue import TAGS_BY_NAME
 from api.core.errors import ValidationFailed
 from api.core.geo import parse_coordinates
-from api.core.names import display_name, display_optional
+from api.core.names import display_name, display_optional, normalise_code
 from api.search import repository
 from api.search.schemas import (
     AdvancedSearchPage,

@@ -6,13 +6,14 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 
 from api.core.errors import NotFound
 from api.core.settings import Settings
-from api.dependencies import SessionDep
+from api.dependencies import SessionDep, StateDep
 from api.models import Airport
+from api.state import AppState
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,8 +24,8 @@ XML = "application/xml"
 PAGES = ("/", "/search", "/leaderboard", "/about")
 
 
-def _base(request: Request) -> str:
-    settings: Settings = request.app.state.settings
+def _base(state: AppState) -> str:
+    settings: Settings = state.settings
     return settings.public_url.rstrip("/")
 
 
@@ -34,19 +35,19 @@ def _xml(body: str) -> Response:
 
 
 @router.get("/robots.txt")
-async def robots(request: Request) -> PlainTextResponse:
+async def robots(state: StateDep) -> PlainTextResponse:
     text = (
         "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /account\nDisallow: /api/\n"
-        f"Sitemap: {_base(request)}/sitemap.xml\n"
+        f"Sitemap: {_base(state)}/sitemap.xml\n"
     )
     return PlainTextResponse(text, headers={"Cache-Control": CACHE})
 
 
 @router.get("/sitemap.xml")
-async def sitemap_index(request: Request, session: SessionDep) -> Response:
+async def sitemap_index(state: StateDep, session: SessionDep) -> Response:
     airports = await session.scalar(sa.select(sa.func.count()).select_from(Airport)) or 0
     files = ["pages"] + [f"airports-{n}" for n in range(1, (airports - 1) // PER_FILE + 2)]
-    base = _base(request)
+    base = _base(state)
     entries = "".join(
         f"<sitemap><loc>{escape(base)}/sitemaps/{name}.xml</loc></sitemap>" for name in files
     )
@@ -56,14 +57,14 @@ async def sitemap_index(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/sitemaps/pages.xml")
-async def sitemap_pages(request: Request) -> Response:
-    base = escape(_base(request))
+async def sitemap_pages(state: StateDep) -> Response:
+    base = escape(_base(state))
     entries = "".join(f"<url><loc>{base}{path}</loc></url>" for path in PAGES)
     return _xml(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n')
 
 
 @router.get("/sitemaps/airports-{number}.xml")
-async def sitemap_airports(request: Request, session: SessionDep, number: int) -> Response:
+async def sitemap_airports(state: StateDep, session: SessionDep, number: int) -> Response:
     if number < 1:
         raise NotFound(f"There is no sitemap airports-{number}.xml.")
     rows = (
@@ -76,7 +77,7 @@ async def sitemap_airports(request: Request, session: SessionDep, number: int) -
     ).all()
     if not rows:
         raise NotFound(f"There is no sitemap airports-{number}.xml.")
-    base = escape(_base(request))
+    base = escape(_base(state))
     entries = "".join(
         f"<url><loc>{base}/airports/{escape(row.code)}</loc>"
         f"<lastmod>{row.updated_at.date().isoformat()}</lastmod></url>"

@@ -14,9 +14,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.airports.repository import find_airport
-from api.airports.service import normalise_code
 from api.core.errors import NotFound
-from api.core.names import display_name, display_optional
+from api.core.names import display_name, display_optional, normalise_code
+from api.state import state_of
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Pages are small and change with each deployment: always ask the server.
@@ -98,7 +98,7 @@ def install_spa(app: FastAPI, spa_dir: Path) -> None:
         match = AIRPORT_PATH.match(path)
         if match is None:
             return HTMLResponse(document, headers=headers)
-        found = await airport_page(request.app.state.session_factory, match.group(1))
+        found = await airport_page(state_of(request.app).session_factory, match.group(1))
         if found is None:
             return HTMLResponse(document, status_code=404, headers=headers)
         return HTMLResponse(with_page(document, found, str(request.url)), headers=headers)

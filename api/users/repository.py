@@ -194,6 +194,13 @@ async def use_user_token(
     return await session.get(User, user_id) if user_id is not None else None
 
 
+async def find_unknown_user(session: AsyncSession, ip_address: str) -> User | None:
+    """The per-address user of people writing without an account, if that address wrote."""
+    return await session.scalar(
+        sa.select(User).where(User.role == UserRole.UNKNOWN, User.ip_address == ip_address)
+    )
+
+
 async def unknown_user(session: AsyncSession, ip_address: str) -> User:
     """The per-address user of people writing without an account, created on first need."""
     statement = (

@@ -11,7 +11,7 @@ from api.core.errors import Unauthorized
 from api.core.mail import Mailer
 from api.core.settings import Settings
 from api.core.tokens import csrf_token
-from api.dependencies import SESSION_COOKIE, PublicRequesterDep, RequesterDep, SessionDep
+from api.dependencies import SESSION_COOKIE, PublicRequesterDep, RequesterDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ErrorBody
 from api.users import service
 from api.users.schemas import (
@@ -45,10 +45,9 @@ FORBIDDEN: dict[int | str, dict[str, Any]] = {
 SIGNED_IN = {**UNAUTHORIZED, **FORBIDDEN, 503: ERROR_RESPONSES[503]}
 
 
-def _send(background: BackgroundTasks, request: Request, mail: service.OutgoingMail | None) -> None:
+def _send(background: BackgroundTasks, mailer: Mailer, mail: service.OutgoingMail | None) -> None:
     """Send after the response, once the request's changes are committed."""
     if mail is not None:
-        mailer: Mailer = request.app.state.mailer
         background.add_task(mailer.send, mail.to, mail.subject, mail.body)
 
 
@@ -65,14 +64,14 @@ def _send(background: BackgroundTasks, request: Request, mail: service.OutgoingM
 )
 async def register(
     request: Request,
+    state: StateDep,
     background: BackgroundTasks,
     session: SessionDep,
     requester: RequesterDep,
     data: Registration,
 ) -> Accepted:
-    state = request.app.state
     mail = await service.register(session, state.settings, state.captcha, requester, data)
-    _send(background, request, mail)
+    _send(background, state.mailer, mail)
     return Accepted(detail="Check your mail: the next step is in the message we sent.")
 
 
@@ -97,14 +96,15 @@ async def confirm_email(
 )
 async def resend_confirmation(
     request: Request,
+    state: StateDep,
     background: BackgroundTasks,
     session: SessionDep,
     requester: PublicRequesterDep,
     data: EmailOnly,
 ) -> Accepted:
-    settings = request.app.state.settings
+    settings = state.settings
     mail = await service.resend_confirmation(session, settings, requester, data.email)
-    _send(background, request, mail)
+    _send(background, state.mailer, mail)
     return Accepted(detail="If the address waits for confirmation, a new link is on its way.")
 
 
@@ -117,14 +117,15 @@ async def resend_confirmation(
 )
 async def request_password_reset(
     request: Request,
+    state: StateDep,
     background: BackgroundTasks,
     session: SessionDep,
     requester: PublicRequesterDep,
     data: EmailOnly,
 ) -> Accepted:
-    settings = request.app.state.settings
+    settings = state.settings
     mail = await service.request_password_reset(session, settings, requester, data.email)
-    _send(background, request, mail)
+    _send(background, state.mailer, mail)
     return Accepted(detail="If the address has an account, a link is on its way.")
 
 
@@ -149,12 +150,13 @@ async def reset_password(
 )
 async def login(
     request: Request,
+    state: StateDep,
     response: Response,
     session: SessionDep,
     requester: PublicRequesterDep,
     credentials: Credentials,
 ) -> SessionOut:
-    settings: Settings = request.app.state.settings
+    settings: Settings = state.settings
     token, user = await service.login(
         session,
         settings,
@@ -285,9 +287,12 @@ async def delete_me(
     responses={**ERROR_RESPONSES, **FORBIDDEN},
 )
 async def verify(
-    request: Request, session: SessionDep, requester: RequesterDep, answer: CaptchaAnswer
+    state: StateDep,
+    session: SessionDep,
+    requester: RequesterDep,
+    answer: CaptchaAnswer,
 ) -> UserOut:
-    user = await service.verify(session, request.app.state.captcha, requester, answer.token)
+    user = await service.verify(session, state.captcha, requester, answer.token)
     return service.user_out(user)
 
 

@@ -349,6 +349,16 @@ async def active_user(session: AsyncSession, requester: Requester) -> User:
     return await repository.unknown_user(session, requester.address)
 
 
+async def known_writer(session: AsyncSession, requester: Requester) -> User | None:
+    """The signed-in user, or the per-address unknown user if that address wrote before
+    (None otherwise: nothing is created)."""
+    if requester.principal is not None:
+        return requester.principal.user
+    if requester.address is None:
+        return None
+    return await repository.find_unknown_user(session, requester.address)
+
+
 async def pass_captcha(
     captcha: TurnstileClient | None, answer: str | None, address: str | None
 ) -> None:

@@ -25,11 +25,10 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
-    async_sessionmaker,
     create_async_engine,
 )
 
-from api.app import create_app
+from api.app import bind_sessions, create_app
 from api.core import tokens
 from api.core.captcha import TurnstileClient
 from api.core.cycles import Product
@@ -39,6 +38,7 @@ from api.dependencies import CSRF_HEADER, SESSION_COOKIE
 from api.models.airports import Airport, Runway, Tag
 from api.models.enums import UserRole
 from api.models.users import Session, User
+from api.state import state_of
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
 from tests.local_http import Handler, local_server
@@ -129,8 +129,8 @@ def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) ->
     Their commits become savepoints, so everything a test does is rolled back after it.
     """
     application = create_app(settings, engine=engine)
-    application.state.session_factory = async_sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    bind_sessions(
+        application, connection, map_follows=False, join_transaction_mode="create_savepoint"
     )
     return application
 
@@ -261,7 +261,7 @@ class Siteverify(Handler):
 def siteverify(app: FastAPI) -> Iterator[list[dict[str, list[str]]]]:
     Siteverify.seen = []
     with local_server(Siteverify) as base:
-        app.state.captcha = TurnstileClient("test-secret", f"{base}/siteverify")
+        state_of(app).captcha = TurnstileClient("test-secret", f"{base}/siteverify")
         yield Siteverify.seen
 
 

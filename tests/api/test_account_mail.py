@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.core.embedded_pg import find_free_port
 from api.core.mail import Mailer
+from api.state import state_of
 
 EMAIL = "pilot@example.com"
 PASSWORD = "correct horse battery"
@@ -51,7 +52,7 @@ def inbox(app: FastAPI) -> Iterator[Inbox]:
     port = find_free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    app.state.mailer = Mailer(
+    state_of(app).mailer = Mailer(
         host="127.0.0.1",
         port=port,
         username=None,

@@ -19,6 +19,7 @@ from api.app import create_app
 from api.core.cycles import Product, current_cycle
 from api.core.settings import Settings
 from api.core.task_runner import LocalTaskRunner
+from api.state import state_of
 from tests.api.conftest import MakePerson, SampleSources, make_person_in
 from tests.aws import Aws, ecs_runner
 from tests.local_http import local_server
@@ -89,7 +90,7 @@ async def test_a_run_whose_process_dies_is_reported_failed(
     app: FastAPI, make_person: MakePerson, tmp_path: Path
 ) -> None:
     # A "importer" that ends at once without reporting anything, as a crash would.
-    app.state.task_runner = LocalTaskRunner(
+    state_of(app).task_runner = LocalTaskRunner(
         tmp_path, command_prefix=["python3", "-c", "import sys; sys.exit(3)"]
     )
     admin = await make_person("admin")
@@ -117,7 +118,7 @@ async def test_an_import_request_is_checked(app: FastAPI, make_person: MakePerso
 async def test_production_starts_an_ecs_task_carrying_the_run_id(
     app: FastAPI, make_person: MakePerson, aws: Aws
 ) -> None:
-    app.state.task_runner = ecs_runner(aws.url)
+    state_of(app).task_runner = ecs_runner(aws.url)
     admin = await make_person("admin")
     async with admin.client(app) as http:
         started = await http.post(RUNS, json={"products": ["airports", "diagrams"]})
@@ -151,13 +152,13 @@ async def test_a_task_aws_cannot_start_is_a_clear_error_and_a_failed_run(
     status: int,
     words: str,
 ) -> None:
-    app.state.task_runner = ecs_runner(aws.url, **override)
+    state_of(app).task_runner = ecs_runner(aws.url, **override)
     admin = await make_person("admin")
     async with admin.client(app) as http:
         refused = await http.post(RUNS, json={"products": ["airports"]})
         listed = (await http.get(RUNS)).json()
         # Nothing is left active: the next request may start a run.
-        app.state.task_runner = ecs_runner(aws.url)
+        state_of(app).task_runner = ecs_runner(aws.url)
         again = await http.post(RUNS, json={"products": ["airports"]})
     assert refused.status_code == status
     assert refused.json()["error"] == ("ServiceUnavailable" if status == 503 else "UpstreamFailed")

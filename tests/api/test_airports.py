@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.airports import repository, service
+from api.airports import service
 from api.airports.schemas import AirportDetail
+from api.core.documents import detail
 from api.models.airports import WIKI_FIELDS
 
 SampleRows = Callable[[str], list[dict[str, str]]]
@@ -378,12 +379,12 @@ async def test_the_detail_has_the_time_zone_outline_and_todays_sun(
 async def test_a_cached_detail_goes_stale_when_the_airports_day_ends(
     client: httpx.AsyncClient, connection: AsyncConnection
 ) -> None:
-    document = await repository.airport_detail_json(connection, "PAE", None, None, "/assets")
+    document = await detail.detail_json(connection, "PAE", None, None, "/assets")
     assert document is not None
     # 23:30 in Everett on 5 December: the sun of the 5th, stale at midnight there.
     late = datetime(2026, 12, 6, 7, 30, tzinfo=UTC)
 
-    body, stale_at = service._with_html(document, late)
+    body, stale_at = detail.with_html(document, late)
 
     assert orjson.loads(body)["sun"]["date"] == "2026-12-05"
     assert stale_at == datetime(2026, 12, 6, 8, 0, tzinfo=UTC).timestamp()

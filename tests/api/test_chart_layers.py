@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.app import create_app
 from api.core.settings import Settings
+from api.state import state_of
 
 LAYER = {
     "min_zoom": 0,
@@ -82,9 +83,9 @@ async def test_with_a_cdn_the_tile_urls_point_at_it(
     await activate_charts(connection)
     cdn = create_app(
         settings.model_copy(update={"assets_url": "https://tiles.pirep.io/content"}),
-        engine=app.state.engine,
+        engine=state_of(app).engine,
     )
-    cdn.state.session_factory = app.state.session_factory
+    state_of(cdn).session_factory = state_of(app).session_factory
     async with httpx.AsyncClient(transport=httpx.ASGITransport(cdn), base_url="http://t") as http:
         [layer] = (await http.get("/api/v1/meta")).json()["chart_layers"]
         served = await http.get("/assets/tiles/2024-12-26/sectional/3/1/2.webp")

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.airports import repository
-from api.airports.service import DetailCache
+from api.airports.caches import DetailCache
+from api.core.documents import detail
+from api.state import state_of
 
 
 async def _name(client: httpx.AsyncClient, code: str) -> str:
@@ -22,13 +23,13 @@ async def test_a_cached_detail_is_served_without_asking_the_database(
     app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = repository.airport_detail_json
+    real = detail.detail_json
 
     async def counting(*args: object) -> str | None:
         calls.append(str(args[1]))
         return await real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(repository, "airport_detail_json", counting)
+    monkeypatch.setattr(detail, "detail_json", counting)
     first = await client.get("/api/v1/airports/PAE")
     second = await client.get("/api/v1/airports/pae")
     assert first.content == second.content
@@ -38,7 +39,7 @@ async def test_a_cached_detail_is_served_without_asking_the_database(
 async def test_a_change_of_data_generation_drops_the_cache(
     app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection
 ) -> None:
-    app.state.detail_cache.revalidate_seconds = 0
+    state_of(app).detail_cache.revalidate_seconds = 0
     before = await _name(client, "PAE")
     await connection.execute(
         sa.text("UPDATE airports SET name = 'RENAMED FIELD' WHERE code = 'PAE'")
@@ -55,7 +56,7 @@ async def test_a_change_of_data_generation_drops_the_cache(
 
 async def test_unknown_codes_are_not_cached(app: FastAPI, client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/v1/airports/NOPE")).status_code == 404
-    assert "NOPE" not in app.state.detail_cache.entries
+    assert "NOPE" not in state_of(app).detail_cache.entries
 
 
 def test_the_cache_keeps_the_most_recently_used_entries() -> None:
@@ -78,8 +79,8 @@ def test_a_cache_of_size_zero_keeps_nothing() -> None:
 async def test_a_document_read_before_a_newer_generation_is_not_kept(
     app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache: DetailCache = app.state.detail_cache
-    real = repository.airport_detail_json
+    cache: DetailCache = state_of(app).detail_cache
+    real = detail.detail_json
 
     async def read_then_see_a_newer_generation(*args: object) -> str | None:
         document = await real(*args)  # type: ignore[arg-type]
@@ -87,6 +88,6 @@ async def test_a_document_read_before_a_newer_generation_is_not_kept(
         cache.generation = (cache.generation or 0) + 1
         return document
 
-    monkeypatch.setattr(repository, "airport_detail_json", read_then_see_a_newer_generation)
+    monkeypatch.setattr(detail, "detail_json", read_then_see_a_newer_generation)
     assert (await client.get("/api/v1/airports/PAE")).status_code == 200
     assert cache.entries == {}

@@ -163,7 +163,7 @@ async def test_map_changes_at_once_cost_few_rebuilds_and_the_map_shows_them_all(
 async def test_requests_during_a_rebuild_make_one_more(
     engine_of: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from api.airports.service import GeojsonCache, MapRebuilder
+    from api.airports.caches import GeojsonCache, MapRebuilder
     from api.core.db import session_factory
 
     release = asyncio.Event()

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.core.documents import geojson
+from api.state import state_of
 
 URL = "/api/v1/airports.geojson"
 PLAIN = {"Accept-Encoding": "identity"}
@@ -34,7 +35,7 @@ async def _features(client: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
 async def _rebuild(app: FastAPI, connection: AsyncConnection) -> None:
     """What a data change does: store a new document, then let the web cache notice it."""
     await geojson.rebuild(connection)
-    app.state.geojson_cache.checked_at = float("-inf")
+    state_of(app).geojson_cache.checked_at = float("-inf")
 
 
 async def test_one_feature_per_airport(
@@ -197,7 +198,7 @@ async def test_serving_never_rebuilds_the_document(
     before = await connection.scalar(built_at, {"name": geojson.DOCUMENT_NAME})
 
     for _ in range(10):
-        app.state.geojson_cache.checked_at = float("-inf")
+        state_of(app).geojson_cache.checked_at = float("-inf")
         assert (await client.get(URL)).status_code == 200
     for _ in range(10):
         assert (await client.get(URL)).status_code == 200
@@ -216,7 +217,7 @@ async def test_a_missing_document_is_built_once(
 
     first = await client.get(URL, headers=PLAIN)
     for _ in range(5):
-        app.state.geojson_cache.checked_at = float("-inf")
+        state_of(app).geojson_cache.checked_at = float("-inf")
         assert (await client.get(URL, headers=PLAIN)).content == first.content
 
     assert len(builds) == 1

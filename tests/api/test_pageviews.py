@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.app import create_app
+from api.app import bind_sessions, create_app
 from api.core.settings import Settings
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -37,9 +37,7 @@ def geoip_database(path: Path) -> Path:
 
 def app_for(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> FastAPI:
     app = create_app(settings, engine=engine)
-    app.state.session_factory = async_sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
+    bind_sessions(app, connection, map_follows=False, join_transaction_mode="create_savepoint")
     return app
 
 

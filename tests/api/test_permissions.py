@@ -24,6 +24,7 @@ from api.app import create_app
 from api.core.settings import Settings
 from api.core.task_runner import LocalTaskRunner
 from api.models.community import Comment, Version
+from api.state import state_of
 from tests.api.conftest import PASSING_ANSWER, PASSWORD, AddAirport, MakePerson, Person
 
 ROLES = ("anonymous", "unknown-unverified", "unknown-verified", "known", "disabled", "admin")
@@ -450,7 +451,7 @@ async def test_who_may_use_each_route(
     tmp_path: Any,
 ) -> None:
     # Imports started here run a harmless command instead of the importer.
-    app.state.task_runner = LocalTaskRunner(tmp_path, command_prefix=[sys.executable, "-c", ""])
+    state_of(app).task_runner = LocalTaskRunner(tmp_path, command_prefix=[sys.executable, "-c", ""])
     await connection.execute(sa.text("UPDATE site_settings SET read_only = :on"), {"on": read_only})
     subjects["read_only"] = read_only
     path = case.path.format(**subjects)

@@ -12,14 +12,15 @@ from api.app import create_app
 from api.core import ratelimit
 from api.core.ratelimit import purge_expired
 from api.core.settings import Settings
+from api.state import state_of
 
 
 def limited_app(app: FastAPI, settings: Settings, limit: int) -> FastAPI:
     """An app like the test's, but with a small write limit."""
     limited = create_app(
-        settings.model_copy(update={"write_limit_per_minute": limit}), engine=app.state.engine
+        settings.model_copy(update={"write_limit_per_minute": limit}), engine=state_of(app).engine
     )
-    limited.state.session_factory = app.state.session_factory
+    state_of(limited).session_factory = state_of(app).session_factory
     return limited
 
 
@@ -74,9 +75,9 @@ async def test_airport_page_reads_are_limited_across_processes(
 ) -> None:
     monkeypatch.setattr(ratelimit, "clock", lambda: 1_800_000_000.0 + 45)
     limited = settings.model_copy(update={"read_limit_per_minute": 6})
-    first, second = (create_app(limited, engine=app.state.engine) for _ in range(2))
+    first, second = (create_app(limited, engine=state_of(app).engine) for _ in range(2))
     for process in (first, second):
-        process.state.session_factory = app.state.session_factory
+        state_of(process).session_factory = state_of(app).session_factory
     reader = ("203.0.113.7", 4000)
 
     async def read(process: FastAPI, path: str = "/api/v1/airports/PAE") -> httpx.Response:
@@ -86,7 +87,7 @@ async def test_airport_page_reads_are_limited_across_processes(
 
     assert [(await read(first)).status_code for _ in range(4)] == [200] * 4
     # The first process adds its counts to the shared ones (it does so about every second).
-    await first.state.read_limiter.flush(app.state.session_factory)
+    await state_of(first).read_limiter.flush(state_of(app).session_factory)
     shared = "SELECT count FROM rate_limit_buckets WHERE key = 'read:203.0.113.7'"
     assert await connection.scalar(sa.text(shared)) == 4
 

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.core.geo import METERS_PER_NAUTICAL_MILE, haversine_meters
+from api.state import state_of
 from tests.api.conftest import MakePerson
 
 URL = "/api/v1/airports/search"
@@ -221,9 +222,9 @@ async def test_invalid_parameters_are_named(
 async def test_answers_are_kept_until_airport_data_changes(
     app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
 ) -> None:
-    app.state.search_cache.revalidate_seconds = 3600
+    state_of(app).search_cache.revalidate_seconds = 3600
     assert _codes(await _search(client, q="zebulon strip")) == []
-    assert len(app.state.search_cache.entries) == 1
+    assert len(state_of(app).search_cache.entries) == 1
     assert _codes(await _search(client, q="zebulon strip")) == []  # from memory
 
     pilot = await make_person("known")

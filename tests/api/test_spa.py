@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.app import create_app
+from api.app import bind_sessions, create_app
 from api.core.settings import Settings
 
 INDEX = """<!doctype html>
@@ -33,9 +33,7 @@ async def spa(
     (built / "favicon.svg").write_text("<svg/>")
     (tmp_path / "secret.txt").write_text("not for the web")
     app = create_app(settings.model_copy(update={"spa_dir": built}), engine=engine)
-    app.state.session_factory = async_sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
+    bind_sessions(app, connection, map_follows=False, join_transaction_mode="create_savepoint")
     transport = httpx.ASGITransport(app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client

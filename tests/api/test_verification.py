@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.core.captcha import TurnstileClient
+from api.state import state_of
 from tests.api.conftest import PASSING_ANSWER
 
 
@@ -40,7 +41,7 @@ async def test_an_anonymous_writer_is_verified_once_per_address(
 
 
 async def test_an_unreachable_captcha_service_is_a_503(app: FastAPI) -> None:
-    app.state.captcha = TurnstileClient("secret", "http://127.0.0.1:1/siteverify")
+    state_of(app).captcha = TurnstileClient("secret", "http://127.0.0.1:1/siteverify")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as http:
         response = await http.post("/api/v1/users/verification", json={"token": "anything"})
     assert response.status_code == 503

@@ -57,6 +57,7 @@ from api.dependencies import CSRF_HEADER, SESSION_COOKIE
 from api.models.airports import Airport
 from api.models.enums import UserRole
 from api.models.users import User
+from api.state import state_of
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
 from tests.local_http import Handler, local_server
@@ -150,7 +151,7 @@ def fuzz_app(settings: Settings) -> FastAPI:
     """The app as served, except that starting an import starts a stand-in that exits at once
     (a real import would download cycles for minutes)."""
     app = create_app(settings)
-    app.state.task_runner = LocalTaskRunner(
+    state_of(app).task_runner = LocalTaskRunner(
         settings.data_dir / "logs", command_prefix=[sys.executable, "-c", "pass"]
     )
     return app

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.core import tokens
 from api.dependencies import CSRF_HEADER, SESSION_COOKIE
+from api.state import state_of
 from tests.api import conftest as api_tests
 from tests.api.conftest import PASSWORD, MakePerson, Person
 
@@ -98,7 +99,7 @@ async def test_passwords_are_stored_as_argon2id_with_at_least_owasp_parameters(
 async def test_the_lockout_follows_max_failed_logins_and_answers_like_a_wrong_password(
     app: FastAPI, make_person: MakePerson
 ) -> None:
-    app.state.settings = app.state.settings.model_copy(update={"max_failed_logins": 3})
+    state_of(app).settings = state_of(app).settings.model_copy(update={"max_failed_logins": 3})
     pilot = await make_person("known")
     wrong = [await sign_in(app, pilot, "not the password at all") for _ in range(3)]
     right = await sign_in(app, pilot)
@@ -113,7 +114,7 @@ async def test_the_lockout_follows_max_failed_logins_and_answers_like_a_wrong_pa
 async def test_the_session_cookie_is_secure_httponly_and_samesite_in_production(
     app: FastAPI, make_person: MakePerson
 ) -> None:
-    app.state.settings = app.state.settings.model_copy(update={"environment": "production"})
+    state_of(app).settings = state_of(app).settings.model_copy(update={"environment": "production"})
     pilot = await make_person("known")
     answer = await sign_in(app, pilot)
     assert answer.status_code == 200, answer.text

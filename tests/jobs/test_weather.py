@@ -16,9 +16,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from api.airports.service import DetailCache
+from api.airports.caches import DetailCache
 from api.app import create_app
-from api.core.db import session_factory
 from api.core.settings import Settings
 from api.jobs.weather import (
     WeatherDownloadError,
@@ -28,6 +27,7 @@ from api.jobs.weather import (
     update_weather,
 )
 from api.models.enums import FlightCategory
+from api.state import state_of
 from tests.api.conftest import import_sample
 from tests.conftest import FIXTURES
 from tests.local_http import Handler, local_server
@@ -320,8 +320,6 @@ async def test_the_airport_detail_shows_weather_only_while_the_metar_is_fresh(
     weather_engine: AsyncEngine, weather_settings: Settings, feed: tuple[str, type[Feed]]
 ) -> None:
     app = create_app(weather_settings, engine=weather_engine)
-    app.state.engine = weather_engine
-    app.state.session_factory = session_factory(weather_engine)
     observed = (datetime.now(UTC) - timedelta(minutes=30)).replace(second=0, microsecond=0)
     feed[1].files["metars.cache.xml.gz"] = metars_observed(observed)
     await update_weather(weather_engine, weather_settings)
@@ -347,7 +345,7 @@ async def test_the_airport_detail_shows_weather_only_while_the_metar_is_fresh(
         assert weather["tafs"][1]["weather"] == "-RA"
         friday_harbor = (await client.get("/api/v1/airports/FHR")).json()["weather"]["metar"]
         assert friday_harbor["ceiling_ft"] is None  # clear below, scattered above
-        assert "KPAE" in app.state.detail_cache.expires
+        assert "KPAE" in state_of(app).detail_cache.expires
 
         # The next import brings a stale METAR: its generation drops the cached detail.
         feed[1].files["metars.cache.xml.gz"] = metars_observed(observed - timedelta(hours=2))

@@ -1,0 +1,263 @@
+"""What a web process keeps in memory of airport data, and how it learns of changes: the
+detail documents, the map's GeoJSON, and the rebuilder that brings the map up to date after a
+change is committed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.airports import repository
+from api.core.changes import RecordedChange, current_generation
+from api.core.documents import geojson
+
+logger = logging.getLogger("api")
+
+
+@dataclass
+class DetailCache:
+    """Airport detail documents kept in memory, dropped as soon as airport data changes.
+
+    Every change of airport data moves ``site_settings.data_generation``; a web process looks
+    at it at most every ``revalidate_seconds``, so a change made elsewhere shows within that
+    time (and at once in the process that made it). A document showing weather is also
+    dropped when its METAR grows too old to show (no data changes then).
+    """
+
+    max_entries: int
+    revalidate_seconds: float
+    generation: int | None = None
+    checked_at: float = float("-inf")
+    entries: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
+    # Wall-clock time (epoch seconds) after which an entry is stale, for those that have one.
+    expires: dict[str, float] = field(default_factory=dict)
+
+    async def revalidate(self, session: AsyncSession) -> None:
+        if time.monotonic() - self.checked_at < self.revalidate_seconds:
+            return
+        generation = await current_generation(session)
+        if generation != self.generation:
+            self.entries.clear()
+            self.expires.clear()
+            self.generation = generation
+        self.checked_at = time.monotonic()
+
+    def recheck(self) -> None:
+        """Look at the data generation again on next use (after this process changed data)."""
+        self.checked_at = float("-inf")
+
+    def get(self, key: str) -> bytes | None:
+        expires = self.expires.get(key)
+        if expires is not None and time.time() >= expires:
+            self.entries.pop(key, None)
+            del self.expires[key]
+            return None
+        document = self.entries.get(key)
+        if document is not None:
+            self.entries.move_to_end(key)
+        return document
+
+    def put(self, key: str, document: bytes, expires: float | None = None) -> None:
+        if self.max_entries <= 0:
+            return
+        self.entries[key] = document
+        if expires is not None:
+            self.expires[key] = expires
+        else:
+            self.expires.pop(key, None)
+        if len(self.entries) > self.max_entries:
+            oldest, _ = self.entries.popitem(last=False)
+            self.expires.pop(oldest, None)
+
+
+@dataclass
+class GeojsonCache:
+    """The airports GeoJSON held in memory, re-checked against the database every few seconds.
+
+    The document is built by whoever changes the data (the importer, edits); a web process only
+    compares ETags, so serving it never rebuilds it.
+    """
+
+    revalidate_seconds: float
+    etag: str | None = None
+    body_gzip: bytes = b""
+    _body: bytes | None = None
+    checked_at: float = float("-inf")
+
+    def is_fresh(self) -> bool:
+        return time.monotonic() - self.checked_at < self.revalidate_seconds
+
+    def recheck(self) -> None:
+        """Look at the stored document again on next use (after this process changed it)."""
+        self.checked_at = float("-inf")
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = gzip.decompress(self.body_gzip)
+        return self._body
+
+    async def refresh(self, session: AsyncSession) -> None:
+        """Reload the document when its ETag in the database changed; build it if missing."""
+        etag = await repository.geojson_etag(session)
+        if etag is None:
+            built = await geojson.rebuild(session)
+            self.etag, self.body_gzip, self._body = built.etag, built.body_gzip, built.body
+        elif etag != self.etag:
+            stored = await repository.geojson_document(session)
+            if stored is not None:
+                self.etag, self.body_gzip, self._body = stored.etag, stored.body_gzip, None
+        self.checked_at = time.monotonic()
+
+
+class MapRebuilder:
+    """Rebuilds the map's GeoJSON after changes that alter it, once they are committed and off
+    the writers' path. Rebuilding takes a few hundred milliseconds with the whole country, so
+    the changes of ``delay`` seconds are gathered into one rebuild, and changes that come while
+    one runs into one more. Nobody waits for it but the writers: their own reads of the map
+    wait for the rebuild that covers their change (and hurry it), so they see it at once;
+    everyone else gets the new document within the delay, and other processes when they
+    revalidate their copy."""
+
+    def __init__(self, cache: GeojsonCache, delay: float = 1.0) -> None:
+        self._cache = cache
+        self._delay = delay
+        self._factory: async_sessionmaker[AsyncSession] | None = None
+        self._wanted: set[str] = set()  # the writers (client addresses) of pending changes
+        self._covering: set[str] = set()  # the writers whose changes the running rebuild has
+        self._hurry = asyncio.Event()
+        self._requested = 0  # changes asked for so far
+        self._built = 0  # how many of them the last finished rebuild covered
+        self._finished = asyncio.Condition()
+        self._task: asyncio.Task[None] | None = None
+
+    def bind(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = factory
+
+    def after_change(self, recorded: RecordedChange, info: dict[str, Any]) -> None:
+        """A web session's change committed: rebuild when the map shows what changed."""
+        if recorded.map_changed:
+            self.request(info.get("client"))
+
+    def request(self, writer: str | None) -> None:
+        """Rebuild soon: a change by ``writer`` committed."""
+        self._requested += 1
+        if writer:
+            self._wanted.add(writer)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def owes(self, reader: str | None) -> bool:
+        """Whether ``reader`` changed the map and the document does not show it yet."""
+        return self.busy and reader is not None and reader in (self._wanted | self._covering)
+
+    async def settle_for(self, reader: str | None) -> None:
+        """For a writer's read of the map: wait for the rebuild that shows its change."""
+        if self.owes(reader):
+            await self.settle()
+
+    async def settle(self) -> None:
+        """Wait for a rebuild that covers every change made so far, hurrying it (but not for
+        the changes that come meanwhile)."""
+        target = self._requested
+        self._hurry.set()
+        async with self._finished:
+            await self._finished.wait_for(lambda: self._built >= target or not self.busy)
+
+    async def idle(self) -> None:
+        """Wait until no rebuild is pending (shutdown, tests)."""
+        self._hurry.set()
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def _run(self) -> None:
+        assert self._factory is not None
+        while self._requested > self._built:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hurry.wait(), self._delay)
+            self._hurry.clear()
+            covered = self._requested
+            self._covering, self._wanted = self._wanted, set()
+            try:
+                async with self._factory() as session, session.begin():
+                    # One rebuild at a time across processes; each sees all that committed.
+                    await session.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(hashtext('pirep.geojson'))")
+                    )
+                    await geojson.rebuild(session)
+            except Exception:
+                logger.exception("The map's GeoJSON was not rebuilt; the hourly job will.")
+            self._covering = set()
+            self._cache.recheck()
+            async with self._finished:
+                self._built = covered
+                self._finished.notify_all()
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=60, must-revalidate"
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+
+
+@dataclass(frozen=True, slots=True)
+class GeojsonReply:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    media_type: str | None = GEOJSON_MEDIA_TYPE
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header admits gzip (``gzip;q=0`` refuses it)."""
+    for item in (accept_encoding or "").split(","):
+        name, _, parameters = item.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            quality = parameters.strip().removeprefix("q=").strip() if parameters else "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return True
+    return False
+
+
+def _etag_matches(if_none_match: str, etags: set[str]) -> bool:
+    """If-None-Match compares weakly (RFC 9110 13.1.2): a proxy may have added ``W/``."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or bool(tags & etags)
+
+
+def geojson_reply(
+    cache: GeojsonCache, if_none_match: str | None, accept_encoding: str | None, version: str | None
+) -> GeojsonReply:
+    """The answer to a request for the airports GeoJSON: 304, gzip or plain.
+
+    The gzip and plain bodies are different representations, so each has its own strong ETag;
+    either one revalidates, since both carry the same content.
+    """
+    plain_etag = cache.etag or '""'
+    gzip_etag = plain_etag[:-1] + '-gzip"'
+    use_gzip = accepts_gzip(accept_encoding)
+    headers = {
+        "ETag": gzip_etag if use_gzip else plain_etag,
+        "Cache-Control": IMMUTABLE if version and f'"{version}"' == plain_etag else REVALIDATE,
+        "Vary": "Accept-Encoding",
+    }
+    if if_none_match and _etag_matches(if_none_match, {plain_etag, gzip_etag}):
+        return GeojsonReply(304, b"", headers, None)
+    if use_gzip:
+        headers["Content-Encoding"] = "gzip"
+        return GeojsonReply(200, cache.body_gzip, headers)
+    return GeojsonReply(200, cache.body, headers)

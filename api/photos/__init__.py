@@ -1,0 +1,1 @@
+"""Photos pilots upload of an airport."""

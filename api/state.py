@@ -1,0 +1,61 @@
+"""What the application holds for its whole life, typed: routes reach it through `StateDep`
+(`api.dependencies`), middleware through `state_of`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+
+from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder
+from api.core.captcha import TurnstileClient
+from api.core.changes import AFTER_CHANGE, MAP_FOLLOWS, RecordedChange
+from api.core.geoip import GeoLocator
+from api.core.mail import Mailer
+from api.core.policy import ReadOnlySwitch
+from api.core.ratelimit import BatchedLimiter
+from api.core.settings import Settings
+from api.core.task_runner import TaskRunner
+
+
+@dataclass(slots=True, kw_only=True)
+class AppState:
+    """The application's settings, clients and in-memory caches."""
+
+    settings: Settings
+    mailer: Mailer
+    geoip: GeoLocator
+    captcha: TurnstileClient | None
+    task_runner: TaskRunner
+    read_only: ReadOnlySwitch
+    read_limiter: BatchedLimiter
+    geojson_cache: GeojsonCache
+    map_rebuilder: MapRebuilder
+    detail_cache: DetailCache
+    search_cache: DetailCache
+    # Set when the application starts (its lifespan), or given by whoever built it.
+    engine: AsyncEngine = field(init=False)
+    session_factory: async_sessionmaker[AsyncSession] = field(init=False)
+
+    def session_info(self, *, map_follows: bool = True) -> dict[str, Any]:
+        """What the sessions of requests carry: the listener of their committed changes, and
+        whether the map rebuilder follows them (else each writer rebuilds the map in its
+        transaction, as tests joined to one transaction need)."""
+        return {AFTER_CHANGE: self.after_change, MAP_FOLLOWS: map_follows}
+
+    def after_change(self, recorded: RecordedChange, info: dict[str, Any]) -> None:
+        """A change committed by one of this process's sessions: the caches look at the
+        database on next use, and the map is rebuilt if it shows what changed."""
+        self.detail_cache.recheck()
+        self.search_cache.recheck()
+        self.geojson_cache.recheck()
+        if info.get(MAP_FOLLOWS):
+            self.map_rebuilder.after_change(recorded, info)
+
+
+def state_of(app: Starlette) -> AppState:
+    """The state of the Pirep application ``app`` (as a request or a scope carries it)."""
+    state: AppState = app.state.pirep
+    return state

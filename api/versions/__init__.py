@@ -1,0 +1,1 @@
+"""Versions: the history of every contribution, its preview and its revert."""

@@ -1,0 +1,1 @@
+"""Webcams pilots link to an airport."""
