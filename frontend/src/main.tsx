@@ -2,7 +2,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import { ApiError, api, call } from "./api/client";
+import { isClientError } from "./api/errors";
+import { metaQuery } from "./api/meta";
 import { VerificationProvider } from "./components/verification";
 import { applyScheme, storedScheme } from "./lib/theme";
 import { router } from "./routes";
@@ -14,16 +15,16 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       // Client errors (404, 403…) will not change by asking again.
-      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+      retry: (count, error) => !isClientError(error) && count < 2,
       refetchOnWindowFocus: false,
     },
   },
 });
 
 // Error monitoring only when the server names a Sentry DSN; the SDK is loaded on demand.
-call(api.GET("/api/v1/meta"))
+queryClient
+  .fetchQuery(metaQuery)
   .then((meta) => {
-    queryClient.setQueryData(["meta"], meta);
     const dsn = meta.client.sentry_dsn;
     if (dsn) {
       void import("@sentry/browser").then((Sentry) =>

@@ -1,20 +1,10 @@
+/**
+ * The typed client of the API, generated from its OpenAPI schema (`schema.d.ts`). Only the domain
+ * modules beside it use it: pages and components call their hooks.
+ */
 import createClient, { type Middleware } from "openapi-fetch";
+import { ApiError } from "./errors";
 import type { paths } from "./schema";
-
-/** An answer of the API other than 2xx, with its `{"error", "detail"}` body. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly error: string;
-  readonly body: Record<string, unknown>;
-
-  constructor(status: number, body: Record<string, unknown>) {
-    const detail = typeof body.detail === "string" ? body.detail : `The server answered ${status}.`;
-    super(detail);
-    this.status = status;
-    this.error = typeof body.error === "string" ? body.error : "Error";
-    this.body = body;
-  }
-}
 
 let csrfToken: string | null = null;
 
@@ -62,11 +52,4 @@ export async function call<T>(
     throw new ApiError(result.response.status, body);
   }
   return result.data as T;
-}
-
-/** A sentence for any error, for showing to the user. */
-export function errorText(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error) return error.message;
-  return "Something went wrong.";
 }

@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Feature, FeatureCollection, Point } from "geojson";
-import { ApiError } from "./client";
+import { airportKeys } from "./airports";
+import { ApiError } from "./errors";
 import type { AirportProperties } from "../lib/filters";
 
 export type AirportFeature = Feature<Point, AirportProperties>;
@@ -13,7 +14,7 @@ export type AirportCollection = FeatureCollection<Point, AirportProperties>;
  */
 export function useAirportsGeoJSON(url: string | null | undefined) {
   return useQuery({
-    queryKey: ["airports", "geojson", url],
+    queryKey: airportKeys.geojson(url),
     queryFn: async ({ signal }): Promise<AirportCollection> => {
       const response = await fetch(url as string, { signal, credentials: "same-origin" });
       if (!response.ok) throw new ApiError(response.status, {});

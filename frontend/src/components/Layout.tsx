@@ -1,8 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
-import { api, call, errorText, setCsrfToken } from "../api/client";
-import { isAdmin, useMeta, useSession } from "../api/queries";
+import { isAdmin, useLogout, useSession } from "../api/account";
+import { errorText } from "../api/errors";
+import { useMeta } from "../api/meta";
 import { applyScheme, storedScheme, type Scheme } from "../lib/theme";
 import { SearchBox } from "./SearchBox";
 
@@ -37,26 +37,14 @@ export function Header({ search }: { search?: ReactNode }) {
   const navigate = useNavigate();
   const session = useSession();
   const meta = useMeta();
-  const client = useQueryClient();
+  const logout = useLogout();
   const location = useLocation();
   // The menu closes by itself when the page changes.
   const [menuAt, setMenuAt] = useState<string | null>(null);
   const menu = menuAt === location.pathname;
   const setMenu = (open: boolean) => setMenuAt(open ? location.pathname : null);
   const [scheme, setScheme] = useState<Scheme>(storedScheme);
-  const [problem, setProblem] = useState<string | null>(null);
   const user = session.data;
-
-  async function logout() {
-    try {
-      await call(api.DELETE("/api/v1/sessions/current"));
-      setCsrfToken(null);
-      await client.invalidateQueries();
-      navigate("/");
-    } catch (error) {
-      setProblem(errorText(error));
-    }
-  }
 
   return (
     <>
@@ -95,7 +83,7 @@ export function Header({ search }: { search?: ReactNode }) {
               <>
                 <Link to="/account">Your account</Link>
                 <Link to={`/users/${user.id}`}>Your profile</Link>
-                <button type="button" className="link" onClick={logout}>
+                <button type="button" className="link" onClick={() => logout.mutateAsync().then(() => navigate("/"), () => undefined)}>
                   Log out
                 </button>
               </>
@@ -130,7 +118,7 @@ export function Header({ search }: { search?: ReactNode }) {
           accepted. Please come back in a few minutes.
         </div>
       )}
-      {problem && <div className="notice danger">{problem}</div>}
+      {logout.isError && <div className="notice danger">{errorText(logout.error)}</div>}
     </>
   );
 }

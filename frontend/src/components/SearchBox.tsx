@@ -1,7 +1,7 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
-import { api, call } from "../api/client";
-import { useMeta, type Schemas } from "../api/queries";
+import { useMeta } from "../api/meta";
+import { useFetchSuggestions, useSuggestions, type Near } from "../api/search";
+import type { Schemas } from "../api/types";
 import { parseCoordinates } from "../lib/coordinates";
 import { facilityText, placeText } from "../lib/places";
 
@@ -12,23 +12,6 @@ export type Pick =
 
 const DEBOUNCE_MS = 350;
 const MIN_LENGTH = 3;
-
-type Near = () => { latitude: number; longitude: number } | undefined;
-
-function searchOptions(q: string, near: Near | undefined) {
-  return {
-    queryKey: ["search", q],
-    queryFn: () => {
-      const point = near?.();
-      // The map's centre to a tenth of a degree: it only breaks ties, and pilots searching
-      // over the same area then share the server's cached answers.
-      const lat = point ? Math.round(point.latitude * 10) / 10 : undefined;
-      const lon = point ? Math.round(point.longitude * 10) / 10 : undefined;
-      return call(api.GET("/api/v1/airports/search", { params: { query: { q, lat, lon } } }));
-    },
-    staleTime: 60_000,
-  };
-}
 
 /** "Vancouver, British Columbia · Airport": what tells two airports of the same name apart. */
 function resultDetails(airport: SearchResult, types: readonly { name: string; label: string }[]): string {
@@ -52,8 +35,8 @@ export function SearchBox({
   near?: Near;
   placeholder?: string;
 }) {
-  const client = useQueryClient();
   const meta = useMeta();
+  const fetchSuggestions = useFetchSuggestions(near);
   const [text, setText] = useState("");
   const [query, setQuery] = useState("");
   const [open, setOpen] = useState(false);
@@ -69,7 +52,7 @@ export function SearchBox({
     return () => window.clearTimeout(timer);
   }, [typed]);
 
-  const results = useQuery({ ...searchOptions(query, near), enabled: query.length >= MIN_LENGTH });
+  const results = useSuggestions(query, near, query.length >= MIN_LENGTH);
   const point = parseCoordinates(query);
   const picks: Pick[] = [
     ...(point ? [{ kind: "point" as const, ...point }] : []),
@@ -105,7 +88,7 @@ export function SearchBox({
     }
     setAsking(true);
     try {
-      const found = await client.fetchQuery(searchOptions(asked, near));
+      const found = await fetchSuggestions(asked);
       if (latestText.current.trim() !== asked) return;
       const best = found.results[0];
       if (best) choose({ kind: "airport", airport: best });

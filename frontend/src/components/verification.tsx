@@ -1,33 +1,9 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
-import { ApiError, api, call, errorText } from "../api/client";
-import { useMeta } from "../api/queries";
-
-type Write = <T>(action: () => Promise<T>) => Promise<T>;
-
-const VerificationContext = createContext<Write | null>(null);
-
-declare global {
-  interface Window {
-    turnstile?: {
-      render: (element: HTMLElement, options: { sitekey: string; callback: (token: string) => void }) => string;
-      remove: (id: string) => void;
-    };
-  }
-}
-
-const TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
-
-function loadTurnstile(): Promise<void> {
-  if (window.turnstile) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = TURNSTILE_SCRIPT;
-    script.async = true;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error("The verification check could not be loaded."));
-    document.head.append(script);
-  });
-}
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useVerify } from "../api/account";
+import { errorText } from "../api/errors";
+import { useMeta } from "../api/meta";
+import { needsVerification, WriteContext, type Write } from "../api/write";
+import { loadTurnstile } from "../lib/turnstile";
 
 interface Pending {
   resolve: () => void;
@@ -36,8 +12,8 @@ interface Pending {
 
 /**
  * Writers without an account pass a one-time check (Turnstile) before their first write.
- * `useWrite()(action)` runs the action; when the API answers VerificationRequired it shows the
- * check, records the answer and runs the action again.
+ * `useWrite()(action)` (api/write.ts) runs the action; when the API answers VerificationRequired
+ * it shows the check, records the answer and runs the action again.
  */
 export function VerificationProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<Pending | null>(null);
@@ -46,14 +22,14 @@ export function VerificationProvider({ children }: { children: ReactNode }) {
     try {
       return await action();
     } catch (error) {
-      if (!(error instanceof ApiError && error.error === "VerificationRequired")) throw error;
+      if (!needsVerification(error)) throw error;
       await new Promise<void>((resolve, reject) => setPending({ resolve, reject }));
       return action();
     }
   }, []);
 
   return (
-    <VerificationContext.Provider value={write}>
+    <WriteContext.Provider value={write}>
       {children}
       {pending && (
         <VerificationModal
@@ -67,18 +43,13 @@ export function VerificationProvider({ children }: { children: ReactNode }) {
           }}
         />
       )}
-    </VerificationContext.Provider>
+    </WriteContext.Provider>
   );
-}
-
-export function useWrite(): Write {
-  const write = useContext(VerificationContext);
-  if (!write) throw new Error("useWrite needs a VerificationProvider");
-  return write;
 }
 
 function VerificationModal({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
   const meta = useMeta();
+  const { mutateAsync: verify } = useVerify();
   const widget = useRef<HTMLDivElement>(null);
   const [message, setMessage] = useState<string | null>(null);
   const siteKey = meta.data?.client.captcha_site_key;
@@ -92,7 +63,7 @@ function VerificationModal({ onDone, onCancel }: { onDone: () => void; onCancel:
         id = window.turnstile?.render(element, {
           sitekey: siteKey,
           callback: (token) => {
-            call(api.POST("/api/v1/users/verification", { body: { token } }))
+            verify(token)
               .then(onDone)
               .catch((error: unknown) => setMessage(errorText(error)));
           },
@@ -102,7 +73,7 @@ function VerificationModal({ onDone, onCancel }: { onDone: () => void; onCancel:
     return () => {
       if (id) window.turnstile?.remove(id);
     };
-  }, [siteKey, onDone]);
+  }, [siteKey, onDone, verify]);
 
   return (
     <div className="modal-backdrop" role="dialog" aria-modal="true" aria-labelledby="verify-title">

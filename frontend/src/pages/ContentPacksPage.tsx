@@ -1,5 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
-import { api, call } from "../api/client";
+import { useContentPacks } from "../api/meta";
 import { ErrorMessage, Loading } from "../components/Layout";
 import { usePageTitle } from "../components/PageTitle";
 
@@ -10,10 +9,7 @@ function megabytes(bytes: number): string {
 /** The ForeFlight content packs, rebuilt on the first of each month. */
 export default function ContentPacksPage() {
   usePageTitle("Content packs", "Pirep's airports as ForeFlight content packs: restaurants, lodging, camping and more.");
-  const packs = useQuery({
-    queryKey: ["content-packs"],
-    queryFn: () => call(api.GET("/api/v1/content-packs")),
-  });
+  const packs = useContentPacks();
   return (
     <>
       <h1>Content packs</h1>

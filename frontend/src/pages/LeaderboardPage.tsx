@@ -1,7 +1,6 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api, call } from "../api/client";
-import { useSession } from "../api/queries";
+import { useSession } from "../api/account";
+import { useLeaderboard } from "../api/users";
 import { ErrorMessage, Loading } from "../components/Layout";
 import { usePageTitle } from "../components/PageTitle";
 import "./pages.css";
@@ -13,11 +12,7 @@ const dateFormat = new Intl.DateTimeFormat("en-US", { month: "short", year: "num
 export default function LeaderboardPage() {
   usePageTitle("Leaderboard", "The pilots who contributed most to Pirep.");
   const session = useSession();
-  const board = useQuery({
-    queryKey: ["leaderboard"],
-    queryFn: () => call(api.GET("/api/v1/leaderboard")),
-    staleTime: 60_000,
-  });
+  const board = useLeaderboard();
 
   return (
     <div className="leaderboard">

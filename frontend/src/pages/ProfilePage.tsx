@@ -1,7 +1,7 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
-import { ApiError, api, call } from "../api/client";
-import { useSession } from "../api/queries";
+import { useSession } from "../api/account";
+import { ApiError } from "../api/errors";
+import { useProfile } from "../api/users";
 import { ErrorMessage, Loading } from "../components/Layout";
 import { usePageTitle } from "../components/PageTitle";
 import { activityLabel } from "./activity";
@@ -16,12 +16,7 @@ export default function ProfilePage() {
   const { userId = "" } = useParams();
   const valid = UUID.test(userId);
   const session = useSession();
-  const profile = useQuery({
-    queryKey: ["profile", userId],
-    queryFn: () => call(api.GET("/api/v1/users/{user_id}", { params: { path: { user_id: userId } } })),
-    enabled: valid,
-    retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
-  });
+  const profile = useProfile(userId, valid);
   usePageTitle(profile.data ? `${profile.data.name}, pilot` : "Pilot");
 
   if (!valid || (profile.error instanceof ApiError && profile.error.status === 404)) {

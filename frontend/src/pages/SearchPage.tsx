@@ -1,15 +1,14 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { api, call } from "../api/client";
-import { useMeta, type Meta, type Schemas } from "../api/queries";
+import { useMeta } from "../api/meta";
+import { useAdvancedSearch } from "../api/search";
+import type { Meta, Schemas } from "../api/types";
 import { ErrorMessage, Loading } from "../components/Layout";
 import { usePageTitle } from "../components/PageTitle";
 import {
   FACILITY_TYPES,
   LANDING_RIGHTS,
   SURFACES,
-  apiQuery,
   filterProblems,
   filtersFromParams,
   paramsFromFilters,
@@ -41,13 +40,7 @@ export default function SearchPage() {
   const filters = filtersFromParams(params);
   const problems = filterProblems(filters);
 
-  const results = useQuery({
-    queryKey: ["advanced-search", paramsFromFilters(filters).toString()],
-    queryFn: () => call(api.GET("/api/v1/airports", { params: { query: apiQuery(filters) } })),
-    enabled: problems.length === 0,
-    placeholderData: keepPreviousData,
-    staleTime: 60_000,
-  });
+  const results = useAdvancedSearch(filters, problems.length === 0);
 
   function go(next: SearchFilters) {
     const query = paramsFromFilters(next).toString();

@@ -1,11 +1,20 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
-import { api, call, errorText, setCsrfToken } from "../../api/client";
-import { useSession, type Schemas, type User } from "../../api/queries";
+import {
+  useCreateToken,
+  useDeleteAccount,
+  useLogout,
+  useRevokeToken,
+  useSession,
+  useTokens,
+  useUpdateAccount,
+} from "../../api/account";
+import { errorText } from "../../api/errors";
+import { useLimits } from "../../api/meta";
+import type { Schemas, User } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
-import { PASSWORD_MAX, PASSWORD_MIN, ResendConfirmation } from "./shared";
+import { NewPasswordField, passwordProblem, ResendConfirmation } from "./shared";
 import "../pages.css";
 
 type Scope = Schemas["TokenOut"]["scopes"][number];
@@ -92,14 +101,14 @@ function timeZones(current: string | null): string[] {
 }
 
 function Settings({ user }: { user: User }) {
-  const client = useQueryClient();
+  const update = useUpdateAccount();
+  const limits = useLimits();
   const [displayName, setDisplayName] = useState(user.display_name ?? "");
   const [timezone, setTimezone] = useState(user.timezone ?? "");
-  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const guess = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     const name = displayName.trim();
     const changes: Schemas["AccountChanges"] = {};
@@ -109,17 +118,11 @@ function Settings({ user }: { user: User }) {
       setOutcome({ ok: true, text: name ? "Nothing to save." : "A display name cannot be removed, only changed." });
       return;
     }
-    setBusy(true);
     setOutcome(null);
-    try {
-      const updated = await call(api.PATCH("/api/v1/users/me", { body: changes }));
-      setOutcome({ ok: true, text: "Saved." });
-      client.setQueryData(["session"], updated);
-    } catch (error) {
-      setOutcome({ ok: false, text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
+    update.mutate(changes, {
+      onSuccess: () => setOutcome({ ok: true, text: "Saved." }),
+      onError: (error) => setOutcome({ ok: false, text: errorText(error) }),
+    });
   }
 
   return (
@@ -130,7 +133,7 @@ function Settings({ user }: { user: User }) {
         <input
           id="account-name"
           autoComplete="nickname"
-          maxLength={40}
+          maxLength={limits?.display_name_max_length}
           value={displayName}
           onChange={(event) => setDisplayName(event.target.value)}
         />
@@ -152,7 +155,7 @@ function Settings({ user }: { user: User }) {
         )}
         <Message outcome={outcome} />
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={update.isPending}>
             Save
           </button>
         </div>
@@ -162,31 +165,31 @@ function Settings({ user }: { user: User }) {
 }
 
 function PasswordChange() {
+  const update = useUpdateAccount();
+  const limits = useLimits();
   const [current, setCurrent] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (password.length < PASSWORD_MIN) {
-      setOutcome({ ok: false, text: `The new password needs at least ${PASSWORD_MIN} characters.` });
+    const problem = passwordProblem(password, limits, "The new password");
+    if (problem) {
+      setOutcome({ ok: false, text: problem });
       return;
     }
-    setBusy(true);
     setOutcome(null);
-    try {
-      await call(
-        api.PATCH("/api/v1/users/me", { body: { current_password: current, password } }),
-      );
-      setCurrent("");
-      setPassword("");
-      setOutcome({ ok: true, text: "Your password is changed. Your other sessions were logged out." });
-    } catch (error) {
-      setOutcome({ ok: false, text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
+    update.mutate(
+      { current_password: current, password },
+      {
+        onSuccess: () => {
+          setCurrent("");
+          setPassword("");
+          setOutcome({ ok: true, text: "Your password is changed. Your other sessions were logged out." });
+        },
+        onError: (error) => setOutcome({ ok: false, text: errorText(error) }),
+      },
+    );
   }
 
   return (
@@ -202,24 +205,15 @@ function PasswordChange() {
           value={current}
           onChange={(event) => setCurrent(event.target.value)}
         />
-        <label htmlFor="account-new-password">New password</label>
-        <input
+        <NewPasswordField
           id="account-new-password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          maxLength={PASSWORD_MAX}
-          aria-describedby="account-new-password-hint"
+          label="New password"
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />
-        <p id="account-new-password-hint" className="hint small muted">
-          At least {PASSWORD_MIN} characters.
-        </p>
         <Message outcome={outcome} />
         <div className="actions">
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={update.isPending}>
             Change password
           </button>
         </div>
@@ -229,14 +223,12 @@ function PasswordChange() {
 }
 
 function Tokens() {
-  const client = useQueryClient();
-  const tokens = useQuery({
-    queryKey: ["tokens"],
-    queryFn: () => call(api.GET("/api/v1/users/me/tokens")),
-  });
+  const tokens = useTokens();
+  const creation = useCreateToken();
+  const revocation = useRevokeToken();
+  const limits = useLimits();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>(["read"]);
-  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [created, setCreated] = useState<Schemas["TokenCreated"] | null>(null);
   const [copied, setCopied] = useState(false);
@@ -245,39 +237,35 @@ function Tokens() {
     setScopes((old) => (on ? [...new Set([...old, scope])] : old.filter((item) => item !== scope)));
   }
 
-  async function create(event: FormEvent) {
+  function create(event: FormEvent) {
     event.preventDefault();
     if (scopes.length === 0) {
       setOutcome({ ok: false, text: "Choose at least one of read and write." });
       return;
     }
-    setBusy(true);
     setOutcome(null);
-    try {
-      const token = await call(
-        api.POST("/api/v1/users/me/tokens", { body: { name: name.trim(), scopes } }),
-      );
-      setCreated(token);
-      setCopied(false);
-      setName("");
-      await client.invalidateQueries({ queryKey: ["tokens"] });
-    } catch (error) {
-      setOutcome({ ok: false, text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
+    creation.mutate(
+      { name: name.trim(), scopes },
+      {
+        onSuccess: (token) => {
+          setCreated(token);
+          setCopied(false);
+          setName("");
+        },
+        onError: (error) => setOutcome({ ok: false, text: errorText(error) }),
+      },
+    );
   }
 
-  async function revoke(id: string) {
+  function revoke(id: string) {
     setOutcome(null);
-    try {
-      await call(api.DELETE("/api/v1/users/me/tokens/{token_id}", { params: { path: { token_id: id } } }));
-      if (created?.id === id) setCreated(null);
-      setOutcome({ ok: true, text: "The token is revoked." });
-      await client.invalidateQueries({ queryKey: ["tokens"] });
-    } catch (error) {
-      setOutcome({ ok: false, text: errorText(error) });
-    }
+    revocation.mutate(id, {
+      onSuccess: () => {
+        if (created?.id === id) setCreated(null);
+        setOutcome({ ok: true, text: "The token is revoked." });
+      },
+      onError: (error) => setOutcome({ ok: false, text: errorText(error) }),
+    });
   }
 
   async function copy(value: string) {
@@ -358,7 +346,7 @@ function Tokens() {
         <input
           id="token-name"
           required
-          maxLength={80}
+          maxLength={limits?.token_name_max_length}
           placeholder="e.g. flight planner"
           value={name}
           onChange={(event) => setName(event.target.value)}
@@ -376,7 +364,7 @@ function Tokens() {
         </fieldset>
         <Message outcome={outcome} />
         <div className="actions">
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={creation.isPending}>
             Create token
           </button>
         </div>
@@ -385,42 +373,26 @@ function Tokens() {
   );
 }
 
-function useSignedOut() {
-  const client = useQueryClient();
-  const navigate = useNavigate();
-  return async () => {
-    setCsrfToken(null);
-    client.setQueryData(["session"], null);
-    client.removeQueries({ queryKey: ["tokens"] });
-    await client.invalidateQueries();
-    navigate("/");
-  };
-}
+/**
+ * Signing out empties this page at once (it shows a visitor's), before the answer's callbacks
+ * would run: the promise goes on to the map all the same; a failure is shown from the mutation.
+ */
+const ignore = () => undefined;
 
 function LogOut() {
-  const signedOut = useSignedOut();
-  const [problem, setProblem] = useState<string | null>(null);
-
-  async function logout() {
-    setProblem(null);
-    try {
-      await call(api.DELETE("/api/v1/sessions/current"));
-      await signedOut();
-    } catch (error) {
-      setProblem(errorText(error));
-    }
-  }
+  const navigate = useNavigate();
+  const logout = useLogout();
 
   return (
     <section className="card" aria-labelledby="logout-title">
       <h2 id="logout-title">Log out</h2>
       <p className="small muted">Ends this browser’s session.</p>
-      <button type="button" onClick={logout}>
+      <button type="button" onClick={() => logout.mutateAsync().then(() => navigate("/"), ignore)}>
         Log out
       </button>
-      {problem && (
+      {logout.isError && (
         <p className="error" role="alert">
-          {problem}
+          {errorText(logout.error)}
         </p>
       )}
     </section>
@@ -428,22 +400,15 @@ function LogOut() {
 }
 
 function DeleteAccount() {
-  const signedOut = useSignedOut();
+  const navigate = useNavigate();
+  const deletion = useDeleteAccount();
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const busy = deletion.isPending || deletion.isSuccess;
+  const problem = deletion.isError ? errorText(deletion.error) : null;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await call(api.DELETE("/api/v1/users/me", { body: { current_password: password } }));
-      await signedOut();
-    } catch (error) {
-      setProblem(errorText(error));
-      setBusy(false);
-    }
+    deletion.mutateAsync(password).then(() => navigate("/"), ignore);
   }
 
   return (

@@ -1,11 +1,8 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { api, call } from "../../api/client";
-import { useSession } from "../../api/queries";
+import { useEmailConfirmation, useSession } from "../../api/account";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
-import { useWrite } from "../../components/verification";
 import { ResendConfirmation } from "./shared";
 import "../pages.css";
 
@@ -23,24 +20,8 @@ export default function ConfirmPage() {
 }
 
 function Confirmation({ token }: { token: string }) {
-  const write = useWrite();
-  const client = useQueryClient();
   const session = useSession();
-  // A query keyed by the token sends the POST once, even with StrictMode's double effects.
-  const confirmation = useQuery({
-    queryKey: ["confirm-email", token],
-    queryFn: async () => {
-      const user = await write(() => call(api.POST("/api/v1/users/confirmation", { body: { token } })));
-      void client.invalidateQueries({ queryKey: ["session"] });
-      return user;
-    },
-    retry: false,
-    staleTime: Infinity,
-    gcTime: Infinity,
-    refetchOnWindowFocus: false,
-    refetchOnReconnect: false,
-    refetchOnMount: false,
-  });
+  const confirmation = useEmailConfirmation(token);
 
   if (confirmation.isPending) return <Loading what="Confirming your address…" />;
   if (confirmation.isError) {

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { ApiError, errorText } from "../../api/client";
-import { useSession } from "../../api/queries";
+import { useLogin, useSession } from "../../api/account";
+import { ApiError, errorText } from "../../api/errors";
 import { usePageTitle } from "../../components/PageTitle";
-import { ResendConfirmation, safeNext, useLogin } from "./shared";
+import { ResendConfirmation, safeNext } from "./shared";
 import "../pages.css";
 
 export default function LoginPage() {
@@ -15,21 +15,15 @@ export default function LoginPage() {
   const login = useLogin();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ text: string; unconfirmed: boolean } | null>(null);
+  const busy = login.isPending || login.isSuccess;
+  const error = login.error;
+  const problem = error
+    ? { text: errorText(error), unconfirmed: error instanceof ApiError && error.status === 403 && /confirm/i.test(error.message) }
+    : null;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await login(email.trim(), password);
-      navigate(next, { replace: true });
-    } catch (error) {
-      const unconfirmed = error instanceof ApiError && error.status === 403 && /confirm/i.test(error.message);
-      setProblem({ text: errorText(error), unconfirmed });
-      setBusy(false);
-    }
+    login.mutate({ email: email.trim(), password }, { onSuccess: () => navigate(next, { replace: true }) });
   }
 
   const signupLink = next === "/" ? "/signup" : `/signup?next=${encodeURIComponent(next)}`;

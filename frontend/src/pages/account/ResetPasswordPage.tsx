@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
-import { api, call, errorText } from "../../api/client";
+import { useRequestPasswordReset, useResetPassword } from "../../api/account";
+import { errorText } from "../../api/errors";
+import { useLimits } from "../../api/meta";
 import { usePageTitle } from "../../components/PageTitle";
-import { useWrite } from "../../components/verification";
-import { PASSWORD_MAX, PASSWORD_MIN } from "./shared";
+import { NewPasswordField, passwordProblem } from "./shared";
 import "../pages.css";
 
 /** `/reset-password`: asks for the mail; `/reset-password?token=…` (the mailed link) sets a new password. */
@@ -15,26 +16,16 @@ export default function ResetPasswordPage() {
 }
 
 function RequestLink() {
-  const write = useWrite();
+  const request = useRequestPasswordReset();
   const [email, setEmail] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
+  const busy = request.isPending;
+  const problem = request.isError ? errorText(request.error) : null;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await write(() =>
-        call(api.POST("/api/v1/users/password-reset", { body: { email: email.trim() } })),
-      );
-      setSent(email.trim());
-    } catch (error) {
-      setProblem(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    const address = email.trim();
+    request.mutate(address, { onSuccess: () => setSent(address) });
   }
 
   return (
@@ -87,28 +78,19 @@ function RequestLink() {
 }
 
 function NewPassword({ token }: { token: string }) {
-  const write = useWrite();
+  const reset = useResetPassword();
+  const limits = useLimits();
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
+  const busy = reset.isPending;
+  const done = reset.isSuccess;
+  const problem = refused ?? (reset.isError ? errorText(reset.error) : null);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (password.length < PASSWORD_MIN) {
-      setProblem(`The password needs at least ${PASSWORD_MIN} characters.`);
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    try {
-      await write(() => call(api.POST("/api/v1/users/password", { body: { token, password } })));
-      setDone(true);
-    } catch (error) {
-      setProblem(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    const found = passwordProblem(password, limits);
+    setRefused(found);
+    if (!found) reset.mutate({ token, password });
   }
 
   return (
@@ -123,21 +105,12 @@ function NewPassword({ token }: { token: string }) {
         </div>
       ) : (
         <form className="card" onSubmit={submit}>
-          <label htmlFor="reset-password">New password</label>
-          <input
+          <NewPasswordField
             id="reset-password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN}
-            maxLength={PASSWORD_MAX}
-            aria-describedby="reset-password-hint"
+            label="New password"
             value={password}
             onChange={(event) => setPassword(event.target.value)}
           />
-          <p id="reset-password-hint" className="hint small muted">
-            At least {PASSWORD_MIN} characters.
-          </p>
           {problem && (
             <div role="alert">
               <p className="error">{problem}</p>

@@ -1,59 +1,45 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { api, call, errorText } from "../../api/client";
-import { useMeta, useSession } from "../../api/queries";
+import { useSession, useSignUp } from "../../api/account";
+import { errorText } from "../../api/errors";
+import { useMeta } from "../../api/meta";
 import { usePageTitle } from "../../components/PageTitle";
-import { useWrite } from "../../components/verification";
-import { Captcha, PASSWORD_MAX, PASSWORD_MIN, ResendConfirmation } from "./shared";
+import { Captcha, NewPasswordField, passwordProblem, ResendConfirmation } from "./shared";
 import "../pages.css";
 
 export default function SignupPage() {
   usePageTitle("Sign up", "Create a free Pirep account to share what you know about airports.");
-  const write = useWrite();
+  const signUp = useSignUp();
   const session = useSession();
   const meta = useMeta();
   const [email, setEmail] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [password, setPassword] = useState("");
   const [captchaToken, setCaptchaToken] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [refused, setRefused] = useState<string | null>(null);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const needsCaptcha = Boolean(meta.data?.client.captcha_site_key);
+  const limits = meta.data?.limits;
+  const busy = signUp.isPending;
+  const problem = refused ?? (signUp.isError ? errorText(signUp.error) : null);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (password.length < PASSWORD_MIN) {
-      setProblem(`The password needs at least ${PASSWORD_MIN} characters.`);
-      return;
-    }
-    if (needsCaptcha && !captchaToken) {
-      setProblem("Please complete the check above the button first.");
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
+    const found =
+      passwordProblem(password, limits) ??
+      (needsCaptcha && !captchaToken ? "Please complete the check above the button first." : null);
+    setRefused(found);
+    if (found) return;
     const address = email.trim();
-    try {
-      await write(() =>
-        call(
-          api.POST("/api/v1/users", {
-            body: {
-              email: address,
-              password,
-              display_name: displayName.trim() || null,
-              captcha_token: captchaToken,
-            },
-          }),
-        ),
-      );
-      setSentTo(address);
-      setPassword("");
-    } catch (error) {
-      setProblem(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    signUp.mutate(
+      { email: address, password, display_name: displayName.trim() || null, captcha_token: captchaToken },
+      {
+        onSuccess: () => {
+          setSentTo(address);
+          setPassword("");
+        },
+      },
+    );
   }
 
   if (sentTo) {
@@ -103,7 +89,7 @@ export default function SignupPage() {
         <input
           id="signup-name"
           autoComplete="nickname"
-          maxLength={40}
+          maxLength={limits?.display_name_max_length}
           aria-describedby="signup-name-hint"
           value={displayName}
           onChange={(event) => setDisplayName(event.target.value)}
@@ -111,21 +97,12 @@ export default function SignupPage() {
         <p id="signup-name-hint" className="hint small muted">
           Shown next to your contributions. Optional.
         </p>
-        <label htmlFor="signup-password">Password</label>
-        <input
+        <NewPasswordField
           id="signup-password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          maxLength={PASSWORD_MAX}
-          aria-describedby="signup-password-hint"
+          label="Password"
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />
-        <p id="signup-password-hint" className="hint small muted">
-          At least {PASSWORD_MIN} characters.
-        </p>
         <Captcha onToken={setCaptchaToken} />
         {problem && (
           <p className="error" role="alert">

@@ -1,12 +1,9 @@
-import { useEffect, useRef, useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { api, call, errorText, setCsrfToken } from "../../api/client";
-import { useMeta } from "../../api/queries";
-import { useWrite } from "../../components/verification";
-
-/** Minimum and maximum password length the API accepts. */
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 128;
+import { useEffect, useRef, useState, type ChangeEvent } from "react";
+import { useResendConfirmation } from "../../api/account";
+import { errorText } from "../../api/errors";
+import { useLimits, useMeta } from "../../api/meta";
+import type { Limits } from "../../api/types";
+import { loadTurnstile } from "../../lib/turnstile";
 
 /** A path of this site to go back to after logging in (never another site). */
 export function safeNext(value: string | null): string {
@@ -16,50 +13,64 @@ export function safeNext(value: string | null): string {
   return value;
 }
 
-/** Log in with a password: keeps the CSRF token and refreshes the session. */
-export function useLogin() {
-  const client = useQueryClient();
-  return async (email: string, password: string) => {
-    const answer = await call(api.POST("/api/v1/sessions", { body: { email, password } }));
-    setCsrfToken(answer.csrf_token);
-    client.setQueryData(["session"], answer.user);
-    await client.invalidateQueries();
-    return answer.user;
-  };
-}
-
 /** A button that mails the confirmation link again to `email`. */
 export function ResendConfirmation({ email }: { email: string }) {
-  const write = useWrite();
-  const [state, setState] = useState<{ busy: boolean; message: string | null; failed: boolean }>({
-    busy: false,
-    message: null,
-    failed: false,
-  });
-
-  async function resend() {
-    setState({ busy: true, message: null, failed: false });
-    try {
-      const answer = await write(() =>
-        call(api.POST("/api/v1/users/confirmation/resend", { body: { email } })),
-      );
-      setState({ busy: false, message: answer.detail, failed: false });
-    } catch (error) {
-      setState({ busy: false, message: errorText(error), failed: true });
-    }
-  }
+  const resend = useResendConfirmation();
+  const message = resend.isError ? errorText(resend.error) : resend.data?.detail;
 
   return (
     <div>
-      <button type="button" onClick={resend} disabled={state.busy || !email}>
+      <button type="button" onClick={() => resend.mutate(email)} disabled={resend.isPending || !email}>
         Resend the confirmation
       </button>
-      {state.message && (
-        <p className={state.failed ? "error" : "success"} role={state.failed ? "alert" : "status"}>
-          {state.message}
+      {message && (
+        <p className={resend.isError ? "error" : "success"} role={resend.isError ? "alert" : "status"}>
+          {message}
         </p>
       )}
     </div>
+  );
+}
+
+/** Why the password cannot be the new one, or null (the API says so too, later). */
+export function passwordProblem(password: string, limits: Limits | undefined, what = "The password"): string | null {
+  if (limits && password.length < limits.password_min_length) {
+    return `${what} needs at least ${limits.password_min_length} characters.`;
+  }
+  return null;
+}
+
+/** A new password's field, with the lengths the API accepts; the hint's id is `${id}-hint`. */
+export function NewPasswordField({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (event: ChangeEvent<HTMLInputElement>) => void;
+}) {
+  const limits = useLimits();
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={limits?.password_min_length}
+        maxLength={limits?.password_max_length}
+        aria-describedby={`${id}-hint`}
+        value={value}
+        onChange={onChange}
+      />
+      <p id={`${id}-hint`} className="hint small muted">
+        {limits ? `At least ${limits.password_min_length} characters.` : "\u00a0"}
+      </p>
+    </>
   );
 }
 
@@ -106,23 +117,4 @@ export function Captcha({ onToken }: { onToken: (token: string | null) => void }
       {problem && <p className="error">{problem}</p>}
     </div>
   );
-}
-
-const TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
-let turnstileLoading: Promise<void> | null = null;
-
-function loadTurnstile(): Promise<void> {
-  if (window.turnstile) return Promise.resolve();
-  turnstileLoading ??= new Promise<void>((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = TURNSTILE_SCRIPT;
-    script.async = true;
-    script.onload = () => resolve();
-    script.onerror = () => {
-      turnstileLoading = null;
-      reject(new Error("The verification check could not be loaded."));
-    };
-    document.head.append(script);
-  });
-  return turnstileLoading;
 }

@@ -1,20 +1,15 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api, call } from "../../api/client";
-import type { Schemas } from "../../api/queries";
+import { useActivity } from "../../api/admin";
+import type { Schemas } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
-import { ADMIN } from "./common";
 
 type Ranked = Schemas["Ranked"];
 
 /** Most read airports, most edited airports and most active users: all time and last 30 days. */
 export function ActivityPage() {
   usePageTitle("Activity");
-  const activity = useQuery({
-    queryKey: [ADMIN, "activity"],
-    queryFn: () => call(api.GET("/api/v1/admin/activity")),
-  });
+  const activity = useActivity();
   if (activity.isPending) return <Loading />;
   if (activity.isError) return <ErrorMessage error={activity.error} />;
   const periods = [

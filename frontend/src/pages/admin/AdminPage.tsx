@@ -1,5 +1,5 @@
 import { Link, NavLink, Route, Routes } from "react-router";
-import { isAdmin, useSession } from "../../api/queries";
+import { isAdmin, useSession } from "../../api/account";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
 import "./admin.css";

@@ -1,12 +1,21 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, call, errorText } from "../../api/client";
-import type { Schemas } from "../../api/queries";
+import {
+  useAdminAirport,
+  useAdminAirports,
+  useAirportMedia,
+  useApprove,
+  useDeleteAirport,
+  useUpdateAirport,
+} from "../../api/admin";
+import { errorText } from "../../api/errors";
+import { useDeletePhoto } from "../../api/photos";
+import type { Schemas } from "../../api/types";
+import { useDeleteWebcam } from "../../api/webcams";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
 import { PageviewTable } from "./analytics";
-import { ActionButton, ADMIN, Empty, ListControls, Pager, Table, useListParams } from "./common";
+import { ActionButton, Empty, ListControls, Pager, Table, useListParams } from "./common";
 import { dateTime } from "./format";
 import { Fact } from "./UsersPage";
 
@@ -51,11 +60,7 @@ export function AirportsPage() {
   const list = useListParams();
   const source = pick(SOURCES, list.extra("source"));
   const query = { page: list.page, per_page: PER_PAGE, unreviewed: !list.all, q: list.q || undefined, source };
-  const airports = useQuery({
-    queryKey: [ADMIN, "airports", query],
-    queryFn: () => call(api.GET("/api/v1/admin/airports", { params: { query } })),
-    placeholderData: keepPreviousData,
-  });
+  const airports = useAdminAirports(query);
 
   return (
     <>
@@ -104,34 +109,7 @@ export function AirportsPage() {
             </thead>
             <tbody>
               {airports.data.items.map((airport) => (
-                <tr key={airport.id}>
-                  <td>
-                    <Link to={`/admin/airports/${airport.id}`}>{airport.code}</Link>
-                  </td>
-                  <td>{airport.name}</td>
-                  <td>{[airport.city, airport.state, airport.country].filter(Boolean).join(", ") || "—"}</td>
-                  <td>{SOURCES[airport.data_source]}</td>
-                  <td>{airport.revisions}</td>
-                  <td>{airport.contributors}</td>
-                  <td>{airport.locked_at ? "Yes" : "No"}</td>
-                  <td className="nowrap">{airport.reviewed_at ? dateTime(airport.reviewed_at) : "Not yet"}</td>
-                  <td>
-                    {!airport.reviewed_at && (
-                      <ActionButton
-                        label="Approve"
-                        className="primary"
-                        run={() =>
-                          call(
-                            api.PATCH("/api/v1/admin/airports/{airport_id}", {
-                              params: { path: { airport_id: airport.id } },
-                              body: { reviewed: true },
-                            }),
-                          )
-                        }
-                      />
-                    )}
-                  </td>
-                </tr>
+                <AirportRow key={airport.id} airport={airport} />
               ))}
             </tbody>
           </Table>
@@ -142,14 +120,33 @@ export function AirportsPage() {
   );
 }
 
+function AirportRow({ airport }: { airport: AdminAirport }) {
+  const approve = useApprove("airports", airport.id);
+  return (
+    <tr>
+      <td>
+        <Link to={`/admin/airports/${airport.id}`}>{airport.code}</Link>
+      </td>
+      <td>{airport.name}</td>
+      <td>{[airport.city, airport.state, airport.country].filter(Boolean).join(", ") || "—"}</td>
+      <td>{SOURCES[airport.data_source]}</td>
+      <td>{airport.revisions}</td>
+      <td>{airport.contributors}</td>
+      <td>{airport.locked_at ? "Yes" : "No"}</td>
+      <td className="nowrap">{airport.reviewed_at ? dateTime(airport.reviewed_at) : "Not yet"}</td>
+      <td>
+        {!airport.reviewed_at && (
+          <ActionButton label="Approve" className="primary" mutation={approve} variables={undefined} />
+        )}
+      </td>
+    </tr>
+  );
+}
+
 /** One airport: facts, official fields, lock and review, photos and webcams, page views. */
 export function AirportDetailPage() {
   const { id = "" } = useParams();
-  const navigate = useNavigate();
-  const airport = useQuery({
-    queryKey: [ADMIN, "airport", id],
-    queryFn: () => call(api.GET("/api/v1/admin/airports/{airport_id}", { params: { path: { airport_id: id } } })),
-  });
+  const airport = useAdminAirport(id);
   usePageTitle(airport.data ? `Manage ${airport.data.code}` : "Airport");
   if (airport.isPending) return <Loading />;
   if (airport.isError) return <ErrorMessage error={airport.error} />;
@@ -190,30 +187,35 @@ export function AirportDetailPage() {
 
       <AirportForm key={data.id} airport={data} />
 
-      <Media code={data.code} />
+      <Media id={data.id} code={data.code} />
 
-      {userAdded && (
-        <section className="card danger-zone">
-          <h2>Delete</h2>
-          <p>This airport was added by a user. Deleting it removes it and everything on it.</p>
-          <ActionButton
-            label="Delete airport"
-            className="danger"
-            confirm={`Delete ${data.code} for good?`}
-            refresh={[["airport"]]}
-            run={() =>
-              call(api.DELETE("/api/v1/admin/airports/{airport_id}", { params: { path: { airport_id: data.id } } }))
-            }
-            onDone={() => navigate("/admin/airports")}
-          />
-        </section>
-      )}
+      {userAdded && <DeleteAirport airport={data} />}
 
       <section>
         <h2>Page views</h2>
         <PageviewTable kind="airport" id={data.id} />
       </section>
     </>
+  );
+}
+
+/** A component of its own: the mutation's updates must not re-render the page, whose query it removes. */
+function DeleteAirport({ airport }: { airport: AdminAirport }) {
+  const navigate = useNavigate();
+  const remove = useDeleteAirport(airport.id, airport.code);
+  return (
+    <section className="card danger-zone">
+      <h2>Delete</h2>
+      <p>This airport was added by a user. Deleting it removes it and everything on it.</p>
+      <ActionButton
+        label="Delete airport"
+        className="danger"
+        confirm={`Delete ${airport.code} for good?`}
+        mutation={remove}
+        variables={undefined}
+        onDone={() => navigate("/admin/airports")}
+      />
+    </section>
   );
 }
 
@@ -270,24 +272,11 @@ function changesOf(initial: AirportFormState, form: AirportFormState): Schemas["
 }
 
 function AirportForm({ airport }: { airport: AdminAirport }) {
-  const client = useQueryClient();
   const initial = formOf(airport);
   const [form, setForm] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: (body: Schemas["AdminAirportChanges"]) =>
-      call(api.PATCH("/api/v1/admin/airports/{airport_id}", { params: { path: { airport_id: airport.id } }, body })),
-    onSuccess: async (updated) => {
-      client.setQueryData([ADMIN, "airport", airport.id], updated);
-      setForm(formOf(updated));
-      setSaved(true);
-      await Promise.all([
-        client.invalidateQueries({ queryKey: [ADMIN] }),
-        client.invalidateQueries({ queryKey: ["airport"] }),
-      ]);
-    },
-  });
+  const save = useUpdateAirport(airport.id, airport.code);
 
   function set<K extends keyof AirportFormState>(name: K, value: AirportFormState[K]) {
     setSaved(false);
@@ -303,7 +292,12 @@ function AirportForm({ airport }: { airport: AdminAirport }) {
     }
     setProblem(null);
     setSaved(false);
-    save.mutate(body);
+    save.mutate(body, {
+      onSuccess: (updated) => {
+        setForm(formOf(updated));
+        setSaved(true);
+      },
+    });
   }
 
   const text = (name: "code" | "name" | "city" | "state" | "latitude" | "longitude" | "elevation_ft" | "fuel_types", label: string, extra?: { inputMode?: "decimal" | "numeric"; required?: boolean }) => (
@@ -405,12 +399,8 @@ function AirportForm({ airport }: { airport: AdminAirport }) {
 }
 
 /** The airport's contributed photos and webcams (from the public airport page), with delete. */
-function Media({ code }: { code: string }) {
-  const detail = useQuery({
-    queryKey: [ADMIN, "airport-media", code],
-    queryFn: () => call(api.GET("/api/v1/airports/{code}", { params: { path: { code } } })),
-  });
-  const refresh = [["airport"]] as const;
+function Media({ id, code }: { id: string; code: string }) {
+  const detail = useAirportMedia(id, code);
   return (
     <section className="card">
       <h2>Photos and webcams</h2>
@@ -426,21 +416,7 @@ function Media({ code }: { code: string }) {
           ) : (
             <ul className="photo-grid">
               {detail.data.photos.map((photo) => (
-                <li key={photo.id}>
-                  <a href={photo.url} target="_blank" rel="noreferrer">
-                    <img src={photo.url} alt={`Photo added ${dateTime(photo.created_at)}`} loading="lazy" />
-                  </a>
-                  <span className="muted small">
-                    {dateTime(photo.created_at)} · {photo.width}×{photo.height}
-                  </span>
-                  <ActionButton
-                    label="Delete photo"
-                    className="danger"
-                    confirm="Delete this photo?"
-                    refresh={refresh}
-                    run={() => call(api.DELETE("/api/v1/admin/photos/{photo_id}", { params: { path: { photo_id: photo.id } } }))}
-                  />
-                </li>
+                <PhotoItem key={photo.id} code={code} photo={photo} />
               ))}
             </ul>
           )}
@@ -450,26 +426,52 @@ function Media({ code }: { code: string }) {
           ) : (
             <ul className="webcam-list">
               {detail.data.webcams.map((webcam) => (
-                <li key={webcam.id} className="row">
-                  <a href={webcam.url} target="_blank" rel="noreferrer" className="break">
-                    {webcam.url}
-                  </a>
-                  <span className="muted small">({webcam.kind})</span>
-                  <ActionButton
-                    label="Delete webcam"
-                    className="danger"
-                    confirm="Delete this webcam?"
-                    refresh={refresh}
-                    run={() =>
-                      call(api.DELETE("/api/v1/admin/webcams/{webcam_id}", { params: { path: { webcam_id: webcam.id } } }))
-                    }
-                  />
-                </li>
+                <WebcamItem key={webcam.id} code={code} webcam={webcam} />
               ))}
             </ul>
           )}
         </>
       )}
     </section>
+  );
+}
+
+function PhotoItem({ code, photo }: { code: string; photo: Schemas["PhotoOut"] }) {
+  const remove = useDeletePhoto(code);
+  return (
+    <li>
+      <a href={photo.url} target="_blank" rel="noreferrer">
+        <img src={photo.url} alt={`Photo added ${dateTime(photo.created_at)}`} loading="lazy" />
+      </a>
+      <span className="muted small">
+        {dateTime(photo.created_at)} · {photo.width}×{photo.height}
+      </span>
+      <ActionButton
+        label="Delete photo"
+        className="danger"
+        confirm="Delete this photo?"
+        mutation={remove}
+        variables={photo.id}
+      />
+    </li>
+  );
+}
+
+function WebcamItem({ code, webcam }: { code: string; webcam: Schemas["WebcamOut"] }) {
+  const remove = useDeleteWebcam(code);
+  return (
+    <li className="row">
+      <a href={webcam.url} target="_blank" rel="noreferrer" className="break">
+        {webcam.url}
+      </a>
+      <span className="muted small">({webcam.kind})</span>
+      <ActionButton
+        label="Delete webcam"
+        className="danger"
+        confirm="Delete this webcam?"
+        mutation={remove}
+        variables={webcam.id}
+      />
+    </li>
   );
 }

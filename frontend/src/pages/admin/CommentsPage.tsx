@@ -1,11 +1,12 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
-import { api, call, errorText } from "../../api/client";
-import type { Schemas } from "../../api/queries";
+import { useAdminComments, useApprove, useEditComment } from "../../api/admin";
+import { useDeleteComment } from "../../api/comments";
+import { errorText } from "../../api/errors";
+import type { Schemas } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
-import { ActionButton, ADMIN, Empty, ListControls, Pager, PersonLink, Table, useListParams } from "./common";
+import { ActionButton, Empty, ListControls, Pager, PersonLink, Table, useListParams } from "./common";
 import { dateTime } from "./format";
 
 const PER_PAGE = 10;
@@ -16,11 +17,7 @@ export function CommentsPage() {
   usePageTitle("Comments");
   const list = useListParams();
   const query = { page: list.page, per_page: PER_PAGE, unreviewed: !list.all, q: list.q || undefined };
-  const comments = useQuery({
-    queryKey: [ADMIN, "comments", query],
-    queryFn: () => call(api.GET("/api/v1/admin/comments", { params: { query } })),
-    placeholderData: keepPreviousData,
-  });
+  const comments = useAdminComments(query);
 
   return (
     <>
@@ -61,7 +58,8 @@ export function CommentsPage() {
 
 function CommentRow({ comment }: { comment: Comment }) {
   const [editing, setEditing] = useState(false);
-  const path = { params: { path: { comment_id: comment.id } } };
+  const approve = useApprove("comments", comment.id);
+  const remove = useDeleteComment(comment.airport_code);
   return (
     <tr>
       <td className="nowrap">{dateTime(comment.created_at)}</td>
@@ -86,11 +84,7 @@ function CommentRow({ comment }: { comment: Comment }) {
       <td>
         <div className="row">
           {!comment.reviewed_at && (
-            <ActionButton
-              label="Approve"
-              className="primary"
-              run={() => call(api.PATCH("/api/v1/admin/comments/{comment_id}", { ...path, body: { reviewed: true } }))}
-            />
+            <ActionButton label="Approve" className="primary" mutation={approve} variables={undefined} />
           )}
           {!editing && (
             <button type="button" onClick={() => setEditing(true)}>
@@ -101,8 +95,8 @@ function CommentRow({ comment }: { comment: Comment }) {
             label="Delete"
             className="danger"
             confirm="Delete this comment?"
-            refresh={[["airport"]]}
-            run={() => call(api.DELETE("/api/v1/admin/comments/{comment_id}", path))}
+            mutation={remove}
+            variables={comment.id}
           />
         </div>
       </td>
@@ -111,30 +105,17 @@ function CommentRow({ comment }: { comment: Comment }) {
 }
 
 function CommentEditor({ comment, onClose }: { comment: Comment; onClose: () => void }) {
-  const client = useQueryClient();
   const [body, setBody] = useState(comment.body);
   const [helpful, setHelpful] = useState(String(comment.helpful_count));
-  const save = useMutation({
-    mutationFn: () =>
-      call(
-        api.PATCH("/api/v1/admin/comments/{comment_id}", {
-          params: { path: { comment_id: comment.id } },
-          body: { body, helpful_count: Math.max(0, Number.parseInt(helpful, 10) || 0) },
-        }),
-      ),
-    onSuccess: async () => {
-      onClose();
-      await Promise.all([
-        client.invalidateQueries({ queryKey: [ADMIN] }),
-        client.invalidateQueries({ queryKey: ["airport"] }),
-      ]);
-    },
-  });
+  const save = useEditComment(comment.id, comment.airport_code);
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        save.mutate();
+        save.mutate(
+          { body, helpful_count: Math.max(0, Number.parseInt(helpful, 10) || 0) },
+          { onSuccess: onClose },
+        );
       }}
     >
       <label htmlFor={`body-${comment.id}`}>Comment text</label>

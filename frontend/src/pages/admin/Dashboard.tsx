@@ -1,17 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api, call, errorText } from "../../api/client";
+import { useDashboard, useSetReadOnly } from "../../api/admin";
+import { errorText } from "../../api/errors";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
-import { ADMIN } from "./common";
 import { humanize, runProgress } from "./format";
-
-export function useDashboard() {
-  return useQuery({
-    queryKey: [ADMIN, "dashboard"],
-    queryFn: () => call(api.GET("/api/v1/admin/dashboard")),
-  });
-}
 
 const QUEUES = [
   { key: "versions", label: "Changes to review", to: "/admin/versions" },
@@ -92,15 +84,7 @@ function Meter({ label, value, note }: { label: string; value: number; note?: st
 }
 
 function ReadOnlySwitch({ readOnly }: { readOnly: boolean }) {
-  const client = useQueryClient();
-  const mutation = useMutation({
-    mutationFn: (value: boolean) => call(api.PUT("/api/v1/admin/read-only", { body: { read_only: value } })),
-    onSuccess: () =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: [ADMIN] }),
-        client.invalidateQueries({ queryKey: ["meta"] }),
-      ]),
-  });
+  const mutation = useSetReadOnly();
   return (
     <section className="card danger-zone" aria-labelledby="danger-zone">
       <h2 id="danger-zone">Danger zone</h2>

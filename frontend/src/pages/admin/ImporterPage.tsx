@@ -1,11 +1,11 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { ApiError, api, call, errorText } from "../../api/client";
-import type { Schemas } from "../../api/queries";
+import { useDashboard, useImporterRun, useImporterRuns, useStartImport } from "../../api/admin";
+import { ApiError, errorText } from "../../api/errors";
+import type { Schemas } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
-import { ADMIN, Empty, Pager, PersonLink, Table } from "./common";
+import { Empty, Pager, PersonLink, Table } from "./common";
 import { dateTime, duration, flattenCounts, humanize, isActiveRun, runIdIn, runProgress, shortValue } from "./format";
 
 type Run = Schemas["ImporterRunOut"];
@@ -16,19 +16,13 @@ const PRODUCTS: { value: Product; label: string; note: string }[] = [
   { value: "charts", label: "Charts", note: "sectional and terminal area chart tiles" },
 ];
 const PER_PAGE = 10;
-const POLL_MS = 2000;
 
 /** The importer: start a run, and every run so far. */
 export function ImporterPage() {
   usePageTitle("Importer runs");
   const [page, setPage] = useState(1);
   const query = { page, per_page: PER_PAGE };
-  const runs = useQuery({
-    queryKey: [ADMIN, "importer", "runs", query],
-    queryFn: () => call(api.GET("/api/v1/admin/importer/runs", { params: { query } })),
-    placeholderData: keepPreviousData,
-    refetchInterval: (current) => (current.state.data?.items.some((run) => isActiveRun(run.status)) ? POLL_MS : false),
-  });
+  const runs = useImporterRuns(query);
 
   return (
     <>
@@ -99,23 +93,10 @@ function StatusBadge({ status }: { status: Run["status"] }) {
 
 function StartForm() {
   const navigate = useNavigate();
-  const client = useQueryClient();
   const [products, setProducts] = useState<Set<Product>>(() => new Set<Product>(["airports", "diagrams", "charts"]));
   const [force, setForce] = useState(false);
   const [dryRun, setDryRun] = useState(false);
-  const start = useMutation({
-    mutationFn: () =>
-      call(
-        api.POST("/api/v1/admin/importer/runs", {
-          body: { products: PRODUCTS.map((p) => p.value).filter((p) => products.has(p)), force, dry_run: dryRun },
-        }),
-      ),
-    onSuccess: async (run) => {
-      await client.invalidateQueries({ queryKey: [ADMIN] });
-      navigate(`/admin/importer/${run.id}`);
-    },
-    onError: () => client.invalidateQueries({ queryKey: [ADMIN] }),
-  });
+  const start = useStartImport();
 
   function toggle(product: Product, on: boolean) {
     setProducts((current) => {
@@ -128,7 +109,10 @@ function StartForm() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    start.mutate();
+    start.mutate(
+      { products: PRODUCTS.map((p) => p.value).filter((p) => products.has(p)), force, dry_run: dryRun },
+      { onSuccess: (run) => navigate(`/admin/importer/${run.id}`) },
+    );
   }
 
   const conflict = start.error instanceof ApiError && start.error.status === 409 ? start.error : null;
@@ -216,10 +200,7 @@ function StartForm() {
 
 /** When the refusal names no run: the active one, as the dashboard knows it. */
 function ActiveRunLink() {
-  const dashboard = useQuery({
-    queryKey: [ADMIN, "dashboard"],
-    queryFn: () => call(api.GET("/api/v1/admin/dashboard")),
-  });
+  const dashboard = useDashboard();
   const active = dashboard.data?.active_import;
   return active ? (
     <p>
@@ -232,22 +213,7 @@ function ActiveRunLink() {
 export function RunPage() {
   const { id = "" } = useParams();
   usePageTitle("Importer run");
-  const client = useQueryClient();
-  const run = useQuery({
-    queryKey: [ADMIN, "importer", "run", id],
-    queryFn: async () => {
-      const data = await call(api.GET("/api/v1/admin/importer/runs/{run_id}", { params: { path: { run_id: id } } }));
-      // A run that just finished changes the dashboard's meters and cycles.
-      const previous = client.getQueryData<Run>([ADMIN, "importer", "run", id]);
-      if (previous && isActiveRun(previous.status) && !isActiveRun(data.status)) {
-        void client.invalidateQueries({ queryKey: [ADMIN, "dashboard"] });
-        void client.invalidateQueries({ queryKey: [ADMIN, "importer", "runs"] });
-        void client.invalidateQueries({ queryKey: ["meta"] });
-      }
-      return data;
-    },
-    refetchInterval: (current) => (isActiveRun(current.state.data?.status) ? POLL_MS : false),
-  });
+  const run = useImporterRun(id);
 
   if (run.isPending) return <Loading />;
   if (run.isError) return <ErrorMessage error={run.error} />;

@@ -1,12 +1,12 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, call, errorText } from "../../api/client";
-import type { Schemas } from "../../api/queries";
+import { useAdminUser, useAdminUsers, useApprove, useDeleteUser, useUpdateUser } from "../../api/admin";
+import { errorText } from "../../api/errors";
+import type { Schemas } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
 import { PageviewTable, UserActions } from "./analytics";
-import { ActionButton, ADMIN, Empty, ListControls, Pager, Table, useListParams } from "./common";
+import { ActionButton, Empty, ListControls, Pager, Table, useListParams } from "./common";
 import { dateTime } from "./format";
 
 const PER_PAGE = 10;
@@ -30,11 +30,7 @@ export function UsersPage() {
   const roleParam = list.extra("role");
   const role = ROLES.find((value) => value === roleParam);
   const query = { page: list.page, per_page: PER_PAGE, unreviewed: !list.all, q: list.q || undefined, role };
-  const users = useQuery({
-    queryKey: [ADMIN, "users", query],
-    queryFn: () => call(api.GET("/api/v1/admin/users", { params: { query } })),
-    placeholderData: keepPreviousData,
-  });
+  const users = useAdminUsers(query);
 
   return (
     <>
@@ -82,35 +78,7 @@ export function UsersPage() {
             </thead>
             <tbody>
               {users.data.items.map((user) => (
-                <tr key={user.id}>
-                  <td>
-                    <Link to={`/admin/users/${user.id}`}>{userName(user)}</Link>
-                    {user.disabled_at && <span className="badge">disabled</span>}
-                    {user.locked_at && <span className="badge">locked</span>}
-                  </td>
-                  <td>{user.email ?? "—"}</td>
-                  <td>{ROLE_NAMES[user.role]}</td>
-                  <td>{user.points}</td>
-                  <td className="nowrap">{dateTime(user.created_at)}</td>
-                  <td className="nowrap">{dateTime(user.last_seen_at)}</td>
-                  <td className="nowrap">{user.reviewed_at ? dateTime(user.reviewed_at) : "Not yet"}</td>
-                  <td>
-                    {!user.reviewed_at && (
-                      <ActionButton
-                        label="Approve"
-                        className="primary"
-                        run={() =>
-                          call(
-                            api.PATCH("/api/v1/admin/users/{user_id}", {
-                              params: { path: { user_id: user.id } },
-                              body: { reviewed: true },
-                            }),
-                          )
-                        }
-                      />
-                    )}
-                  </td>
-                </tr>
+                <UserRow key={user.id} user={user} />
               ))}
             </tbody>
           </Table>
@@ -121,14 +89,34 @@ export function UsersPage() {
   );
 }
 
+function UserRow({ user }: { user: AdminUser }) {
+  const approve = useApprove("users", user.id);
+  return (
+    <tr>
+      <td>
+        <Link to={`/admin/users/${user.id}`}>{userName(user)}</Link>
+        {user.disabled_at && <span className="badge">disabled</span>}
+        {user.locked_at && <span className="badge">locked</span>}
+      </td>
+      <td>{user.email ?? "—"}</td>
+      <td>{ROLE_NAMES[user.role]}</td>
+      <td>{user.points}</td>
+      <td className="nowrap">{dateTime(user.created_at)}</td>
+      <td className="nowrap">{dateTime(user.last_seen_at)}</td>
+      <td className="nowrap">{user.reviewed_at ? dateTime(user.reviewed_at) : "Not yet"}</td>
+      <td>
+        {!user.reviewed_at && (
+          <ActionButton label="Approve" className="primary" mutation={approve} variables={undefined} />
+        )}
+      </td>
+    </tr>
+  );
+}
+
 /** One user: facts, the edit form, delete, activity and page views. */
 export function UserDetailPage() {
   const { id = "" } = useParams();
-  const navigate = useNavigate();
-  const user = useQuery({
-    queryKey: [ADMIN, "user", id],
-    queryFn: () => call(api.GET("/api/v1/admin/users/{user_id}", { params: { path: { user_id: id } } })),
-  });
+  const user = useAdminUser(id);
   usePageTitle(user.data ? `User ${userName(user.data)}` : "User");
   if (user.isPending) return <Loading />;
   if (user.isError) return <ErrorMessage error={user.error} />;
@@ -168,17 +156,7 @@ export function UserDetailPage() {
 
       <UserForm key={data.id} user={data} />
 
-      <section className="card danger-zone">
-        <h2>Delete</h2>
-        <p>Deleting a user removes the account and what only they own. Their changes to airports stay in the history.</p>
-        <ActionButton
-          label="Delete user"
-          className="danger"
-          confirm={`Delete ${userName(data)} for good?`}
-          run={() => call(api.DELETE("/api/v1/admin/users/{user_id}", { params: { path: { user_id: data.id } } }))}
-          onDone={() => navigate("/admin/users?all=1")}
-        />
-      </section>
+      <DeleteUser user={data} />
 
       <section>
         <h2>Activity</h2>
@@ -189,6 +167,26 @@ export function UserDetailPage() {
         <PageviewTable kind="user" id={data.id} />
       </section>
     </>
+  );
+}
+
+/** A component of its own: the mutation's updates must not re-render the page, whose query it removes. */
+function DeleteUser({ user }: { user: AdminUser }) {
+  const navigate = useNavigate();
+  const remove = useDeleteUser(user.id);
+  return (
+    <section className="card danger-zone">
+      <h2>Delete</h2>
+      <p>Deleting a user removes the account and what only they own. Their changes to airports stay in the history.</p>
+      <ActionButton
+        label="Delete user"
+        className="danger"
+        confirm={`Delete ${userName(user)} for good?`}
+        mutation={remove}
+        variables={undefined}
+        onDone={() => navigate("/admin/users?all=1")}
+      />
+    </section>
   );
 }
 
@@ -215,20 +213,10 @@ function formOf(user: AdminUser) {
 
 /** The editable fields; only what differs from the user as loaded is sent. */
 function UserForm({ user }: { user: AdminUser }) {
-  const client = useQueryClient();
   const initial = formOf(user);
   const [form, setForm] = useState(initial);
   const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: (body: Schemas["AdminUserChanges"]) =>
-      call(api.PATCH("/api/v1/admin/users/{user_id}", { params: { path: { user_id: user.id } }, body })),
-    onSuccess: async (updated) => {
-      client.setQueryData([ADMIN, "user", user.id], updated);
-      setForm(formOf(updated));
-      setSaved(true);
-      await client.invalidateQueries({ queryKey: [ADMIN] });
-    },
-  });
+  const save = useUpdateUser(user.id);
   const isUnknown = user.role === "unknown";
 
   function submit(event: FormEvent) {
@@ -241,7 +229,12 @@ function UserForm({ user }: { user: AdminUser }) {
       if (form[flag] !== initial[flag]) body[flag] = form[flag];
     }
     setSaved(false);
-    save.mutate(body);
+    save.mutate(body, {
+      onSuccess: (updated) => {
+        setForm(formOf(updated));
+        setSaved(true);
+      },
+    });
   }
 
   function set<K extends keyof typeof form>(name: K, value: (typeof form)[K]) {

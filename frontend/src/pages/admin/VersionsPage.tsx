@@ -1,23 +1,20 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api, call } from "../../api/client";
+import { useAdminVersions, useApprove, useRevertVersion } from "../../api/admin";
+import type { Schemas } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
-import { ActionButton, ADMIN, Empty, ListControls, Pager, PersonLink, Table, useListParams } from "./common";
+import { ActionButton, Empty, ListControls, Pager, PersonLink, Table, useListParams } from "./common";
 import { dateTime, describeChanges, humanize } from "./format";
 
 const PER_PAGE = 10;
+type Version = Schemas["VersionOut"];
 
 /** Review queue of changes to airports, tags, events and webcams. */
 export function VersionsPage() {
   usePageTitle("Changes to review");
   const list = useListParams();
   const query = { page: list.page, per_page: PER_PAGE, unreviewed: !list.all, q: list.q || undefined };
-  const versions = useQuery({
-    queryKey: [ADMIN, "versions", query],
-    queryFn: () => call(api.GET("/api/v1/admin/versions", { params: { query } })),
-    placeholderData: keepPreviousData,
-  });
+  const versions = useAdminVersions(query);
 
   return (
     <>
@@ -48,77 +45,61 @@ export function VersionsPage() {
               </tr>
             </thead>
             <tbody>
-              {versions.data.items.map((version) => {
-                const changes = describeChanges(version.object_changes);
-                return (
-                  <tr key={version.id}>
-                    <td className="nowrap">{dateTime(version.created_at)}</td>
-                    <td>
-                      <Link to={`/airports/${version.airport_code}`}>{version.airport_code}</Link>
-                    </td>
-                    <td className="nowrap">
-                      {humanize(version.item_type)} {version.event === "create" ? "added" : version.event === "destroy" ? "removed" : "changed"}
-                    </td>
-                    <td>
-                      <PersonLink person={version.author} />
-                    </td>
-                    <td className="wide-cell">
-                      {changes.length === 0 ? (
-                        <span className="muted">no field changes</span>
-                      ) : (
-                        <ul className="changes">
-                          {changes.map((change) => (
-                            <li key={change.field}>
-                              <strong>{change.field}:</strong> <span className="old">{change.from}</span> →{" "}
-                              <span className="new">{change.to}</span>
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                    <td className="nowrap">
-                      {version.reverted_at ? `Reverted ${dateTime(version.reverted_at)}` : version.reviewed_at ? "Approved" : "Waiting"}
-                    </td>
-                    <td>
-                      <div className="row">
-                        {!version.reviewed_at && (
-                          <ActionButton
-                            label="Approve"
-                            className="primary"
-                            run={() =>
-                              call(
-                                api.PATCH("/api/v1/admin/versions/{version_id}", {
-                                  params: { path: { version_id: version.id } },
-                                  body: { reviewed: true },
-                                }),
-                              )
-                            }
-                          />
-                        )}
-                        {!version.reverted_at && (
-                          <ActionButton
-                            label="Revert"
-                            className="danger"
-                            refresh={[["airport"]]}
-                            run={() =>
-                              call(
-                                api.POST("/api/v1/admin/versions/{version_id}/revert", {
-                                  params: { path: { version_id: version.id } },
-                                }),
-                              )
-                            }
-                          />
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
+              {versions.data.items.map((version) => (
+                <VersionRow key={version.id} version={version} />
+              ))}
             </tbody>
           </Table>
           <Pager page={list.page} perPage={PER_PAGE} total={versions.data.total} onPage={list.setPage} />
         </>
       )}
     </>
+  );
+}
+
+function VersionRow({ version }: { version: Version }) {
+  const approve = useApprove("versions", version.id);
+  const revert = useRevertVersion(version.id, version.airport_code);
+  const changes = describeChanges(version.object_changes);
+  return (
+    <tr>
+      <td className="nowrap">{dateTime(version.created_at)}</td>
+      <td>
+        <Link to={`/airports/${version.airport_code}`}>{version.airport_code}</Link>
+      </td>
+      <td className="nowrap">
+        {humanize(version.item_type)} {version.event === "create" ? "added" : version.event === "destroy" ? "removed" : "changed"}
+      </td>
+      <td>
+        <PersonLink person={version.author} />
+      </td>
+      <td className="wide-cell">
+        {changes.length === 0 ? (
+          <span className="muted">no field changes</span>
+        ) : (
+          <ul className="changes">
+            {changes.map((change) => (
+              <li key={change.field}>
+                <strong>{change.field}:</strong> <span className="old">{change.from}</span> →{" "}
+                <span className="new">{change.to}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td className="nowrap">
+        {version.reverted_at ? `Reverted ${dateTime(version.reverted_at)}` : version.reviewed_at ? "Approved" : "Waiting"}
+      </td>
+      <td>
+        <div className="row">
+          {!version.reviewed_at && (
+            <ActionButton label="Approve" className="primary" mutation={approve} variables={undefined} />
+          )}
+          {!version.reverted_at && (
+            <ActionButton label="Revert" className="danger" mutation={revert} variables={undefined} />
+          )}
+        </div>
+      </td>
+    </tr>
   );
 }

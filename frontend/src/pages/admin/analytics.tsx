@@ -1,9 +1,8 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
-import { api, call } from "../../api/client";
+import { usePageviews, useUserActions } from "../../api/admin";
 import { ErrorMessage, Loading } from "../../components/Layout";
-import { ADMIN, Empty, Pager, Table } from "./common";
+import { Empty, Pager, Table } from "./common";
 import { dateTime, humanize } from "./format";
 
 const PER_PAGE = 20;
@@ -12,14 +11,7 @@ const PER_PAGE = 20;
 export function PageviewTable({ kind, id }: { kind: "airport" | "user"; id: string }) {
   const [page, setPage] = useState(1);
   const query = { page, per_page: PER_PAGE };
-  const views = useQuery({
-    queryKey: [ADMIN, kind, id, "analytics", query],
-    queryFn: () =>
-      kind === "airport"
-        ? call(api.GET("/api/v1/admin/airports/{airport_id}/analytics", { params: { path: { airport_id: id }, query } }))
-        : call(api.GET("/api/v1/admin/users/{user_id}/analytics", { params: { path: { user_id: id }, query } })),
-    placeholderData: keepPreviousData,
-  });
+  const views = usePageviews(kind, id, query);
   if (views.isPending) return <Loading />;
   if (views.isError) return <ErrorMessage error={views.error} />;
   if (views.data.items.length === 0) return <Empty>No page views recorded.</Empty>;
@@ -80,11 +72,7 @@ export function PageviewTable({ kind, id }: { kind: "airport" | "user"; id: stri
 export function UserActions({ id }: { id: string }) {
   const [page, setPage] = useState(1);
   const query = { page, per_page: PER_PAGE };
-  const actions = useQuery({
-    queryKey: [ADMIN, "user", id, "activity", query],
-    queryFn: () => call(api.GET("/api/v1/admin/users/{user_id}/activity", { params: { path: { user_id: id }, query } })),
-    placeholderData: keepPreviousData,
-  });
+  const actions = useUserActions(id, query);
   if (actions.isPending) return <Loading />;
   if (actions.isError) return <ErrorMessage error={actions.error} />;
   if (actions.data.items.length === 0) return <Empty>No activity yet.</Empty>;

@@ -1,14 +1,11 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { UseMutationResult } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router";
-import { errorText } from "../../api/client";
-import type { Schemas } from "../../api/queries";
+import { errorText } from "../../api/errors";
+import type { Schemas } from "../../api/types";
 import { pageCount } from "./format";
 
 export type Person = Schemas["Person"];
-
-/** Every admin query lives under this key, so one invalidation refreshes lists and meters. */
-export const ADMIN = "admin";
 
 /** Page, search and "show all" of a list, kept in the address so Back and reload keep them. */
 export function useListParams(defaults: { unreviewed: boolean } = { unreviewed: true }) {
@@ -130,45 +127,40 @@ export function Table({ caption, children }: { caption?: string; children: React
 }
 
 /**
- * A button that runs one write, refreshes the admin lists and meters (and the given query keys),
- * and shows the error next to it. With `confirm`, a second click on "Yes, …" is asked for.
+ * A button that runs one write (a mutation of api/, which refreshes what it changes) and shows
+ * the error next to it. With `confirm`, a second click on "Yes, …" is asked for.
  */
-export function ActionButton({
+export function ActionButton<Variables>({
   label,
-  run,
+  mutation,
+  variables,
   confirm,
   className,
   accessibleName,
-  refresh = [],
   onDone,
 }: {
   label: string;
-  run: () => Promise<unknown>;
+  mutation: Pick<UseMutationResult<unknown, Error, Variables>, "mutate" | "isPending" | "isError" | "error">;
+  variables: Variables;
   confirm?: string;
   className?: string;
   accessibleName?: string;
-  refresh?: readonly (readonly unknown[])[];
   onDone?: () => void;
 }) {
-  const client = useQueryClient();
   const [asking, setAsking] = useState(false);
-  const mutation = useMutation({
-    mutationFn: run,
-    onSuccess: async () => {
-      setAsking(false);
-      onDone?.();
-      await Promise.all([
-        client.invalidateQueries({ queryKey: [ADMIN] }),
-        ...refresh.map((queryKey) => client.invalidateQueries({ queryKey })),
-      ]);
-    },
-  });
+  const run = () =>
+    mutation.mutate(variables, {
+      onSuccess: () => {
+        setAsking(false);
+        onDone?.();
+      },
+    });
   return (
     <span className="admin-action">
       {asking ? (
         <span className="admin-confirm" role="group" aria-label={confirm}>
           <span className="small">{confirm}</span>
-          <button type="button" className="danger" disabled={mutation.isPending} onClick={() => mutation.mutate()}>
+          <button type="button" className="danger" disabled={mutation.isPending} onClick={run}>
             Yes, {label.toLowerCase()}
           </button>
           <button type="button" onClick={() => setAsking(false)}>
@@ -181,7 +173,7 @@ export function ActionButton({
           className={className}
           aria-label={accessibleName}
           disabled={mutation.isPending}
-          onClick={() => (confirm ? setAsking(true) : mutation.mutate())}
+          onClick={() => (confirm ? setAsking(true) : run())}
         >
           {mutation.isPending ? `${label}…` : label}
         </button>

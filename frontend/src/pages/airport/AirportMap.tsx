@@ -2,11 +2,22 @@ import * as maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useId, useRef, useState } from "react";
-import { api, call } from "../../api/client";
-import { useMeta, type AirportDetail, type Meta, type Schemas } from "../../api/queries";
+import { useEditAirport } from "../../api/airports";
+import { errorText } from "../../api/errors";
+import { useMeta } from "../../api/meta";
+import type { AirportDetail, Schemas } from "../../api/types";
+import {
+  addChartLayers,
+  BACKGROUND,
+  baseStyle,
+  isDark,
+  maxZoomOf,
+  onThemeChange,
+  plainBackground,
+  plainStyle,
+  TEXT_FONT,
+} from "../../lib/mapStyle";
 import { byLength, runwayEndPoints, runwayLines } from "../../lib/runways";
-import { BACKGROUND, plainBackground, plainStyle, TEXT_FONT } from "../map/basemap";
-import { useAirportAction } from "./shared";
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -19,63 +30,6 @@ const RUNWAY_COLOURS = {
   light: { runway: "#2b2f36", label: "#1b2330", halo: "#ffffff", point: "#d84315" },
   dark: { runway: "#d5dbe4", label: "#e6eaf0", halo: "#11151b", point: "#ff7043" },
 };
-
-function isDark(): boolean {
-  return document.documentElement.dataset.theme === "dark";
-}
-
-/** Tile templates must be absolute for the map's worker; `new URL` would escape the braces. */
-function absolute(url: string): string {
-  return url.startsWith("/") && !url.startsWith("//") ? `${window.location.origin}${url}` : url;
-}
-
-// Chart tiles are 256 px: MapLibre (512 px a tile) shows tile zoom z at its own zoom z - 1.
-const TILE_SIZE = 256;
-const TILE_ZOOM_OFFSET = Math.log2(512 / TILE_SIZE);
-
-function covers(bounds: number[] | null | undefined, longitude: number, latitude: number): boolean {
-  if (!bounds || bounds.length !== 4) return true;
-  const [west, south, east, north] = bounds as [number, number, number, number];
-  return latitude >= south && latitude <= north && (west <= east ? longitude >= west && longitude <= east : longitude >= west || longitude <= east);
-}
-
-/**
- * How close the map may go: as far as a satellite or street style goes; over a chart, no closer
- * than the chart is drawn (beyond that MapLibre stretches its last tiles into a smear); elsewhere
- * as close as the runways drawn need.
- */
-export function maxZoomOf(meta: Meta, longitude: number, latitude: number): number {
-  if (meta.client.map_style_url) return 18;
-  const zooms = meta.chart_layers
-    .filter((layer) => covers(layer.bounds, longitude, latitude))
-    .map((layer) => layer.max_zoom - TILE_ZOOM_OFFSET);
-  return zooms.length > 0 ? Math.max(...zooms) : ZOOM_WITHOUT_CHARTS;
-}
-
-/**
- * The satellite or street style when there is one, else the map page's plain background: at an
- * airport's scale the base map's coastlines are too coarse to help, the chart and runways do.
- */
-function style(meta: Meta): maplibregl.StyleSpecification | string {
-  return meta.client.map_style_url ?? plainStyle(isDark());
-}
-
-function addCharts(map: maplibregl.Map, meta: Meta) {
-  for (const layer of meta.chart_layers) {
-    const id = `chart-${layer.name}`;
-    if (map.getSource(id)) continue;
-    map.addSource(id, {
-      type: "raster",
-      tiles: [absolute(layer.tile_url)],
-      tileSize: TILE_SIZE,
-      minzoom: layer.min_zoom,
-      maxzoom: layer.max_zoom,
-      attribution: layer.attribution,
-      ...(layer.bounds && layer.bounds.length === 4 ? { bounds: layer.bounds as [number, number, number, number] } : {}),
-    });
-    map.addLayer({ id, type: "raster", source: id });
-  }
-}
 
 /**
  * The runways between their ends' positions, each end labelled with its number; where no end
@@ -146,7 +100,7 @@ export default function AirportMap({ airport, editable = true }: { airport: Airp
   const [mapReady, setMapReady] = useState<maplibregl.Map | null>(null);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Annotation[]>([]);
-  const { run, busy, error } = useAirportAction();
+  const edit = useEditAirport(airport.code);
   const id = useId();
   const shown = editing ? draft : airport.annotations;
   const metaData = meta.data;
@@ -160,10 +114,12 @@ export default function AirportMap({ airport, editable = true }: { airport: Airp
   useEffect(() => {
     const element = container.current;
     if (!element || !metaData) return;
-    const maxZoom = maxZoomOf(metaData, longitude, latitude);
+    const maxZoom = maxZoomOf(metaData, longitude, latitude, ZOOM_WITHOUT_CHARTS);
     const map = new maplibregl.Map({
       container: element,
-      style: style(metaData),
+      // At an airport's scale the base map's coastlines are too coarse to help: the chart and
+      // runways do, over a plain background.
+      style: baseStyle(metaData, () => plainStyle(isDark())),
       center: [longitude, latitude],
       zoom: Math.min(zoomLevel, maxZoom),
       maxZoom,
@@ -187,7 +143,7 @@ export default function AirportMap({ airport, editable = true }: { airport: Airp
     showZoom();
     map.on("moveend", showZoom);
     map.on("load", () => {
-      addCharts(map, metaData);
+      addChartLayers(map, metaData.chart_layers);
       // How many runways are drawn, for the tests and anyone inspecting the page.
       element.dataset.runways = String(addRunways(map, latest.current));
       setMapReady(map);
@@ -209,14 +165,10 @@ export default function AirportMap({ airport, editable = true }: { airport: Airp
   // The page's colour scheme can change while the map is open.
   useEffect(() => {
     if (!mapReady) return;
-    const apply = () => {
-      const dark = isDark();
+    return onThemeChange((dark) => {
       if (metaData && !metaData.client.map_style_url) mapReady.setPaintProperty(BACKGROUND, "background-color", plainBackground(dark));
       setRunwayTheme(mapReady, dark);
-    };
-    const observer = new MutationObserver(apply);
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    return () => observer.disconnect();
+    });
   }, [mapReady, metaData]);
 
   // The runways change when the airport does (another cycle, an edit by an administrator).
@@ -252,19 +204,14 @@ export default function AirportMap({ airport, editable = true }: { airport: Airp
     };
   }, [mapReady, editing]);
 
-  async function save() {
+  function save() {
     const value = draft
       .map((annotation, index) => ({ ...annotation, label: annotation.label.trim() || `Marker ${index + 1}` }))
       .slice(0, 100);
-    const result = await run(() =>
-      call(
-        api.PATCH("/api/v1/airports/{code}", {
-          params: { path: { code: airport.code } },
-          body: { annotations: { value, base: airport.field_versions.annotations ?? "" } },
-        }),
-      ),
+    edit.mutate(
+      { annotations: { value, base: airport.field_versions.annotations ?? "" } },
+      { onSuccess: () => setEditing(false) },
     );
-    if (result.ok) setEditing(false);
   }
 
   return (
@@ -320,7 +267,7 @@ export default function AirportMap({ airport, editable = true }: { airport: Airp
             ))}
           </ol>
           <div className="actions">
-            <button type="button" className="primary" disabled={busy} onClick={() => void save()}>
+            <button type="button" className="primary" disabled={edit.isPending} onClick={save}>
               Save annotations
             </button>
             <button type="button" onClick={() => setEditing(false)}>
@@ -336,9 +283,9 @@ export default function AirportMap({ airport, editable = true }: { airport: Airp
           ))}
         </ul>
       )}
-      {error && (
+      {edit.isError && (
         <p className="error small" role="alert">
-          {error}
+          {errorText(edit.error)}
         </p>
       )}
     </section>

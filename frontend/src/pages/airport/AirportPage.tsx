@@ -1,7 +1,10 @@
 import { lazy, Suspense, useEffect, useId } from "react";
 import { Link, useLocation, useParams } from "react-router";
-import { api, call } from "../../api/client";
-import { isAdmin, useMeta, useSession, type AirportDetail, type Schemas } from "../../api/queries";
+import { isAdmin, useSession } from "../../api/account";
+import { useAirport, useEditAirport, useRecordView } from "../../api/airports";
+import { errorText } from "../../api/errors";
+import { useMeta } from "../../api/meta";
+import type { AirportDetail, Schemas } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
 import { Comments } from "./Comments";
@@ -13,7 +16,7 @@ import { Tags } from "./Tags";
 import { Weather } from "./Weather";
 import { Webcams } from "./Webcams";
 import { WikiSections } from "./WikiEditor";
-import { AirportNotices, THEMES, colour, formatCoordinates, useAirport, useAirportAction } from "./shared";
+import { AirportNotices, THEMES, colour, formatCoordinates } from "./shared";
 import { placeText } from "../../lib/places";
 import "./airport.css";
 
@@ -31,19 +34,12 @@ function CoverHeader({ airport }: { airport: AirportDetail }) {
   const meta = useMeta();
   const session = useSession();
   const id = useId();
-  const { run, busy, error } = useAirportAction();
+  const edit = useEditAirport(airport.code);
   const facility = meta.data?.facility_types.find((type) => type.name === airport.facility_type);
   const themeColour = colour(facility?.colour, "#43a047");
 
   function changeTheme(value: Schemas["CoverImage"]) {
-    void run(() =>
-      call(
-        api.PATCH("/api/v1/airports/{code}", {
-          params: { path: { code: airport.code } },
-          body: { cover_image: { value, base: airport.field_versions.cover_image ?? "" } },
-        }),
-      ),
-    );
+    edit.mutate({ cover_image: { value, base: airport.field_versions.cover_image ?? "" } });
   }
 
   return (
@@ -79,7 +75,7 @@ function CoverHeader({ airport }: { airport: AirportDetail }) {
           <select
             id={`${id}-theme`}
             value={airport.cover_image}
-            disabled={busy}
+            disabled={edit.isPending}
             onChange={(event) => changeTheme(event.target.value as Schemas["CoverImage"])}
           >
             {THEMES.map((theme) => (
@@ -90,9 +86,9 @@ function CoverHeader({ airport }: { airport: AirportDetail }) {
           </select>
         </span>
       </nav>
-      {error && (
+      {edit.isError && (
         <p className="notice danger" role="alert">
-          {error}
+          {errorText(edit.error)}
         </p>
       )}
     </header>
@@ -170,14 +166,6 @@ export function AirportView({ airport }: { airport: AirportDetail }) {
   );
 }
 
-/** Counts one visit of the page (the server ignores crawlers and repeats within half an hour). */
-function useVisitCount(code: string | undefined) {
-  useEffect(() => {
-    if (!code) return;
-    api.POST("/api/v1/airports/{code}/views", { params: { path: { code } } }).catch(() => undefined);
-  }, [code]);
-}
-
 /** A link to a part of the page (`#add-what-you-know`) scrolls there once the page is drawn. */
 function useScrollToHash(ready: boolean) {
   const { hash } = useLocation();
@@ -190,7 +178,7 @@ function useScrollToHash(ready: boolean) {
 export default function AirportPage() {
   const { code = "" } = useParams();
   const airport = useAirport(code);
-  useVisitCount(airport.data?.code);
+  useRecordView(airport.data?.code);
   useScrollToHash(airport.isSuccess);
   usePageTitle(
     airport.data ? `${airport.data.code} - ${airport.data.name}` : undefined,

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
-import { useMeta } from "../../api/queries";
+import { useAirport } from "../../api/airports";
+import { useMeta } from "../../api/meta";
 import { ErrorMessage, Html, Loading } from "../../components/Layout";
 import { placeText } from "../../lib/places";
 import { byLength, sizeText, surfaceText } from "../../lib/runways";
@@ -13,7 +14,6 @@ import {
   formatCoordinates,
   landingRightsInfo,
   orderedPhotos,
-  useAirport,
 } from "./shared";
 import "./airport.css";
 

@@ -1,15 +1,24 @@
-import { useQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { api, call } from "../../api/client";
-import { isAdmin, useSession, type AirportDetail, type Schemas } from "../../api/queries";
+import { isAdmin, useSession } from "../../api/account";
+import { COMMENTS_PER_PAGE, useAddComment, useComments, useDeleteComment, useMarkComment } from "../../api/comments";
+import { errorText } from "../../api/errors";
+import { useLimits } from "../../api/meta";
+import { anyPending, latestProblem } from "../../api/status";
+import type { AirportDetail, Schemas } from "../../api/types";
 import { ErrorMessage, Html } from "../../components/Layout";
-import { formatDate, formatDateTime, useAirportAction } from "./shared";
+import { formatDate, formatDateTime } from "./shared";
 
 type Comment = Schemas["CommentOut"];
 
 function CommentItem({ comment }: { comment: Comment }) {
-  const { run, busy, error } = useAirportAction();
+  const code = comment.airport_code;
+  const helpful = useMarkComment(code, "helpful");
+  const outdated = useMarkComment(code, "outdated");
+  const notOutdated = useMarkComment(code, "not-outdated");
+  const remove = useDeleteComment(code);
+  const busy = anyPending(helpful, outdated, notOutdated, remove);
+  const error = latestProblem(helpful, outdated, notOutdated, remove);
   const session = useSession();
   return (
     <li className={`comment ${comment.outdated_at ? "outdated" : ""}`}>
@@ -26,7 +35,7 @@ function CommentItem({ comment }: { comment: Comment }) {
           type="button"
           disabled={busy}
           aria-label={`Helpful (${comment.helpful_count})`}
-          onClick={() => void run(() => call(api.PUT("/api/v1/comments/{comment_id}/helpful", { params: { path: { comment_id: comment.id } } })))}
+          onClick={() => helpful.mutate(comment.id)}
         >
           👍 Helpful ({comment.helpful_count})
         </button>
@@ -34,9 +43,7 @@ function CommentItem({ comment }: { comment: Comment }) {
           <button
             type="button"
             disabled={busy}
-            onClick={() =>
-              void run(() => call(api.DELETE("/api/v1/comments/{comment_id}/outdated", { params: { path: { comment_id: comment.id } } })))
-            }
+            onClick={() => notOutdated.mutate(comment.id)}
           >
             Undo outdated flag
           </button>
@@ -44,9 +51,7 @@ function CommentItem({ comment }: { comment: Comment }) {
           <button
             type="button"
             disabled={busy}
-            onClick={() =>
-              void run(() => call(api.PUT("/api/v1/comments/{comment_id}/outdated", { params: { path: { comment_id: comment.id } } })))
-            }
+            onClick={() => outdated.mutate(comment.id)}
           >
             Flag as outdated
           </button>
@@ -58,7 +63,7 @@ function CommentItem({ comment }: { comment: Comment }) {
             disabled={busy}
             onClick={() => {
               if (window.confirm("Delete this comment?")) {
-                void run(() => call(api.DELETE("/api/v1/admin/comments/{comment_id}", { params: { path: { comment_id: comment.id } } })));
+                remove.mutate(comment.id);
               }
             }}
           >
@@ -75,33 +80,27 @@ function CommentItem({ comment }: { comment: Comment }) {
   );
 }
 
-const PER_PAGE = 20;
-
 export function Comments({ airport }: { airport: AirportDetail }) {
   const id = useId();
   const [page, setPage] = useState(1);
   const [body, setBody] = useState("");
   const [posted, setPosted] = useState(false);
-  const { run, busy, error } = useAirportAction();
-  const comments = useQuery({
-    queryKey: ["airport", airport.code.toUpperCase(), "comments", page],
-    queryFn: () =>
-      call(api.GET("/api/v1/airports/{code}/comments", { params: { path: { code: airport.code }, query: { page, per_page: PER_PAGE } } })),
-  });
+  const add = useAddComment(airport.code);
+  const limits = useLimits();
+  const comments = useComments(airport.code, page);
   const total = comments.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+  const pages = Math.max(1, Math.ceil(total / COMMENTS_PER_PAGE));
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     setPosted(false);
-    const result = await run(() =>
-      call(api.POST("/api/v1/airports/{code}/comments", { params: { path: { code: airport.code } }, body: { body: body.trim() } })),
-    );
-    if (result.ok) {
-      setBody("");
-      setPosted(true);
-      setPage(1);
-    }
+    add.mutate(body.trim(), {
+      onSuccess: () => {
+        setBody("");
+        setPosted(true);
+        setPage(1);
+      },
+    });
   }
 
   return (
@@ -127,19 +126,19 @@ export function Comments({ airport }: { airport: AirportDetail }) {
           </button>
         </div>
       )}
-      <form onSubmit={(event) => void submit(event)}>
+      <form onSubmit={submit}>
         <label htmlFor={`${id}-body`}>Your comment</label>
         <textarea
           id={`${id}-body`}
           required
-          maxLength={10000}
+          maxLength={limits?.comment_max_length}
           value={body}
           onChange={(event) => setBody(event.target.value)}
           placeholder="Share what other pilots should know. Markdown is supported."
         />
-        {error && (
+        {add.isError && (
           <p className="error" role="alert">
-            {error}
+            {errorText(add.error)}
           </p>
         )}
         {posted && (
@@ -148,7 +147,7 @@ export function Comments({ airport }: { airport: AirportDetail }) {
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy || !body.trim()}>
+          <button type="submit" className="primary" disabled={add.isPending || !body.trim()}>
             Post comment
           </button>
         </div>

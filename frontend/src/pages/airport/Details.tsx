@@ -1,9 +1,11 @@
 import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { api, call } from "../../api/client";
-import { useMeta, type AirportDetail, type Schemas } from "../../api/queries";
+import { useEditAirport } from "../../api/airports";
+import { errorText } from "../../api/errors";
+import { useMeta } from "../../api/meta";
+import type { AirportDetail, Schemas } from "../../api/types";
 import { Html } from "../../components/Layout";
-import { LANDING_RIGHTS_COLOUR, landingRightsInfo, pickSome, useAirportAction } from "./shared";
+import { LANDING_RIGHTS_COLOUR, landingRightsInfo, pickSome } from "./shared";
 
 /**
  * How complete the page is and a few things nobody has written yet, as an invitation (the
@@ -50,7 +52,7 @@ export function Access({ airport, editable = true }: { airport: AirportDetail; e
   const [editing, setEditing] = useState(false);
   const [rights, setRights] = useState<Schemas["LandingRights"]>(airport.landing_rights);
   const [requirements, setRequirements] = useState("");
-  const { run, busy, error } = useAirportAction();
+  const edit = useEditAirport(airport.code);
   const canEdit = editable && airport.facility_type !== "military";
 
   function start() {
@@ -59,7 +61,7 @@ export function Access({ airport, editable = true }: { airport: AirportDetail; e
     setEditing(true);
   }
 
-  async function save(event: FormEvent) {
+  function save(event: FormEvent) {
     event.preventDefault();
     const body: Schemas["AirportEdit"] = {};
     if (rights !== airport.landing_rights) {
@@ -73,8 +75,7 @@ export function Access({ airport, editable = true }: { airport: AirportDetail; e
       setEditing(false);
       return;
     }
-    const result = await run(() => call(api.PATCH("/api/v1/airports/{code}", { params: { path: { code: airport.code } }, body })));
-    if (result.ok) setEditing(false);
+    edit.mutate(body, { onSuccess: () => setEditing(false) });
   }
 
   return (
@@ -104,7 +105,7 @@ export function Access({ airport, editable = true }: { airport: AirportDetail; e
         </div>
       )}
       {editing && (
-        <form onSubmit={(event) => void save(event)}>
+        <form onSubmit={save}>
           <fieldset>
             <legend>Landing rights</legend>
             {(meta.data?.landing_rights ?? []).map((option) => (
@@ -126,13 +127,13 @@ export function Access({ airport, editable = true }: { airport: AirportDetail; e
               <textarea id={`${id}-requirements`} value={requirements} onChange={(e) => setRequirements(e.target.value)} />
             </>
           )}
-          {error && (
+          {edit.isError && (
             <p className="error" role="alert">
-              {error}
+              {errorText(edit.error)}
             </p>
           )}
           <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
+            <button type="submit" className="primary" disabled={edit.isPending}>
               Save landing rights
             </button>
             <button type="button" onClick={() => setEditing(false)}>

@@ -1,11 +1,11 @@
-import { useQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { api, call } from "../../api/client";
-import type { AirportDetail, Schemas } from "../../api/queries";
+import { errorText } from "../../api/errors";
+import { useDeleteEvent, useEvents, useSaveEvent } from "../../api/events";
+import { useLimits } from "../../api/meta";
+import type { AirportDetail, Schemas } from "../../api/types";
 import { ErrorMessage, Html } from "../../components/Layout";
 import { dayChoices, localDate, parseLocalDate, recurrenceText, toRecurrence, type Cadence } from "../../lib/recurrence";
 import { instantOf, localInput, zoneLabel } from "../../lib/time";
-import { useAirportAction } from "./shared";
 
 type EventOut = Schemas["EventOut"];
 
@@ -25,18 +25,9 @@ export function eventWhen(startsAt: string, endsAt: string, timeZone: string): s
   return zone ? `${text} ${zone}` : text;
 }
 
-export function useEvents(code: string) {
-  return useQuery({
-    queryKey: ["airport", code.toUpperCase(), "events"],
-    queryFn: () => call(api.GET("/api/v1/airports/{code}/events", { params: { path: { code } } })),
-    staleTime: 60_000,
-  });
-}
-
 function EventItem({ event, airport, editable }: { event: EventOut; airport: AirportDetail; editable: boolean }) {
-  const { run, busy, error } = useAirportAction();
+  const remove = useDeleteEvent(airport.code);
   const [editing, setEditing] = useState(false);
-  const code = airport.code;
   const next = event.next[0];
   if (editing) {
     return (
@@ -75,23 +66,19 @@ function EventItem({ event, airport, editable }: { event: EventOut; airport: Air
           <button
             type="button"
             className="danger small"
-            disabled={busy}
+            disabled={remove.isPending}
             aria-label={`Delete event ${event.name}`}
             onClick={() => {
-              if (window.confirm(`Delete the event “${event.name}”?`)) {
-                void run(() =>
-                  call(api.DELETE("/api/v1/airports/{code}/events/{event_id}", { params: { path: { code, event_id: event.id } } })),
-                );
-              }
+              if (window.confirm(`Delete the event “${event.name}”?`)) remove.mutate(event.id);
             }}
           >
             Delete
           </button>
         </div>
       )}
-      {error && (
+      {remove.isError && (
         <p className="error small" role="alert">
-          {error}
+          {errorText(remove.error)}
         </p>
       )}
     </li>
@@ -116,7 +103,8 @@ function choiceOf(recurrence: EventOut["recurrence"]): string {
 /** Adds an event, or with `event` changes that one (starting from its next occurrence). */
 function EventForm({ airport, event: existing, onDone }: { airport: AirportDetail; event?: EventOut; onDone: () => void }) {
   const id = useId();
-  const { run, busy, error } = useAirportAction();
+  const save = useSaveEvent(airport.code);
+  const limits = useLimits();
   const first = existing?.next[0];
   // Always the airport's zone, whatever the visitor's browser is set to: a fly-in at 9:00 is
   // 9:00 on the airport's clock. Without a known zone the times are still the airport's own.
@@ -137,7 +125,7 @@ function EventForm({ airport, event: existing, onDone }: { airport: AirportDetai
   // The chosen "on" option, or the first one when the start date changed the options.
   const choice = choices.find((item) => item.value === dayChoice)?.value ?? choices[0]?.value ?? null;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     const body: Schemas["EventIn"] = {
       name: name.trim(),
@@ -150,23 +138,13 @@ function EventForm({ airport, event: existing, onDone }: { airport: AirportDetai
       recurrence: recurring ? toRecurrence(cadence, interval, choice) : null,
       // Left out: the server places the local times in the airport's zone, and refuses any other.
     };
-    const result = await run(() =>
-      existing
-        ? call(
-            api.PUT("/api/v1/airports/{code}/events/{event_id}", {
-              params: { path: { code: airport.code, event_id: existing.id } },
-              body,
-            }),
-          )
-        : call(api.POST("/api/v1/airports/{code}/events", { params: { path: { code: airport.code } }, body })),
-    );
-    if (result.ok) onDone();
+    save.mutate({ id: existing?.id, body }, { onSuccess: onDone });
   }
 
   return (
-    <form className="event-form" onSubmit={(event) => void submit(event)}>
+    <form className="event-form" onSubmit={submit}>
       <label htmlFor={`${id}-name`}>Event name</label>
-      <input id={`${id}-name`} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      <input id={`${id}-name`} required maxLength={limits?.event_name_max_length} value={name} onChange={(e) => setName(e.target.value)} />
       <div className="form-pair">
         <div>
           <label htmlFor={`${id}-start`}>Starts</label>
@@ -241,21 +219,21 @@ function EventForm({ airport, event: existing, onDone }: { airport: AirportDetai
         </fieldset>
       )}
       <label htmlFor={`${id}-location`}>Location</label>
-      <input id={`${id}-location`} maxLength={200} value={location} onChange={(e) => setLocation(e.target.value)} placeholder="e.g. the FBO hangar" />
+      <input id={`${id}-location`} maxLength={limits?.event_location_max_length} value={location} onChange={(e) => setLocation(e.target.value)} placeholder="e.g. the FBO hangar" />
       <label htmlFor={`${id}-host`}>Host</label>
-      <input id={`${id}-host`} maxLength={200} value={host} onChange={(e) => setHost(e.target.value)} />
+      <input id={`${id}-host`} maxLength={limits?.event_host_max_length} value={host} onChange={(e) => setHost(e.target.value)} />
       <label htmlFor={`${id}-url`}>Event website</label>
       <input id={`${id}-url`} type="url" maxLength={255} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" />
       <label htmlFor={`${id}-description`}>Event details</label>
-      <textarea id={`${id}-description`} maxLength={10000} value={description} onChange={(e) => setDescription(e.target.value)} />
-      {error && (
+      <textarea id={`${id}-description`} maxLength={limits?.event_description_max_length} value={description} onChange={(e) => setDescription(e.target.value)} />
+      {save.isError && (
         <p className="error" role="alert">
-          {error}
+          {errorText(save.error)}
         </p>
       )}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Saving…" : existing ? "Save event" : "Add event"}
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {save.isPending ? "Saving…" : existing ? "Save event" : "Add event"}
         </button>
         <button type="button" onClick={onDone}>
           Cancel

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import type { AirportDetail } from "../../api/queries";
+import type { AirportDetail } from "../../api/types";
 import { arrivalFrequencies, formatMhz, frequencyName, sortFrequencies } from "../../lib/frequencies";
 import { placeText, titleCase } from "../../lib/places";
 import { byLength, patternText, runwayDetails, sizeText } from "../../lib/runways";

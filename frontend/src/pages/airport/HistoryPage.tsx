@@ -1,16 +1,16 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router";
-import { api, call } from "../../api/client";
-import { useMeta, type Meta, type Schemas } from "../../api/queries";
+import { useAirport } from "../../api/airports";
+import { HISTORY_PER_PAGE, useHistory } from "../../api/history";
+import { useMeta } from "../../api/meta";
+import type { Meta, Schemas } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
 import { displayValue, sideBySide } from "../../lib/diff";
 import { DiffTable } from "./DiffTable";
-import { FIELD_LABELS, formatDateTime, tagMeta, useAirport } from "./shared";
+import { FIELD_LABELS, formatDateTime, tagMeta } from "./shared";
 import "./airport.css";
 
 type Entry = Schemas["HistoryEntry"];
-const PER_PAGE = 20;
 
 function pair(value: unknown): [unknown, unknown] {
   return Array.isArray(value) && value.length === 2 ? [value[0], value[1]] : [null, value];
@@ -80,14 +80,10 @@ export default function HistoryPage() {
   const page = Math.max(1, Number(search.get("page")) || 1);
   const airport = useAirport(code);
   const meta = useMeta();
-  const history = useQuery({
-    queryKey: ["airport", code.toUpperCase(), "history", page],
-    queryFn: () =>
-      call(api.GET("/api/v1/airports/{code}/history", { params: { path: { code }, query: { page, per_page: PER_PAGE } } })),
-  });
+  const history = useHistory(code, page);
   const shownCode = airport.data?.code ?? code.toUpperCase();
   usePageTitle(airport.data ? `History of ${airport.data.code} - ${airport.data.name}` : undefined);
-  const pages = history.data ? Math.max(1, Math.ceil(history.data.total / PER_PAGE)) : 1;
+  const pages = history.data ? Math.max(1, Math.ceil(history.data.total / HISTORY_PER_PAGE)) : 1;
 
   return (
     <div className="history-page">

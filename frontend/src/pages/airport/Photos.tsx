@@ -1,9 +1,15 @@
 import { useId, useState } from "react";
-import { api, call } from "../../api/client";
-import type { AirportDetail } from "../../api/queries";
-import { orderedPhotos, useAirportAction } from "./shared";
+import { useEditAirport } from "../../api/airports";
+import { useLimits } from "../../api/meta";
+import { useAddPhoto } from "../../api/photos";
+import { anyPending, latestProblem } from "../../api/status";
+import type { AirportDetail } from "../../api/types";
+import { orderedPhotos } from "./shared";
 
-const MAX_BYTES = 5 * 1024 * 1024;
+/** "5 MB", "2.5 MB": the largest photo accepted. */
+function megabytes(bytes: number): string {
+  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
+}
 
 /** Photo carousel (featured first), "Set featured" and the upload with its licence notice. */
 export function Photos({ airport, editable = true }: { airport: AirportDetail; editable?: boolean }) {
@@ -11,48 +17,46 @@ export function Photos({ airport, editable = true }: { airport: AirportDetail; e
   const [chosen, setIndex] = useState(0);
   const index = Math.min(chosen, Math.max(0, photos.length - 1));
   const photo = photos[index];
-  const { run, busy, error, setError } = useAirportAction();
+  const add = useAddPhoto(airport.code);
+  const edit = useEditAirport(airport.code);
+  const limits = useLimits();
+  const largest = limits ? megabytes(limits.photo_max_bytes) : null;
+  const [refused, setRefused] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const busy = anyPending(add, edit);
+  const error = refused ?? latestProblem(add, edit);
   const inputId = useId();
 
   async function upload(files: FileList | null) {
     if (!files || files.length === 0) return;
     setDone(null);
+    setRefused(null);
     const list = Array.from(files);
-    const wrong = list.find((file) => !["image/jpeg", "image/png"].includes(file.type) || file.size > MAX_BYTES);
+    const wrong = list.find(
+      (file) => !["image/jpeg", "image/png"].includes(file.type) || (limits && file.size > limits.photo_max_bytes),
+    );
     if (wrong) {
-      setError(`${wrong.name}: photos must be JPEG or PNG files of at most 5 MB.`);
+      setRefused(`${wrong.name}: photos must be JPEG or PNG files${largest ? ` of at most ${largest}` : ""}.`);
       return;
     }
     let count = 0;
     for (const file of list) {
-      const form = new FormData();
-      form.append("file", file);
-      const result = await run(() =>
-        call(
-          api.POST("/api/v1/airports/{code}/photos", {
-            params: { path: { code: airport.code } },
-            body: { file: "" },
-            bodySerializer: () => form,
-          }),
-        ),
-      );
-      if (!result.ok) return;
+      try {
+        await add.mutateAsync(file);
+      } catch {
+        return;
+      }
       count += 1;
     }
     setDone(count === 1 ? "Photo added. Thank you!" : `${count} photos added. Thank you!`);
   }
 
-  async function feature(id: string) {
-    const result = await run(() =>
-      call(
-        api.PATCH("/api/v1/airports/{code}", {
-          params: { path: { code: airport.code } },
-          body: { featured_photo_id: { value: id, base: airport.field_versions.featured_photo_id ?? "" } },
-        }),
-      ),
+  function feature(id: string) {
+    setRefused(null);
+    edit.mutate(
+      { featured_photo_id: { value: id, base: airport.field_versions.featured_photo_id ?? "" } },
+      { onSuccess: () => setIndex(0) },
     );
-    if (result.ok) setIndex(0);
   }
 
   return (
@@ -83,7 +87,7 @@ export function Photos({ airport, editable = true }: { airport: AirportDetail; e
             )}
             <span className="spacer" />
             {editable && photo.id !== airport.featured_photo_id && (
-              <button type="button" disabled={busy} onClick={() => void feature(photo.id)}>
+              <button type="button" disabled={busy} onClick={() => feature(photo.id)}>
                 Set featured
               </button>
             )}
@@ -111,7 +115,7 @@ export function Photos({ airport, editable = true }: { airport: AirportDetail; e
           />
           {busy && <span className="muted small"> Uploading…</span>}
           <p className="small muted">
-            JPEG or PNG, at most 5 MB each. Photos you upload are shared under the{" "}
+            JPEG or PNG{largest ? `, at most ${largest} each` : ""}. Photos you upload are shared under the{" "}
             <a href="https://creativecommons.org/licenses/by-sa/4.0/" target="_blank" rel="noreferrer">
               Creative Commons CC BY-SA 4.0
             </a>{" "}

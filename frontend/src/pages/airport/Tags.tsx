@@ -1,7 +1,9 @@
 import { useId, useState } from "react";
-import { api, call } from "../../api/client";
-import { useMeta, type AirportDetail } from "../../api/queries";
-import { TagChip, tagMeta, useAirportAction } from "./shared";
+import { useMeta } from "../../api/meta";
+import { anyPending, latestProblem } from "../../api/status";
+import { useAddTag, useRemoveTag } from "../../api/tags";
+import type { AirportDetail } from "../../api/types";
+import { TagChip, tagMeta } from "./shared";
 
 function scrollTo(target: string) {
   document.getElementById(target)?.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -11,20 +13,16 @@ function scrollTo(target: string) {
 export function Tags({ airport, editable = true }: { airport: AirportDetail; editable?: boolean }) {
   const meta = useMeta();
   const [editing, setEditing] = useState(false);
-  const { run, busy, error } = useAirportAction();
+  const addition = useAddTag(airport.code);
+  const removal = useRemoveTag(airport.code);
+  const busy = anyPending(addition, removal);
+  const error = latestProblem(addition, removal);
   const pickerId = useId();
   const addable = (meta.data?.tags ?? []).filter((tag) => tag.addable);
   const missing = addable.filter((tag) => !airport.tags.includes(tag.name));
 
   function add(name: string) {
-    if (!name) return;
-    void run(() => call(api.PUT("/api/v1/airports/{code}/tags/{name}", { params: { path: { code: airport.code, name } } })));
-  }
-
-  function remove(name: string) {
-    void run(() =>
-      call(api.DELETE("/api/v1/airports/{code}/tags/{name}", { params: { path: { code: airport.code, name } } })),
-    );
+    if (name) addition.mutate(name);
   }
 
   return (
@@ -52,7 +50,7 @@ export function Tags({ airport, editable = true }: { airport: AirportDetail; edi
                   className="link remove-tag"
                   disabled={busy}
                   aria-label={`Remove tag ${tag.label}`}
-                  onClick={() => remove(name)}
+                  onClick={() => removal.mutate(name)}
                 >
                   ×
                 </button>

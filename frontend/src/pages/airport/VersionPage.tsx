@@ -1,11 +1,11 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
-import { api, call } from "../../api/client";
-import { useMeta } from "../../api/queries";
+import { useAirport } from "../../api/airports";
+import { useVersion } from "../../api/history";
+import { useMeta } from "../../api/meta";
 import { ErrorMessage, Html, Loading } from "../../components/Layout";
 import { usePageTitle } from "../../components/PageTitle";
 import { displayValue } from "../../lib/diff";
-import { FIELD_LABELS, THEMES, WIKI_FIELDS, formatDateTime, landingRightsInfo, useAirport } from "./shared";
+import { FIELD_LABELS, THEMES, WIKI_FIELDS, formatDateTime, landingRightsInfo } from "./shared";
 import "./airport.css";
 
 /** A Markdown field as it was, rendered by the server (sanitised). */
@@ -23,11 +23,7 @@ export default function VersionPage() {
   const { code = "", versionId = "" } = useParams();
   const airport = useAirport(code);
   const meta = useMeta();
-  const preview = useQuery({
-    queryKey: ["airport", code.toUpperCase(), "versions", versionId],
-    queryFn: () =>
-      call(api.GET("/api/v1/airports/{code}/versions/{version_id}", { params: { path: { code, version_id: versionId } } })),
-  });
+  const preview = useVersion(code, versionId);
   const shownCode = airport.data?.code ?? code.toUpperCase();
   usePageTitle(airport.data ? `${airport.data.code} - ${airport.data.name} (earlier version)` : undefined);
 

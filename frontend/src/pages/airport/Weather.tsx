@@ -1,5 +1,5 @@
 import { useId, useState } from "react";
-import type { AirportDetail, Schemas } from "../../api/queries";
+import type { AirportDetail, Schemas } from "../../api/types";
 import {
   ageText,
   CATEGORY_COLOURS,

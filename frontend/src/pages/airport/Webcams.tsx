@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
-import { api, call } from "../../api/client";
-import type { AirportDetail, Schemas } from "../../api/queries";
-import { useAirportAction } from "./shared";
+import { anyPending, latestProblem } from "../../api/status";
+import type { AirportDetail, Schemas } from "../../api/types";
+import { useAddWebcam, useRemoveWebcam } from "../../api/webcams";
 
 type Webcam = Schemas["WebcamOut"];
 
@@ -42,17 +42,17 @@ function WebcamView({ webcam, code }: { webcam: Webcam; code: string }) {
 export function Webcams({ airport, editable = true }: { airport: AirportDetail; editable?: boolean }) {
   const id = useId();
   const [url, setUrl] = useState("");
-  const { run, busy, error } = useAirportAction();
+  const addition = useAddWebcam(airport.code);
+  const removal = useRemoveWebcam(airport.code);
+  const busy = anyPending(addition, removal);
+  const error = latestProblem(addition, removal);
   const embeddable = airport.webcams.filter((webcam) => webcamKind(webcam) !== "link");
   const links = airport.webcams.filter((webcam) => webcamKind(webcam) === "link");
   const [first, ...more] = embeddable;
 
-  async function add(event: FormEvent) {
+  function add(event: FormEvent) {
     event.preventDefault();
-    const result = await run(() =>
-      call(api.POST("/api/v1/airports/{code}/webcams", { params: { path: { code: airport.code } }, body: { url: url.trim() } })),
-    );
-    if (result.ok) setUrl("");
+    addition.mutate(url.trim(), { onSuccess: () => setUrl("") });
   }
 
   function removeButton(webcam: Webcam) {
@@ -63,15 +63,7 @@ export function Webcams({ airport, editable = true }: { airport: AirportDetail; 
         className="link danger small"
         disabled={busy}
         aria-label={`Remove webcam ${webcam.url}`}
-        onClick={() =>
-          void run(() =>
-            call(
-              api.DELETE("/api/v1/airports/{code}/webcams/{webcam_id}", {
-                params: { path: { code: airport.code, webcam_id: webcam.id } },
-              }),
-            ),
-          )
-        }
+        onClick={() => removal.mutate(webcam.id)}
       >
         Remove
       </button>
@@ -112,7 +104,7 @@ export function Webcams({ airport, editable = true }: { airport: AirportDetail; 
         </ul>
       )}
       {editable && (
-        <form onSubmit={(event) => void add(event)}>
+        <form onSubmit={add}>
           <label htmlFor={`${id}-url`}>Webcam address</label>
           <div className="row">
             <input

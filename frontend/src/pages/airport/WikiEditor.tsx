@@ -1,22 +1,9 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FocusEvent } from "react";
-import { ApiError, api, call, errorText } from "../../api/client";
-import type { AirportDetail, Schemas } from "../../api/queries";
+import { useEditAirport } from "../../api/airports";
+import { errorText } from "../../api/errors";
+import type { AirportDetail } from "../../api/types";
 import { Html } from "../../components/Layout";
-import { useWrite } from "../../components/verification";
 import { WIKI_FIELDS, formatDateTime, type WikiName } from "./shared";
-
-type Conflict = Schemas["ConflictingField"];
-
-function conflictOf(error: unknown, field: string): Conflict | null {
-  if (!(error instanceof ApiError) || error.status !== 409) return null;
-  const conflicts = error.body.conflicts;
-  if (!Array.isArray(conflicts)) return null;
-  const found = conflicts.find(
-    (item): item is Conflict => typeof item === "object" && item !== null && (item as Conflict).field === field,
-  );
-  return found ?? null;
-}
 
 /**
  * One Markdown field: the server's sanitised HTML, click (or "Edit …") to edit, save with the
@@ -41,16 +28,15 @@ export function WikiEditor({
   onCancel?: () => void;
 }) {
   const field = airport.wiki[name];
-  const write = useWrite();
-  const client = useQueryClient();
+  const edit = useEditAirport(airport.code);
   const inputId = useId();
   const [editing, setEditing] = useState(startEditing);
   const [text, setText] = useState(startEditing ? (field.text ?? "") : "");
   const [base, setBase] = useState(startEditing ? field.version : "");
-  const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const saving = edit.isPending;
+  const conflict = edit.conflicts.find((item) => item.field === name) ?? null;
+  const error = edit.isError && !conflict ? errorText(edit.error) : null;
 
   function start() {
     onStart?.();
@@ -58,43 +44,27 @@ export function WikiEditor({
     setBase(field.version);
     setEditing(true);
     setSaved(false);
-    setError(null);
-    setConflict(null);
+    edit.reset();
   }
 
-  async function save(from = base) {
-    setSaving(true);
-    setError(null);
-    try {
-      await write(() =>
-        call(
-          api.PATCH("/api/v1/airports/{code}", {
-            params: { path: { code: airport.code } },
-            body: { [name]: { text, base: from } },
-          }),
-        ),
-      );
-      setEditing(false);
-      setConflict(null);
-      setSaved(true);
-      await client.invalidateQueries({ queryKey: ["airport"] });
-    } catch (problem) {
-      const found = conflictOf(problem, name);
-      if (found) setConflict(found);
-      else setError(errorText(problem));
-    } finally {
-      setSaving(false);
-    }
+  function save(from = base) {
+    edit.mutate(
+      { [name]: { text, base: from } },
+      {
+        onSuccess: () => {
+          setEditing(false);
+          setSaved(true);
+        },
+      },
+    );
   }
 
   function onBlur(event: FocusEvent<HTMLDivElement>) {
     // Auto-save when the focus leaves the editor (not when it moves to its own buttons).
     if (event.currentTarget.contains(event.relatedTarget as Node | null)) return;
     if (saving || conflict || text === (field.text ?? "")) return;
-    void save();
+    save();
   }
-
-  const theirs = conflict && typeof conflict.current === "string" ? conflict.current : "";
 
   return (
     <section className={`card wiki ${large ? "wiki-large" : ""}`} id={name}>
@@ -129,14 +99,14 @@ export function WikiEditor({
                 {conflict.changed_by || conflict.changed_at ? ")" : ""} since you started editing. Your
                 text was not saved. Their text is now:
               </p>
-              <pre className="conflict-text">{theirs || "(empty)"}</pre>
+              <pre className="conflict-text">{conflict.theirs || "(empty)"}</pre>
               <div className="actions">
                 <button
                   type="button"
                   onClick={() => {
-                    setText(theirs);
+                    setText(conflict.theirs);
                     setBase(conflict.version);
-                    setConflict(null);
+                    edit.reset();
                   }}
                 >
                   Load their text
@@ -145,7 +115,7 @@ export function WikiEditor({
                   type="button"
                   onClick={() => {
                     setBase(conflict.version);
-                    void save(conflict.version);
+                    save(conflict.version);
                   }}
                 >
                   Overwrite with mine
@@ -159,7 +129,7 @@ export function WikiEditor({
             </p>
           )}
           <div className="actions">
-            <button type="button" className="primary" disabled={saving} onClick={() => void save()} aria-label={`Save ${label}`}>
+            <button type="button" className="primary" disabled={saving} onClick={() => save()} aria-label={`Save ${label}`}>
               {saving ? "Saving…" : "Save"}
             </button>
             <button
@@ -167,8 +137,7 @@ export function WikiEditor({
               disabled={saving}
               onClick={() => {
                 setEditing(false);
-                setConflict(null);
-                setError(null);
+                edit.reset();
                 onCancel?.();
               }}
               aria-label={`Cancel editing ${label}`}

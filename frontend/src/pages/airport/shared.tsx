@@ -1,9 +1,5 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { AirportDetail, Meta, Schemas } from "../../api/types";
 import { PALETTE } from "../../lib/colours";
-import { useState } from "react";
-import { api, call, errorText } from "../../api/client";
-import type { AirportDetail, Meta, Schemas } from "../../api/queries";
-import { useWrite } from "../../components/verification";
 
 export type WikiName = keyof Schemas["WikiFields"];
 
@@ -48,46 +44,6 @@ export const THEMES: { value: Schemas["CoverImage"]; label: string }[] = [
 /** The hex of a palette name the API uses for tags and facility types, or ``fallback``. */
 export function colour(name: string | null | undefined, fallback = PALETTE["blue-grey"] as string): string {
   return (name && PALETTE[name]) || fallback;
-}
-
-export function airportKey(code: string) {
-  return ["airport", code.toUpperCase()];
-}
-
-export function useAirport(code: string) {
-  return useQuery({
-    queryKey: airportKey(code),
-    queryFn: () => call(api.GET("/api/v1/airports/{code}", { params: { path: { code } } })),
-    staleTime: 30_000,
-  });
-}
-
-/**
- * Runs writes through the verification check, keeps their error for display and refreshes the
- * airport (and its events and comments) afterwards.
- */
-export function useAirportAction() {
-  const write = useWrite();
-  const client = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function run<T>(action: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
-    setBusy(true);
-    setError(null);
-    try {
-      const value = await write(action);
-      await client.invalidateQueries({ queryKey: ["airport"] });
-      return { ok: true, value };
-    } catch (problem) {
-      setError(errorText(problem));
-      return { ok: false };
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return { run, busy, error, setError };
 }
 
 export function formatCoordinates(latitude: number, longitude: number): string {

@@ -3,9 +3,21 @@ import "maplibre-gl/dist/maplibre-gl.css";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import type { FeatureCollection } from "geojson";
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from "react";
-import type { Meta } from "../../api/queries";
+import type { Annotated } from "../../api/airports";
+import type { Meta } from "../../api/types";
 import { hiddenFilter, matchExpression, type Filters } from "../../lib/filters";
-import { BasemapLoader, basemapStyle, plainBackground, plainStyle, setBasemapTheme, TEXT_FONT } from "./basemap";
+import {
+  addChartLayers,
+  BACKGROUND,
+  baseStyle,
+  isDark,
+  onThemeChange,
+  plainBackground,
+  plainStyle,
+  setChartsShown,
+  TEXT_FONT,
+} from "../../lib/mapStyle";
+import { BasemapLoader, basemapStyle, setBasemapTheme } from "./basemap";
 import { addMarkerImages, iconImage, type MarkerType } from "./markers";
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -14,11 +26,6 @@ export interface MapHandle {
   flyTo(latitude: number, longitude: number, zoom: number): void;
   fitBounds(west: number, south: number, east: number, north: number): void;
   center(): { latitude: number; longitude: number };
-}
-
-export interface Annotated {
-  code: string;
-  annotations: { latitude: number; longitude: number; label: string }[];
 }
 
 /** An airport drawn as matching the filters in the current view. */
@@ -68,10 +75,6 @@ const TEXT = {
   dark: { color: "#e6eaf0", halo: "#11151b" },
 };
 
-function isDark(): boolean {
-  return document.documentElement.dataset.theme === "dark";
-}
-
 function selectedFilter(code: string | null): maplibregl.FilterSpecification {
   return ["==", ["get", "code"], code ?? ""];
 }
@@ -89,32 +92,12 @@ function markerTypes(meta: Meta): MarkerType[] {
 }
 
 function initialStyle(meta: Meta, basemap: boolean, dark: boolean): maplibregl.StyleSpecification | string {
-  if (meta.client.map_style_url) return meta.client.map_style_url;
-  return basemap ? basemapStyle(dark) : plainStyle(dark);
+  return baseStyle(meta, () => (basemap ? basemapStyle(dark) : plainStyle(dark)));
 }
 
 function addLayers(map: maplibregl.Map, props: Props) {
   const { meta } = props;
-  for (const layer of meta.chart_layers) {
-    const id = `chart-${layer.name}`;
-    if (map.getSource(id)) continue;
-    map.addSource(id, {
-      type: "raster",
-      tiles: [layer.tile_url.startsWith("/") ? window.location.origin + layer.tile_url : layer.tile_url],
-      tileSize: 256,
-      minzoom: layer.min_zoom,
-      maxzoom: layer.max_zoom,
-      attribution: layer.attribution,
-      ...(layer.bounds ? { bounds: layer.bounds as [number, number, number, number] } : {}),
-    });
-    map.addLayer({
-      id,
-      type: "raster",
-      source: id,
-      minzoom: layer.min_zoom,
-      paint: { "raster-opacity": props.showCharts ? 1 : 0, "raster-fade-duration": 300 },
-    });
-  }
+  addChartLayers(map, meta.chart_layers, props.showCharts);
   if (map.getSource("airports")) return;
   const types = markerTypes(meta);
   const text = TEXT[isDark() ? "dark" : "light"];
@@ -218,11 +201,7 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
   }));
 
   // The page's colour scheme can change while the map is open.
-  useEffect(() => {
-    const observer = new MutationObserver(() => setDark(isDark()));
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    return () => observer.disconnect();
-  }, []);
+  useEffect(() => onThemeChange(setDark), []);
 
   // Create the map once.
   useEffect(() => {
@@ -359,18 +338,14 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
   }, [map, props.selected]);
 
   useEffect(() => {
-    if (!map) return;
-    for (const layer of props.meta.chart_layers) {
-      const id = `chart-${layer.name}`;
-      if (map.getLayer(id)) map.setPaintProperty(id, "raster-opacity", props.showCharts ? 1 : 0);
-    }
+    if (map) setChartsShown(map, props.meta.chart_layers, props.showCharts);
   }, [map, props.showCharts, props.meta.chart_layers]);
 
   useEffect(() => {
     if (!map) return;
     if (!props.meta.client.map_style_url) {
       if (props.basemap) setBasemapTheme(map, dark);
-      else map.setPaintProperty("background", "background-color", plainBackground(dark));
+      else map.setPaintProperty(BACKGROUND, "background-color", plainBackground(dark));
     }
     const text = TEXT[dark ? "dark" : "light"];
     for (const layer of [MATCH, SELECTED]) {

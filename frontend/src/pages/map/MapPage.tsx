@@ -1,4 +1,3 @@
-import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   lazy,
   startTransition,
@@ -13,9 +12,11 @@ import {
   type ReactNode,
 } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { api, call, errorText } from "../../api/client";
+import { useAirport, useAnnotations } from "../../api/airports";
+import { errorText } from "../../api/errors";
 import { useAirportsGeoJSON } from "../../api/map";
-import { useMeta, type AirportDetail, type Meta } from "../../api/queries";
+import { useMeta } from "../../api/meta";
+import type { Meta } from "../../api/types";
 import { ErrorMessage, Header, Loading, MAIN_ID } from "../../components/Layout";
 import { SearchBox } from "../../components/SearchBox";
 import { usePageTitle } from "../../components/PageTitle";
@@ -31,7 +32,7 @@ import {
   type Group,
   type KnownFilters,
 } from "../../lib/filters";
-import { AirportMap, type Annotated, type InView, type MapHandle } from "./AirportMap";
+import { AirportMap, type InView, type MapHandle } from "./AirportMap";
 import { prefetchBasemap } from "./basemap";
 import { NewAirportForm } from "./NewAirportForm";
 import "./map.css";
@@ -46,13 +47,6 @@ const LIST_LIMIT = 60;
 // Where the phone layout starts (map.css): the details are a sheet over the map's lower half.
 const PHONE = "(max-width: 760px)";
 const SHEET_SHARE = 0.5;
-
-/** The annotated airports among the loaded ones (a stable function: TanStack keeps the result). */
-function annotationsOf(results: { data?: AirportDetail }[]): Annotated[] {
-  return results.flatMap(({ data }) =>
-    data && data.annotations.length > 0 ? [{ code: data.code, annotations: data.annotations }] : [],
-  );
-}
 
 /** Four-letter codes starting with K are the FAA's three-letter codes (KPAE → PAE). */
 export function normaliseCode(code: string): string {
@@ -133,7 +127,6 @@ function MapScreen({ meta }: { meta: Meta }) {
   const returnFocus = useRef<HTMLElement | null>(null);
   // A keyboard user who opened the details lands in them.
   const focusDrawer = useRef(false);
-  const client = useQueryClient();
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [pitched, setPitched] = useState(false);
   const [detailed, setDetailed] = useState<string[]>([]);
@@ -169,12 +162,7 @@ function MapScreen({ meta }: { meta: Meta }) {
   }
 
   // The selected airport: fly there when it is first opened.
-  const airport = useQuery({
-    queryKey: ["map-airport", selected],
-    queryFn: () => call(api.GET("/api/v1/airports/{code}", { params: { path: { code: selected ?? "" } } })),
-    enabled: selected !== null,
-    staleTime: 60_000,
-  });
+  const airport = useAirport(selected ?? "", { enabled: selected !== null, staleTime: 60_000 });
   // A link with a map position (hash) keeps it; otherwise the map flies to the airport.
   const flownTo = useRef<string | null>(window.location.hash.length > 3 ? selected : null);
   useEffect(() => {
@@ -186,14 +174,7 @@ function MapScreen({ meta }: { meta: Meta }) {
   }, [airport.data, params, selected]);
 
   // Annotations of the airports in view at high zoom (cached per airport).
-  const annotations = useQueries({
-    queries: detailed.map((code) => ({
-      queryKey: ["map-airport", code],
-      queryFn: () => call(api.GET("/api/v1/airports/{code}", { params: { path: { code } } })),
-      staleTime: 5 * 60_000,
-    })),
-    combine: annotationsOf,
-  });
+  const annotations = useAnnotations(detailed);
 
   const bottomInset = useCallback(() => {
     if (!window.matchMedia(PHONE).matches) return 0;
@@ -409,10 +390,8 @@ function MapScreen({ meta }: { meta: Meta }) {
                 meta={meta}
                 point={placed}
                 onCreated={(code) => {
+                  // The new meta names the map's new version, which the map then loads and draws.
                   setPlaced(null);
-                  // The server rebuilds the map's GeoJSON after the change; the new meta names
-                  // its new version, which the map then loads and draws.
-                  void client.invalidateQueries({ queryKey: ["meta"] });
                   openAirport(code);
                 }}
               />

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
-import { api, call, errorText } from "../../api/client";
-import type { Meta, Schemas } from "../../api/queries";
-import { useWrite } from "../../components/verification";
+import { useCreateAirport } from "../../api/airports";
+import { errorText } from "../../api/errors";
+import { useLimits } from "../../api/meta";
+import type { Meta, Schemas } from "../../api/types";
 
 type LandingRights = Schemas["LandingRights"];
 
@@ -15,43 +16,31 @@ export function NewAirportForm({
   point: { latitude: number; longitude: number } | null;
   onCreated: (code: string) => void;
 }) {
-  const write = useWrite();
+  const create = useCreateAirport();
+  const limits = useLimits();
   const [name, setName] = useState("");
   const [closed, setClosed] = useState(false);
   const [rights, setRights] = useState<LandingRights>("private");
   const [elevation, setElevation] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const [unplaced, setUnplaced] = useState(false);
+  const problem = unplaced ? "Click the map where the airport is first." : create.isError ? errorText(create.error) : null;
+  const saving = create.isPending;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (!point) {
-      setProblem("Click the map where the airport is first.");
-      return;
-    }
-    setSaving(true);
-    setProblem(null);
-    try {
-      const created = await write(() =>
-        call(
-          api.POST("/api/v1/airports", {
-            body: {
-              name: name.trim(),
-              latitude: point.latitude,
-              longitude: point.longitude,
-              elevation_ft: elevation ? Number(elevation) : null,
-              landing_rights: rights,
-              closed,
-            },
-          }),
-        ),
-      );
-      onCreated(created.code);
-    } catch (error) {
-      setProblem(errorText(error));
-    } finally {
-      setSaving(false);
-    }
+    setUnplaced(!point);
+    if (!point) return;
+    create.mutate(
+      {
+        name: name.trim(),
+        latitude: point.latitude,
+        longitude: point.longitude,
+        elevation_ft: elevation ? Number(elevation) : null,
+        landing_rights: rights,
+        closed,
+      },
+      { onSuccess: (created) => onCreated(created.code) },
+    );
   }
 
   return (
@@ -62,7 +51,7 @@ export function NewAirportForm({
         {point ? ` (now ${point.latitude.toFixed(5)}, ${point.longitude.toFixed(5)}; click again to move it)` : ""}.
       </p>
       <label htmlFor="new-name">Airport name</label>
-      <input id="new-name" required maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />
+      <input id="new-name" required maxLength={limits?.airport_name_max_length} value={name} onChange={(event) => setName(event.target.value)} />
       <label htmlFor="new-elevation">Elevation (feet, if you know it)</label>
       <input id="new-elevation" type="number" min={-1500} max={30000} value={elevation} onChange={(event) => setElevation(event.target.value)} />
       <fieldset>

@@ -12,6 +12,7 @@ import type {
   StyleSpecification,
 } from "maplibre-gl";
 import { tiers, type BasemapTier } from "virtual:basemap";
+import { BACKGROUND, plainStyle, TEXT_FONT } from "../../lib/mapStyle";
 
 export interface BasemapColours {
   water: string;
@@ -44,9 +45,6 @@ export const BASEMAP_COLOURS: Record<"light" | "dark", BasemapColours> = {
   },
 };
 
-/** Local fonts: the style has no glyphs URL, so MapLibre draws text with the browser's fonts. */
-export const TEXT_FONT = ["sans-serif"];
-export const BACKGROUND = "background";
 const LABELS = "basemap-labels";
 // Natural Earth's 1:50m data has nothing to add past this zoom: MapLibre scales its tiles up.
 // Its lines are thin and it has no symbols but the labels: a narrow buffer around each tile
@@ -144,19 +142,6 @@ export function prefetchBasemap(): void {
   if (prefetched || !world) return;
   prefetched = true;
   fetch(new URL(world.url, window.location.href).href, { credentials: "same-origin" }).catch(() => undefined);
-}
-
-/** A plain background: the style without the base map (`?basemap=off`), e.g. to measure its cost. */
-export function plainBackground(dark: boolean): string {
-  return dark ? "#1d2430" : "#e9edf1";
-}
-
-export function plainStyle(dark: boolean): StyleSpecification {
-  return {
-    version: 8,
-    sources: {},
-    layers: [{ id: BACKGROUND, type: "background", paint: { "background-color": plainBackground(dark) } }],
-  };
 }
 
 /** The embedded style: the coarse world alone; the regions, charts and airports are added over it. */
