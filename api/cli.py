@@ -22,21 +22,20 @@ import uvicorn
 import uvicorn.config
 from alembic import command
 from alembic.config import Config
-from pydantic import ValidationError
-from rich.console import Console
 
 import migrations
 from api.core.cycles import Product
 from api.core.db import create_engine
-from api.core.embedded_pg import EmbeddedPostgresError, database_settings, port_is_free
+from api.core.embedded_pg import port_is_free
 from api.core.errors import PirepError
 from api.core.logs import as_json, configure_logging
 from api.core.passwords import generate_password, hash_password
-from api.core.settings import PROJECT_ROOT, Settings, get_settings
+from api.core.settings import PROJECT_ROOT, Settings
 from api.core.task_runner import settings_environment
 from api.models.enums import UserRole
 from api.models.users import User
 from api.ops.cli import register as register_ops
+from api.terminal import console, database, fail, settings_or_exit
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pirep, the airport database.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
@@ -55,7 +54,7 @@ except ImportError as missing:  # The API image leaves out the importer's raster
     )
     def _no_importer() -> None:
         """Import FAA and OurAirports data (not installed here)."""
-        raise _fail(
+        raise fail(
             f"The importer is not installed here ({_missing_importer} is missing): run it with "
             "the importer image (`pirep importer run-task` on AWS), or install the `importer` "
             "extra."
@@ -63,24 +62,11 @@ except ImportError as missing:  # The API image leaves out the importer's raster
 
 
 register_ops(app, db_app)
-console = Console(stderr=True)
 
 SAMPLE_DATA_DIR = PROJECT_ROOT / "importer" / "sample_data"
 SAMPLE_CYCLE = date(2024, 12, 26)
 # The map of `pirep dev` opens over the sample's airports (Washington state).
 SAMPLE_VIEW = (47.75, -122.25, 8.5)
-
-
-def settings_or_exit() -> Settings:
-    """The settings, or a clear sentence (not a traceback) when one is wrong."""
-    try:
-        return get_settings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc']) or 'settings'}: {item['msg']}"
-            for item in error.errors()
-        )
-        raise _fail(f"The settings are not valid: {problems}.") from None
 
 
 def _say(settings: Settings, message: str) -> None:
@@ -89,21 +75,6 @@ def _say(settings: Settings, message: str) -> None:
         logging.getLogger("api").info(message)
     else:
         console.print(message)
-
-
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]{message}[/red]")
-    return typer.Exit(1)
-
-
-@contextmanager
-def database(settings: Settings) -> Iterator[Settings]:
-    """Settings with a database URL: the configured server, or the embedded cluster."""
-    try:
-        with database_settings(settings, console.print) as configured:
-            yield configured
-    except EmbeddedPostgresError as error:
-        raise _fail(error.detail) from None
 
 
 def upgrade_database(settings: Settings) -> None:
@@ -181,7 +152,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     # Uvicorn applies the same configuration again when it starts.
     logging.config.dictConfig(log_config(settings))
     if not port_is_free(port) and host in ("127.0.0.1", "localhost", "0.0.0.0"):  # noqa: S104
-        raise _fail(f"Port {port} is already in use: pass --port or set PIREP_PORT.")
+        raise fail(f"Port {port} is already in use: pass --port or set PIREP_PORT.")
     _say(
         settings,
         f"Serving on http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"  # noqa: S104
@@ -220,7 +191,7 @@ def serve(
     """Serve the API with the database of PIREP_DATABASE_URL."""
     settings = settings_or_exit()
     if not settings.database_url:
-        raise _fail("Set PIREP_DATABASE_URL, or use `pirep dev` for the embedded database.")
+        raise fail("Set PIREP_DATABASE_URL, or use `pirep dev` for the embedded database.")
     _serve(settings, host or settings.host, port or settings.port, workers)
 
 
@@ -242,7 +213,7 @@ def dev(
             upgrade_database(settings)
             load_sample_data(settings)
         except PirepError as error:
-            raise _fail(error.detail) from None
+            raise fail(error.detail) from None
         with worker_beside(settings):
             _serve(settings, host or settings.host, port or settings.port, workers=1)
 

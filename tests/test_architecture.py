@@ -43,6 +43,17 @@ def test_the_core_the_models_and_the_importer_may_import_nothing_else_of_api() -
     assert importer["source_modules"] == ["importer"]
 
 
+def test_nothing_imports_the_pirep_command() -> None:
+    contract = _contracts()[
+        "Nothing imports the `pirep` command: what commands share is in api.terminal"
+    ]
+    sources = set(contract["source_modules"])  # type: ignore[call-overload]
+    assert sources == (_web_side() | FREE_OF_THE_WEB) - {"api.cli"}, sorted(
+        (_web_side() | FREE_OF_THE_WEB) - {"api.cli"} ^ sources
+    )
+    assert contract["forbidden_modules"] == ["api.cli"]
+
+
 def _sources() -> dict[str, str]:
     """Every Python file of the application and the importer, by path."""
     return {

@@ -28,8 +28,8 @@ from rich.progress import (
 
 from api.core.cycles import Product
 from api.core.errors import PirepError
-from api.core.settings import Settings
 from api.ops.aws import OpsProblem, explained
+from api.terminal import database, settings_or_exit
 
 if TYPE_CHECKING:
     from api.ops.deploy import StageView
@@ -42,20 +42,6 @@ STAGE_MARKS = {"Succeeded": "[green]✓[/green]", "Failed": "[red]✗[/red]", "I
 class Service(StrEnum):
     JOBS = "jobs"
     WEB = "web"
-
-
-def _settings() -> Settings:
-    from api import cli  # the `pirep` command: loaded already when these commands run
-
-    return cli.settings_or_exit()
-
-
-@contextmanager
-def _database(settings: Settings) -> Iterator[Settings]:
-    from api import cli
-
-    with cli.database(settings) as configured:
-        yield configured
 
 
 @contextmanager
@@ -139,7 +125,7 @@ def deploy(
     from api.ops.aws import Aws
     from api.ops.deploy import Pipeline
 
-    settings = _settings()
+    settings = settings_or_exit()
     with _reported():
         aws = Aws(settings)
         pipeline = Pipeline(
@@ -194,7 +180,7 @@ def ssh(
     from api.ops.aws import Aws
     from api.ops.ssh import default_index, open_shell, plugin_path, running_containers
 
-    settings = _settings()
+    settings = settings_or_exit()
     services = {Service.JOBS: settings.ecs_jobs_service, Service.WEB: settings.ecs_web_service}
     with _reported():
         plugin_path()  # before anything is asked of AWS
@@ -238,12 +224,12 @@ def db_backup() -> None:
     from api.ops.aws import Aws, check_bucket
     from api.ops.backups import backup_key, database_name, dump, upload
 
-    settings = _settings()
+    settings = settings_or_exit()
     with _reported():
         s3 = Aws(settings).s3()
         bucket = settings.backups_bucket
         check_bucket(s3, bucket, "PIREP_BACKUPS_BUCKET")
-        with _database(settings) as configured, _temporary_directory() as directory:
+        with database(settings) as configured, _temporary_directory() as directory:
             url = configured.database_url or ""
             target = directory / "pirep.dump"
             with Progress(*_dump_columns(), console=console, transient=True) as progress:
@@ -279,7 +265,7 @@ def db_snapshot(
     from api.ops.aws import Aws
     from api.ops.backups import create_snapshot, snapshot_id
 
-    settings = _settings()
+    settings = settings_or_exit()
     identifier = snapshot_id(settings.rds_instance, _now())
     with _reported():
         rds = Aws(settings).rds()
@@ -302,7 +288,7 @@ def db_download(
     from api.ops.aws import Aws, check_bucket, download
     from api.ops.backups import BACKUP_PREFIX, backups
 
-    settings = _settings()
+    settings = settings_or_exit()
     bucket = settings.backups_bucket
     with _reported():
         s3 = Aws(settings).s3()
@@ -339,7 +325,7 @@ def db_restore(
     embedded cluster), replacing what it holds. Refused for a database on another host."""
     from api.ops.backups import database_name, is_local, restore
 
-    settings = _settings()
+    settings = settings_or_exit()
     with _reported():
         if settings.database_url and not is_local(settings.database_url):
             raise OpsProblem(
@@ -347,7 +333,7 @@ def db_restore(
                 "to a database on this machine only (unset PIREP_DATABASE_URL for the embedded "
                 "one)."
             )
-        with _database(settings) as configured:
+        with database(settings) as configured:
             url = configured.database_url or ""
             if not yes:
                 if not _interactive():
@@ -373,7 +359,7 @@ def s3_sync(
     from api.ops.aws import Aws, check_bucket, download
     from api.ops.photos import PHOTOS, plan
 
-    settings = _settings()
+    settings = settings_or_exit()
     bucket = settings.storage_bucket
     if not bucket:
         console.print(
@@ -411,7 +397,7 @@ def importer_run_task(
     from api.ops.aws import Aws
     from api.ops.importer import start_importer_task
 
-    settings = _settings()
+    settings = settings_or_exit()
     if not settings.database_url:
         console.print(
             "[red]Set PIREP_DATABASE_URL to the database the importer task uses: the run is "
