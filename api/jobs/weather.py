@@ -22,12 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from api.core.bulk import copy_rows
 from api.core.changes import ChangeKind, record
 from api.core.settings import Settings
+from api.core.weather import ceiling_ft, flight_category, fresh_metar_sql
 from api.jobs.http import SourceError, request
 from api.models.enums import FlightCategory, WeatherReportKind
 
 METARS_FILE = "metars.cache.xml.gz"
 TAFS_FILE = "tafs.cache.xml.gz"
-CEILING_COVERS = frozenset({"BKN", "OVC", "OVX"})
 
 
 class WeatherError(Exception):
@@ -222,31 +222,6 @@ def _cloud_layers(element: _Fields) -> list[dict[str, Any]]:
     return layers
 
 
-def ceiling_ft(layers: list[dict[str, Any]]) -> int | None:
-    """The lowest broken, overcast or obscured layer; None when there is none."""
-    bases = [
-        layer["base_ft"]
-        for layer in layers
-        if layer["cover"] in CEILING_COVERS and layer["base_ft"] is not None
-    ]
-    return min(bases) if bases else None
-
-
-def flight_category(ceiling: int | None, visibility_sm: float | None) -> FlightCategory | None:
-    """The FAA's category for a ceiling and visibility (the worse of the two decides)."""
-    if ceiling is None and visibility_sm is None:
-        return None
-    low_ceiling = ceiling if ceiling is not None else 1_000_000
-    visibility = visibility_sm if visibility_sm is not None else 1_000_000.0
-    if low_ceiling < 500 or visibility < 1:
-        return FlightCategory.LIFR
-    if low_ceiling < 1000 or visibility < 3:
-        return FlightCategory.IFR
-    if low_ceiling <= 3000 or visibility <= 5:
-        return FlightCategory.MVFR
-    return FlightCategory.VFR
-
-
 def _conditions(element: _Fields, raw: str) -> Conditions:
     direction, speed, gusts = _wind(element, raw)
     layers = _cloud_layers(element)
@@ -429,13 +404,12 @@ _MATCH_SQL = sa.text(
     """
 )
 
-# The weather_report tag on exactly the airports with a METAR younger than two hours (the
-# airport detail shows weather under the same rule).
+# The weather_report tag on exactly the airports whose METAR is still shown (the airport
+# detail shows weather under the same rule).
 _SYNC_TAGS_SQL = sa.text(
-    """
+    f"""
     WITH fresh AS (
-        SELECT DISTINCT airport_id FROM weather_reports
-        WHERE kind = 'metar' AND observed_at > now() - interval '2 hours'
+        SELECT DISTINCT airport_id FROM weather_reports w WHERE {fresh_metar_sql("w")}
     ),
     gone AS (
         DELETE FROM tags WHERE name = 'weather_report'

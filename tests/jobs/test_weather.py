@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from api.airports.caches import DetailCache
 from api.app import create_app
 from api.core.settings import Settings
+from api.core.weather import flight_category
 from api.jobs.weather import (
     WeatherDownloadError,
     WeatherFeedError,
-    flight_category,
     parse_metars,
     update_weather,
 )

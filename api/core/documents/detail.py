@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import orjson
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from api.core import markdown
 from api.core.documents.content import COMPLETION_SQL, MISSING_SQL, SIMILAR_SQL
 from api.core.names import display_name, display_optional
 from api.core.sun import local_today, sun_times
+from api.core.weather import WEATHER_SHOWN_FOR, ceiling_sql, fresh_metar_sql
 from api.models.airports import EDITABLE_FIELDS, WIKI_FIELDS
 
 
@@ -58,15 +59,13 @@ _CONDITIONS_JSON = (
     "'visibility_sm', w.visibility_sm, 'weather', w.weather, 'cloud_layers', w.cloud_layers"
 )
 
-# The weather, only while the METAR is younger than two hours (the job keeps the tag in step).
+# The weather, only while the METAR is shown (the job keeps the tag in step).
 WEATHER_SQL = f"""(
     SELECT json_build_object(
         'metar', json_build_object(
             'observed_at', w.observed_at, {_CONDITIONS_JSON},
             'temperature_c', w.temperature_c, 'dewpoint_c', w.dewpoint_c,
-            'ceiling_ft', (SELECT min((l->>'base_ft')::int)
-                           FROM jsonb_array_elements(w.cloud_layers) l
-                           WHERE l->>'cover' IN ('BKN', 'OVC', 'OVX'))),
+            'ceiling_ft', {ceiling_sql("w.cloud_layers")}),
         'tafs', coalesce((
             SELECT json_agg(json_build_object(
                 'starts_at', w.starts_at, 'ends_at', w.ends_at, {_CONDITIONS_JSON})
@@ -74,8 +73,7 @@ WEATHER_SQL = f"""(
             FROM weather_reports w WHERE w.airport_id = a.id AND w.kind = 'taf'), '[]'),
         'disclaimer', '{WEATHER_DISCLAIMER}')
     FROM weather_reports w
-    WHERE w.airport_id = a.id AND w.kind = 'metar'
-      AND w.observed_at > now() - interval '2 hours'
+    WHERE w.airport_id = a.id AND {fresh_metar_sql("w")}
     ORDER BY w.observed_at DESC LIMIT 1
 )"""
 
@@ -181,9 +179,6 @@ async def detail_json(
     )
     value: str | None = result.scalar_one_or_none()
     return value
-
-
-WEATHER_SHOWN_FOR = timedelta(hours=2)
 
 
 def with_html(document: str, now: datetime | None = None) -> tuple[bytes, float | None]:
