@@ -10,8 +10,6 @@ the job image has no browser, so the KML description carries the page's text ins
 from __future__ import annotations
 
 import asyncio
-import gzip
-import hashlib
 import io
 import json
 import logging
@@ -22,14 +20,12 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from api.core import markdown
 from api.core.settings import Settings
 from api.core.storage import Sink, sink_from_settings
-from api.meta.repository import CONTENT_PACKS_INDEX
-from api.models.system import CachedDocument
+from api.meta.repository import PublishedPack, publish_content_packs
 
 logger = logging.getLogger("api.jobs")
 
@@ -143,14 +139,14 @@ async def build_content_packs(
     *,
     sink: Sink | None = None,
     now: datetime | None = None,
-) -> list[dict[str, Any]]:
+) -> list[PublishedPack]:
     """Build and store every pack, then publish their index; the index."""
     now = now or datetime.now(UTC)
     version = now.replace(microsecond=0).isoformat()
     sink = sink or sink_from_settings(settings)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     public_url = settings.public_url.rstrip("/")
-    index = []
+    index: list[PublishedPack] = []
     async with sessions() as session:
         for pack in PACKS:
             rows = list((await session.execute(_AIRPORTS_SQL, {"tags": list(pack.tags)})).all())
@@ -158,35 +154,16 @@ async def build_content_packs(
             key = f"content-packs/{now:%Y-%m}/{pack.id}.zip"
             await asyncio.to_thread(sink.put, key, body)
             index.append(
-                {
-                    "id": pack.id,
-                    "name": f"Pirep - {pack.name}",
-                    "airports": len(rows),
-                    "size_bytes": len(body),
-                    "version": version,
-                    "key": key,
-                }
+                PublishedPack(
+                    id=pack.id,
+                    name=f"Pirep - {pack.name}",
+                    airports=len(rows),
+                    size_bytes=len(body),
+                    version=version,
+                    key=key,
+                )
             )
             logger.info("Content pack %s: %d airports, %d bytes.", pack.id, len(rows), len(body))
     async with sessions() as session, session.begin():
-        await _publish(session, index)
+        await publish_content_packs(session, index)
     return index
-
-
-async def _publish(session: AsyncSession, index: list[dict[str, Any]]) -> None:
-    document = json.dumps(index).encode()
-    values = {
-        "name": CONTENT_PACKS_INDEX,
-        "etag": '"' + hashlib.sha256(document).hexdigest()[:32] + '"',
-        "content_type": "application/json",
-        "body_gzip": gzip.compress(document),
-        "size_bytes": len(document),
-        "built_at": sa.func.now(),
-    }
-    await session.execute(
-        insert(CachedDocument)
-        .values(**values)
-        .on_conflict_do_update(
-            index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"}
-        )
-    )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.cycles import Product
@@ -15,6 +17,17 @@ from api.models.system import CachedDocument, FaaDataCycle, SiteSettings
 
 # The cached document holding the index of the content packs the monthly job publishes.
 CONTENT_PACKS_INDEX = "content-packs"
+
+
+class PublishedPack(TypedDict):
+    """A content pack of the published index; its zip is at ``key`` in storage."""
+
+    id: str
+    name: str
+    airports: int
+    size_bytes: int
+    version: str
+    key: str
 
 
 async def active_cycles(session: AsyncSession) -> dict[str, date]:
@@ -39,10 +52,30 @@ async def read_only(session: AsyncSession) -> bool:
     return bool(value)
 
 
-async def published_content_packs(session: AsyncSession) -> list[dict[str, Any]]:
+async def publish_content_packs(session: AsyncSession, index: list[PublishedPack]) -> None:
+    """Replaces the index of the content packs (what /api/v1/content-packs lists)."""
+    document = json.dumps(index).encode()
+    values = {
+        "name": CONTENT_PACKS_INDEX,
+        "etag": '"' + hashlib.sha256(document).hexdigest()[:32] + '"',
+        "content_type": "application/json",
+        "body_gzip": gzip.compress(document),
+        "size_bytes": len(document),
+        "built_at": sa.func.now(),
+    }
+    await session.execute(
+        insert(CachedDocument)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"}
+        )
+    )
+
+
+async def published_content_packs(session: AsyncSession) -> list[PublishedPack]:
     """The index of the content packs last built (empty before the first build)."""
     document = await session.get(CachedDocument, CONTENT_PACKS_INDEX)
     if document is None:
         return []
-    index: list[dict[str, Any]] = json.loads(gzip.decompress(document.body_gzip))
+    index: list[PublishedPack] = json.loads(gzip.decompress(document.body_gzip))
     return index

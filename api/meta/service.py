@@ -134,6 +134,13 @@ async def content_packs(session: AsyncSession, settings: Settings) -> list[Conte
     """The packs last published, each with the address of its zip."""
     base = settings.assets_base
     return [
-        ContentPack(**{k: v for k, v in pack.items() if k != "key"}, url=f"{base}/{pack['key']}")
+        ContentPack(
+            id=pack["id"],
+            name=pack["name"],
+            airports=pack["airports"],
+            size_bytes=pack["size_bytes"],
+            version=pack["version"],
+            url=f"{base}/{pack['key']}",
+        )
         for pack in await repository.published_content_packs(session)
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -214,6 +214,24 @@ async def unknown_user(session: AsyncSession, ip_address: str) -> User:
     return (await session.scalars(statement)).one()
 
 
+class StandingRow(NamedTuple):
+    id: uuid.UUID
+    display_name: str | None
+    role: UserRole
+    points: int
+    created_at: datetime
+    rank: int | None
+    contributions: int
+    airports_edited: int
+
+
+class ActivityRow(NamedTuple):
+    type: str
+    airport_code: str | None
+    points: int
+    created_at: datetime
+
+
 _STANDINGS_SQL = """
     WITH ranked AS (
         SELECT u.id, u.display_name, u.role, u.points, u.created_at,
@@ -228,34 +246,38 @@ _STANDINGS_SQL = """
 """
 
 
-async def leaderboard(session: AsyncSession, limit: int) -> list[Any]:
+async def leaderboard(session: AsyncSession, limit: int) -> list[StandingRow]:
     rows = await session.execute(
         sa.text(_STANDINGS_SQL + " ORDER BY r.rank, r.created_at LIMIT :limit"), {"limit": limit}
     )
-    return list(rows)
+    return [_standing(row) for row in rows]
 
 
-async def standing(session: AsyncSession, user_id: uuid.UUID) -> Any:
+async def standing(session: AsyncSession, user_id: uuid.UUID) -> StandingRow | None:
     """A user's standing (rank None when they have no points yet), or None: no such user."""
     row = (
         await session.execute(sa.text(_STANDINGS_SQL + " WHERE r.id = :id"), {"id": user_id})
     ).first()
-    if row is not None:
-        return row
-    return (
-        await session.execute(
-            sa.text(
-                "SELECT u.id, u.display_name, u.role, u.points, u.created_at, NULL AS rank, "
-                "(SELECT count(*) FROM actions a WHERE a.user_id = u.id) AS contributions, "
-                "(SELECT count(DISTINCT a.airport_id) FROM actions a WHERE a.user_id = u.id) "
-                "AS airports_edited FROM users u WHERE u.id = :id"
-            ),
-            {"id": user_id},
-        )
-    ).first()
+    if row is None:
+        row = (
+            await session.execute(
+                sa.text(
+                    "SELECT u.id, u.display_name, u.role, u.points, u.created_at, NULL AS rank, "
+                    "(SELECT count(*) FROM actions a WHERE a.user_id = u.id) AS contributions, "
+                    "(SELECT count(DISTINCT a.airport_id) FROM actions a WHERE a.user_id = u.id) "
+                    "AS airports_edited FROM users u WHERE u.id = :id"
+                ),
+                {"id": user_id},
+            )
+        ).first()
+    return _standing(row) if row is not None else None
 
 
-async def activity(session: AsyncSession, user_id: uuid.UUID, limit: int) -> list[Any]:
+def _standing(row: sa.Row[Any]) -> StandingRow:
+    return StandingRow(**{**row._asdict(), "role": UserRole(row.role)})
+
+
+async def activity(session: AsyncSession, user_id: uuid.UUID, limit: int) -> list[ActivityRow]:
     rows = await session.execute(
         sa.text(
             "SELECT a.type, ap.code AS airport_code, a.points, a.created_at FROM actions a "
@@ -264,4 +286,4 @@ async def activity(session: AsyncSession, user_id: uuid.UUID, limit: int) -> lis
         ),
         {"id": user_id, "limit": limit},
     )
-    return list(rows)
+    return [ActivityRow(*row) for row in rows]

@@ -7,7 +7,6 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -385,21 +384,21 @@ async def verify(
     return user
 
 
-def _standing(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": public_name(row.display_name, row.role),
-        "altitude": row.points,
-        "rank": row.rank,
-        "contributions": row.contributions,
-        "airports_edited": row.airports_edited,
-        "member_since": row.created_at,
-    }
+def _standing(row: repository.StandingRow) -> Standing:
+    return Standing(
+        id=row.id,
+        name=public_name(row.display_name, row.role),
+        altitude=row.points,
+        rank=row.rank,
+        contributions=row.contributions,
+        airports_edited=row.airports_edited,
+        member_since=row.created_at,
+    )
 
 
 async def leaderboard(session: AsyncSession, requester: Requester) -> list[Standing]:
     policy.read_public(requester)
-    return [Standing(**_standing(row)) for row in await repository.leaderboard(session, 25)]
+    return [_standing(row) for row in await repository.leaderboard(session, 25)]
 
 
 async def profile(session: AsyncSession, requester: Requester, user_id: uuid.UUID) -> Profile:
@@ -416,4 +415,4 @@ async def profile(session: AsyncSession, requester: Requester, user_id: uuid.UUI
         )
         for item in await repository.activity(session, user_id, 50)
     ]
-    return Profile(**_standing(row), activity=activity)
+    return Profile(**_standing(row).model_dump(), activity=activity)
