@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +29,18 @@ async def count(session: AsyncSession, airport_id: uuid.UUID) -> int:
     return int(await session.scalar(statement) or 0)
 
 
-async def one(session: AsyncSession, comment_id: uuid.UUID, *, lock: bool = False) -> Any:
+class CommentRow(NamedTuple):
+    """A comment with its airport's code and lock and its author."""
+
+    Comment: Comment
+    code: str
+    locked_at: datetime | None
+    User: User
+
+
+async def one(
+    session: AsyncSession, comment_id: uuid.UUID, *, lock: bool = False
+) -> CommentRow | None:
     statement = (
         sa.select(Comment, Airport.code, Airport.locked_at, User)
         .join(Airport, Airport.id == Comment.airport_id)
@@ -37,7 +49,8 @@ async def one(session: AsyncSession, comment_id: uuid.UUID, *, lock: bool = Fals
     )
     if lock:
         statement = statement.with_for_update(of=Comment)
-    return (await session.execute(statement)).first()
+    row = (await session.execute(statement)).first()
+    return CommentRow(*row) if row is not None else None
 
 
 async def add_helpful(session: AsyncSession, comment_id: uuid.UUID, user_id: uuid.UUID) -> bool:
