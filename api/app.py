@@ -32,14 +32,7 @@ from api.core.task_runner import task_runner_from_settings
 from api.errors import install_error_handlers
 from api.events.router import router as events_router
 from api.meta.router import router as meta_router
-from api.middleware import (
-    BodySizeLimit,
-    ClientAddress,
-    PolicyAudit,
-    ReadRateLimit,
-    SecurityHeaders,
-    WriteRateLimit,
-)
+from api.middleware import BodySizeLimit, ClientAddress, PolicyAudit, SecurityHeaders
 from api.photos.router import router as photos_router
 from api.search.router import router as search_router
 from api.seo.router import router as seo_router
@@ -160,14 +153,6 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(PolicyAudit)
-    app.add_middleware(ReadRateLimit, prefix="/api/v1/airports/", limiter=state.read_limiter)
-    app.add_middleware(
-        WriteRateLimit,
-        prefix="/api/",
-        exempt="/api/v1/admin/",
-        exempt_suffix="/views",
-        limit=settings.write_limit_per_minute,
-    )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

@@ -6,12 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.core import policy
+from api.core import policy, ratelimit
 from api.core.errors import Forbidden, PirepError, Unauthorized
-from api.core.policy import Principal, Requester
+from api.core.policy import UNSAFE_METHODS, Principal, Requester
 from api.core.tokens import csrf_token, same
 from api.state import AppState, state_of
 from api.users import service as users_service
@@ -20,7 +20,6 @@ logger = logging.getLogger("api")
 
 SESSION_COOKIE = "pirep_session"
 CSRF_HEADER = "X-CSRF-Token"
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -64,6 +63,47 @@ def get_state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def _too_many(detail: str, verdict: ratelimit.Verdict) -> HTTPException:
+    return HTTPException(
+        429,
+        f"{detail} Try again in {verdict.retry_after} seconds.",
+        headers={"Retry-After": str(verdict.retry_after)},
+    )
+
+
+async def limit_writes(request: Request, state: StateDep) -> None:
+    """At most ``PIREP_WRITE_LIMIT_PER_MINUTE`` writes a minute per client address, in every
+    process together; more are refused with 429 and Retry-After.
+
+    A dependency of every route that writes (``dependencies=[WRITE_LIMIT]``), but those of the
+    administrators and the page-view counts. It runs before the route's other dependencies,
+    and counts refused and failed requests too.
+    """
+    limit = state.settings.write_limit_per_minute
+    address = request.client.host if request.client else "unknown"
+    verdict = await ratelimit.hit(state.session_factory, f"write:{address}", limit)
+    if not verdict.allowed:
+        raise _too_many(f"Too many changes from this address: at most {limit} a minute.", verdict)
+
+
+async def limit_reads(request: Request, state: StateDep) -> None:
+    """At most ``PIREP_READ_LIMIT_PER_MINUTE`` reads a minute per client address of the airport
+    pages (the reads under ``/api/v1/airports/``, the search box's among them), counted in
+    memory and shared between processes in batches; more are refused with 429 and
+    Retry-After."""
+    limiter = state.read_limiter
+    address = request.client.host if request.client else "unknown"
+    verdict = await limiter.hit(state.session_factory, f"read:{address}")
+    if not verdict.allowed:
+        raise _too_many(
+            f"Too many airport pages from this address: at most {limiter.limit} a minute.", verdict
+        )
+
+
+WRITE_LIMIT = Depends(limit_writes)
+READ_LIMIT = Depends(limit_reads)
 
 
 async def authenticate(request: Request, session: SessionDep) -> Principal | None:

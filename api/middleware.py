@@ -1,4 +1,6 @@
-"""ASGI middleware: client address and blocklist, security headers, body cap, rate limits."""
+"""ASGI middleware: client address and blocklist, security headers, body cap, policy audit.
+
+The rate limits are dependencies of the routes they apply to (`api.dependencies`)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.clients import Network, client_address, in_networks
 from api.core.policy import begin_request
-from api.core.ratelimit import BatchedLimiter, hit
-from api.state import state_of
 
 # Suited to the SPA and its map: scripts only from this origin, map tiles and photos from
 # anywhere over HTTPS, MapLibre's workers from blob: URLs, webcams from the allow-listed host.
@@ -211,82 +211,6 @@ class ClientAddress:
         if address is not None and peer and address != peer[0]:
             scope = {**scope, "client": (address, 0)}
         await self.app(scope, receive, send)
-
-
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-class WriteRateLimit:
-    """At most ``limit`` writes a minute per client address under ``prefix`` (except under
-    ``exempt`` and paths ending with ``exempt_suffix``, e.g. page-visit counts), in every
-    process together; more are answered 429 with Retry-After."""
-
-    def __init__(
-        self, app: ASGIApp, *, prefix: str, exempt: str, limit: int, exempt_suffix: str = ""
-    ) -> None:
-        self.app = app
-        self.prefix = prefix
-        self.exempt = exempt
-        self.exempt_suffix = exempt_suffix
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in UNSAFE_METHODS
-            or not scope["path"].startswith(self.prefix)
-            or scope["path"].startswith(self.exempt)
-            or (self.exempt_suffix and scope["path"].endswith(self.exempt_suffix))
-        ):
-            await self.app(scope, receive, send)
-            return
-        client = scope.get("client")
-        factory = state_of(scope["app"]).session_factory
-        verdict = await hit(factory, f"write:{client[0] if client else 'unknown'}", self.limit)
-        if verdict.allowed:
-            await self.app(scope, receive, send)
-            return
-        await send_error(
-            send,
-            429,
-            "TooManyRequests",
-            f"Too many changes from this address: at most {self.limit} a minute. "
-            f"Try again in {verdict.retry_after} seconds.",
-            [("retry-after", str(verdict.retry_after))],
-        )
-
-
-class ReadRateLimit:
-    """At most ``limiter.limit`` reads a minute per client address of the paths under
-    ``prefix`` (the airport pages), counted in memory and shared between processes in batches."""
-
-    def __init__(self, app: ASGIApp, *, prefix: str, limiter: BatchedLimiter) -> None:
-        self.app = app
-        self.prefix = prefix
-        self.limiter = limiter
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or not scope["path"].startswith(self.prefix)
-        ):
-            await self.app(scope, receive, send)
-            return
-        client = scope.get("client")
-        factory = state_of(scope["app"]).session_factory
-        verdict = await self.limiter.hit(factory, f"read:{client[0] if client else 'unknown'}")
-        if verdict.allowed:
-            await self.app(scope, receive, send)
-            return
-        await send_error(
-            send,
-            429,
-            "TooManyRequests",
-            f"Too many airport pages from this address: at most {self.limiter.limit} a minute. "
-            f"Try again in {verdict.retry_after} seconds.",
-            [("retry-after", str(verdict.retry_after))],
-        )
 
 
 class PolicyAudit:

@@ -1,5 +1,5 @@
 """What the application holds for its whole life, typed: routes reach it through `StateDep`
-(`api.dependencies`), middleware through `state_of`."""
+(`api.dependencies`), the app and its tests through `state_of`."""
 
 from __future__ import annotations
 

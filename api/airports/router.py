@@ -15,7 +15,7 @@ from api.airports.schemas import (
     NewAirport,
 )
 from api.core.db import transaction
-from api.dependencies import RequesterDep, SessionDep, StateDep
+from api.dependencies import READ_LIMIT, WRITE_LIMIT, RequesterDep, SessionDep, StateDep
 from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 
 router = APIRouter(prefix="/api/v1", tags=["airports"])
@@ -67,6 +67,7 @@ async def airports_geojson(
 @router.get(
     "/airports/{code}",
     name="get",
+    dependencies=[READ_LIMIT],
     summary="One airport by FAA code, ICAO code or id",
     response_model=AirportDetail,
     responses={**ERROR_RESPONSES, **NOT_FOUND},
@@ -93,6 +94,7 @@ async def airport_detail(
 @router.patch(
     "/airports/{code}",
     name="edit",
+    dependencies=[WRITE_LIMIT],
     summary="Edit what pilots know: the wiki fields, landing rights, annotations, cover",
     description="Send only the fields you change, each with the `version` you started from. "
     "If someone changed one of them since, nothing is saved and the answer is 409 with the "
@@ -119,6 +121,7 @@ async def edit_airport(
 @router.post(
     "/airports",
     name="create",
+    dependencies=[WRITE_LIMIT],
     summary="Add an airport missing from the official data (it gets the next UNMnn code)",
     description="Writers without an account who have not passed the one-time check send the "
     "CAPTCHA answer as `captcha_token`. The new airport is private unless said otherwise, "

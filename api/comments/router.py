@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentPage
-from api.dependencies import RequesterDep, SessionDep
+from api.dependencies import READ_LIMIT, WRITE_LIMIT, RequesterDep, SessionDep
 from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 
 router = APIRouter(prefix="/api/v1", tags=["comments"])
@@ -21,6 +21,7 @@ WRITE = CONTRIBUTION_ERRORS
 @router.get(
     "/airports/{code}/comments",
     name="list",
+    dependencies=[READ_LIMIT],
     summary="Comments on an airport, newest first",
     responses={**ERROR_RESPONSES, **NOT_FOUND},
 )
@@ -37,6 +38,7 @@ async def list_comments(
 @router.post(
     "/airports/{code}/comments",
     name="add",
+    dependencies=[WRITE_LIMIT],
     summary="Comment on an airport (Markdown)",
     status_code=201,
     responses=WRITE,
@@ -50,6 +52,7 @@ async def add_comment(
 @router.put(
     "/comments/{comment_id}/helpful",
     name="helpful",
+    dependencies=[WRITE_LIMIT],
     summary="Say a comment was helpful (once per pilot)",
     status_code=204,
     responses={**WRITE, 409: {"model": ErrorBody, "description": "Said so already."}},
@@ -61,6 +64,7 @@ async def helpful(session: SessionDep, requester: RequesterDep, comment_id: uuid
 @router.put(
     "/comments/{comment_id}/outdated",
     name="flag_outdated",
+    dependencies=[WRITE_LIMIT],
     summary="Flag a comment as outdated",
     status_code=204,
     responses=WRITE,
@@ -74,6 +78,7 @@ async def flag_outdated(
 @router.delete(
     "/comments/{comment_id}/outdated",
     name="unflag_outdated",
+    dependencies=[WRITE_LIMIT],
     summary="Take the outdated flag back",
     status_code=204,
     responses=WRITE,

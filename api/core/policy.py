@@ -12,9 +12,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core import repositories
 from api.core.errors import (
     Forbidden,
     PirepError,
@@ -23,8 +23,10 @@ from api.core.errors import (
     VerificationRequired,
 )
 from api.models.enums import UserRole
-from api.models.system import SiteSettings
 from api.models.users import User
+
+# The methods of requests that may change something: such a request must consult a policy.
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 READ_ONLY_DETAIL = (
     "Pirep is in read-only mode for maintenance: nothing can be changed right now. Try again later."
@@ -143,7 +145,7 @@ class ReadOnlySwitch:
 
     async def current(self, session: AsyncSession) -> bool:
         if time.monotonic() - self.checked_at >= self.revalidate_seconds:
-            self.value = bool(await session.scalar(sa.select(SiteSettings.read_only)))
+            self.value = await repositories.read_only(session)
             self.checked_at = time.monotonic()
         return self.value
 

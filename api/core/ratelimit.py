@@ -1,4 +1,5 @@
-"""Fixed-window request counters shared by every web process (rows in PostgreSQL)."""
+"""Fixed-window request counters shared by every web process (rows in PostgreSQL, see
+`api.core.repositories`)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,9 @@ import math
 import time
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-_COUNT_SQL = sa.text(
-    """
-    INSERT INTO rate_limit_buckets (key, window_start, count, expires_at)
-    VALUES (:key, to_timestamp(:window), 1, to_timestamp(:window + :seconds))
-    ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_buckets.count + 1
-    RETURNING count
-    """
-)
-
+from api.core import repositories
 
 logger = logging.getLogger("api.ratelimit")
 
@@ -43,30 +35,14 @@ async def hit(
     now = clock()
     window = math.floor(now / window_seconds) * window_seconds
     async with factory() as session, session.begin():
-        count = await session.scalar(
-            _COUNT_SQL, {"key": key, "window": window, "seconds": window_seconds}
-        )
+        count = await repositories.count_request(session, key, window, window_seconds)
     retry_after = max(1, math.ceil(window + window_seconds - now))
-    return Verdict(allowed=int(count or 0) <= limit, retry_after=retry_after)
+    return Verdict(allowed=count <= limit, retry_after=retry_after)
 
 
 async def purge_expired(session: AsyncSession) -> int:
     """Delete the counters of windows that are over; the number deleted."""
-    result = await session.execute(
-        sa.text("DELETE FROM rate_limit_buckets WHERE expires_at < now() RETURNING 1")
-    )
-    return len(result.all())
-
-
-_ADD_SQL = sa.text(
-    """
-    INSERT INTO rate_limit_buckets (key, window_start, count, expires_at)
-    SELECT key, to_timestamp(:window), count, to_timestamp(:window + :seconds)
-    FROM unnest(CAST(:keys AS text[]), CAST(:counts AS integer[])) AS added(key, count)
-    ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_buckets.count + excluded.count
-    RETURNING key, count
-    """
-)
+    return await repositories.purge_expired_counters(session)
 
 
 class BatchedLimiter:
@@ -107,19 +83,11 @@ class BatchedLimiter:
         if not pending:
             return
         self.flushing, self.pending = True, {}
-        keys = sorted(pending)  # one order in every process: no deadlocks between them
         try:
             async with factory() as session, session.begin():
-                rows = await session.execute(
-                    _ADD_SQL,
-                    {
-                        "window": window,
-                        "seconds": self.window_seconds,
-                        "keys": keys,
-                        "counts": [pending[key] for key in keys],
-                    },
+                totals = await repositories.add_request_counts(
+                    session, window, self.window_seconds, pending
                 )
-                totals = {key: int(count) for key, count in rows}
         except Exception:
             logger.warning("Could not count reads in the database; retrying later.", exc_info=True)
             if window == self.window:

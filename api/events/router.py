@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.core.errors import ValidationFailed
 from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
-from api.dependencies import RequesterDep, SessionDep
+from api.dependencies import READ_LIMIT, WRITE_LIMIT, RequesterDep, SessionDep
 from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND
 from api.events import service
 from api.events.schemas import EventIn, EventOut
@@ -55,6 +55,7 @@ async def near(
 @router.get(
     "/airports/{code}/events",
     name="upcoming",
+    dependencies=[READ_LIMIT],
     summary="The airport's events to come, soonest first, with their next occurrences",
     responses={**ERROR_RESPONSES, **NOT_FOUND},
 )
@@ -65,6 +66,7 @@ async def upcoming(session: SessionDep, code: CODE) -> list[EventOut]:
 @router.get(
     "/airports/{code}/events.ics",
     name="calendar",
+    dependencies=[READ_LIMIT],
     summary="The airport's events as an iCalendar file (recurring ones with their rule)",
     response_class=Response,
     responses={
@@ -81,6 +83,7 @@ async def calendar(session: SessionDep, code: CODE) -> Response:
 @router.post(
     "/airports/{code}/events",
     name="add",
+    dependencies=[WRITE_LIMIT],
     summary="Add an event (one-off or recurring) in the airport's local time",
     status_code=201,
     responses=CONTRIBUTION_ERRORS,
@@ -92,6 +95,7 @@ async def add(session: SessionDep, requester: RequesterDep, code: CODE, data: Ev
 @router.put(
     "/airports/{code}/events/{event_id}",
     name="edit",
+    dependencies=[WRITE_LIMIT],
     summary="Change an event (its details are replaced; the change can be reverted)",
     responses=CONTRIBUTION_ERRORS,
 )
@@ -104,6 +108,7 @@ async def edit(
 @router.delete(
     "/airports/{code}/events/{event_id}",
     name="remove",
+    dependencies=[WRITE_LIMIT],
     summary="Remove an event",
     status_code=204,
     responses=CONTRIBUTION_ERRORS,

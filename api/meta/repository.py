@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.cycles import Product
-from api.models.system import CachedDocument, FaaDataCycle, SiteSettings
+from api.models.system import CachedDocument, FaaDataCycle
 
 # The cached document holding the index of the content packs the monthly job publishes.
 CONTENT_PACKS_INDEX = "content-packs"
@@ -45,11 +45,6 @@ async def chart_cycle(session: AsyncSession) -> tuple[date, dict[str, Any]] | No
         )
     ).first()
     return (row.cycle, row.details) if row else None
-
-
-async def read_only(session: AsyncSession) -> bool:
-    value = await session.scalar(sa.select(SiteSettings.read_only))
-    return bool(value)
 
 
 async def publish_content_packs(session: AsyncSession, index: list[PublishedPack]) -> None:

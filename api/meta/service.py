@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.airports.caches import GeojsonCache
 from api.airports.schemas import NewAirport
 from api.comments.schemas import CommentIn
+from api.core import repositories as core_repositories
 from api.core.catalogue import FACILITY_TYPES, TAGS
 from api.core.settings import Settings
 from api.events.schemas import EventIn
@@ -119,7 +120,7 @@ async def meta(
             FacilityTypeOut.model_validate(kind, from_attributes=True) for kind in FACILITY_TYPES
         ],
         landing_rights=list(LANDING_RIGHTS),
-        read_only=await repository.read_only(session),
+        read_only=await core_repositories.read_only(session),
         client=ClientConfig(
             map_style_url=settings.map_style_url,
             initial_view=initial_view(settings, visitor),

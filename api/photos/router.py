@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, UploadFile
 
 from api.airports.schemas import CODE
 from api.core.storage import sink_from_settings
-from api.dependencies import RequesterDep, SessionDep, StateDep
+from api.dependencies import WRITE_LIMIT, RequesterDep, SessionDep, StateDep
 from api.errors import CONTRIBUTION_ERRORS, ErrorBody
 from api.photos import service
 
@@ -19,6 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["airports"])
 @router.post(
     "/airports/{code}/photos",
     name="add_photo",
+    dependencies=[WRITE_LIMIT],
     summary="Upload a photo of the airport (JPEG or PNG, at most 5 MB)",
     description="Sent as multipart form data, field `file`. The photo is turned upright, made "
     "to fit 1500 px and encoded again; its metadata (EXIF, GPS position) is not kept.",

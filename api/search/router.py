@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.airports.schemas import PRINTABLE
-from api.dependencies import SessionDep, StateDep
+from api.dependencies import READ_LIMIT, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES
 from api.search import service
 from api.search.schemas import AdvancedSearchPage, AdvancedSearchParams, SearchResponse
@@ -18,6 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 @router.get(
     "/airports/search",
     name="airports",
+    dependencies=[READ_LIMIT],
     summary="The ten best airports for a search box query",
     description="Typo tolerant. An exact code or ICAO code comes first; then open airports "
     "before closed ones, the more important first (a towered airport with scheduled service "

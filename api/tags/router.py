@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api.airports.schemas import CODE
-from api.dependencies import RequesterDep, SessionDep
+from api.dependencies import WRITE_LIMIT, RequesterDep, SessionDep
 from api.errors import CONTRIBUTION_ERRORS
 from api.tags import service
 
@@ -19,6 +19,7 @@ TAG = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z_]+$", exa
 @router.put(
     "/airports/{code}/tags/{name}",
     name="add_tag",
+    dependencies=[WRITE_LIMIT],
     summary="Add a tag (food, camping, crew_car…); adding it again changes nothing",
     status_code=204,
     responses=CONTRIBUTION_ERRORS,
@@ -30,6 +31,7 @@ async def add_tag(session: SessionDep, requester: RequesterDep, code: CODE, name
 @router.delete(
     "/airports/{code}/tags/{name}",
     name="remove_tag",
+    dependencies=[WRITE_LIMIT],
     summary="Remove a tag users may add",
     status_code=204,
     responses=CONTRIBUTION_ERRORS,

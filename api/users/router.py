@@ -11,7 +11,14 @@ from api.core.errors import Unauthorized
 from api.core.mail import Mailer
 from api.core.settings import Settings
 from api.core.tokens import csrf_token
-from api.dependencies import SESSION_COOKIE, PublicRequesterDep, RequesterDep, SessionDep, StateDep
+from api.dependencies import (
+    SESSION_COOKIE,
+    WRITE_LIMIT,
+    PublicRequesterDep,
+    RequesterDep,
+    SessionDep,
+    StateDep,
+)
 from api.errors import ERROR_RESPONSES, ErrorBody
 from api.users import service
 from api.users.schemas import (
@@ -54,6 +61,7 @@ def _send(background: BackgroundTasks, mailer: Mailer, mail: service.OutgoingMai
 @router.post(
     "/users",
     name="register",
+    dependencies=[WRITE_LIMIT],
     summary="Create an account (a confirmation link is mailed)",
     status_code=202,
     responses={
@@ -78,6 +86,7 @@ async def register(
 @router.post(
     "/users/confirmation",
     name="confirm_email",
+    dependencies=[WRITE_LIMIT],
     summary="Confirm an email address with the mailed token",
     responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "Bad token."}},
 )
@@ -90,6 +99,7 @@ async def confirm_email(
 @router.post(
     "/users/confirmation/resend",
     name="resend_confirmation",
+    dependencies=[WRITE_LIMIT],
     summary="Mail the confirmation link again",
     status_code=202,
     responses=ERROR_RESPONSES,
@@ -111,6 +121,7 @@ async def resend_confirmation(
 @router.post(
     "/users/password-reset",
     name="request_password_reset",
+    dependencies=[WRITE_LIMIT],
     summary="Mail a link to set a new password (also unlocks a locked account)",
     status_code=202,
     responses=ERROR_RESPONSES,
@@ -132,6 +143,7 @@ async def request_password_reset(
 @router.post(
     "/users/password",
     name="reset_password",
+    dependencies=[WRITE_LIMIT],
     summary="Set a new password with the mailed token",
     status_code=204,
     responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "Bad token."}},
@@ -145,6 +157,7 @@ async def reset_password(
 @router.post(
     "/sessions",
     name="login",
+    dependencies=[WRITE_LIMIT],
     summary="Sign in: sets the session cookie and returns the CSRF token",
     responses={**ERROR_RESPONSES, **UNAUTHORIZED},
 )
@@ -179,6 +192,7 @@ async def login(
 @router.delete(
     "/sessions/current",
     name="logout",
+    dependencies=[WRITE_LIMIT],
     summary="Sign out",
     status_code=204,
     responses=SIGNED_IN,
@@ -212,6 +226,7 @@ async def me(requester: RequesterDep) -> UserOut:
 @router.post(
     "/users/me/tokens",
     name="create_token",
+    dependencies=[WRITE_LIMIT],
     summary="Create an API token (shown once)",
     status_code=201,
     responses={**ERROR_RESPONSES, **SIGNED_IN},
@@ -235,6 +250,7 @@ async def list_tokens(session: SessionDep, requester: RequesterDep) -> list[Toke
 @router.delete(
     "/users/me/tokens/{token_id}",
     name="revoke_token",
+    dependencies=[WRITE_LIMIT],
     summary="Revoke an API token at once",
     status_code=204,
     responses={
@@ -250,6 +266,7 @@ async def revoke_token(session: SessionDep, requester: RequesterDep, token_id: u
 @router.patch(
     "/users/me",
     name="update_me",
+    dependencies=[WRITE_LIMIT],
     summary="Change your password, display name or time zone",
     responses={
         **ERROR_RESPONSES,
@@ -269,6 +286,7 @@ async def update_me(
 @router.delete(
     "/users/me",
     name="delete_me",
+    dependencies=[WRITE_LIMIT],
     summary="Delete your account",
     status_code=204,
     responses={**ERROR_RESPONSES, **SIGNED_IN},
@@ -283,6 +301,7 @@ async def delete_me(
 @router.post(
     "/users/verification",
     name="verify",
+    dependencies=[WRITE_LIMIT],
     summary="Pass the CAPTCHA once, to write without an account",
     responses={**ERROR_RESPONSES, **FORBIDDEN},
 )

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.airports.schemas import CODE
-from api.dependencies import RequesterDep, SessionDep
+from api.dependencies import READ_LIMIT, RequesterDep, SessionDep
 from api.errors import ERROR_RESPONSES, NOT_FOUND
 from api.versions import service
 from api.versions.schemas import HistoryPage, VersionPreview
@@ -19,6 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["airports"])
 @router.get(
     "/airports/{code}/history",
     name="history",
+    dependencies=[READ_LIMIT],
     summary="Every change of the airport, its tags, events and webcams, newest first",
     response_model=HistoryPage,
     responses={**ERROR_RESPONSES, **NOT_FOUND},
@@ -37,6 +38,7 @@ async def airport_history(
 @router.get(
     "/airports/{code}/versions/{version_id}",
     name="preview",
+    dependencies=[READ_LIMIT],
     summary="The airport's editable fields as they were just after a version",
     responses={**ERROR_RESPONSES, **NOT_FOUND},
 )

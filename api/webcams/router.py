@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter
 
 from api.airports.schemas import CODE
-from api.dependencies import RequesterDep, SessionDep
+from api.dependencies import WRITE_LIMIT, RequesterDep, SessionDep
 from api.errors import CONTRIBUTION_ERRORS
 from api.webcams import service
 from api.webcams.schemas import NewWebcam
@@ -18,6 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["airports"])
 @router.post(
     "/airports/{code}/webcams",
     name="add_webcam",
+    dependencies=[WRITE_LIMIT],
     summary="Add a webcam (an image, an embeddable page, or a link); the same address again "
     "changes nothing",
     status_code=204,
@@ -32,6 +33,7 @@ async def add_webcam(
 @router.delete(
     "/airports/{code}/webcams/{webcam_id}",
     name="remove_webcam",
+    dependencies=[WRITE_LIMIT],
     summary="Remove a webcam",
     status_code=204,
     responses=CONTRIBUTION_ERRORS,
