@@ -4,10 +4,17 @@ module cannot slip past them."""
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 
-from api.core.settings import PROJECT_ROOT
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from api.app import create_app
+from api.core.policy import UNSAFE_METHODS
+from api.core.settings import PROJECT_ROOT, Settings
+from api.dependencies import READ_LIMIT, limit_reads, limit_writes
 
 FREE_OF_THE_WEB = {"api.core", "api.models"}
 
@@ -89,3 +96,103 @@ def test_the_rules_see_a_writer_that_breaks_them() -> None:
     assert not _CHANGE_WRITES.search("SELECT data_generation FROM site_settings")
     assert _VERSION_WRITES.search("session.add(Version(item_type=...))")
     assert not _VERSION_WRITES.search("class Version(Base):")
+
+
+# The writes that are not limited: the administrators' work, and the count of page visits.
+WRITES_NOT_LIMITED = ("/api/v1/admin/",)
+WRITE_SUFFIXES_NOT_LIMITED = ("/views",)
+# The reads that are limited: the airport pages (and the search box, under the same path).
+LIMITED_READS = "/api/v1/airports/"
+
+
+def _limit_mistakes(app: FastAPI) -> list[str]:
+    """The routes whose rate limit is not the rule's: every write under ``/api/`` but those
+    exempted has the write limit, every read of an airport page the read limit, and no other
+    route either."""
+    mistakes = []
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute):
+            continue
+        path, methods = route.path, set(route.methods)
+        calls = {dependency.call for dependency in route.dependant.dependencies}
+        writes = (
+            bool(methods & UNSAFE_METHODS)
+            and path.startswith("/api/")
+            and not path.startswith(WRITES_NOT_LIMITED)
+            and not path.endswith(WRITE_SUFFIXES_NOT_LIMITED)
+        )
+        reads = "GET" in methods and path.startswith(LIMITED_READS)
+        for limit, expected in ((limit_writes, writes), (limit_reads, reads)):
+            if (limit in calls) != expected:
+                missing = "without" if expected else "with"
+                mistakes.append(f"{'/'.join(sorted(methods))} {path} {missing} {limit.__name__}")
+    return mistakes
+
+
+def test_writes_and_airport_pages_are_rate_limited_by_their_routes() -> None:
+    app = create_app(
+        Settings(database_url="postgresql://pirep@localhost/pirep", environment="test")
+    )
+
+    assert _limit_mistakes(app) == []
+
+
+def test_the_rule_sees_a_route_without_its_rate_limit() -> None:
+    router = APIRouter(prefix="/api/v1")
+
+    @router.post("/airports/{code}/notes")
+    async def add_note(code: str) -> None: ...
+
+    @router.get("/airports/{code}/notes", dependencies=[READ_LIMIT])
+    async def notes(code: str) -> None: ...
+
+    @router.get("/events", dependencies=[READ_LIMIT])
+    async def events() -> None: ...
+
+    @router.post("/airports/{code}/views")
+    async def record_view(code: str) -> None: ...
+
+    app = FastAPI()
+    app.include_router(router)
+
+    assert _limit_mistakes(app) == [
+        "POST /api/v1/airports/{code}/notes without limit_writes",
+        "GET /api/v1/events with limit_reads",
+    ]
+
+
+# Those that own a session end its transactions: the request's session dependency, the route
+# that starts the importer (the importer process must see the run it was started for), and
+# the jobs and command lines that open their own sessions.
+SESSION_OWNERS = {"api/dependencies.py", "api/admin/router.py"}
+OWN_THEIR_SESSIONS = ("api/jobs/", "api/ops/", "api/cli.py")
+
+
+def _transaction_enders(source: str) -> list[str]:
+    """The ``.commit()`` and ``.rollback()`` calls of a module, as ``line: call``."""
+    return [
+        f"{node.lineno}: .{node.func.attr}()"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("commit", "rollback")
+    ]
+
+
+def test_services_flush_and_only_the_owners_of_a_session_commit_it() -> None:
+    enders = {
+        path: found
+        for path, text in _sources().items()
+        if path.startswith("api/")
+        and not path.startswith(OWN_THEIR_SESSIONS)
+        and (found := _transaction_enders(text))
+    }
+
+    assert set(enders) == SESSION_OWNERS, enders
+
+
+def test_the_rule_sees_a_service_that_commits() -> None:
+    service = "async def rename(session):\n    thing.name = 'x'\n    await session.commit()\n"
+
+    assert _transaction_enders(service) == ["3: .commit()"]
+    assert _transaction_enders("await session.flush()\nasync with session.begin(): ...") == []

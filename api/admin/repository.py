@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, NamedTuple, TypeVar, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,20 +17,58 @@ from api.models.enums import DataSource, ImporterRunStatus, UserRole
 from api.models.system import FaaDataCycle, ImporterRun, SiteSettings
 from api.models.users import User
 
-if TYPE_CHECKING:
-    Query: TypeAlias = sa.Select[*tuple[Any, ...]]
-    AnyRow: TypeAlias = sa.Row[*tuple[Any, ...]]
+Ts = TypeVarTuple("Ts")
+RowT = TypeVar("RowT")
 
 ACTIVE_RUN = (ImporterRunStatus.REQUESTED, ImporterRunStatus.RUNNING)
 
 
+class VersionRow(NamedTuple):
+    """A change, the code of its airport and its author (none for the importer's)."""
+
+    version: Version
+    airport_code: str
+    author: User | None
+
+
+class AirportRow(NamedTuple):
+    """An airport with the number of its changes and of the people who made them."""
+
+    airport: Airport
+    revisions: int
+    contributors: int
+
+
+class CommentRow(NamedTuple):
+    """A comment, the code of its airport and its author."""
+
+    comment: Comment
+    airport_code: str
+    author: User
+
+
+class RunRow(NamedTuple):
+    """An importer run and who asked for it (none once their account is gone)."""
+
+    run: ImporterRun
+    requested_by: User | None
+
+
 async def page(
-    session: AsyncSession, statement: Query, page: int, per_page: int
-) -> tuple[int, Sequence[AnyRow]]:
+    session: AsyncSession, statement: sa.Select[*Ts], page: int, per_page: int
+) -> tuple[int, Sequence[sa.Row[*Ts]]]:
     """The total number of rows of ``statement`` and the rows of one page of it."""
     total = await session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
     rows = await session.execute(statement.limit(per_page).offset((page - 1) * per_page))
     return int(total or 0), rows.all()
+
+
+async def _first(
+    session: AsyncSession, statement: sa.Select[*Ts], shape: Callable[[*Ts], RowT]
+) -> RowT | None:
+    """The first row of ``statement`` as a ``shape``, or None."""
+    row = (await session.execute(statement)).first()
+    return shape(*row) if row else None
 
 
 def _like(query: str) -> str:
@@ -38,7 +76,7 @@ def _like(query: str) -> str:
     return f"%{escaped}%"
 
 
-async def scalar_count(session: AsyncSession, statement: Query) -> int:
+async def scalar_count(session: AsyncSession, statement: sa.Select[int]) -> int:
     return int(await session.scalar(statement) or 0)
 
 
@@ -58,15 +96,6 @@ async def meters(session: AsyncSession, since: datetime) -> dict[str, int]:
             ),
         ),
     }
-
-
-def unreviewed_versions() -> Query:
-    return (
-        sa.select(Version, Airport.code, User)
-        .join(Airport, Airport.id == Version.airport_id)
-        .outerjoin(User, User.id == Version.whodunnit_id)
-        .order_by(Version.created_at.desc(), Version.id)
-    )
 
 
 async def queue_counts(session: AsyncSession) -> dict[str, int]:
@@ -101,13 +130,14 @@ async def set_read_only(session: AsyncSession, read_only: bool) -> None:
     await session.execute(sa.update(SiteSettings).values(read_only=read_only))
 
 
-async def read_only(session: AsyncSession) -> bool:
-    return bool(await session.scalar(sa.select(SiteSettings.read_only)))
-
-
-def versions(unreviewed: bool, query: str | None = None) -> Query:
+def versions(unreviewed: bool, query: str | None = None) -> sa.Select[Version, str, User]:
     """Changes, newest first; ``query`` finds the airport's code or the author's name/email."""
-    statement = unreviewed_versions()
+    statement = (
+        sa.select(Version, Airport.code, User)
+        .join(Airport, Airport.id == Version.airport_id)
+        .outerjoin(User, User.id == Version.whodunnit_id)
+        .order_by(Version.created_at.desc(), Version.id)
+    )
     if unreviewed:
         statement = statement.where(Version.reviewed_at.is_(None))
     if query:
@@ -122,11 +152,11 @@ def versions(unreviewed: bool, query: str | None = None) -> Query:
     return statement
 
 
-async def version(session: AsyncSession, version_id: uuid.UUID) -> AnyRow | None:
-    return (await session.execute(versions(False).where(Version.id == version_id))).first()
+async def version(session: AsyncSession, version_id: uuid.UUID) -> VersionRow | None:
+    return await _first(session, versions(False).where(Version.id == version_id), VersionRow)
 
 
-def users(unreviewed: bool, role: UserRole | None, query: str | None) -> Query:
+def users(unreviewed: bool, role: UserRole | None, query: str | None) -> sa.Select[User]:
     statement = sa.select(User).order_by(User.updated_at.desc(), User.id)
     if unreviewed:
         statement = statement.where(User.role == UserRole.KNOWN, User.reviewed_at.is_(None))
@@ -158,7 +188,9 @@ def _revisions() -> tuple[sa.ScalarSelect[int], sa.ScalarSelect[int]]:
     return revisions, contributors
 
 
-def airports(unreviewed: bool, source: DataSource | None, query: str | None) -> Query:
+def airports(
+    unreviewed: bool, source: DataSource | None, query: str | None
+) -> sa.Select[Airport, int, int]:
     revisions, contributors = _revisions()
     statement = sa.select(Airport, revisions, contributors).order_by(Airport.code)
     if unreviewed:
@@ -180,9 +212,9 @@ def airports(unreviewed: bool, source: DataSource | None, query: str | None) -> 
     return statement
 
 
-async def airport(session: AsyncSession, airport_id: uuid.UUID) -> AnyRow | None:
+async def airport(session: AsyncSession, airport_id: uuid.UUID) -> AirportRow | None:
     statement = airports(False, None, None).where(Airport.id == airport_id)
-    return (await session.execute(statement)).first()
+    return await _first(session, statement, AirportRow)
 
 
 async def code_taken(session: AsyncSession, code: str, airport_id: uuid.UUID) -> bool:
@@ -190,7 +222,7 @@ async def code_taken(session: AsyncSession, code: str, airport_id: uuid.UUID) ->
     return (await session.execute(statement)).first() is not None
 
 
-def comments(unreviewed: bool, query: str | None) -> Query:
+def comments(unreviewed: bool, query: str | None) -> sa.Select[Comment, str, User]:
     statement = (
         sa.select(Comment, Airport.code, User)
         .join(Airport, Airport.id == Comment.airport_id)
@@ -204,11 +236,14 @@ def comments(unreviewed: bool, query: str | None) -> Query:
     return statement
 
 
-async def comment(session: AsyncSession, comment_id: uuid.UUID) -> AnyRow | None:
-    return (await session.execute(comments(False, None).where(Comment.id == comment_id))).first()
+async def comment(session: AsyncSession, comment_id: uuid.UUID) -> CommentRow | None:
+    statement = comments(False, None).where(Comment.id == comment_id)
+    return await _first(session, statement, CommentRow)
 
 
-def pageviews(*, airport_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None) -> Query:
+def pageviews(
+    *, airport_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None
+) -> sa.Select[Pageview, str]:
     statement = (
         sa.select(Pageview, Airport.code)
         .join(Airport, Airport.id == Pageview.airport_id)
@@ -221,7 +256,7 @@ def pageviews(*, airport_id: uuid.UUID | None = None, user_id: uuid.UUID | None 
     return statement
 
 
-def actions(user_id: uuid.UUID) -> Query:
+def actions(user_id: uuid.UUID) -> sa.Select[Action, str]:
     return (
         sa.select(Action, Airport.code)
         .outerjoin(Airport, Airport.id == Action.airport_id)
@@ -268,7 +303,7 @@ async def rankings(
     }
 
 
-def importer_runs() -> Query:
+def importer_runs() -> sa.Select[ImporterRun, User]:
     return (
         sa.select(ImporterRun, User)
         .outerjoin(User, User.id == ImporterRun.requested_by_id)
@@ -276,10 +311,20 @@ def importer_runs() -> Query:
     )
 
 
-async def importer_run(session: AsyncSession, run_id: uuid.UUID) -> AnyRow | None:
-    return (await session.execute(importer_runs().where(ImporterRun.id == run_id))).first()
+async def importer_run(session: AsyncSession, run_id: uuid.UUID) -> RunRow | None:
+    return await _first(session, importer_runs().where(ImporterRun.id == run_id), RunRow)
 
 
-async def active_importer_run(session: AsyncSession) -> AnyRow | None:
+async def active_importer_run(session: AsyncSession) -> RunRow | None:
     statement = importer_runs().where(ImporterRun.status.in_(ACTIVE_RUN)).limit(1)
-    return (await session.execute(statement)).first()
+    return await _first(session, statement, RunRow)
+
+
+async def fail_importer_run(
+    session: AsyncSession, run_id: uuid.UUID, error: str, finished_at: datetime
+) -> None:
+    await session.execute(
+        sa.update(ImporterRun)
+        .where(ImporterRun.id == run_id)
+        .values(status=ImporterRunStatus.FAILED, error=error, finished_at=finished_at)
+    )

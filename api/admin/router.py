@@ -6,8 +6,11 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.admin import service
+from api.admin import airports as airports_service
+from api.admin import importer, moderation, service
+from api.admin import users as users_service
 from api.admin.schemas import (
     ActionPage,
     Activity,
@@ -34,6 +37,9 @@ from api.admin.schemas import (
     VersionOut,
     VersionPage,
 )
+from api.core.errors import PirepError
+from api.core.policy import Requester
+from api.core.task_runner import TaskRunner
 from api.dependencies import RequesterDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ErrorBody
 
@@ -93,7 +99,7 @@ async def activity(session: SessionDep, requester: RequesterDep) -> Activity:
 async def versions(
     session: SessionDep, requester: RequesterDep, params: Annotated[QueueParams, Query()]
 ) -> VersionPage:
-    return await service.versions(session, requester, params)
+    return await moderation.versions(session, requester, params)
 
 
 @router.patch(
@@ -102,7 +108,7 @@ async def versions(
 async def review_version(
     session: SessionDep, requester: RequesterDep, version_id: uuid.UUID, data: Review
 ) -> VersionOut:
-    return await service.review_version(session, requester, version_id, data.reviewed)
+    return await moderation.review_version(session, requester, version_id, data.reviewed)
 
 
 @router.post(
@@ -115,19 +121,19 @@ async def review_version(
 async def revert_version(
     session: SessionDep, requester: RequesterDep, version_id: uuid.UUID
 ) -> VersionOut:
-    return await service.revert_version(session, requester, version_id)
+    return await moderation.revert_version(session, requester, version_id)
 
 
 @router.get("/users", name="users", summary="Users, newest change first", responses=ADMIN)
 async def users(
     session: SessionDep, requester: RequesterDep, params: Annotated[UserQueueParams, Query()]
 ) -> UserPage:
-    return await service.users(session, requester, params)
+    return await users_service.users(session, requester, params)
 
 
 @router.get("/users/{user_id}", name="user", summary="One user", responses=MISSING)
 async def user(session: SessionDep, requester: RequesterDep, user_id: uuid.UUID) -> AdminUserOut:
-    return await service.user(session, requester, user_id)
+    return await users_service.user(session, requester, user_id)
 
 
 @router.patch(
@@ -139,7 +145,7 @@ async def user(session: SessionDep, requester: RequesterDep, user_id: uuid.UUID)
 async def change_user(
     session: SessionDep, requester: RequesterDep, user_id: uuid.UUID, data: AdminUserChanges
 ) -> AdminUserOut:
-    return await service.change_user(session, requester, user_id, data)
+    return await users_service.change_user(session, requester, user_id, data)
 
 
 @router.delete(
@@ -150,7 +156,7 @@ async def change_user(
     responses=CHANGE,
 )
 async def delete_user(session: SessionDep, requester: RequesterDep, user_id: uuid.UUID) -> None:
-    await service.delete_user(session, requester, user_id)
+    await users_service.delete_user(session, requester, user_id)
 
 
 @router.get(
@@ -165,7 +171,7 @@ async def user_activity(
     user_id: uuid.UUID,
     params: Annotated[PageParams, Query()],
 ) -> ActionPage:
-    return await service.user_activity(session, requester, user_id, params)
+    return await users_service.user_activity(session, requester, user_id, params)
 
 
 @router.get(
@@ -180,21 +186,21 @@ async def user_analytics(
     user_id: uuid.UUID,
     params: Annotated[PageParams, Query()],
 ) -> PageviewPage:
-    return await service.user_analytics(session, requester, user_id, params)
+    return await users_service.user_analytics(session, requester, user_id, params)
 
 
 @router.get("/airports", name="airports", summary="Airports by code", responses=ADMIN)
 async def airports(
     session: SessionDep, requester: RequesterDep, params: Annotated[AirportQueueParams, Query()]
 ) -> AirportPage:
-    return await service.airports(session, requester, params)
+    return await airports_service.airports(session, requester, params)
 
 
 @router.get("/airports/{airport_id}", name="airport", summary="One airport", responses=MISSING)
 async def airport(
     session: SessionDep, requester: RequesterDep, airport_id: uuid.UUID
 ) -> AdminAirportOut:
-    return await service.airport(session, requester, airport_id)
+    return await airports_service.airport(session, requester, airport_id)
 
 
 @router.patch(
@@ -209,7 +215,7 @@ async def change_airport(
     airport_id: uuid.UUID,
     data: AdminAirportChanges,
 ) -> AdminAirportOut:
-    return await service.change_airport(session, requester, airport_id, data)
+    return await airports_service.change_airport(session, requester, airport_id, data)
 
 
 @router.delete(
@@ -222,7 +228,7 @@ async def change_airport(
 async def delete_airport(
     session: SessionDep, requester: RequesterDep, airport_id: uuid.UUID
 ) -> None:
-    await service.delete_airport(session, requester, airport_id)
+    await airports_service.delete_airport(session, requester, airport_id)
 
 
 @router.get(
@@ -237,14 +243,14 @@ async def airport_analytics(
     airport_id: uuid.UUID,
     params: Annotated[PageParams, Query()],
 ) -> PageviewPage:
-    return await service.airport_analytics(session, requester, airport_id, params)
+    return await airports_service.airport_analytics(session, requester, airport_id, params)
 
 
 @router.get("/comments", name="comments", summary="Comments, newest first", responses=ADMIN)
 async def comments(
     session: SessionDep, requester: RequesterDep, params: Annotated[QueueParams, Query()]
 ) -> CommentPage:
-    return await service.comments(session, requester, params)
+    return await moderation.comments(session, requester, params)
 
 
 @router.patch(
@@ -259,7 +265,7 @@ async def change_comment(
     comment_id: uuid.UUID,
     data: AdminCommentChanges,
 ) -> AdminCommentOut:
-    return await service.change_comment(session, requester, comment_id, data)
+    return await moderation.change_comment(session, requester, comment_id, data)
 
 
 @router.delete(
@@ -272,7 +278,7 @@ async def change_comment(
 async def delete_comment(
     session: SessionDep, requester: RequesterDep, comment_id: uuid.UUID
 ) -> None:
-    await service.delete_comment(session, requester, comment_id)
+    await moderation.delete_comment(session, requester, comment_id)
 
 
 @router.delete(
@@ -283,7 +289,7 @@ async def delete_comment(
     responses=MISSING,
 )
 async def delete_photo(session: SessionDep, requester: RequesterDep, photo_id: uuid.UUID) -> None:
-    await service.delete_photo(session, requester, photo_id)
+    await moderation.delete_photo(session, requester, photo_id)
 
 
 @router.delete(
@@ -294,7 +300,7 @@ async def delete_photo(session: SessionDep, requester: RequesterDep, photo_id: u
     responses=MISSING,
 )
 async def delete_webcam(session: SessionDep, requester: RequesterDep, webcam_id: uuid.UUID) -> None:
-    await service.delete_webcam(session, requester, webcam_id)
+    await moderation.delete_webcam(session, requester, webcam_id)
 
 
 @router.post(
@@ -312,7 +318,23 @@ async def delete_webcam(session: SessionDep, requester: RequesterDep, webcam_id:
 async def start_import(
     state: StateDep, session: SessionDep, requester: RequesterDep, data: ImportRequest
 ) -> ImporterRunOut:
-    return await service.start_import(session, requester, state.task_runner, data)
+    return await launch_import(session, requester, state.task_runner, data)
+
+
+async def launch_import(
+    session: AsyncSession, requester: Requester, runner: TaskRunner, request: ImportRequest
+) -> ImporterRunOut:
+    """Record a run and start the importer for it, in two transactions: the run is committed
+    first, because the importer process looks it up by its id; a run whose task could not be
+    started is committed as failed, with the reason. Refused while another run is active."""
+    row = await importer.record_run(session, requester, request)
+    await session.commit()
+    try:
+        await importer.start_run(session, runner, row.run)
+    except PirepError:
+        await session.commit()
+        raise
+    return await importer.run_out(session, runner, *row)
 
 
 @router.get(
@@ -324,7 +346,7 @@ async def importer_runs(
     requester: RequesterDep,
     params: Annotated[PageParams, Query()],
 ) -> ImporterRunPage:
-    return await service.importer_runs(session, requester, state.task_runner, params)
+    return await importer.importer_runs(session, requester, state.task_runner, params)
 
 
 @router.get(
@@ -336,4 +358,4 @@ async def importer_runs(
 async def importer_run(
     state: StateDep, session: SessionDep, requester: RequesterDep, run_id: uuid.UUID
 ) -> ImporterRunOut:
-    return await service.importer_run(session, requester, state.task_runner, run_id)
+    return await importer.importer_run(session, requester, state.task_runner, run_id)

@@ -56,7 +56,7 @@ async def start_importer_task(
     admin_email: str | None,
 ) -> StartedRun:
     """Record an importer run for an administrator and start its ECS task."""
-    from api.admin import service
+    from api.admin.router import launch_import
     from api.admin.schemas import ImportRequest
 
     # The operator's profile (PIREP_AWS_PROFILE); the web process uses its task role instead.
@@ -74,7 +74,7 @@ async def start_importer_task(
             request = ImportRequest(
                 products=products or list(Product), force=force, dry_run=dry_run
             )
-            run = await service.start_import(session, requester, runner, request)
+            run = await launch_import(session, requester, runner, request)
             await session.commit()
     finally:
         await engine.dispose()
