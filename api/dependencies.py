@@ -57,8 +57,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_state(request: Request) -> AppState:
-    """The application's settings, clients and caches."""
+async def get_state(request: Request) -> AppState:
+    """The application's settings, clients and caches. (Async: FastAPI runs a plain function
+    dependency in its thread pool, a thread hop per request.)"""
     return state_of(request.app)
 
 

@@ -5,10 +5,13 @@ module cannot slip past them."""
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 import tomllib
+from typing import Annotated
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.app import create_app
@@ -159,6 +162,49 @@ def test_the_rule_sees_a_route_without_its_rate_limit() -> None:
         "POST /api/v1/airports/{code}/notes without limit_writes",
         "GET /api/v1/events with limit_reads",
     ]
+
+
+def _sync_dependencies(app: FastAPI) -> list[str]:
+    """The routes' dependencies written as plain functions: FastAPI runs each in its thread
+    pool, a thread hop per request (the typed state as one halved the cached reads)."""
+    found: set[str] = set()
+
+    def visit(dependant: Dependant) -> None:
+        for dependency in dependant.dependencies:
+            call = dependency.call
+            target = call if inspect.isroutine(call) else getattr(call, "__call__", call)  # noqa: B004
+            if call is not None and not (
+                inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)
+            ):
+                found.add(getattr(call, "__qualname__", repr(call)))
+            visit(dependency)
+
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, APIRoute):
+            visit(route.dependant)
+    return sorted(found)
+
+
+def test_every_dependency_of_a_route_is_async() -> None:
+    app = create_app(
+        Settings(database_url="postgresql://pirep@localhost/pirep", environment="test")
+    )
+
+    assert _sync_dependencies(app) == []
+
+
+def _plain() -> int:
+    return 1
+
+
+def test_the_rule_sees_a_plain_function_dependency() -> None:
+    app = FastAPI()
+
+    @app.get("/x")
+    async def x(value: Annotated[int, Depends(_plain)]) -> int:
+        return value
+
+    assert _sync_dependencies(app) == ["_plain"]
 
 
 # Those that own a session end its transactions: the request's session dependency, the route
