@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from api.admin.router import router as admin_router
 from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder
 from api.airports.router import router as airports_router
+from api.airports.service import DETAIL_DROPS_ALL
 from api.assets.router import router as assets_router
 from api.comments.router import router as comments_router
 from api.core.captcha import TurnstileClient
@@ -35,6 +36,7 @@ from api.meta.router import router as meta_router
 from api.middleware import BodySizeLimit, ClientAddress, PolicyAudit, SecurityHeaders
 from api.photos.router import router as photos_router
 from api.search.router import router as search_router
+from api.search.service import SEARCH_DROPS_ALL
 from api.seo.router import router as seo_router
 from api.spa.router import default_spa_dir, install_spa
 from api.state import AppState, state_of
@@ -141,10 +143,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         detail_cache=DetailCache(
             max_entries=settings.detail_cache_size,
             revalidate_seconds=settings.cache_revalidate_seconds,
+            drops_all=DETAIL_DROPS_ALL,
         ),
         search_cache=DetailCache(
             max_entries=settings.search_cache_size,
             revalidate_seconds=settings.cache_revalidate_seconds,
+            drops_all=SEARCH_DROPS_ALL,
         ),
     )
     app.state.pirep = state

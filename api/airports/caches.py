@@ -10,73 +10,129 @@ import gzip
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.airports import repository
-from api.core.changes import RecordedChange, current_generation
+from api.core.changes import ChangeRow, RecordedChange, changes_after, last_change
 from api.core.documents import geojson
 
 logger = logging.getLogger("api")
 
 
+# Changes read at once on revalidation; a process that fell further behind drops everything.
+CHANGES_READ_AT_ONCE = 5000
+
+
 @dataclass
 class DetailCache:
-    """Airport detail documents kept in memory, dropped as soon as airport data changes.
+    """Documents about airports kept in memory (details, search answers), each dropped as soon
+    as an airport it shows changes.
 
-    Every change of airport data moves ``site_settings.data_generation``; a web process looks
-    at it at most every ``revalidate_seconds``, so a change made elsewhere shows within that
-    time (and at once in the process that made it). A document showing weather is also
-    dropped when its METAR grows too old to show (no data changes then).
+    Each entry is tagged with the airports it shows (their ids or codes). At most every
+    ``revalidate_seconds`` a web process reads the changes committed since the last one it saw
+    (``data_changes``, one indexed query) and drops the entries tagged with a changed airport;
+    a change of the whole site, or of a field in ``drops_all``, drops every entry. A change made
+    elsewhere shows within that time, and at once in the process that made it. A document
+    showing weather is also dropped when its METAR grows too old to show (no data changes
+    then).
     """
 
     max_entries: int
     revalidate_seconds: float
-    generation: int | None = None
+    # A change of any of these fields, on any airport, may alter any entry.
+    drops_all: frozenset[str] = frozenset()
+    # The id of the last change applied; None until the first revalidation.
+    seen: int | None = None
     checked_at: float = float("-inf")
     entries: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
     # Wall-clock time (epoch seconds) after which an entry is stale, for those that have one.
     expires: dict[str, float] = field(default_factory=dict)
+    _tags: dict[str, frozenset[str]] = field(default_factory=dict)
+    _keys: dict[str, set[str]] = field(default_factory=dict)
 
     async def revalidate(self, session: AsyncSession) -> None:
         if time.monotonic() - self.checked_at < self.revalidate_seconds:
             return
-        generation = await current_generation(session)
-        if generation != self.generation:
-            self.entries.clear()
-            self.expires.clear()
-            self.generation = generation
+        if self.seen is None:
+            self.clear()
+            self.seen = await last_change(session)
+        else:
+            changes = await changes_after(session, self.seen, CHANGES_READ_AT_ONCE)
+            if len(changes) == CHANGES_READ_AT_ONCE:
+                self.clear()
+                self.seen = await last_change(session)
+            elif changes:
+                self.apply(changes)
+                self.seen = changes[-1].id
         self.checked_at = time.monotonic()
 
+    def apply(self, changes: list[ChangeRow]) -> None:
+        """Drop what ``changes`` made stale."""
+        for change in changes:
+            if change.site_wide or not self.drops_all.isdisjoint(change.fields):
+                self.clear()
+                return
+            for tag in (str(change.airport_id), change.airport_code):
+                for key in list(self._keys.get(tag or "", ())):
+                    self.drop(key)
+
     def recheck(self) -> None:
-        """Look at the data generation again on next use (after this process changed data)."""
+        """Read the changes again on next use (after this process changed data)."""
         self.checked_at = float("-inf")
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.expires.clear()
+        self._tags.clear()
+        self._keys.clear()
 
     def get(self, key: str) -> bytes | None:
         expires = self.expires.get(key)
         if expires is not None and time.time() >= expires:
-            self.entries.pop(key, None)
-            del self.expires[key]
+            self.drop(key)
             return None
         document = self.entries.get(key)
         if document is not None:
             self.entries.move_to_end(key)
         return document
 
-    def put(self, key: str, document: bytes, expires: float | None = None) -> None:
-        if self.max_entries <= 0:
+    def put(
+        self,
+        key: str,
+        document: bytes,
+        tags: Iterable[str] = (),
+        expires: float | None = None,
+        *,
+        seen: int | None,
+    ) -> None:
+        """Keep ``document``, which shows the airports ``tags``, read when the last change
+        applied was ``seen``: a document read before newer changes were applied may already be
+        stale, and is not kept."""
+        if self.max_entries <= 0 or seen is None or seen != self.seen:
             return
+        self.drop(key)
         self.entries[key] = document
         if expires is not None:
             self.expires[key] = expires
-        else:
-            self.expires.pop(key, None)
+        self._tags[key] = frozenset(tags)
+        for tag in self._tags[key]:
+            self._keys.setdefault(tag, set()).add(key)
         if len(self.entries) > self.max_entries:
-            oldest, _ = self.entries.popitem(last=False)
-            self.expires.pop(oldest, None)
+            self.drop(next(iter(self.entries)))
+
+    def drop(self, key: str) -> None:
+        self.entries.pop(key, None)
+        self.expires.pop(key, None)
+        for tag in self._tags.pop(key, ()):
+            keys = self._keys.get(tag)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._keys[tag]
 
 
 @dataclass
@@ -120,13 +176,14 @@ class GeojsonCache:
 
 
 class MapRebuilder:
-    """Rebuilds the map's GeoJSON after changes that alter it, once they are committed and off
-    the writers' path. Rebuilding takes a few hundred milliseconds with the whole country, so
-    the changes of ``delay`` seconds are gathered into one rebuild, and changes that come while
-    one runs into one more. Nobody waits for it but the writers: their own reads of the map
-    wait for the rebuild that covers their change (and hurry it), so they see it at once;
-    everyone else gets the new document within the delay, and other processes when they
-    revalidate their copy."""
+    """Brings the map's GeoJSON up to date after changes that alter it, once they are committed
+    and off the writers' path: the changed airports' features are patched into the stored
+    document (`geojson.follow`; compressing it runs in a thread), and it is rebuilt whole only
+    when the whole site changed. The changes of ``delay`` seconds are gathered into one patch,
+    and changes that come while one runs into one more. Nobody waits for it but the writers:
+    their own reads of the map wait for the patch that covers their change (and hurry it), so
+    they see it at once; everyone else gets the new document within the delay, and other
+    processes when they revalidate their copy."""
 
     def __init__(self, cache: GeojsonCache, delay: float = 1.0) -> None:
         self._cache = cache
@@ -193,13 +250,9 @@ class MapRebuilder:
             self._covering, self._wanted = self._wanted, set()
             try:
                 async with self._factory() as session, session.begin():
-                    # One rebuild at a time across processes; each sees all that committed.
-                    await session.execute(
-                        sa.text("SELECT pg_advisory_xact_lock(hashtext('pirep.geojson'))")
-                    )
-                    await geojson.rebuild(session)
+                    await geojson.follow(session)
             except Exception:
-                logger.exception("The map's GeoJSON was not rebuilt; the hourly job will.")
+                logger.exception("The map's GeoJSON was not updated; the hourly job will.")
             self._covering = set()
             self._cache.recheck()
             async with self._finished:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -28,27 +29,41 @@ from api.users import service as users_service
 from api.versions import repository as versions_repository
 from api.versions.service import column_value, plain
 
+# A detail lists the airports nearby with their names: a change of these fields of any
+# airport may alter any detail (other changes drop only the changed airports' details, and
+# the details that list them as similar).
+DETAIL_DROPS_ALL = frozenset({"airport", "code", "name", "latitude", "longitude"})
+# A neighbour that comes to share a tag is listed as similar once the detail is read again:
+# at the latest after this long.
+DETAIL_KEPT_AT_MOST_SECONDS = 600.0
+
 
 async def airport_detail(
     session: AsyncSession, value: str, cache: DetailCache | None = None, assets: str = "/assets"
 ) -> bytes:
     """The airport's detail document as JSON bytes, by code, ICAO code or id."""
     code, airport_id, k_code = normalise_code(value)
-    generation = None
+    seen = None
     if cache is not None:
         await cache.revalidate(session)
-        generation = cache.generation
+        seen = cache.seen
         cached = cache.get(code)
         if cached is not None:
             return cached
     document = await detail.detail_json(session, code, airport_id, k_code, assets)
     if document is None:
         raise NotFound(f"No airport has the code, ICAO code or id {value!r}.")
-    body, expires = detail.with_html(document)
-    # Read before a newer generation was seen by another request: too old to keep.
-    if cache is not None and cache.generation == generation:
-        cache.put(code, body, expires)
-    return body
+    rendered = detail.with_html(document)
+    if cache is not None:
+        kept_until = time.time() + DETAIL_KEPT_AT_MOST_SECONDS
+        cache.put(
+            code,
+            rendered.body,
+            [rendered.airport_id, *rendered.similar],
+            min(rendered.stale_at or kept_until, kept_until),
+            seen=seen,
+        )
+    return rendered.body
 
 
 COLLATE_WITHIN = timedelta(minutes=10)

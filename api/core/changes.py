@@ -14,14 +14,15 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.core.documents import geojson
+from api.core.documents.geojson import MAP_FIELDS
+from api.models.system import DataChange
 
 
 class ChangeKind(StrEnum):
@@ -44,11 +45,6 @@ class ChangeKind(StrEnum):
     TIME_ZONE = "time_zone"
     SITE = "site"  # the whole site: a cycle activated, diagrams replaced
 
-
-# What the map's airports show: a change of any of these rebuilds it.
-MAP_FIELDS = frozenset(
-    {"airport", "code", "latitude", "longitude", "facility_type", "importance", "tags"}
-)
 
 # An airport by its id or its code; None is the whole site.
 AirportRef = uuid.UUID | str | None
@@ -90,22 +86,20 @@ Listener = Callable[[RecordedChange, dict[str, Any]], None]
 _BUMP_SQL = sa.text(
     "UPDATE site_settings SET data_generation = data_generation + 1 RETURNING data_generation"
 )
-_INSERT_SQL = sa.text(
-    """
-    WITH given AS (
-        SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb))
-            AS r(id uuid, code text, fields text[])
-    )
+# One row per airport, by id or by code (arrays bind in one go: a cycle names 67k airports).
+# A change's fields are names without commas, sent joined by commas.
+_INSERT_SQL = """
     INSERT INTO data_changes (generation, airport_id, airport_code, kind, fields)
-    SELECT CAST(:generation AS bigint), a.id, a.code, CAST(:kind AS text), g.fields
-    FROM given g JOIN airports a ON a.id = g.id
-    UNION ALL
-    SELECT CAST(:generation AS bigint), a.id, a.code, CAST(:kind AS text), g.fields
-    FROM given g JOIN airports a ON a.code = g.code
-    UNION ALL
-    SELECT CAST(:generation AS bigint), NULL, NULL, CAST(:kind AS text), g.fields
-    FROM given g WHERE g.id IS NULL AND g.code IS NULL
-    """
+    SELECT CAST(:generation AS bigint), a.id, a.code, CAST(:kind AS text),
+           string_to_array(g.fields, ',')
+    FROM unnest(CAST(:airports AS {type}[]), CAST(:fields AS text[])) AS g(airport, fields)
+    JOIN airports a ON a.{column} = g.airport
+"""
+_BY_ID_SQL = sa.text(_INSERT_SQL.format(type="uuid", column="id"))
+_BY_CODE_SQL = sa.text(_INSERT_SQL.format(type="text", column="code"))
+_SITE_SQL = sa.text(
+    "INSERT INTO data_changes (generation, kind, fields) "
+    "VALUES (CAST(:generation AS bigint), CAST(:kind AS text), CAST(:fields AS text[]))"
 )
 
 
@@ -118,28 +112,36 @@ async def record_changes(
     for the whole site) changed in the fields given for it. Call it as late in the
     transaction as the writer can: the generation stays locked until the commit."""
     generation = int((await db.execute(_BUMP_SQL)).scalar_one())
-    rows = []
+    by_id: dict[uuid.UUID, str] = {}
+    by_code: dict[str, str] = {}
     fields: set[str] = set()
     entries: Iterable[tuple[AirportRef, Iterable[str]]] = changes.items()
     for airport, names in entries:
         listed = sorted(set(names))
         fields.update(listed)
-        rows.append(
-            {
-                "id": str(airport) if isinstance(airport, uuid.UUID) else None,
-                "code": airport if isinstance(airport, str) else None,
-                "fields": listed,
-            }
-        )
-    if rows:
-        await db.execute(
-            _INSERT_SQL,
-            {"rows": orjson.dumps(rows).decode(), "generation": generation, "kind": kind.value},
-        )
+        if isinstance(airport, uuid.UUID):
+            by_id[airport] = ",".join(listed)
+        elif airport is not None:
+            by_code[airport] = ",".join(listed)
+        else:
+            await db.execute(
+                _SITE_SQL, {"generation": generation, "kind": kind.value, "fields": listed}
+            )
+    for statement, named in ((_BY_ID_SQL, by_id), (_BY_CODE_SQL, by_code)):
+        if named:
+            await db.execute(
+                statement,
+                {
+                    "airports": list(named),
+                    "fields": list(named.values()),
+                    "generation": generation,
+                    "kind": kind.value,
+                },
+            )
     recorded = RecordedChange(
         generation=generation,
         kind=kind,
-        airports=len(rows) - (None in changes),
+        airports=len(by_id) + len(by_code),
         fields=frozenset(fields),
         site_wide=None in changes,
     )
@@ -159,12 +161,12 @@ async def record(
 
 
 async def follow_now(db: AsyncSession | AsyncConnection, recorded: RecordedChange) -> None:
-    """Rebuild the map in the transaction when it shows what changed and no listener will
-    after the commit (a worker, the command line). A writer that records a change before it is
+    """Bring the map up to date in the transaction when it shows what changed and no listener
+    will after the commit (a worker, the command line). A writer that records a change before it is
     finished (a deletion names the airport first) calls this once it is."""
     followed = isinstance(db, AsyncSession) and db.info.get(MAP_FOLLOWS, False)
     if recorded.map_changed and not followed:
-        await geojson.rebuild(db)
+        await geojson.follow(db)
 
 
 def _tell_after_commit(session: AsyncSession, recorded: RecordedChange) -> None:
@@ -191,3 +193,43 @@ async def current_generation(db: AsyncSession | AsyncConnection) -> int:
     return int(
         (await db.execute(sa.text("SELECT data_generation FROM site_settings"))).scalar_one()
     )
+
+
+class ChangeRow(NamedTuple):
+    """A row of ``data_changes`` as readers see it."""
+
+    id: int
+    airport_id: uuid.UUID | None
+    airport_code: str | None
+    kind: str
+    fields: list[str]
+
+    @property
+    def site_wide(self) -> bool:
+        return self.airport_id is None and self.airport_code is None
+
+
+async def last_change(db: AsyncSession | AsyncConnection) -> int:
+    """The id of the newest change (0 before the first): where a new reader starts."""
+    return int(
+        (await db.execute(sa.select(sa.func.coalesce(sa.func.max(DataChange.id), 0)))).scalar_one()
+    )
+
+
+async def changes_after(
+    db: AsyncSession | AsyncConnection, after: int, limit: int
+) -> list[ChangeRow]:
+    """At most ``limit`` changes committed after the change ``after``, oldest first."""
+    rows = await db.execute(
+        sa.select(
+            DataChange.id,
+            DataChange.airport_id,
+            DataChange.airport_code,
+            DataChange.kind,
+            DataChange.fields,
+        )
+        .where(DataChange.id > after)
+        .order_by(DataChange.id)
+        .limit(limit)
+    )
+    return [ChangeRow(*row) for row in rows]

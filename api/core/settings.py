@@ -180,7 +180,7 @@ class Settings(BaseSettings):
         default=4096,
         ge=0,
         description="Answers of the search box kept in memory per process (0: none); dropped "
-        "when airport data changes.",
+        "when an airport they list, or what search finds airports by, changes.",
     )
 
     public_url: str = Field(

@@ -190,3 +190,6 @@ class CachedDocument(Base):
     body_gzip: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)
     size_bytes: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     built_at: Mapped[datetime] = created_at()
+    # The last change of airport data (``data_changes.id``) the document shows, for those
+    # patched change by change (the map); None when unknown.
+    change_id: Mapped[int | None] = mapped_column(sa.BigInteger)

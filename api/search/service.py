@@ -107,6 +107,16 @@ async def search(
     return SearchResponse(query=text, coordinates=None, results=[_result(hit) for hit in hits])
 
 
+# The fields by which an airport is found or ranked: a change of one of these may bring any
+# airport into any answer (other changes drop only the answers listing the changed airports).
+SEARCH_DROPS_ALL = frozenset(
+    {
+        "airport", "code", "icao_code", "name", "city", "state", "country", "importance",
+        "facility_type", "facility_use", "latitude", "longitude",
+    }
+)  # fmt: skip
+
+
 async def search_json(
     session: AsyncSession,
     query: str,
@@ -117,16 +127,17 @@ async def search_json(
     """``search`` as JSON, from ``cache`` when the same words were asked from the same point
     since airport data last changed (pilots look for the same airports, a letter at a time)."""
     key = f"{query.strip()}\x00{latitude}\x00{longitude}"
+    seen = None
     if cache is not None:
         await cache.revalidate(session)
-        generation = cache.generation
+        seen = cache.seen
         cached = cache.get(key)
         if cached is not None:
             return cached
-    body = (await search(session, query, latitude, longitude)).model_dump_json().encode()
-    # Answered from data older than a generation another request has seen: not kept.
-    if cache is not None and cache.generation == generation:
-        cache.put(key, body)
+    found = await search(session, query, latitude, longitude)
+    body = found.model_dump_json().encode()
+    if cache is not None:
+        cache.put(key, body, [result.code for result in found.results], seen=seen)
     return body
 
 

@@ -384,7 +384,7 @@ async def test_a_cached_detail_goes_stale_when_the_airports_day_ends(
     # 23:30 in Everett on 5 December: the sun of the 5th, stale at midnight there.
     late = datetime(2026, 12, 6, 7, 30, tzinfo=UTC)
 
-    body, stale_at = detail.with_html(document, late)
+    body, stale_at, _, _ = detail.with_html(document, late)
 
     assert orjson.loads(body)["sun"]["date"] == "2026-12-05"
     assert stale_at == datetime(2026, 12, 6, 8, 0, tzinfo=UTC).timestamp()

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.app import create_app
+from api.core.changes import ChangeKind, record_changes
 from api.core.settings import Settings
 from api.state import state_of
 
@@ -106,9 +107,8 @@ async def test_an_airport_shows_its_diagram_of_the_active_cycle(
     await connection.execute(
         sa.text("INSERT INTO faa_data_cycles (product, cycle) VALUES ('diagrams', '2020-11-05')")
     )
-    await connection.execute(
-        sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
-    )
+    # Activating a cycle is a change of the whole site: every cached detail goes.
+    await record_changes(connection, ChangeKind.SITE, {None: ["diagrams_cycle"]})
     detail = (await client.get("/api/v1/airports/PAE")).json()
     assert detail["diagram"] == {
         "png": "/assets/diagrams/2020-11-05/00142AD.png",

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
+from api.core.changes import ChangeKind, record_changes
 from tests.api.conftest import MakePerson
 
 URL = "/api/v1/airports/PAE/events"
@@ -262,9 +263,7 @@ async def test_an_event_is_in_the_airports_time_zone_whatever_the_browsers(
 ) -> None:
     # Before: a browser in New York made the airport's zone New York's for good.
     await connection.execute(sa.text("UPDATE airports SET timezone = NULL WHERE code = 'PAE'"))
-    await connection.execute(
-        sa.text("UPDATE site_settings SET data_generation = data_generation + 1")
-    )
+    await record_changes(connection, ChangeKind.TIME_ZONE, {"PAE": ["timezone"]})
     pilot = await make_person("known")
     day = (datetime.now(PACIFIC) + timedelta(days=30)).date()
     body = {

@@ -8,12 +8,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from api.core.changes import ChangeKind, last_change, record_changes
 from api.core.documents import geojson
+from api.models.system import CachedDocument
 from api.state import state_of
 
 URL = "/api/v1/airports.geojson"
@@ -225,3 +228,80 @@ async def test_a_missing_document_is_built_once(
     assert stored == first.headers["etag"]
     count = await connection.scalar(sa.text("SELECT count(*) FROM airports"))
     assert len(first.json()["features"]) == count
+
+
+async def _stored(connection: AsyncConnection) -> tuple[dict[str, Any], int | None]:
+    """The stored document's features by code, and the last change it shows."""
+    row = (
+        await connection.execute(
+            sa.select(CachedDocument.body_gzip, CachedDocument.change_id).where(
+                CachedDocument.name == geojson.DOCUMENT_NAME
+            )
+        )
+    ).one()
+    features = orjson.loads(gzip.decompress(row.body_gzip))["features"]
+    return {feature["properties"]["code"]: feature for feature in features}, row.change_id
+
+
+async def test_the_map_follows_changed_airports_without_a_whole_rebuild(
+    connection: AsyncConnection, set_tags: SetTags, builds: list[object]
+) -> None:
+    await geojson.rebuild(connection)
+    before, _ = await _stored(connection)
+    assert "closed" not in before["PAE"]["properties"]["tags"]
+    builds.clear()
+
+    await set_tags("PAE", add=("closed",))
+    await connection.execute(
+        sa.text("UPDATE airports SET latitude = 47.5, importance = 5 WHERE code = 'AWO'")
+    )
+    await record_changes(connection, ChangeKind.TAGS, {"PAE": ["tags"]})
+    await record_changes(connection, ChangeKind.ADMIN, {"AWO": ["latitude", "importance"]})
+    await record_changes(connection, ChangeKind.EDIT, {"FHR": ["description"]})
+    followed = await geojson.follow(connection)
+
+    assert followed is not None
+    assert builds == []
+    after, change_id = await _stored(connection)
+    assert change_id == await last_change(connection)
+    assert "closed" in after["PAE"]["properties"]["tags"]
+    assert after["AWO"]["geometry"]["coordinates"][1] == 47.5
+    assert after["AWO"]["properties"]["importance"] == 5
+    assert after["FHR"] == before["FHR"]  # a change the map does not show
+    # The patched document is what a whole rebuild gives, feature for feature.
+    rebuilt = orjson.loads((await geojson.build_document(connection)).body)["features"]
+    assert after == {feature["properties"]["code"]: feature for feature in rebuilt}
+
+
+async def test_a_deleted_airport_leaves_the_map_and_a_new_one_joins_it(
+    connection: AsyncConnection, add_airport: Any, builds: list[object]
+) -> None:
+    await geojson.rebuild(connection)
+    assert "S43" in (await _stored(connection))[0]
+    builds.clear()
+    # A deletion names the airport first (its change row needs it), then deletes it.
+    await record_changes(connection, ChangeKind.AIRPORT_DELETED, {"S43": ["airport"]})
+    await connection.execute(sa.text("DELETE FROM airports WHERE code = 'S43'"))
+    await add_airport("X99", name="New Strip")
+    await record_changes(connection, ChangeKind.AIRPORT_ADDED, {"X99": ["airport"]})
+
+    assert await geojson.follow(connection) is not None
+    after, _ = await _stored(connection)
+    assert "S43" not in after
+    assert after["X99"]["properties"]["code"] == "X99"
+    assert builds == []
+    # Nothing new since: nothing to do.
+    assert await geojson.follow(connection) is None
+
+
+async def test_the_whole_site_or_a_new_code_rebuilds_the_map_once(
+    connection: AsyncConnection, builds: list[object]
+) -> None:
+    await geojson.rebuild(connection)
+    builds.clear()
+    await record_changes(connection, ChangeKind.SITE, {None: ["airports_cycle"]})
+    assert await geojson.follow(connection) is not None
+    assert len(builds) == 1
+    await record_changes(connection, ChangeKind.ADMIN, {"PAE": ["code"]})
+    await geojson.follow(connection)
+    assert len(builds) == 2

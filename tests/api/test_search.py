@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from api.core.changes import ChangeKind, record_changes
 from api.core.geo import METERS_PER_NAUTICAL_MILE, haversine_meters
 from api.state import state_of
 from tests.api.conftest import MakePerson
@@ -237,3 +238,23 @@ async def test_answers_are_kept_until_airport_data_changes(
     # The same words from another point are another answer.
     near = await _search(client, q="zebulon strip", lat=47.61, lon=-120.6)
     assert near["results"][0]["distance_nm"] < 1
+
+
+async def test_a_change_drops_only_the_answers_that_list_the_airport(
+    app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    cache = state_of(app).search_cache
+    cache.revalidate_seconds = 0
+    assert "PAE" in _codes(await _search(client, q="paine"))
+    assert "AWO" in _codes(await _search(client, q="arlington"))
+    assert len(cache.entries) == 2
+
+    # A wiki edit or a tag of Paine Field: answers listing it go, the others stay.
+    await record_changes(connection, ChangeKind.TAGS, {"PAE": ["tags"]})
+    await _search(client, q="arlington")
+    assert [key.split("\x00")[0] for key in cache.entries] == ["arlington"]
+
+    # A new name may bring any airport into any answer: every answer goes.
+    await record_changes(connection, ChangeKind.ADMIN, {"PAE": ["name"]})
+    await _search(client, q="paine")
+    assert [key.split("\x00")[0] for key in cache.entries] == ["paine"]

@@ -356,10 +356,10 @@ async def test_the_airport_detail_shows_weather_only_while_the_metar_is_fresh(
 
 
 def test_a_cached_detail_with_weather_expires_with_its_metar() -> None:
-    cache = DetailCache(max_entries=10, revalidate_seconds=60)
-    cache.put("PAE", b"fresh", time.time() + 60)
-    cache.put("AWO", b"stale", time.time() - 1)
-    cache.put("FHR", b"no weather")
+    cache = DetailCache(max_entries=10, revalidate_seconds=60, seen=0)
+    cache.put("PAE", b"fresh", expires=time.time() + 60, seen=0)
+    cache.put("AWO", b"stale", expires=time.time() - 1, seen=0)
+    cache.put("FHR", b"no weather", seen=0)
     assert cache.get("PAE") == b"fresh"
     assert cache.get("AWO") is None
     assert "AWO" not in cache.entries

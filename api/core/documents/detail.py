@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import orjson
 import sqlalchemy as sa
@@ -181,7 +182,18 @@ async def detail_json(
     return value
 
 
-def with_html(document: str, now: datetime | None = None) -> tuple[bytes, float | None]:
+class Rendered(NamedTuple):
+    """A detail document ready to serve."""
+
+    body: bytes
+    # When it goes stale (epoch seconds), or None.
+    stale_at: float | None
+    airport_id: str
+    # The codes of the airports it lists as similar (nearby, sharing tags).
+    similar: list[str]
+
+
+def with_html(document: str, now: datetime | None = None) -> Rendered:
     """The detail document with each Markdown text also rendered to sanitised HTML, names as
     a pilot reads them, today's sun times, and when it goes stale (epoch seconds: when its
     weather stops being shown or the airport's day ends; None when neither applies)."""
@@ -206,4 +218,9 @@ def with_html(document: str, now: datetime | None = None) -> tuple[bytes, float 
             sun_times(detail["latitude"], detail["longitude"], detail["timezone"], day)
         )
         stale_at.append(day_ends.timestamp())
-    return orjson.dumps(detail), min(stale_at, default=None)
+    return Rendered(
+        orjson.dumps(detail),
+        min(stale_at, default=None),
+        detail["id"],
+        [similar["code"] for similar in detail["similar"]],
+    )
