@@ -191,10 +191,10 @@ def write_token(base: str, url: str, email: str) -> str:
         connection.execute(
             text(
                 "INSERT INTO users (role, email, password_hash, display_name, confirmed_at) "
-                "VALUES ('known', :email, :hash, 'Load', now()) "
+                "VALUES ('known', :email, :hash, :name, now()) "
                 "ON CONFLICT DO NOTHING"
             ),
-            {"hash": hash_password(PASSWORD), "email": email},
+            {"hash": hash_password(PASSWORD), "email": email, "name": email.split("@")[0]},
         )
     engine.dispose()
     with httpx.Client(base_url=base, timeout=30) as http:
@@ -272,18 +272,22 @@ class EditProbe:
                 number += 1
                 # Its own addresses, so that the write limit (per address) rarely answers.
                 client = {"X-Forwarded-For": f"10.200.{number // 250 % 250}.{number % 250 + 1}"}
-                detail = http.get("/api/v1/airports/PAE", headers=client).json()
-                started = time.perf_counter()
-                answer = http.patch(
-                    "/api/v1/airports/PAE",
-                    headers=client,
-                    json={
-                        "description": {
-                            "text": f"Probe {number}",
-                            "base": detail["versions"]["description"],
-                        }
-                    },
-                )
+                try:
+                    detail = http.get("/api/v1/airports/PAE", headers=client).json()
+                    started = time.perf_counter()
+                    answer = http.patch(
+                        "/api/v1/airports/PAE",
+                        headers=client,
+                        json={
+                            "description": {
+                                "text": f"Probe {number}",
+                                "base": detail["field_versions"]["description"],
+                            }
+                        },
+                    )
+                except (httpx.HTTPError, KeyError, ValueError):
+                    self.failures += 1
+                    continue
                 if answer.status_code in (200, 409):
                     self.latencies.append((time.perf_counter() - started) * 1000)
                 elif answer.status_code != 429:
@@ -292,6 +296,15 @@ class EditProbe:
     def p99_ms(self) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+
+
+# Where the mix script says how many of 1,000 requests are reads (the rest are writes).
+READS = "READS_PER_1000"
+
+
+def with_writes(script: str, writes: int) -> str:
+    """The mix script with ``writes`` writes per 1,000 requests."""
+    return script.replace(READS, str(1000 - writes))
 
 
 def step_test(base: str, script: str, writes: int, probe_token: str) -> list[Step]:
@@ -304,7 +317,7 @@ def step_test(base: str, script: str, writes: int, probe_token: str) -> list[Ste
         f"{'connections':>11}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'edit p99':>10}{'5xx':>6}"
         f"{'socket':>8}  statuses"
     )
-    mix = script % {"reads": 1000 - writes}
+    mix = with_writes(script, writes)
     steps = []
     for connections in CONNECTIONS:
         probe = EditProbe(base, probe_token)
@@ -471,17 +484,17 @@ def main() -> None:
         try:
             etag = httpx.get(f"{base}/api/v1/airports.geojson", timeout=30).headers["ETag"]
             codes = _codes(url)
-            script = MIX_SCRIPT.replace("%(reads)s", "%%(reads)s") % {
+            script = MIX_SCRIPT % {
                 "codes": _lua(codes),
                 "queries": _lua(SEARCHES),
                 "etag": json.dumps(etag),
                 "token": json.dumps(write_token(base, url, "load@example.com")),
                 "delay": "-- DELAY --",
-                "reads": "%(reads)s",
+                "reads": READS,
             }
             # Steady state: a minute of the mix first, so that most airports the writers pick
             # already have pilots' content (a first note changes the map; later ones do not).
-            warm = run_wrk(base, script, 8, WARM_UP_SECONDS)
+            warm = run_wrk(base, with_writes(script, DEFAULT_WRITES), 8, WARM_UP_SECONDS)
             print(
                 f"warm-up: {WARM_UP_SECONDS} s at {warm['rps']:.0f} req/s, p99 "
                 f"{warm['p99_ms']:.0f} ms (first notes on airports: each changes the map)"
@@ -501,7 +514,7 @@ def main() -> None:
             if arguments.soak:
                 soak(
                     base,
-                    script % {"reads": 1000 - DEFAULT_WRITES},
+                    with_writes(script, DEFAULT_WRITES),
                     rate,
                     arguments.soak,
                     psutil.Process(api.process.pid if api.process else 0),
