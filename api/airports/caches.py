@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gzip
 import logging
 import time
 from collections import OrderedDict
@@ -159,7 +158,7 @@ class GeojsonCache:
     @property
     def body(self) -> bytes:
         if self._body is None:
-            self._body = gzip.decompress(self.body_gzip)
+            self._body = geojson.gunzip(self.body_gzip)
         return self._body
 
     async def refresh(self, session: AsyncSession) -> None:

@@ -305,3 +305,42 @@ async def test_the_whole_site_or_a_new_code_rebuilds_the_map_once(
     await record_changes(connection, ChangeKind.ADMIN, {"PAE": ["code"]})
     await geojson.follow(connection)
     assert len(builds) == 2
+
+
+def _feature(code: str, importance: int = 0) -> str:
+    return orjson.dumps(
+        {
+            "type": "Feature",
+            "id": geojson.feature_id(code),
+            "geometry": {"type": "Point", "coordinates": [-122.0, 47.0]},
+            "properties": {"code": code, "facility_type": "airport", "importance": importance},
+        }
+    ).decode()
+
+
+@pytest.mark.parametrize("changed", [2, geojson.SEARCH_EACH_AT_MOST + 3])
+def test_a_patch_replaces_exactly_the_changed_features(changed: int) -> None:
+    """Looked for one by one or through an index of the document: the first, the last and
+    neighbouring features are replaced or removed, new ones join, and nothing is duplicated."""
+    codes = [f"A{number:02}" for number in range(30)]
+    stored = geojson._document(
+        '{"type":"FeatureCollection","features":[' + ",".join(map(_feature, codes)) + "]}"
+    )
+    gone = {"A00", "A13", "A29"}
+    updated = {"A01", "A12", "A14", "A28"} | {f"A{n:02}" for n in range(15, 15 + changed)}
+    features: dict[str, str | None] = dict.fromkeys(gone)
+    features |= {code: _feature(code, importance=7) for code in updated}
+    features["NEW1"] = _feature("NEW1", importance=3)
+    features["NONE"] = None  # deleted before the map ever showed it
+
+    patched = geojson._patched(stored.body_gzip, features)
+
+    listed = orjson.loads(gzip.decompress(patched.body_gzip))["features"]
+    assert orjson.loads(patched.body)["features"] == listed
+    shown = [feature["properties"]["code"] for feature in listed]
+    assert sorted(shown) == sorted([code for code in codes if code not in gone] + ["NEW1"])
+    for feature in listed:
+        code = feature["properties"]["code"]
+        expected = 7 if code in updated else 3 if code == "NEW1" else 0
+        assert feature["properties"]["importance"] == expected, code
+    assert patched.etag != stored.etag

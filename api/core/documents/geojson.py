@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
 import hashlib
 import re
 from dataclasses import dataclass
 
 import orjson
 import sqlalchemy as sa
+from isal import igzip, isal_zlib
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -43,6 +43,8 @@ _FEATURE = """
 """
 _HEAD = '{"type":"FeatureCollection","features":['
 _TAIL = "]}"
+# Where each feature begins: written by _FEATURE alone, and no value holds it.
+_START = b'{"type":"Feature","id":'
 
 # The whole collection is rendered by PostgreSQL in one pass, as text put together from each
 # airport's values (a third faster than building JSON values and aggregating them).
@@ -71,7 +73,12 @@ _FEATURES_SQL = sa.text(
 _LOCK_SQL = sa.text("SELECT pg_advisory_xact_lock(hashtext('pirep.geojson'))")
 # A map with more changed airports than this is rebuilt whole (one pass is cheaper then).
 PATCH_AT_MOST = 2000
-_CODE = re.compile(r'"properties":\{"code":("(?:[^"\\]|\\.)*")')
+# An airport's code in its feature (as JSON); a patch of this many airports or fewer looks for
+# each one, more make an index of every feature in one pass.
+_CODE = re.compile(rb'"properties":\{"code":("(?:[^"\\]|\\.)*"),')
+SEARCH_EACH_AT_MOST = 8
+# isal's level 2: as small as zlib's level 6 within a few percent, ten times faster.
+GZIP_LEVEL = 2
 # Sorting the whole country's features stays in memory.
 _WORK_MEM_SQL = sa.text("SET LOCAL work_mem = '64MB'")
 
@@ -96,10 +103,19 @@ async def build_document(connection: AsyncConnection | AsyncSession) -> GeojsonD
     return await asyncio.to_thread(_document, text)
 
 
-def _document(text: str) -> GeojsonDocument:
-    body = text.encode()
+def _document(text: str | bytes) -> GeojsonDocument:
+    body = text.encode() if isinstance(text, str) else text
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    return GeojsonDocument(etag=etag, body=body, body_gzip=gzip.compress(body, 6, mtime=0))
+    return GeojsonDocument(etag=etag, body=body, body_gzip=gzip(body))
+
+
+def gzip(body: bytes) -> bytes:
+    """``body`` compressed for the map's readers."""
+    return igzip.compress(body, GZIP_LEVEL, mtime=0)
+
+
+def gunzip(body_gzip: bytes) -> bytes:
+    return isal_zlib.decompress(body_gzip, wbits=16 + isal_zlib.MAX_WBITS)
 
 
 async def is_built(connection: AsyncConnection | AsyncSession) -> bool:
@@ -168,24 +184,48 @@ async def follow(connection: AsyncConnection | AsyncSession) -> GeojsonDocument 
 
 
 def _patched(body_gzip: bytes, features: dict[str, str | None]) -> GeojsonDocument:
-    """The stored document with these airports' features (None: the airport is gone)."""
-    text = gzip.decompress(body_gzip).decode()
-    inner = text[len(_HEAD) : -len(_TAIL)]
-    # Features are written by _FEATURE alone: each begins with this, and no value holds it.
-    start = '{"type":"Feature","id":'
-    items = [start + item for item in inner[len(start) :].split("," + start)] if inner else []
-    kept: list[str] = []
-    for item in items:
-        match = _CODE.search(item)
-        code = orjson.loads(match.group(1)) if match else None
-        if code in features:
-            replacement = features.pop(code)
-            if replacement is not None:
-                kept.append(replacement)
-        else:
-            kept.append(item)
-    kept.extend(feature for feature in features.values() if feature is not None)
-    return _document(_HEAD + ",".join(kept) + _TAIL)
+    """The stored document with these airports' features (None: the airport is gone). Only the
+    changed features are looked at: the rest of the document is copied as it is."""
+    body = gunzip(body_gzip)
+    inner = body[len(_HEAD) : len(body) - len(_TAIL)]
+    starts = _feature_starts(inner, features)
+    spans, added = [], []
+    for code, feature in features.items():
+        new = feature.encode() if feature is not None else None
+        at = starts.get(code, -1)
+        if at < 0:
+            added.extend([new] if new else [])
+            continue
+        start = inner.rfind(_START, 0, at)
+        end = inner.find(b"," + _START, at)
+        spans.append((start, len(inner) if end < 0 else end, new))
+    # The features between the changed ones, each run without its separating commas.
+    pieces: list[bytes] = []
+    position = 0
+    for start, end, new in sorted(spans, key=lambda span: span[0]):
+        if start > position:
+            pieces.append(inner[position : start - 1])
+        pieces.extend([new] if new else [])
+        position = end + 1
+    if position < len(inner):
+        pieces.append(inner[position:])
+    pieces.extend(added)
+    return _document(_HEAD.encode() + b",".join(pieces) + _TAIL.encode())
+
+
+def _feature_starts(inner: bytes, features: dict[str, str | None]) -> dict[str, int]:
+    """Where in ``inner`` each airport's code is (-1: not there)."""
+    wanted = {orjson.dumps(code): code for code in features}
+    if len(wanted) <= SEARCH_EACH_AT_MOST:
+        return {
+            code: inner.find(b'"properties":{"code":' + quoted + b",")
+            for quoted, code in wanted.items()
+        }
+    return {
+        wanted[match.group(1)]: match.start()
+        for match in _CODE.finditer(inner)
+        if match.group(1) in wanted
+    }
 
 
 async def _last_change(connection: AsyncConnection | AsyncSession) -> int:
