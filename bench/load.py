@@ -499,18 +499,11 @@ def main() -> None:
                 f"warm-up: {WARM_UP_SECONDS} s at {warm['rps']:.0f} req/s, p99 "
                 f"{warm['p99_ms']:.0f} ms (first notes on airports: each changes the map)"
             )
-            probe_token = write_token(base, url, "probe@example.com")
-            mixes = {writes: step_test(base, script, writes, probe_token) for writes in MIXES}
-            reads_only = sustained(mixes[0])
-            print("sustained throughput, each mix against the reads-only mix:")
-            for writes, steps in mixes.items():
-                at_8 = next(step for step in steps if step.connections == 8)
-                ratio = f"{sustained(steps) / reads_only:.0%}" if reads_only else "n/a"
-                print(
-                    f"  {writes:>3} writes per 1,000: {sustained(steps):>6.0f} req/s ({ratio}); "
-                    f"p99 at 8 connections {at_8.p99_ms:.1f} ms"
-                )
-            rate = arguments.rate or soak_rate(mixes[DEFAULT_WRITES])
+            # With a rate given, the soak alone.
+            rate = arguments.rate
+            if not rate:
+                probe = write_token(base, url, "probe@example.com")
+                rate = soak_rate(measure_mixes(base, script, probe))
             if arguments.soak:
                 soak(
                     base,
@@ -522,6 +515,22 @@ def main() -> None:
                 )
         finally:
             api.stop()
+
+
+def measure_mixes(base: str, script: str, probe_token: str) -> list[Step]:
+    """The step test of each mix, and their throughput against the reads-only mix's; the
+    default mix's steps."""
+    mixes = {writes: step_test(base, script, writes, probe_token) for writes in MIXES}
+    reads_only = sustained(mixes[0])
+    print("sustained throughput, each mix against the reads-only mix:")
+    for writes, steps in mixes.items():
+        at_8 = next(step for step in steps if step.connections == 8)
+        ratio = f"{sustained(steps) / reads_only:.0%}" if reads_only else "n/a"
+        print(
+            f"  {writes:>3} writes per 1,000: {sustained(steps):>6.0f} req/s ({ratio}); "
+            f"p99 at 8 connections {at_8.p99_ms:.1f} ms"
+        )
+    return mixes[DEFAULT_WRITES]
 
 
 def _codes(url: str) -> list[str]:

@@ -161,13 +161,18 @@ class GeojsonCache:
             self._body = geojson.gunzip(self.body_gzip)
         return self._body
 
+    def hold(self, document: geojson.GeojsonDocument) -> None:
+        """Serve ``document``, which this process has just stored."""
+        self.etag, self.body_gzip, self._body = document.etag, document.body_gzip, document.body
+        self.checked_at = time.monotonic()
+
     async def refresh(self, session: AsyncSession) -> None:
         """Reload the document when its ETag in the database changed; build it if missing."""
         etag = await repository.geojson_etag(session)
         if etag is None:
-            built = await geojson.rebuild(session)
-            self.etag, self.body_gzip, self._body = built.etag, built.body_gzip, built.body
-        elif etag != self.etag:
+            self.hold(await geojson.rebuild(session))
+            return
+        if etag != self.etag:
             stored = await repository.geojson_document(session)
             if stored is not None:
                 self.etag, self.body_gzip, self._body = stored.etag, stored.body_gzip, None
@@ -247,13 +252,18 @@ class MapRebuilder:
             self._hurry.clear()
             covered = self._requested
             self._covering, self._wanted = self._wanted, set()
+            followed = None
             try:
                 async with self._factory() as session, session.begin():
-                    await geojson.follow(session)
+                    document = await geojson.follow(session)
+                followed = document  # once committed
             except Exception:
                 logger.exception("The map's GeoJSON was not updated; the hourly job will.")
             self._covering = set()
-            self._cache.recheck()
+            if followed is not None:
+                self._cache.hold(followed)  # what it stored: no need to read it back
+            else:
+                self._cache.recheck()
             async with self._finished:
                 self._built = covered
                 self._finished.notify_all()

@@ -113,8 +113,7 @@ async def edit_airport(
     code: CODE,
     edit: AirportEdit,
 ) -> Response:
-    await service.edit_airport(session, requester, code, edit)
-    body = await service.airport_detail(session, code, None, state.settings.assets_base)
+    body = await service.edit_airport(session, requester, code, edit, state.settings.assets_base)
     return Response(body, media_type="application/json")
 
 

@@ -74,11 +74,12 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 async def edit_airport(
-    session: AsyncSession, requester: Requester, code: str, edit: AirportEdit
-) -> None:
+    session: AsyncSession, requester: Requester, code: str, edit: AirportEdit, assets: str
+) -> bytes:
     """Apply an edit: every field is checked against the version its editor started from (409
     with the current values when someone changed it since); the changes are recorded as one
-    version (merged into the editor's own version of the last ten minutes, if any)."""
+    version (merged into the editor's own version of the last ten minutes, if any). The
+    airport's detail after the edit."""
     user, current = await locked_airport(session, requester, code)
     asked = edit.asked()
     stale = [name for name, edit_ in asked.items() if edit_.base != current.versions[name]]
@@ -110,7 +111,7 @@ async def edit_airport(
         if plain(current.values[name]) != value
     }
     if not changes:
-        return
+        return await airport_detail(session, str(current.id), None, assets)
     featured = changes.get("featured_photo_id", [None, None])[1]
     if featured is not None and not await photos_repository.photo_of_airport(
         session, uuid.UUID(str(featured)), current.id
@@ -150,9 +151,13 @@ async def edit_airport(
             version_id=version.id,
         )
     tags_changed = await tags_repository.sync_automatic_tags(session, current.id)
+    # Rendered before the change is recorded: the lock that orders every writer's changes
+    # (`record`) is then held only from there to the commit.
+    body = await airport_detail(session, str(current.id), None, assets)
     await record(
         session, ChangeKind.EDIT, {current.id: [*changes, *(["tags"] if tags_changed else [])]}
     )
+    return body
 
 
 # One visit per visitor and airport in this window counts.

@@ -3,6 +3,7 @@ airport changes, everything when the whole site does."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
@@ -14,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from api.airports.caches import DetailCache
 from api.app import bind_sessions, create_app
 from api.core.changes import ChangeKind, record_changes
+from api.core.cycles import Product
 from api.core.documents import detail
 from api.core.settings import Settings
 from api.state import state_of
+from importer import run as importer_run
 from tests.api.conftest import MakePerson
 
 EMPTY_VERSION = "37a6259cc0c1dae2"  # the version of an empty field: md5 of JSON null
@@ -115,6 +118,21 @@ async def test_two_processes_drop_exactly_the_edited_airport(
         assert detail["wiki"]["description"]["text"] == "Call the tower early."
         # B's document was not read again: the very same bytes are still held.
         assert state_of(each).detail_cache.entries["AWO"] is before
+
+    # The importer activates a cycle: both processes drop every document.
+    await _rename(connection, "AWO", "RENAMED ARLINGTON")
+    run_id = (
+        await connection.execute(
+            sa.text(
+                "INSERT INTO importer_runs (products, status, started_at) "
+                "VALUES ('{airports}', 'running', now()) RETURNING id"
+            )
+        )
+    ).scalar_one()
+    await importer_run._activate(connection, {Product.AIRPORTS: date(2026, 12, 24)}, run_id, {})
+    for each, http in zip(apps, clients, strict=True):
+        assert (await http.get("/api/v1/airports/AWO")).json()["name"] == "Renamed Arlington"
+        assert set(state_of(each).detail_cache.entries) == {"AWO"}
     for http in clients:
         await http.aclose()
 
