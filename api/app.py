@@ -30,10 +30,18 @@ from api.core.policy import ReadOnlySwitch
 from api.core.ratelimit import BatchedLimiter
 from api.core.settings import Settings, get_settings
 from api.core.task_runner import task_runner_from_settings
+from api.dependencies import document_limits
 from api.errors import install_error_handlers
 from api.events.router import router as events_router
 from api.meta.router import router as meta_router
-from api.middleware import BodySizeLimit, ClientAddress, PolicyAudit, SecurityHeaders
+from api.middleware import (
+    BodySizeLimit,
+    ClientAddress,
+    ControlCharacters,
+    HeadAsGet,
+    PolicyAudit,
+    SecurityHeaders,
+)
 from api.photos.router import router as photos_router
 from api.search.router import router as search_router
 from api.search.service import SEARCH_DROPS_ALL
@@ -157,6 +165,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(PolicyAudit)
+    app.add_middleware(ControlCharacters)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
@@ -177,20 +186,24 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         viewer_header=settings.client_ip_header,
         blocked=parse_networks(settings.blocked_ips),
     )
-    app.include_router(meta_router)
-    app.include_router(search_router)
-    app.include_router(airports_router)
-    app.include_router(versions_router)
-    app.include_router(tags_router)
-    app.include_router(webcams_router)
-    app.include_router(photos_router)
-    app.include_router(users_router)
-    app.include_router(comments_router)
-    app.include_router(events_router)
-    app.include_router(admin_router)
-    app.include_router(seo_router)
-    if not settings.assets_url:
-        app.include_router(assets_router)
+    app.add_middleware(HeadAsGet)
+    routers = [
+        meta_router,
+        search_router,
+        airports_router,
+        versions_router,
+        tags_router,
+        webcams_router,
+        photos_router,
+        users_router,
+        comments_router,
+        events_router,
+        admin_router,
+        seo_router,
+    ]
+    for router in [*routers, *([] if settings.assets_url else [assets_router])]:
+        document_limits(router.routes)  # before it is included: then its routes are copied
+        app.include_router(router)
     spa_dir = settings.spa_dir or default_spa_dir()
     if (spa_dir / "index.html").is_file():
         install_spa(app, spa_dir)

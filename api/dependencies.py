@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import BaseRoute
 
 from api.core import policy, ratelimit
 from api.core.errors import Forbidden, PirepError, Unauthorized
 from api.core.policy import UNSAFE_METHODS, Principal, Requester
 from api.core.tokens import csrf_token, same
+from api.errors import TOO_MANY_RESPONSE
 from api.state import AppState, state_of
 from api.users import service as users_service
 
@@ -105,6 +108,17 @@ async def limit_reads(request: Request, state: StateDep) -> None:
 
 WRITE_LIMIT = Depends(limit_writes)
 READ_LIMIT = Depends(limit_reads)
+
+
+def document_limits(routes: Iterable[BaseRoute]) -> None:
+    """Each route under a rate limit says in its OpenAPI that it may answer 429."""
+    for route in routes:
+        if isinstance(route, APIRoute) and any(
+            dependency.dependency in (limit_writes, limit_reads)
+            for dependency in route.dependencies
+        ):
+            # A copy: routes share their dicts of responses.
+            route.responses = {**route.responses, 429: TOO_MANY_RESPONSE}
 
 
 async def authenticate(request: Request, session: SessionDep) -> Principal | None:

@@ -49,6 +49,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "The database is unreachable, or (for changes) the site is read-only.",
     },
 }
+# Added by `api.dependencies.document_limits` to the routes under a rate limit (a response
+# given by "content", which FastAPI reads when it writes the document).
+TOO_MANY_RESPONSE: dict[str, Any] = {
+    "description": "Too many requests from this address: try again after `Retry-After` seconds.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such airport."}
 }
@@ -75,6 +82,16 @@ def _json(
     status: int, body: dict[str, Any], headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field_error(item: dict[str, Any]) -> dict[str, str]:
+    """A validation error as the API names it; a body that is not JSON is the body's error (its
+    location is a character offset, not a field)."""
+    if item.get("type") == "json_invalid":
+        offset = item.get("loc", ("body", 0))[-1]
+        reason = item.get("ctx", {}).get("error", "invalid")
+        return {"field": "body", "message": f"Not valid JSON: {reason} (at character {offset})."}
+    return {"field": _field_name(tuple(item.get("loc", ()))), "message": item.get("msg", "")}
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
@@ -119,10 +136,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        fields = [
-            {"field": _field_name(tuple(item.get("loc", ()))), "message": item.get("msg", "")}
-            for item in error.errors()
-        ]
+        fields = [_field_error(item) for item in error.errors()]
         detail = "; ".join(f"{field['field']}: {field['message']}" for field in fields)
         return _json(422, {"error": "ValidationFailed", "detail": detail, "fields": fields})
 

@@ -1,12 +1,18 @@
-"""ASGI middleware: client address and blocklist, security headers, body cap, policy audit.
+"""ASGI middleware: client address and blocklist, HEAD, security headers, body cap, control
+characters, policy audit.
 
 The rate limits are dependencies of the routes they apply to (`api.dependencies`)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import parse_qsl
 
+import orjson
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -41,10 +47,18 @@ def with_captcha(policy: str) -> str:
 
 
 async def send_error(
-    send: Send, status: int, error: str, detail: str, headers: Sequence[tuple[str, str]] = ()
+    send: Send,
+    status: int,
+    error: str,
+    detail: str,
+    headers: Sequence[tuple[str, str]] = (),
+    fields: Sequence[dict[str, str]] = (),
 ) -> None:
     """Answer with the API's error shape from inside a middleware."""
-    body = json.dumps({"error": error, "detail": detail}).encode()
+    shape: dict[str, object] = {"error": error, "detail": detail}
+    if fields:
+        shape["fields"] = list(fields)
+    body = json.dumps(shape).encode()
     await send(
         {
             "type": "http.response.start",
@@ -224,3 +238,104 @@ class PolicyAudit:
         if scope["type"] == "http":
             begin_request()
         await self.app(scope, receive, send)
+
+
+class HeadAsGet:
+    """HEAD answers wherever GET does (RFC 9110 §9.3.2): the request runs as a GET, and its
+    answer goes out with the same status and headers (Content-Length, ETag…) and no body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b""})
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+# C0 control characters but tab, line feed and carriage return, and DEL. PostgreSQL stores no
+# NUL in text, and none of them belongs in anything pilots write.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _controls(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """Where in a parsed JSON value a string (or a key) holds a control character, named as
+    the validation errors name fields (``description.text``), and the first such character."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found:
+            yield where, found.group()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _controls(key, where)
+            yield from _controls(item, f"{where}.{key}" if where != "body" else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _controls(item, f"{where}.{index}" if where != "body" else str(index))
+
+
+class ControlCharacters:
+    """Refuses with 422 (the API's error shape) text that holds a control character, in every
+    place a request carries text: the path, the query and JSON bodies. One check for every
+    route, before any of them reads a value: a NUL byte would otherwise reach PostgreSQL,
+    which refuses it. Tab, line feed and carriage return are text. Bodies are read whole
+    (their size is capped before) and handed on unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        found = list(_controls(scope["path"], "path"))
+        query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        for name, value in query:
+            found.extend(_controls(name, "query"))
+            found.extend(_controls(value, name))
+        content_type = dict(scope["headers"]).get(b"content-type", b"")
+        # FastAPI reads a body without a Content-Type as JSON too.
+        if found or (content_type and b"json" not in content_type):
+            await self._answer(scope, receive, send, found)
+            return
+        messages = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        body = b"".join(message.get("body", b"") for message in messages)
+        # Escaped (\u0000…) or DEL as it is: other control bytes make the JSON invalid anyway.
+        if b"\\u00" in body or b"\x7f" in body:
+            # Invalid JSON is left to the route, which says what is wrong with it.
+            with contextlib.suppress(orjson.JSONDecodeError):
+                found.extend(_controls(orjson.loads(body), "body"))
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self._answer(scope, replay, send, found)
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, send: Send, found: list[tuple[str, str]]
+    ) -> None:
+        if not found:
+            await self.app(scope, receive, send)
+            return
+        fields = [
+            {
+                "field": where,
+                "message": f"Text may not hold control characters (found U+{ord(character):04X}).",
+            }
+            for where, character in found
+        ]
+        detail = "; ".join(f"{field['field']}: {field['message']}" for field in fields)
+        await send_error(send, 422, "ValidationFailed", detail, fields=fields)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 from collections import OrderedDict
@@ -295,6 +296,16 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
     return False
 
 
+def document_reply(body: bytes, if_none_match: str | None) -> tuple[int, bytes, dict[str, str]]:
+    """A JSON document's answer, with a weak ETag (GZip middleware may compress the body: the
+    same content in another encoding); 304 without a body when the client has this copy."""
+    etag = 'W/"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    headers = {"ETag": etag}
+    if if_none_match and _etag_matches(if_none_match, {etag.removeprefix("W/")}):
+        return 304, b"", headers
+    return 200, body, headers
+
+
 def _etag_matches(if_none_match: str, etags: set[str]) -> bool:
     """If-None-Match compares weakly (RFC 9110 13.1.2): a proxy may have added ``W/``."""
     tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
@@ -315,11 +326,12 @@ def geojson_reply(
     headers = {
         "ETag": gzip_etag if use_gzip else plain_etag,
         "Cache-Control": IMMUTABLE if version and f'"{version}"' == plain_etag else REVALIDATE,
-        "Vary": "Accept-Encoding",
     }
+    # The GZip middleware adds its Vary to a plain body (its size passes the middleware's
+    # minimum), and leaves alone a body already encoded or an empty one.
+    encoded = {**headers, "Vary": "Accept-Encoding"}
     if if_none_match and _etag_matches(if_none_match, {plain_etag, gzip_etag}):
-        return GeojsonReply(304, b"", headers, None)
+        return GeojsonReply(304, b"", encoded, None)
     if use_gzip:
-        headers["Content-Encoding"] = "gzip"
-        return GeojsonReply(200, cache.body_gzip, headers)
+        return GeojsonReply(200, cache.body_gzip, {**encoded, "Content-Encoding": "gzip"})
     return GeojsonReply(200, cache.body, headers)

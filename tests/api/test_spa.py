@@ -112,3 +112,13 @@ async def test_without_a_build_only_the_api_is_served(
         response = await client.get("/search")
     assert response.status_code == 404
     assert response.json()["error"] == "NotFound"
+
+
+@pytest.mark.parametrize("path", ["/", "/airports/PAE", "/static/app-1234.js", "/favicon.svg"])
+async def test_head_answers_for_the_pages_and_files(spa: httpx.AsyncClient, path: str) -> None:
+    got = await spa.get(path)
+    head = await spa.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert head.headers["content-type"] == got.headers["content-type"]

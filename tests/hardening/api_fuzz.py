@@ -538,6 +538,10 @@ class Fuzzer:
         @hypothesis.given(case=self._strategy(operation, mode))
         def fuzz(case: Any) -> None:
             self._one(case, operation_id, role, report)
+            # The same valid request again with a NUL in each of its texts (rare in what
+            # Hypothesis draws, fatal to PostgreSQL): a clear 422, never a 500.
+            if mode == GenerationMode.POSITIVE and _with_nul(case):
+                self._one(case, operation_id, role, report)
 
         if seed is not None:
             fuzz = hypothesis.seed(seed)(fuzz)
@@ -604,6 +608,29 @@ class Fuzzer:
                 assert answer.status_code == 200, answer.text
                 role.cookies = {SESSION_COOKIE: answer.cookies[SESSION_COOKIE]}
                 role.headers = {CSRF_HEADER: answer.json()["csrf_token"]}
+
+
+def _with_nul(case: Any) -> bool:
+    """Put a NUL into every text of the case's path, query and JSON body; whether it had any."""
+    found = False
+
+    def spoil(value: Any) -> Any:
+        nonlocal found
+        if isinstance(value, str):
+            found = True
+            return value[:1] + "\x00" + value[1:]
+        if isinstance(value, dict):
+            return {key: spoil(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [spoil(item) for item in value]
+        return value
+
+    for name in ("path_parameters", "query"):
+        if getattr(case, name):
+            setattr(case, name, spoil(getattr(case, name)))
+    if isinstance(case.body, (dict, list, str)) and "json" in str(case.media_type or ""):
+        case.body = spoil(case.body)
+    return found
 
 
 def _has_inputs(operation: Any) -> bool:
