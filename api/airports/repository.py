@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from api.airports.schemas import NewAirport
 from api.core.documents.detail import token_sql
 from api.core.documents.geojson import DOCUMENT_NAME
 from api.core.geo import DEFAULT_OUTLINE_RADIUS_M, box_around, timezone_at
+from api.core.names import normalise_code
 from api.models.airports import EDITABLE_FIELDS, Airport
 from api.models.community import Pageview
 from api.models.system import CachedDocument
@@ -25,13 +27,14 @@ class EditableAirport:
     """An airport's editable fields as stored, with each one's version (a digest of it)."""
 
     id: uuid.UUID
+    code: str
     locked_at: datetime | None
     values: Mapping[str, object]
     versions: Mapping[str, str]
 
 
 _EDITABLE_SQL = (
-    "SELECT a.id, a.locked_at, "
+    "SELECT a.id, a.code, a.locked_at, "
     + ", ".join(f"a.{field}" for field in EDITABLE_FIELDS)
     + ", "
     + ", ".join(f"{token_sql(field)} AS {field}__version" for field in EDITABLE_FIELDS)
@@ -48,21 +51,27 @@ async def _editable(
         return None
     return EditableAirport(
         id=row["id"],
+        code=row["code"],
         locked_at=row["locked_at"],
         values={field: row[field] for field in EDITABLE_FIELDS},
         versions={field: row[f"{field}__version"] for field in EDITABLE_FIELDS},
     )
 
 
-async def lock_for_edit(session: AsyncSession, code: str) -> EditableAirport | None:
+async def lock_for_edit(session: AsyncSession, value: str) -> EditableAirport | None:
     """The airport's editable fields and their versions, locked until the transaction ends:
-    concurrent edits of one airport are checked one after the other."""
-    return await _editable(session, "WHERE a.code = :code", {"code": code}, lock=True)
+    concurrent edits of one airport are checked one after the other. ``value`` names it as
+    ``named`` reads it."""
+    airport_id = await airport_id_of(session, value)
+    return await lock_by_id(session, airport_id) if airport_id is not None else None
 
 
-async def editable_values(session: AsyncSession, code: str) -> EditableAirport | None:
-    """The airport's editable fields, by code."""
-    return await _editable(session, "WHERE a.code = :code", {"code": code}, lock=False)
+async def editable_values(session: AsyncSession, value: str) -> EditableAirport | None:
+    """The airport's editable fields, named as ``named`` reads it."""
+    airport_id = await airport_id_of(session, value)
+    if airport_id is None:
+        return None
+    return await _editable(session, "WHERE a.id = :id", {"id": airport_id}, lock=False)
 
 
 async def lock_by_id(session: AsyncSession, airport_id: uuid.UUID) -> EditableAirport | None:
@@ -93,19 +102,34 @@ async def update_fields(
     )
 
 
-async def find_airport(
-    session: AsyncSession, code: str, k_code: str | None
-) -> sa.Row[uuid.UUID, str, str, str | None, str | None] | None:
-    """The airport of an FAA code, an ICAO code or K + FAA code (KPAE: PAE), the exact code
-    first: its id, code, name, city and state."""
+Selected = TypeVar("Selected", bound=sa.Select[*tuple[Any, ...]])
+
+
+def named(statement: Selected, value: str) -> Selected:
+    """``statement`` (a select from airports) limited to the airport that ``value`` names, as
+    every route's ``{code}`` is read: its FAA code, its ICAO code, K + its FAA code (KPAE: PAE)
+    or its id, in any case; the exact code first, then the ICAO code."""
+    code, airport_id, k_code = normalise_code(value)
     return (
-        await session.execute(
-            sa.select(Airport.id, Airport.code, Airport.name, Airport.city, Airport.state)
-            .where(sa.or_(Airport.code == code, Airport.icao_code == code, Airport.code == k_code))
-            .order_by(Airport.code != code)
-            .limit(1)
+        statement.where(
+            sa.or_(
+                Airport.code == code,
+                Airport.icao_code == code,
+                *([Airport.code == k_code] if k_code else []),
+                *([Airport.id == airport_id] if airport_id else []),
+            )
         )
-    ).first()
+        .order_by(Airport.code != code, Airport.icao_code.is_distinct_from(code))
+        .limit(1)
+    )
+
+
+async def find_airport(
+    session: AsyncSession, value: str
+) -> sa.Row[uuid.UUID, str, str, str | None, str | None] | None:
+    """The airport ``value`` names (``named``): its id, code, name, city and state."""
+    statement = sa.select(Airport.id, Airport.code, Airport.name, Airport.city, Airport.state)
+    return (await session.execute(named(statement, value))).first()
 
 
 async def record_view(
@@ -127,8 +151,9 @@ async def record_view(
     return True
 
 
-async def airport_id_of(session: AsyncSession, code: str) -> uuid.UUID | None:
-    return await session.scalar(sa.select(Airport.id).where(Airport.code == code))
+async def airport_id_of(session: AsyncSession, value: str) -> uuid.UUID | None:
+    """The id of the airport ``value`` names (``named``)."""
+    return await session.scalar(named(sa.select(Airport.id), value))
 
 
 async def next_unmapped_code(session: AsyncSession) -> str:

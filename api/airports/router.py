@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.airports import caches, service
 from api.airports.schemas import (
     CODE,
-    PRINTABLE,
     AirportDetail,
     AirportEdit,
     NewAirport,
@@ -69,26 +68,26 @@ async def airports_geojson(
     name="get",
     dependencies=[READ_LIMIT],
     summary="One airport by FAA code, ICAO code or id",
+    description="With an `ETag`: send it back in `If-None-Match` to get `304 Not Modified` "
+    "while the airport has not changed.",
     response_model=AirportDetail,
-    responses={**ERROR_RESPONSES, **NOT_FOUND},
+    responses={
+        **ERROR_RESPONSES,
+        **NOT_FOUND,
+        304: {"description": "The copy the client has is current."},
+    },
 )
 async def airport_detail(
+    request: Request,
     state: StateDep,
     session: SessionDep,
-    code: Annotated[
-        str,
-        Path(
-            min_length=1,
-            max_length=64,
-            pattern=PRINTABLE,
-            description="FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.",
-        ),
-    ],
+    code: CODE,
 ) -> Response:
     body = await service.airport_detail(
         session, code, state.detail_cache, state.settings.assets_base
     )
-    return Response(body, media_type="application/json")
+    status, body, headers = caches.document_reply(body, request.headers.get("if-none-match"))
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
 @router.patch(
@@ -151,7 +150,7 @@ async def create_airport(
     description="Visits of crawlers, and the same visitor's again within 30 minutes, are not "
     "counted. Not limited like changes, and accepted in read-only mode.",
     status_code=204,
-    responses={**NOT_FOUND, 422: ERROR_RESPONSES[422]},
+    responses={**NOT_FOUND, **ERROR_RESPONSES},
 )
 async def record_view(
     request: Request, state: StateDep, session: SessionDep, requester: RequesterDep, code: CODE

@@ -28,9 +28,9 @@ CODE = Annotated[
     str,
     Path(
         min_length=1,
-        max_length=16,
+        max_length=64,
         pattern=PRINTABLE,
-        description="FAA identifier of the airport (PAE), or a user-added airport's code.",
+        description="The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.",
     ),
 ]
 

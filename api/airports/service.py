@@ -182,7 +182,6 @@ async def record_view(
     """Count a visit of the airport's page, with the visitor's browser and rough position; a
     bot's visit, or the same visitor's again within VIEW_WINDOW_MINUTES, is not counted."""
     policy.record_view(requester)
-    normalised, _, k_code = normalise_code(code)
     if is_bot(user_agent):
         return
     parsed = ua_parse(user_agent or "")
@@ -198,7 +197,7 @@ async def record_view(
         "browser_version": ".".join(p for p in (agent.major, agent.minor) if p) if agent else None,
         "operating_system": system.family if system else None,
     }
-    airport = await repository.find_airport(session, normalised, k_code)
+    airport = await repository.find_airport(session, code)
     if airport is None:
         raise NotFound(f"No airport has the code {code!r}.")
     await repository.record_view(session, airport.id, view, VIEW_WINDOW_MINUTES)
@@ -212,8 +211,7 @@ async def locked_airport(
     the airport's own lock once it is read."""
     policy.edit(requester, await users_service.known_writer(session, requester))
     user = await users_service.active_user(session, requester)
-    normalised, _, _ = normalise_code(code)
-    current = await repository.lock_for_edit(session, normalised)
+    current = await repository.lock_for_edit(session, code)
     if current is None:
         raise NotFound(f"No airport has the code {code!r}.")
     policy.unlocked(current.locked_at)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
+from api.airports.schemas import CODE
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentPage
 from api.dependencies import READ_LIMIT, WRITE_LIMIT, RequesterDep, SessionDep
@@ -14,7 +15,6 @@ from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBod
 
 router = APIRouter(prefix="/api/v1", tags=["comments"])
 
-CODE = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[^\x00-\x1f]*$")]
 WRITE = CONTRIBUTION_ERRORS
 
 

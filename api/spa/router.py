@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.airports.repository import find_airport
 from api.core.errors import NotFound
-from api.core.names import display_name, display_optional, normalise_code
+from api.core.names import display_name, display_optional
 from api.state import state_of
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -55,9 +55,8 @@ def with_page(document: str, page: Page, url: str) -> str:
 
 
 async def airport_page(factory: async_sessionmaker, code: str) -> Page | None:  # type: ignore[type-arg]
-    normalised, _, k_code = normalise_code(code)
     async with factory() as session:
-        row = await find_airport(session, normalised, k_code)
+        row = await find_airport(session, code)
     if row is None:
         return None
     name = display_name(row.name)

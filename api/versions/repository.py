@@ -132,7 +132,7 @@ async def recent_own_version(
 
 _HISTORY_SQL = sa.text(
     """
-    WITH target AS (SELECT id FROM airports WHERE code = :code),
+    WITH target AS (SELECT id FROM airports WHERE id = :airport_id),
     page AS (
         SELECT v.id, v.item_type, v.item_id, v.event, v.object_changes, v.created_at,
                v.reverted_at, u.id AS user_id, u.display_name, u.role
@@ -158,11 +158,18 @@ _HISTORY_SQL = sa.text(
 )
 
 
-async def history_json(session: AsyncSession, code: str, page: int, per_page: int) -> str | None:
+async def history_json(
+    session: AsyncSession, airport_id: uuid.UUID, page: int, per_page: int
+) -> str | None:
     """A page of the airport's history as JSON text, built by PostgreSQL; None: no airport."""
     value: str | None = await session.scalar(
         _HISTORY_SQL,
-        {"code": code, "page": page, "limit": per_page, "offset": (page - 1) * per_page},
+        {
+            "airport_id": airport_id,
+            "page": page,
+            "limit": per_page,
+            "offset": (page - 1) * per_page,
+        },
     )
     return value
 
