@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
+from api.airports.schemas import CODE
 from api.core.errors import ValidationFailed
 from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
 from api.dependencies import READ_LIMIT, WRITE_LIMIT, RequesterDep, SessionDep
@@ -16,8 +17,6 @@ from api.events.schemas import EventIn, EventOut
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 DEFAULT_REACH_NM = 100
-
-CODE = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[^\x00-\x1f]*$")]
 
 
 @router.get(
@@ -63,21 +62,42 @@ async def upcoming(session: SessionDep, code: CODE) -> list[EventOut]:
     return await service.upcoming(session, code)
 
 
+CALENDAR: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    **NOT_FOUND,
+    200: {"content": {"text/calendar": {}}, "description": "An iCalendar file."},
+}
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
 @router.get(
     "/airports/{code}/events.ics",
     name="calendar",
     dependencies=[READ_LIMIT],
     summary="The airport's events as an iCalendar file (recurring ones with their rule)",
     response_class=Response,
-    responses={
-        **ERROR_RESPONSES,
-        **NOT_FOUND,
-        200: {"content": {"text/calendar": {}}, "description": "An iCalendar file."},
-    },
+    responses=CALENDAR,
 )
 async def calendar(session: SessionDep, code: CODE) -> Response:
     body = await service.calendar(session, code)
-    return Response(body, media_type="text/calendar; charset=utf-8")
+    return Response(body, media_type=CALENDAR_TYPE)
+
+
+@router.get(
+    "/airports/{code}/events/{event_id}.ics",
+    name="event_calendar",
+    dependencies=[READ_LIMIT],
+    summary="One event as an iCalendar file, to add to a calendar",
+    response_class=Response,
+    responses=CALENDAR,
+)
+async def event_calendar(session: SessionDep, code: CODE, event_id: uuid.UUID) -> Response:
+    body = await service.event_calendar(session, code, event_id)
+    return Response(
+        body,
+        media_type=CALENDAR_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="pirep-event-{event_id}.ics"'},
+    )
 
 
 @router.post(

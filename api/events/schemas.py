@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import AnyHttpUrl, BaseModel, Field, model_validator
+from pydantic import AnyHttpUrl, BaseModel, Field, field_validator, model_validator
 
 _MAX_LENGTH = timedelta(days=14)
 
@@ -17,9 +17,10 @@ class RecurrenceIn(BaseModel):
     cadence: Literal["daily", "weekly", "monthly", "yearly"]
     interval: int = Field(default=1, ge=1, le=52, description="Every n days, weeks…")
     day_of_month: int | None = Field(default=None, ge=1, le=31, description="Monthly only.")
-    week_of_month: Literal[1, 2, 3, 4, -1] | None = Field(
+    week_of_month: Literal[1, 2, 3, 4, 5, -1] | None = Field(
         default=None,
-        description="Monthly or yearly: the nth (-1: last) weekday of the first occurrence.",
+        description="Monthly or yearly: the nth (5: fifth, in the months that have one; -1: "
+        "last) weekday of the first occurrence.",
     )
 
     @model_validator(mode="after")
@@ -42,7 +43,9 @@ class EventIn(BaseModel):
     ends_at: datetime = Field(description="Local time at the airport (no offset).")
     host: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
-    url: AnyHttpUrl | None = Field(default=None)
+    url: AnyHttpUrl | None = Field(
+        default=None, description="A link typed without a scheme gets `https://`."
+    )
     recurrence: RecurrenceIn | None = None
     timezone: str | None = Field(
         default=None,
@@ -51,6 +54,13 @@ class EventIn(BaseModel):
         "times are always in the airport's time zone.",
         examples=["America/Los_Angeles"],
     )
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _scheme(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip() and "://" not in value:
+            return "https://" + value.strip()
+        return value
 
     @model_validator(mode="after")
     def _times(self) -> EventIn:

@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from geoalchemy2 import Geography
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.airports import repository as airports_repository
 from api.airports import service as airports_service
 from api.core import markdown
 from api.core.errors import NotFound, ValidationFailed
 from api.core.geo import timezone_at
-from api.core.names import normalise_code
 from api.core.policy import Requester
 from api.events.recurrence import Recurrence, occurrences, rrule_text, to_utc
 from api.events.schemas import EventIn, EventOut, Occurrence, RecurrenceIn
@@ -26,7 +26,8 @@ from api.models.community import Event
 from api.models.enums import ActionType, RecurringCadence, VersionEvent, VersionItemType
 from api.versions.service import record_contribution
 
-HORIZON = timedelta(days=366)
+# Occurrences are listed however far ahead they are.
+FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -37,6 +38,12 @@ def _zone(name: str | None) -> ZoneInfo:
             f"{name!r} is not a time zone name (like America/Los_Angeles).",
             fields=[{"field": "timezone", "message": "not an IANA time zone"}],
         ) from None
+
+
+def listed_zone(timezone: str | None, latitude: float, longitude: float) -> str:
+    """The zone an airport's events are shown in: its own, from its position when not stored
+    yet (as a write would store it), never UTC by default."""
+    return timezone or timezone_at(latitude, longitude) or "UTC"
 
 
 async def airport_zone(airport: Airport, given: str | None) -> str:
@@ -76,9 +83,7 @@ def _recurrence(event: Event) -> Recurrence | None:
 def event_out(event: Event, code: str, zone_name: str, now: datetime) -> EventOut:
     zone = ZoneInfo(zone_name)
     recurrence = _recurrence(event)
-    upcoming = occurrences(
-        event.starts_at, event.ends_at, zone, recurrence, now, now + HORIZON, limit=5
-    )
+    upcoming = occurrences(event.starts_at, event.ends_at, zone, recurrence, now, FOREVER, limit=5)
     return EventOut(
         id=event.id,
         airport_code=code,
@@ -207,8 +212,7 @@ async def remove(
 
 
 async def _upcoming(session: AsyncSession, code: str, now: datetime) -> tuple[Airport, list[Event]]:
-    normalised, _, _ = normalise_code(code)
-    airport = await session.scalar(sa.select(Airport).where(Airport.code == normalised))
+    airport = await session.scalar(airports_repository.named(sa.select(Airport), code))
     if airport is None:
         raise NotFound(f"No airport has the code {code!r}.")
     events = await session.scalars(
@@ -226,7 +230,7 @@ async def upcoming(session: AsyncSession, code: str) -> list[EventOut]:
     """The airport's events still to come (recurring ones with their next occurrences)."""
     now = datetime.now(UTC)
     airport, events = await _upcoming(session, code, now)
-    zone_name = airport.timezone or "UTC"
+    zone_name = listed_zone(airport.timezone, airport.latitude, airport.longitude)
     found = [event_out(event, airport.code, zone_name, now) for event in events]
     return sorted(
         (event for event in found if event.next), key=lambda event: event.next[0].starts_at
@@ -237,12 +241,24 @@ async def calendar(session: AsyncSession, code: str) -> bytes:
     """The airport's events as an iCalendar file (recurring ones with their RRULE)."""
     now = datetime.now(UTC)
     airport, events = await _upcoming(session, code, now)
-    zone_name = airport.timezone or "UTC"
-    zone = ZoneInfo(zone_name)
+    return _calendar(airport, events, f"{airport.code} events", now)
+
+
+async def event_calendar(session: AsyncSession, code: str, event_id: uuid.UUID) -> bytes:
+    """One event as an iCalendar file, to add it to a calendar."""
+    airport = await session.scalar(airports_repository.named(sa.select(Airport), code))
+    event = await session.get(Event, event_id)
+    if airport is None or event is None or event.airport_id != airport.id:
+        raise NotFound(f"{code.upper()} has no event {event_id}.")
+    return _calendar(airport, [event], event.name, datetime.now(UTC))
+
+
+def _calendar(airport: Airport, events: list[Event], name: str, now: datetime) -> bytes:
+    zone = ZoneInfo(listed_zone(airport.timezone, airport.latitude, airport.longitude))
     document = icalendar.Calendar()
     document.add("prodid", "-//Pirep//Airport events//EN")
     document.add("version", "2.0")
-    document.add("x-wr-calname", f"{airport.code} events")
+    document.add("x-wr-calname", name)
     for event in events:
         entry = icalendar.Event()
         entry.add("uid", f"{event.id}@pirep")
@@ -268,6 +284,29 @@ async def calendar(session: AsyncSession, code: str) -> bytes:
     return body
 
 
+async def airports_with_events(session: AsyncSession, days: int) -> list[uuid.UUID]:
+    """The airports with an event going on now or starting within ``days`` (a recurring event
+    by its next occurrence)."""
+    now = datetime.now(UTC)
+    until = now + timedelta(days=days)
+    rows = await session.execute(
+        sa.select(Event, Airport.timezone, Airport.latitude, Airport.longitude)
+        .join(Airport, Airport.id == Event.airport_id)
+        .where(
+            sa.or_(
+                Event.recurring_cadence.is_not(None),
+                sa.and_(Event.ends_at > now, Event.starts_at < until),
+            )
+        )
+    )
+    found = set()
+    for event, zone_name, latitude, longitude in rows:
+        zone = ZoneInfo(listed_zone(zone_name, latitude, longitude))
+        if occurrences(event.starts_at, event.ends_at, zone, _recurrence(event), now, until, 1):
+            found.add(event.airport_id)
+    return sorted(found)
+
+
 async def near(
     session: AsyncSession, latitude: float, longitude: float, metres: float, days: int
 ) -> list[EventOut]:
@@ -275,7 +314,7 @@ async def near(
     now = datetime.now(UTC)
     point = sa.func.ST_SetSRID(sa.func.ST_MakePoint(longitude, latitude), 4326)
     rows = await session.execute(
-        sa.select(Event, Airport.code, Airport.timezone)
+        sa.select(Event, Airport.code, Airport.timezone, Airport.latitude, Airport.longitude)
         .join(Airport, Airport.id == Event.airport_id)
         .where(
             sa.func.ST_DWithin(Airport.location, sa.cast(point, Geography), metres),
@@ -284,8 +323,8 @@ async def near(
     )
     window_end = now + timedelta(days=days)
     found = []
-    for event, code, zone_name in rows:
-        out = event_out(event, code, zone_name or "UTC", now)
+    for event, code, zone_name, latitude, longitude in rows:
+        out = event_out(event, code, listed_zone(zone_name, latitude, longitude), now)
         out.next = [o for o in out.next if o.starts_at < window_end]
         if out.next:
             found.append(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -13,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.catalogue import POPULATED, SURFACE_PATTERNS
 from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
+from api.core.weather import WEATHER_SHOWN_FOR
 from api.models import Airport
 from api.models.airports import Runway, Tag
 from api.models.enums import FacilityType, FacilityUse, LandingRights, TagName
+from api.models.system import WeatherReport
 
 
 class SearchHit(NamedTuple):
@@ -103,6 +106,7 @@ def _distance(
 _airports = Airport.__table__
 _tags = Tag.__table__
 _runways = Runway.__table__
+_weather = WeatherReport.__table__
 # The fields of a search hit stored as they are shown.
 _STORED_FIELDS = [name for name in SearchHit._fields if name in _airports.c]
 
@@ -289,6 +293,9 @@ class AdvancedFilters:
     include_closed: bool
     limit: int
     offset: int
+    # Only these airports (those with an event soon); None: any.
+    airport_ids: Sequence[uuid.UUID] | None = None
+    flight_categories: Sequence[str] = ()
 
 
 def _has_tag(condition: sa.ColumnElement[bool]) -> sa.Exists:
@@ -348,7 +355,27 @@ def _conditions(
         conditions.append(sa.and_(*tests) if filters.all_tags else sa.or_(*tests))
     if not filters.include_closed:
         conditions.append(~_has_tag(_tags.c.name == TagName.CLOSED))
+    if filters.airport_ids is not None:
+        conditions.append(_airports.c.id.in_(filters.airport_ids))
+    if filters.flight_categories:
+        conditions.append(_latest_metar_in(filters.flight_categories))
     return conditions
+
+
+def _latest_metar_in(categories: Sequence[str]) -> sa.ColumnElement[bool]:
+    """Whether the airport's latest METAR, if still shown, gives one of ``categories``."""
+    latest = (
+        sa.select(_weather.c.flight_category)
+        .where(
+            _weather.c.airport_id == _airports.c.id,
+            _weather.c.kind == "metar",
+            _weather.c.observed_at > sa.func.now() - WEATHER_SHOWN_FOR,
+        )
+        .order_by(_weather.c.observed_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return latest.in_(categories)
 
 
 async def advanced_search(

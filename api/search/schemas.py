@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from api.airports.schemas import PRINTABLE, BoundingBox
 from api.core.geo import METERS_PER_NAUTICAL_MILE, METERS_PER_STATUTE_MILE
-from api.models.enums import FacilityType, FacilityUse, LandingRights
+from api.models.enums import FacilityType, FacilityUse, FlightCategory, LandingRights
 
 
 class Coordinates(BaseModel):
@@ -102,6 +102,18 @@ class AdvancedSearchParams(BaseModel):
     max_elevation_ft: int | None = Field(default=None, ge=-1500, le=30000)
     tags: list[str] = Field(default_factory=list, description="Tag names to look for.")
     tags_match: TagsMatch = Field(default="any", description="Any or all of `tags`.")
+    events_within_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=366,
+        description="Only airports with an event going on or starting within this many days.",
+        examples=[30],
+    )
+    flight_category: list[FlightCategory] = Field(
+        default_factory=list,
+        description="Only airports whose latest METAR (of the last two hours) gives one of these "
+        "flight categories.",
+    )
     include_closed: bool = False
     page: int = Field(default=1, ge=1, le=10000)
     per_page: int = Field(default=20, ge=1, le=100)

@@ -12,6 +12,7 @@ from api.core.catalogue import TAGS_BY_NAME
 from api.core.errors import ValidationFailed
 from api.core.geo import parse_coordinates
 from api.core.names import display_name, display_optional, normalise_code
+from api.events import service as events_service
 from api.search import repository
 from api.search.schemas import (
     AdvancedSearchPage,
@@ -185,6 +186,12 @@ async def advanced_search(
             include_closed=params.include_closed,
             limit=params.per_page,
             offset=(params.page - 1) * params.per_page,
+            airport_ids=(
+                await events_service.airports_with_events(session, params.events_within_days)
+                if params.events_within_days
+                else None
+            ),
+            flight_categories=[value.value for value in params.flight_category],
         ),
     )
     return AdvancedSearchPage(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -365,3 +366,66 @@ async def test_a_box_across_the_antimeridian(
     body = await _search(client, bbox="179,51,-179,53")
 
     assert _codes(body) == {"ZE1", "ZW1"}
+
+
+async def _event(
+    connection: AsyncConnection, code: str, starts_in: timedelta, monthly: bool = False
+) -> None:
+    starts = datetime.now(UTC) + starts_in
+    await connection.execute(
+        sa.text(
+            "INSERT INTO events (airport_id, name, starts_at, ends_at, data_source, "
+            "recurring_cadence, recurring_interval) "
+            "SELECT id, 'Fly-in', :starts, :ends, 'user_contributed', "
+            ":cadence, :interval "
+            "FROM airports WHERE code = :code"
+        ),
+        {
+            "code": code,
+            "starts": starts,
+            "ends": starts + timedelta(hours=3),
+            "cadence": "monthly" if monthly else None,
+            "interval": 1 if monthly else None,
+        },
+    )
+
+
+async def test_events_within_days(client: httpx.AsyncClient, connection: AsyncConnection) -> None:
+    await _event(connection, "PAE", timedelta(days=2))
+    await _event(connection, "AWO", timedelta(days=20))
+    await _event(connection, "S43", timedelta(days=-1, hours=-2))  # over yesterday
+    await _event(connection, "BFI", timedelta(hours=-1))  # going on now
+    # Began 80 days ago and repeats monthly: its next time is within a month.
+    await _event(connection, "RNT", timedelta(days=-80), monthly=True)
+
+    assert _codes(await _search(client, events_within_days=3)) == {"PAE", "BFI"}
+    assert _codes(await _search(client, events_within_days=31)) == {"PAE", "AWO", "BFI", "RNT"}
+    refused = await client.get(URL, params={"events_within_days": 0})
+    assert refused.status_code == 422
+    assert refused.json()["fields"][0]["field"] == "events_within_days"
+
+
+async def _metar(connection: AsyncConnection, code: str, category: str, minutes_ago: int) -> None:
+    await connection.execute(
+        sa.text(
+            "INSERT INTO weather_reports (airport_id, kind, raw, observed_at, flight_category) "
+            "SELECT id, 'metar', 'METAR ' || code, now() - make_interval(mins => :ago), "
+            ":category FROM airports WHERE code = :code"
+        ),
+        {"code": code, "category": category, "ago": minutes_ago},
+    )
+
+
+async def test_flight_category_of_the_latest_metar(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    await _metar(connection, "PAE", "IFR", 50)
+    await _metar(connection, "PAE", "VFR", 10)  # PAE is VFR now
+    await _metar(connection, "AWO", "IFR", 5)
+    await _metar(connection, "BFI", "LIFR", 20)
+    await _metar(connection, "RNT", "IFR", 300)  # too old to show
+
+    assert _codes(await _search(client, flight_category="VFR")) == {"PAE"}
+    assert _codes(await _search(client, flight_category=["IFR", "LIFR"])) == {"AWO", "BFI"}
+    refused = await client.get(URL, params={"flight_category": "SUNNY"})
+    assert refused.status_code == 422

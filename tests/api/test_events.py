@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import icalendar
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
@@ -295,3 +296,126 @@ async def test_an_event_is_in_the_airports_time_zone_whatever_the_browsers(
         assert moved.status_code == 422
     detail = (await client.get("/api/v1/airports/PAE")).json()
     assert detail["timezone"] == "America/Los_Angeles"
+
+
+async def test_the_fifth_weekday_of_the_month_skips_the_months_without_one(
+    app: FastAPI, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    # The first fifth Saturday from next year on.
+    day = datetime(next_year_february(), 1, 1)
+    while not (day.weekday() == 5 and day.day > 28):
+        day += timedelta(days=1)
+    body = {
+        "name": "Fifth Saturday breakfast",
+        "starts_at": day.replace(hour=8).isoformat(),
+        "ends_at": day.replace(hour=10).isoformat(),
+        "recurrence": {"cadence": "monthly", "week_of_month": 5},
+    }
+    async with pilot.client(app) as http:
+        created = await http.post(URL, json=body)
+    assert created.status_code == 201, created.text
+    starts = [
+        datetime.fromisoformat(o["starts_at"]).astimezone(PACIFIC) for o in created.json()["next"]
+    ]
+    assert len(starts) == 5
+    assert all(start.weekday() == 5 and start.day > 28 and start.hour == 8 for start in starts)
+    months = [(start.year, start.month) for start in starts]
+    assert len(set(months)) == 5
+    assert months == sorted(months)
+
+
+async def test_occurrences_are_listed_however_far_ahead(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    far = datetime.now(PACIFIC).replace(tzinfo=None, microsecond=0) + timedelta(days=800)
+    every_other_year = datetime.now(PACIFIC).replace(tzinfo=None, microsecond=0) - timedelta(
+        days=300
+    )
+    async with pilot.client(app) as http:
+        for name, start, recurrence in (
+            ("Centennial", far, None),
+            ("Biennial airshow", every_other_year, {"cadence": "yearly", "interval": 2}),
+        ):
+            body = {
+                "name": name,
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=6)).isoformat(),
+                "recurrence": recurrence,
+            }
+            assert (await http.post(URL, json=body)).status_code == 201
+    listed = {event["name"]: event["next"] for event in (await client.get(URL)).json()}
+    assert len(listed["Centennial"]) == 1
+    next_show = datetime.fromisoformat(listed["Biennial airshow"][0]["starts_at"])
+    assert next_show - datetime.now(PACIFIC) > timedelta(days=366)
+
+
+async def test_a_link_without_a_scheme_gets_https(app: FastAPI, make_person: MakePerson) -> None:
+    pilot = await make_person("known")
+    soon = datetime.now(PACIFIC).replace(tzinfo=None, microsecond=0) + timedelta(days=3)
+    body = {
+        "name": "Fly-in",
+        "starts_at": soon.isoformat(),
+        "ends_at": (soon + timedelta(hours=2)).isoformat(),
+        "url": " eaa84.org/fly-in ",
+    }
+    async with pilot.client(app) as http:
+        created = await http.post(URL, json=body)
+        refused = await http.post(URL, json=body | {"url": "ftp://eaa84.org"})
+    assert created.status_code == 201, created.text
+    assert created.json()["url"] == "https://eaa84.org/fly-in"
+    assert refused.status_code == 422
+
+
+async def test_one_event_as_a_calendar_file(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot = await make_person("known")
+    day = datetime(next_year_february(), 7, 4)
+    body = {
+        "name": "Independence Day fly-in",
+        "description": "Hot dogs at noon.",
+        "starts_at": day.replace(hour=10).isoformat(),
+        "ends_at": day.replace(hour=14).isoformat(),
+        "recurrence": {"cadence": "yearly"},
+    }
+    async with pilot.client(app) as http:
+        event = (await http.post(URL, json=body)).json()
+        other = (await http.post(URL, json=body | {"name": "Another"})).json()
+    answer = await client.get(f"/api/v1/airports/KPAE/events/{event['id']}.ics")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/calendar")
+    assert "attachment" in answer.headers["content-disposition"]
+    calendar = icalendar.Calendar.from_ical(answer.content)
+    [entry] = calendar.walk("VEVENT")
+    assert str(entry["summary"]) == "Independence Day fly-in"
+    assert entry.decoded("dtstart") == day.replace(hour=10, tzinfo=PACIFIC)
+    assert entry["rrule"]["FREQ"] == ["YEARLY"]
+    assert other["id"] not in answer.text
+
+    missing = await client.get(f"/api/v1/airports/PAE/events/{uuid.uuid4()}.ics")
+    elsewhere = await client.get(f"/api/v1/airports/BFI/events/{event['id']}.ics")
+    assert (missing.status_code, elsewhere.status_code) == (404, 404)
+    assert missing.json()["error"] == "NotFound"
+
+
+async def test_an_airport_without_a_stored_zone_lists_its_events_in_its_own(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: Any
+) -> None:
+    pilot = await make_person("known")
+    day = (datetime.now(PACIFIC) + timedelta(days=20)).date()
+    body = {"name": "Fly-in", "starts_at": f"{day}T09:00:00", "ends_at": f"{day}T12:00:00"}
+    async with pilot.client(app) as http:
+        assert (await http.post(URL, json=body)).status_code == 201
+    # The zone is forgotten (a re-import): the listing finds it again from the position.
+    await connection.execute(sa.text("UPDATE airports SET timezone = NULL WHERE code = 'PAE'"))
+    await record_changes(connection, ChangeKind.TIME_ZONE, {"PAE": ["timezone"]})
+    [event] = (await client.get(URL)).json()
+    assert event["timezone"] == "America/Los_Angeles"
+    start = datetime.fromisoformat(event["next"][0]["starts_at"]).astimezone(PACIFIC)
+    assert start.hour == 9
+    calendar = icalendar.Calendar.from_ical((await client.get(f"{URL}.ics")).content)
+    [entry] = calendar.walk("VEVENT")
+    assert entry.decoded("dtstart").tzinfo is not None
+    assert str(entry.decoded("dtstart").tzinfo) == "America/Los_Angeles"
