@@ -132,14 +132,16 @@ async def delete_comment(
 # Photos and webcams ------------------------------------------------------------------------
 
 
-async def delete_photo(session: AsyncSession, requester: Requester, photo_id: uuid.UUID) -> None:
-    """Remove a contributed photo (its file stays in storage, unreachable from the site)."""
+async def delete_photo(session: AsyncSession, requester: Requester, photo_id: uuid.UUID) -> str:
+    """Remove a contributed photo; the storage key of its file, for the caller to delete once
+    the removal is committed (a rolled-back removal keeps its file)."""
     policy.administer(requester)
     photo = found(await session.get(Photo, photo_id), f"photo {photo_id}")
-    airport_id = photo.airport_id
+    airport_id, key = photo.airport_id, photo.storage_key
     await session.delete(photo)
     await session.flush()
     await _record_removal(session, ChangeKind.PHOTO, airport_id, "photos")
+    return key
 
 
 async def delete_webcam(session: AsyncSession, requester: Requester, webcam_id: uuid.UUID) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.admin import airports as airports_service
@@ -39,9 +39,11 @@ from api.admin.schemas import (
 )
 from api.core.errors import PirepError
 from api.core.policy import Requester
+from api.core.storage import sink_from_settings
 from api.core.task_runner import TaskRunner
 from api.dependencies import RequesterDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ErrorBody
+from api.photos.service import delete_file
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -288,8 +290,16 @@ async def delete_comment(
     status_code=204,
     responses=MISSING,
 )
-async def delete_photo(session: SessionDep, requester: RequesterDep, photo_id: uuid.UUID) -> None:
-    await moderation.delete_photo(session, requester, photo_id)
+async def delete_photo(
+    state: StateDep,
+    session: SessionDep,
+    requester: RequesterDep,
+    photo_id: uuid.UUID,
+    background: BackgroundTasks,
+) -> None:
+    key = await moderation.delete_photo(session, requester, photo_id)
+    # After the answer, so after the commit: the file goes only with its row.
+    background.add_task(delete_file, sink_from_settings(state.settings), key)
 
 
 @router.delete(

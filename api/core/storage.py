@@ -60,6 +60,10 @@ class Sink(Protocol):
         """Store several files (concurrently where that helps)."""
         ...
 
+    def delete(self, key: str) -> None:
+        """Remove a file (nothing happens if it is not there)."""
+        ...
+
     def describe(self) -> str:
         """Where the files go, for messages."""
         ...
@@ -100,6 +104,12 @@ class LocalSink:
             return self.path(key).read_bytes()
         except FileNotFoundError:
             return None
+
+    def delete(self, key: str) -> None:
+        try:
+            self.path(key).unlink(missing_ok=True)
+        except OSError as error:
+            raise StorageFailed(f"Could not delete {key}: {error.strerror or error}.") from error
 
     def describe(self) -> str:
         return str(self.root)
@@ -192,6 +202,14 @@ class S3Sink:
             raise StorageFailed(f"Could not read s3://{self.bucket}/{key}: {error}.") from error
         body: bytes = answer["Body"].read()
         return body
+
+    def delete(self, key: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.prefix + key)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageFailed(f"Could not delete s3://{self.bucket}/{key}: {error}.") from error
 
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,11 +12,13 @@ from api.airports.service import locked_airport
 from api.core import photos
 from api.core.changes import ChangeKind, record
 from api.core.policy import Requester
-from api.core.storage import Sink
+from api.core.storage import Sink, StorageFailed
 from api.models.enums import ActionType
 from api.photos import repository
 from api.tags import repository as tags_repository
 from api.versions import repository as versions_repository
+
+logger = logging.getLogger("api")
 
 
 async def add_photo(
@@ -55,3 +58,12 @@ async def add_photo(
         session, ChangeKind.PHOTO, {current.id: ["photos", *(["tags"] if tags_changed else [])]}
     )
     return photo_id
+
+
+async def delete_file(sink: Sink, key: str) -> None:
+    """Delete a removed photo's file (from S3 in production). A failure is logged: the file is
+    then only unreachable, as no row names it any more."""
+    try:
+        await asyncio.to_thread(sink.delete, key)
+    except StorageFailed:
+        logger.exception("The file %s of a deleted photo stays in storage.", key)

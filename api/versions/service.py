@@ -14,12 +14,12 @@ from api.airports import repository as airports_repository
 from api.core import markdown
 from api.core.changes import ChangeKind, record
 from api.core.errors import Conflict, NotFound
-from api.core.names import normalise_code
 from api.core.policy import Requester
 from api.models.airports import EDITABLE_FIELDS, WIKI_FIELDS
 from api.models.community import Event, Version
 from api.models.enums import ActionType, VersionEvent, VersionItemType
 from api.models.users import User, public_name
+from api.photos import repository as photos_repository
 from api.tags import repository as tags_repository
 from api.versions import policy, repository
 from api.versions.schemas import HistoryAuthor, VersionPreview
@@ -106,8 +106,10 @@ async def history(
     """Every recorded change of the airport and its tags, events and webcams, newest first
     (a page of them, as JSON)."""
     policy.read_history(requester)
-    normalised, _, _ = normalise_code(code)
-    document = await repository.history_json(session, normalised, page, per_page)
+    airport_id = await airports_repository.airport_id_of(session, code)
+    document = (
+        await repository.history_json(session, airport_id, page, per_page) if airport_id else None
+    )
     if document is None:
         raise NotFound(f"No airport has the code {code!r}.")
     return document.encode()
@@ -119,13 +121,12 @@ async def preview(
     """The airport's editable fields as they were just after ``version_id``: the current values
     with every later change of them undone."""
     policy.read_history(requester)
-    normalised, _, _ = normalise_code(code)
-    current = await airports_repository.editable_values(session, normalised)
+    current = await airports_repository.editable_values(session, code)
     if current is None:
         raise NotFound(f"No airport has the code {code!r}.")
     version = await session.get(Version, version_id)
     if version is None or version.airport_id != current.id:
-        raise NotFound(f"{normalised} has no version {version_id}.")
+        raise NotFound(f"{code.strip().upper()} has no version {version_id}.")
     values = {name: plain(current.values[name]) for name in EDITABLE_FIELDS}
     for later in await repository.airport_versions_after(session, current.id, version):
         for name, (old, _new) in later.object_changes.items():
@@ -172,6 +173,14 @@ async def revert(session: AsyncSession, principal_user: User, version_id: uuid.U
             for name, old in restore.items()
             if plain(current.values[name]) != old
         }
+        featured = restore.get("featured_photo_id")
+        if featured is not None and not await photos_repository.photo_of_airport(
+            session, uuid.UUID(str(featured)), airport_id
+        ):
+            raise Conflict(
+                "This change cannot be undone: the photo it would bring back as the cover was "
+                "deleted since. Choose another cover photo instead."
+            )
         if changes:
             await airports_repository.update_fields(
                 session,

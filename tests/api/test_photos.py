@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import io
 import os
+import uuid
 
 import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
 from PIL import Image
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tests.api.conftest import MakePerson
+from api.app import bind_sessions, create_app
+from api.core.settings import Settings
+from api.state import state_of
+from tests.api.conftest import MakePerson, Person
+from tests.aws import Aws
 
 URL = "/api/v1/airports/PAE/photos"
 
@@ -119,3 +124,81 @@ async def test_a_photo_is_featured_through_an_edit(
     assert other.status_code == 422
     assert chosen.status_code == 200, chosen.text
     assert chosen.json()["featured_photo_id"] == photo_id
+
+
+async def _upload(app: FastAPI, person: Person) -> str:
+    async with person.client(app) as http:
+        answer = await http.post(URL, files={"file": ("a.png", png())})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+async def _key(connection: AsyncConnection, photo_id: str) -> str:
+    statement = sa.text("SELECT storage_key FROM photos WHERE id = :id")
+    return str(await connection.scalar(statement, {"id": photo_id}))
+
+
+async def test_a_deleted_photo_leaves_storage(
+    app: FastAPI, connection: AsyncConnection, make_person: MakePerson
+) -> None:
+    pilot, admin = await make_person("known"), await make_person("admin")
+    photo_id = await _upload(app, pilot)
+    stored = state_of(app).settings.storage_root / await _key(connection, photo_id)
+    assert stored.is_file()
+    async with admin.client(app) as http:
+        assert (await http.delete(f"/api/v1/admin/photos/{photo_id}")).status_code == 204
+    assert not stored.exists()
+
+
+async def test_a_deleted_photo_leaves_the_s3_bucket(
+    settings: Settings,
+    engine: AsyncEngine,
+    connection: AsyncConnection,
+    make_person: MakePerson,
+    aws: Aws,
+) -> None:
+    bucket = f"photos-{uuid.uuid4().hex[:8]}"
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    in_s3 = settings.model_copy(
+        update={"storage_bucket": bucket, "storage_prefix": "content/", "aws_endpoint_url": aws.url}
+    )
+    app = create_app(in_s3, engine=engine)
+    bind_sessions(app, connection, map_follows=False, join_transaction_mode="create_savepoint")
+    pilot, admin = await make_person("known"), await make_person("admin")
+    kept, deleted = await _upload(app, pilot), await _upload(app, pilot)
+
+    def keys() -> set[str]:
+        return {item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+
+    assert keys() == {
+        "content/" + await _key(connection, kept),
+        "content/" + await _key(connection, deleted),
+    }
+    async with admin.client(app) as http:
+        assert (await http.delete(f"/api/v1/admin/photos/{deleted}")).status_code == 204
+    assert keys() == {"content/" + await _key(connection, kept)}
+
+
+async def test_undoing_a_cover_change_to_a_deleted_photo_is_a_clear_409(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot, admin = await make_person("known"), await make_person("admin")
+    first, second = await _upload(app, pilot), await _upload(app, pilot)
+    # The pilot picks the first as the cover, an admin the second.
+    for person, photo_id in ((pilot, first), (admin, second)):
+        detail = (await client.get("/api/v1/airports/PAE")).json()
+        cover = {"value": photo_id, "base": detail["field_versions"]["featured_photo_id"]}
+        async with person.client(app) as http:
+            edited = await http.patch("/api/v1/airports/PAE", json={"featured_photo_id": cover})
+        assert edited.status_code == 200, edited.text
+    history = (await client.get("/api/v1/airports/PAE/history")).json()["items"]
+    [to_second] = [
+        item for item in history if item["changes"].get("featured_photo_id") == [first, second]
+    ]
+    async with admin.client(app) as http:
+        assert (await http.delete(f"/api/v1/admin/photos/{first}")).status_code == 204
+        reverted = await http.post(f"/api/v1/admin/versions/{to_second['id']}/revert")
+    assert reverted.status_code == 409, reverted.text
+    assert "deleted" in reverted.json()["detail"]
+    assert (await client.get("/api/v1/airports/PAE")).json()["featured_photo_id"] == second
