@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from api.users.schemas import AvatarUrl
+
 
 class CommentIn(BaseModel):
     model_config = {"extra": "forbid"}
@@ -17,6 +19,7 @@ class CommentIn(BaseModel):
 class CommentAuthor(BaseModel):
     id: uuid.UUID
     name: str
+    avatar_url: AvatarUrl
 
 
 class CommentOut(BaseModel):

@@ -14,11 +14,10 @@ from api.comments.schemas import CommentAuthor, CommentIn, CommentOut, CommentPa
 from api.core import markdown
 from api.core.changes import ChangeKind, record
 from api.core.errors import Conflict, NotFound
-from api.core.names import normalise_code
 from api.core.policy import Requester
 from api.models.community import Comment
 from api.models.enums import ActionType
-from api.models.users import User, public_name
+from api.models.users import User, avatar_url, public_name
 from api.tags import repository as tags_repository
 from api.users import service as users_service
 from api.versions import repository as versions_repository
@@ -28,7 +27,11 @@ def comment_out(comment: Comment, code: str, author: User) -> CommentOut:
     return CommentOut(
         id=comment.id,
         airport_code=code,
-        author=CommentAuthor(id=author.id, name=public_name(author.display_name, author.role)),
+        author=CommentAuthor(
+            id=author.id,
+            name=public_name(author.display_name, author.role),
+            avatar_url=avatar_url(author.email),
+        ),
         body=comment.body,
         html=markdown.render(comment.body),
         helpful_count=comment.helpful_count,
@@ -41,8 +44,7 @@ async def comments(
     session: AsyncSession, requester: Requester, code: str, page: int, per_page: int
 ) -> CommentPage:
     policy.read(requester)
-    normalised, _, _ = normalise_code(code)
-    airport_id = await airports_repository.airport_id_of(session, normalised)
+    airport_id = await airports_repository.airport_id_of(session, code)
     if airport_id is None:
         raise NotFound(f"No airport has the code {code!r}.")
     rows = await session.execute(
@@ -60,8 +62,7 @@ async def add(
     session: AsyncSession, requester: Requester, code: str, data: CommentIn
 ) -> CommentOut:
     user = await users_service.active_user(session, requester)
-    normalised, _, _ = normalise_code(code)
-    airport = await airports_repository.lock_for_edit(session, normalised)
+    airport = await airports_repository.lock_for_edit(session, code)
     if airport is None:
         raise NotFound(f"No airport has the code {code!r}.")
     policy.contribute(requester, user, airport.locked_at)
@@ -83,7 +84,7 @@ async def add(
         ChangeKind.COMMENT,
         {airport.id: ["comments", *(["tags"] if tags_changed else [])]},
     )
-    return comment_out(comment, normalised, user)
+    return comment_out(comment, airport.code, user)
 
 
 async def _target(

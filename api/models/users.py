@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 
@@ -60,6 +61,15 @@ def public_name(display_name: str | None, role: UserRole) -> str:
     if display_name:
         return display_name
     return "a pilot without an account" if role == UserRole.UNKNOWN else "a pilot"
+
+
+def avatar_url(email: str | None) -> str | None:
+    """The contributor's Gravatar (their picture where they have one, a pattern of their own
+    otherwise), by the SHA-256 of the address as Gravatar asks; None without an address."""
+    if not email:
+        return None
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return f"https://gravatar.com/avatar/{digest}?s=96&d=identicon"
 
 
 class Session(Base):

@@ -217,6 +217,7 @@ async def unknown_user(session: AsyncSession, ip_address: str) -> User:
 class StandingRow(NamedTuple):
     id: uuid.UUID
     display_name: str | None
+    email: str | None
     role: UserRole
     points: int
     created_at: datetime
@@ -234,11 +235,11 @@ class ActivityRow(NamedTuple):
 
 _STANDINGS_SQL = """
     WITH ranked AS (
-        SELECT u.id, u.display_name, u.role, u.points, u.created_at,
+        SELECT u.id, u.display_name, u.email, u.role, u.points, u.created_at,
                rank() OVER (ORDER BY u.points DESC) AS rank
         FROM users u WHERE u.points > 0
     )
-    SELECT r.id, r.display_name, r.role, r.points, r.created_at, r.rank,
+    SELECT r.id, r.display_name, r.email, r.role, r.points, r.created_at, r.rank,
            (SELECT count(*) FROM actions a WHERE a.user_id = r.id) AS contributions,
            (SELECT count(DISTINCT a.airport_id) FROM actions a WHERE a.user_id = r.id)
                AS airports_edited
@@ -262,7 +263,8 @@ async def standing(session: AsyncSession, user_id: uuid.UUID) -> StandingRow | N
         row = (
             await session.execute(
                 sa.text(
-                    "SELECT u.id, u.display_name, u.role, u.points, u.created_at, NULL AS rank, "
+                    "SELECT u.id, u.display_name, u.email, u.role, u.points, u.created_at, "
+                    "NULL AS rank, "
                     "(SELECT count(*) FROM actions a WHERE a.user_id = u.id) AS contributions, "
                     "(SELECT count(DISTINCT a.airport_id) FROM actions a WHERE a.user_id = u.id) "
                     "AS airports_edited FROM users u WHERE u.id = :id"

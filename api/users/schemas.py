@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -16,6 +16,17 @@ Scope = Literal["read", "write"]
 # composition rules); signing in takes any length, so older shorter passwords still work.
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
+
+
+# A contributor's picture, wherever they are shown.
+AvatarUrl = Annotated[
+    str | None,
+    Field(
+        description="Their Gravatar picture (a pattern when they have none); None for writers "
+        "without an account.",
+        examples=["https://gravatar.com/avatar/6d1a0c…?s=96&d=identicon"],
+    ),
+]
 
 
 class Registration(BaseModel):
@@ -43,6 +54,7 @@ class UserOut(BaseModel):
     role: UserRole
     email: str | None
     display_name: str | None
+    avatar_url: AvatarUrl
     timezone: str | None
     points: int
     confirmed: bool
@@ -131,6 +143,7 @@ class CaptchaAnswer(BaseModel):
 class Standing(BaseModel):
     id: uuid.UUID
     name: str
+    avatar_url: AvatarUrl
     altitude: int = Field(description="Points earned by contributing, shown as feet.")
     rank: int | None = Field(description="Place by points among pilots with any; None: none yet.")
     contributions: int

@@ -25,7 +25,7 @@ from api.core.passwords import hash_password, verify_password
 from api.core.policy import Requester, is_verified
 from api.core.settings import Settings
 from api.models.enums import UserRole, UserTokenPurpose
-from api.models.users import ApiToken, User, public_name
+from api.models.users import ApiToken, User, avatar_url, public_name
 from api.users import policy, repository
 from api.users.schemas import (
     AccountChanges,
@@ -55,6 +55,7 @@ def user_out(user: User) -> UserOut:
         role=user.role,
         email=user.email,
         display_name=user.display_name,
+        avatar_url=avatar_url(user.email),
         timezone=user.timezone,
         points=user.points,
         confirmed=user.confirmed_at is not None,
@@ -388,6 +389,7 @@ def _standing(row: repository.StandingRow) -> Standing:
     return Standing(
         id=row.id,
         name=public_name(row.display_name, row.role),
+        avatar_url=avatar_url(row.email),
         altitude=row.points,
         rank=row.rank,
         contributions=row.contributions,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
@@ -78,3 +80,29 @@ async def test_bad_comments_are_refused(
         locked = await http.post(URL, json={"body": "Hi"})
     assert locked.status_code == 403
     assert (await client.get(URL)).json()["total"] == 0
+
+
+async def test_authors_show_their_gravatar_and_writers_without_an_account_none(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson
+) -> None:
+    pilot, visitor = await make_person("known"), await make_person("unknown-verified")
+    for person in (pilot, visitor):
+        async with person.client(app) as http:
+            assert (await http.post(URL, json={"body": "Fuel, self serve."})).status_code == 201
+    assert pilot.email is not None
+    digest = hashlib.sha256(pilot.email.lower().encode()).hexdigest()
+    expected = f"https://gravatar.com/avatar/{digest}?s=96&d=identicon"
+    avatars = {
+        item["author"]["id"]: item["author"]["avatar_url"]
+        for item in (await client.get(URL)).json()["items"]
+    }
+    assert avatars[str(pilot.user_id)] == expected
+    assert avatars[str(visitor.user_id)] is None
+    async with pilot.client(app) as http:
+        assert (await http.get("/api/v1/users/me")).json()["avatar_url"] == expected
+    leaders = (await client.get("/api/v1/leaderboard")).json()
+    assert {leader["avatar_url"] for leader in leaders if leader["id"] == str(pilot.user_id)} == {
+        expected
+    }
+    profile = (await client.get(f"/api/v1/users/{pilot.user_id}")).json()
+    assert profile["avatar_url"] == expected
