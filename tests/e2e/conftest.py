@@ -44,6 +44,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+# Any address but the local servers'.
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
 # Screenshots of the main pages, kept as the suite's artefacts.
 SCREENSHOTS = PROJECT_ROOT / "build" / "e2e-screenshots"
 DESKTOP = {"width": 1280, "height": 800}
@@ -256,6 +258,8 @@ async def new_context(browser: Browser, site: Site) -> AsyncIterator[Contexts]:
             **options,  # type: ignore[arg-type]
         )
         context.set_default_timeout(15_000)
+        # Never the internet: pictures from elsewhere (contributors' Gravatars) are refused.
+        await context.route(OUTSIDE, lambda route: route.abort())
         if person is not None and person.cookies:
             await context.add_cookies(
                 [

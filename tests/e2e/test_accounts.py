@@ -427,6 +427,10 @@ async def test_the_leaderboard_links_to_a_pilots_profile(page: Page, site: Site)
     await expect(page.get_by_role("heading", name="Leaderboard", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name, exact=True))
     await expect(row).to_contain_text("100 ft")
+    # Each pilot with their Gravatar; unreachable here (no internet), it gives way to a plain
+    # circle instead of a broken picture.
+    await expect(row.locator(".avatar")).to_have_count(1)
+    await expect(row.locator("img.avatar")).to_have_count(0)
     await row.get_by_role("link", name=name).click()
 
     await expect(page).to_have_url(re.compile(rf"/users/{pilot.user_id}$"))

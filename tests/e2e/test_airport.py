@@ -738,3 +738,31 @@ async def test_a_visit_of_the_page_is_counted_and_a_headless_crawler_is_not(
     finally:
         await engine.dispose()
     assert browsers == ["Chrome"]
+
+
+async def test_the_airport_links_to_other_pilots_sites(new_context: Contexts) -> None:
+    context = await new_context()
+    page = await context.new_page()
+    await page.goto("/airports/PAE")
+    facts = page.get_by_role("region", name="Before you land")
+    expected = {
+        "SkyVector": "https://skyvector.com/airport/PAE",
+        "AirNav": "https://www.airnav.com/airport/KPAE",
+        "Fuel prices (100LL.com)": "https://www.100ll.com/searchresults.php?searchfor=KPAE",
+    }
+    for name, href in expected.items():
+        link = facts.get_by_role("link", name=re.compile(f"^{re.escape(name)}"))
+        await expect(link).to_have_attribute("href", href)
+        await expect(link).to_have_attribute("rel", "noopener noreferrer")
+    # ForeFlight is an iPhone and iPad app: the link shows there only.
+    await expect(facts.get_by_role("link", name="Open in ForeFlight")).to_have_count(0)
+    iphone = await new_context(
+        user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+        viewport={"width": 390, "height": 844},
+    )
+    phone = await iphone.new_page()
+    await phone.goto("/airports/PAE")
+    await expect(phone.get_by_role("link", name="Open in ForeFlight")).to_have_attribute(
+        "href", "foreflightmobile://maps/search?q=APT@PAE"
+    )

@@ -117,3 +117,20 @@ async def test_a_result_chosen_on_the_map_takes_the_focus_to_the_airport(page: P
     for fact in ("Elevation", "Fuel", "Radio", "Sun today"):
         await expect(drawer.get_by_text(fact, exact=True)).to_be_visible()
     await expect(drawer.get_by_text(re.compile(r"^(Longest runways|Runways?)$"))).to_be_visible()
+
+
+async def test_events_and_weather_filters_are_kept_in_the_address(page: Page) -> None:
+    await page.goto("/search")
+    await page.get_by_label("Event going on or starting").select_option(label="Within 30 days")
+    await page.get_by_role("checkbox", name=re.compile(r"^VFR")).check()
+    await page.get_by_role("checkbox", name=re.compile(r"^IFR")).check()
+    await page.get_by_role("button", name="Search", exact=True).click()
+    await expect(page).to_have_url(re.compile(r"events_within_days=30"))
+    url = page.url
+    assert "flight_category=VFR" in url
+    assert "flight_category=IFR" in url
+    # Opened again from the address, the form shows the same filters.
+    await page.goto(url)
+    await expect(page.get_by_label("Event going on or starting")).to_have_value("30")
+    await expect(page.get_by_role("checkbox", name=re.compile(r"^VFR"))).to_be_checked()
+    await expect(page.get_by_role("checkbox", name=re.compile(r"^MVFR"))).not_to_be_checked()

@@ -404,7 +404,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One airport by FAA code, ICAO code or id */
+        /**
+         * One airport by FAA code, ICAO code or id
+         * @description With an `ETag`: send it back in `If-None-Match` to get `304 Not Modified` while the airport has not changed.
+         */
         get: operations["airports-get"];
         put?: never;
         post?: never;
@@ -484,6 +487,23 @@ export interface paths {
         post?: never;
         /** Remove an event */
         delete: operations["events-remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/airports/{code}/events/{event_id}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event as an iCalendar file, to add to a calendar */
+        get: operations["events-event_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1632,6 +1652,12 @@ export interface components {
         /** CommentAuthor */
         CommentAuthor: {
             /**
+             * Avatar Url
+             * @description Their Gravatar picture (a pattern when they have none); None for writers without an account.
+             * @example https://gravatar.com/avatar/6d1a0c…?s=96&d=identicon
+             */
+            avatar_url: string | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -1867,7 +1893,10 @@ export interface components {
              * @example America/Los_Angeles
              */
             timezone?: string | null;
-            /** Url */
+            /**
+             * Url
+             * @description A link typed without a scheme gets `https://`.
+             */
             url?: string | null;
         };
         /** EventOut */
@@ -2462,6 +2491,12 @@ export interface components {
              * @description Points earned by contributing, shown as feet.
              */
             altitude: number;
+            /**
+             * Avatar Url
+             * @description Their Gravatar picture (a pattern when they have none); None for writers without an account.
+             * @example https://gravatar.com/avatar/6d1a0c…?s=96&d=identicon
+             */
+            avatar_url: string | null;
             /** Contributions */
             contributions: number;
             /**
@@ -2554,9 +2589,9 @@ export interface components {
             interval: number;
             /**
              * Week Of Month
-             * @description Monthly or yearly: the nth (-1: last) weekday of the first occurrence.
+             * @description Monthly or yearly: the nth (5: fifth, in the months that have one; -1: last) weekday of the first occurrence.
              */
-            week_of_month?: (1 | 2 | 3 | 4 | -1) | null;
+            week_of_month?: (1 | 2 | 3 | 4 | 5 | -1) | null;
         };
         /** Registration */
         Registration: {
@@ -2732,6 +2767,12 @@ export interface components {
              * @description Points earned by contributing, shown as feet.
              */
             altitude: number;
+            /**
+             * Avatar Url
+             * @description Their Gravatar picture (a pattern when they have none); None for writers without an account.
+             * @example https://gravatar.com/avatar/6d1a0c…?s=96&d=identicon
+             */
+            avatar_url: string | null;
             /** Contributions */
             contributions: number;
             /**
@@ -2940,6 +2981,12 @@ export interface components {
         };
         /** UserOut */
         UserOut: {
+            /**
+             * Avatar Url
+             * @description Their Gravatar picture (a pattern when they have none); None for writers without an account.
+             * @example https://gravatar.com/avatar/6d1a0c…?s=96&d=identicon
+             */
+            avatar_url: string | null;
             /** Confirmed */
             confirmed: boolean;
             /**
@@ -4881,6 +4928,10 @@ export interface operations {
                 tags?: string[];
                 /** @description Any or all of `tags`. */
                 tags_match?: "any" | "all";
+                /** @description Only airports with an event going on or starting within this many days. */
+                events_within_days?: number | null;
+                /** @description Only airports whose latest METAR (of the last two hours) gives one of these flight categories. */
+                flight_category?: components["schemas"]["FlightCategory"][];
                 include_closed?: boolean;
                 page?: number;
                 per_page?: number;
@@ -5093,6 +5144,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AirportDetail"];
                 };
+            };
+            /** @description The copy the client has is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such airport. */
             404: {
@@ -5634,6 +5692,56 @@ export interface operations {
             };
         };
     };
+    "events-event_calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An iCalendar file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": unknown;
+                };
+            };
+            /** @description No such airport. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A query parameter is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "airports-history": {
         parameters: {
             query?: {
@@ -5985,6 +6093,15 @@ export interface operations {
             };
             /** @description A query parameter is invalid. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import { isAdmin, useLogout, useSession } from "../api/account";
 import { errorText } from "../api/errors";
 import { useMeta } from "../api/meta";
 import { applyScheme, storedScheme, type Scheme } from "../lib/theme";
+import { Avatar } from "./Avatar";
 import { SearchBox } from "./SearchBox";
 
 /** Where "Skip to content" goes: the page's main region carries this id (the map page's too). */
@@ -67,7 +68,14 @@ export function Header({ search }: { search?: ReactNode }) {
           <Link to="/search">Search</Link>
           <Link to="/leaderboard">Leaderboard</Link>
           {isAdmin(user) && <Link to="/admin">Manage</Link>}
-          {user ? <Link to="/account">{user.display_name ?? "Account"}</Link> : <Link to="/login">Log in</Link>}
+          {user ? (
+            <Link to="/account" className="pilot">
+              <Avatar url={user.avatar_url} size={24} />
+              {user.display_name ?? "Account"}
+            </Link>
+          ) : (
+            <Link to="/login">Log in</Link>
+          )}
         </nav>
         <button type="button" aria-label="Menu" aria-expanded={menu} aria-controls={menu ? "site-menu" : undefined} onClick={() => setMenu(!menu)}>
           ☰

@@ -60,6 +60,17 @@ describe("recurrenceText", () => {
     );
   });
 
+  it("says the fifth weekday of monthly and yearly events", () => {
+    // Saturday 31 May 2025: a fifth Saturday.
+    const fifthSaturday = { year: 2025, month: 5, day: 31, weekday: 6 };
+    expect(recurrenceText({ cadence: "monthly", interval: 1, week_of_month: 5 }, fifthSaturday)).toBe(
+      "Repeats every month on the fifth Saturday",
+    );
+    expect(recurrenceText({ cadence: "yearly", interval: 1, week_of_month: 5 }, fifthTuesday)).toBe(
+      "Repeats every year on the fifth Tuesday of December",
+    );
+  });
+
   it("says the last weekday of monthly events", () => {
     expect(recurrenceText({ cadence: "monthly", interval: 1, week_of_month: -1 }, fifthTuesday)).toBe(
       "Repeats every month on the last Tuesday",
@@ -105,7 +116,9 @@ describe("dates", () => {
 
   it("knows the week of the month and the last weekday", () => {
     expect(weekOfMonth(secondSaturday)).toBe(2);
-    expect(weekOfMonth(fifthTuesday)).toBeNull();
+    expect(weekOfMonth(fifthTuesday)).toBe(5);
+    expect(weekOfMonth({ year: 2025, month: 6, day: 28, weekday: 6 })).toBe(4);
+    expect(weekOfMonth({ year: 2025, month: 6, day: 29, weekday: 0 })).toBe(5);
     expect(isLastWeekday(secondSaturday)).toBe(false);
     expect(isLastWeekday(lastSaturday)).toBe(true);
   });
@@ -124,7 +137,16 @@ describe("form choices", () => {
       { value: "week_4", label: "On the fourth Saturday" },
       { value: "week_-1", label: "On the last Saturday" },
     ]);
-    expect(dayChoices("monthly", fifthTuesday).map((c) => c.value)).toEqual(["day_30", "week_-1"]);
+    expect(dayChoices("monthly", fifthTuesday)).toEqual([
+      { value: "day_30", label: "On the 30th" },
+      { value: "week_5", label: "On the fifth Tuesday (in the months that have one)" },
+      { value: "week_-1", label: "On the last Tuesday" },
+    ]);
+    expect(dayChoices("yearly", fifthTuesday).map((c) => c.label)).toEqual([
+      "On December 30",
+      "On the fifth Tuesday of December (in the years that have one)",
+      "On the last Tuesday of December",
+    ]);
   });
 
   it("offers the date and the weekday of the month of yearly events", () => {
@@ -140,6 +162,8 @@ describe("form choices", () => {
     expect(toRecurrence("monthly", 1, "day_14")).toEqual({ cadence: "monthly", interval: 1, day_of_month: 14 });
     expect(toRecurrence("monthly", 1, "week_2")).toEqual({ cadence: "monthly", interval: 1, week_of_month: 2 });
     expect(toRecurrence("monthly", 1, "week_-1")).toEqual({ cadence: "monthly", interval: 1, week_of_month: -1 });
+    expect(toRecurrence("monthly", 1, "week_5")).toEqual({ cadence: "monthly", interval: 1, week_of_month: 5 });
+    expect(toRecurrence("monthly", 1, "week_6")).toEqual({ cadence: "monthly", interval: 1 });
     expect(toRecurrence("yearly", 1, "day")).toEqual({ cadence: "yearly", interval: 1 });
     expect(toRecurrence("yearly", 1, "week_3")).toEqual({ cadence: "yearly", interval: 1, week_of_month: 3 });
     // A day of the month is for monthly events only (the API refuses it for yearly ones).

@@ -1,11 +1,12 @@
 /**
  * Words for an event's recurrence ("Repeats every month on the second Saturday") and the
  * options of the event form, following the API's rules (api/events/recurrence.py): a monthly
- * or yearly event by week of the month repeats on the nth (or last) weekday of its start date.
+ * or yearly event by week of the month repeats on the nth (or last) weekday of its start date,
+ * a fifth one only in the months that have one.
  */
 
 export type Cadence = "daily" | "weekly" | "monthly" | "yearly";
-export type WeekOfMonth = 1 | 2 | 3 | 4 | -1;
+export type WeekOfMonth = 1 | 2 | 3 | 4 | 5 | -1;
 
 /** The recurrence as the API takes and returns it (`RecurrenceIn`). */
 export interface Recurrence {
@@ -28,7 +29,14 @@ export const MONTHS = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
 ];
-const ORDINAL_WORDS: Record<WeekOfMonth, string> = { 1: "first", 2: "second", 3: "third", 4: "fourth", [-1]: "last" };
+const ORDINAL_WORDS: Record<WeekOfMonth, string> = {
+  1: "first",
+  2: "second",
+  3: "third",
+  4: "fourth",
+  5: "fifth",
+  [-1]: "last",
+};
 const UNITS: Record<Cadence, string> = { daily: "day", weekly: "week", monthly: "month", yearly: "year" };
 
 /** 1st, 2nd, 3rd, 4th, 11th, 21st… */
@@ -107,10 +115,9 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** Which week of the month `start` falls in (1–4), or null for a fifth one. */
-export function weekOfMonth(start: LocalDate): 1 | 2 | 3 | 4 | null {
-  const week = Math.ceil(start.day / 7);
-  return week <= 4 ? (week as 1 | 2 | 3 | 4) : null;
+/** Which week of the month `start` falls in: 1–5 (its weekday's first to fifth of the month). */
+export function weekOfMonth(start: LocalDate): 1 | 2 | 3 | 4 | 5 {
+  return Math.ceil(start.day / 7) as 1 | 2 | 3 | 4 | 5;
 }
 
 /** Whether `start` is the last such weekday of its month. */
@@ -120,7 +127,8 @@ export function isLastWeekday(start: LocalDate): boolean {
 
 /**
  * Choices for a monthly (`day_N`, `week_N`) or yearly (`day`, `week_N`) event: the same day of
- * the month (or date of the year), the nth weekday, the last weekday.
+ * the month (or date of the year), the nth weekday (a fifth one only in the months that have
+ * one), the last weekday.
  */
 export function dayChoices(cadence: Cadence, start: LocalDate): DayChoice[] {
   if (cadence !== "monthly" && cadence !== "yearly") return [];
@@ -132,7 +140,8 @@ export function dayChoices(cadence: Cadence, start: LocalDate): DayChoice[] {
       : [{ value: "day", label: `On ${month} ${start.day}` }];
   const week = weekOfMonth(start);
   const suffix = cadence === "yearly" ? ` of ${month}` : "";
-  if (week) choices.push({ value: `week_${week}`, label: `On the ${ORDINAL_WORDS[week]} ${weekday}${suffix}` });
+  const fifth = week === 5 ? ` (in the ${cadence === "yearly" ? "years" : "months"} that have one)` : "";
+  choices.push({ value: `week_${week}`, label: `On the ${ORDINAL_WORDS[week]} ${weekday}${suffix}${fifth}` });
   if (isLastWeekday(start)) choices.push({ value: "week_-1", label: `On the last ${weekday}${suffix}` });
   return choices;
 }
@@ -145,7 +154,7 @@ export function toRecurrence(
 ): Recurrence & { interval: number } {
   const recurrence: Recurrence & { interval: number } = { cadence, interval: Math.max(1, Math.round(interval) || 1) };
   if (cadence !== "monthly" && cadence !== "yearly") return recurrence;
-  const week = /^week_(-1|[1-4])$/.exec(choice ?? "");
+  const week = /^week_(-1|[1-5])$/.exec(choice ?? "");
   if (week) {
     recurrence.week_of_month = Number(week[1]) as WeekOfMonth;
     return recurrence;

@@ -22,7 +22,8 @@ describe("filtersFromParams", () => {
     const filters = parse(
       "near=kpae&within_nm=50&facility_type=heliport&facility_type=airport&access=public" +
         "&access=restricted&min_runway_length_ft=3000&surface=grass&lighted=1" +
-        "&max_elevation_ft=5000&tags=food&tags=camping&tags_match=all&include_closed=1&page=3",
+        "&max_elevation_ft=5000&tags=food&tags=camping&tags_match=all&events_within_days=30" +
+        "&flight_category=IFR&flight_category=VFR&include_closed=1&page=3",
     );
     expect(filters).toEqual({
       near: "KPAE",
@@ -38,6 +39,8 @@ describe("filtersFromParams", () => {
       maxElevationFt: 5000,
       tags: ["food", "camping"],
       tagsMatch: "all",
+      eventsWithinDays: 30,
+      flightCategories: ["VFR", "IFR"],
       includeClosed: true,
       page: 3,
     });
@@ -70,6 +73,50 @@ describe("filtersFromParams", () => {
   it("rounds whole-number filters", () => {
     expect(parse("min_runway_length_ft=2500.4&page=2.6").minRunwayLengthFt).toBe(2500);
     expect(parse("page=2.6").page).toBe(3);
+  });
+});
+
+describe("events and weather", () => {
+  it("reads the days to look ahead for events and the flight categories", () => {
+    const filters = parse("events_within_days=60&flight_category=MVFR&flight_category=MVFR");
+    expect(filters.eventsWithinDays).toBe(60);
+    expect(filters.flightCategories).toEqual(["MVFR"]);
+  });
+
+  it("keeps any number of days the API accepts, not only the form's choices", () => {
+    expect(parse("events_within_days=14").eventsWithinDays).toBe(14);
+    expect(parse("events_within_days=1").eventsWithinDays).toBe(1);
+    expect(parse("events_within_days=366").eventsWithinDays).toBe(366);
+    expect(parse("events_within_days=6.6").eventsWithinDays).toBe(7);
+  });
+
+  it("ignores malformed days and unknown categories", () => {
+    for (const days of ["0", "-7", "367", "soon", "", "0.4"]) {
+      expect(parse(`events_within_days=${days}`).eventsWithinDays).toBeNull();
+    }
+    expect(parse("flight_category=vfr&flight_category=SVFR&flight_category=").flightCategories).toEqual([]);
+  });
+
+  it("writes them to the URL in a stable order, and nothing when they are not set", () => {
+    const params = paramsFromFilters({
+      ...DEFAULT_FILTERS,
+      eventsWithinDays: 90,
+      flightCategories: ["LIFR", "VFR"],
+    });
+    expect(params.toString()).toBe("events_within_days=90&flight_category=VFR&flight_category=LIFR");
+    const unset = { ...DEFAULT_FILTERS, eventsWithinDays: null, flightCategories: [] };
+    expect(paramsFromFilters(unset).toString()).toBe("");
+  });
+
+  it("asks the API for them only when they are set", () => {
+    expect(apiQuery(parse("events_within_days=3&flight_category=IFR"))).toEqual({
+      facility_type: ["airport"],
+      events_within_days: 3,
+      flight_category: ["IFR"],
+    });
+    expect(apiQuery(parse("events_within_days=never&flight_category=CAVOK"))).toEqual({
+      facility_type: ["airport"],
+    });
   });
 });
 
@@ -142,6 +189,8 @@ describe("paramsFromFilters", () => {
       maxElevationFt: 3000,
       tags: ["food", "lodging"],
       tagsMatch: "all",
+      eventsWithinDays: 7,
+      flightCategories: ["MVFR", "LIFR"],
       includeClosed: true,
       page: 2,
     };
@@ -159,7 +208,8 @@ describe("apiQuery", () => {
     const query = apiQuery(
       parse(
         "near=PAE&within_hours=2&cruise_knots=100&access=public&min_runway_length_ft=3000" +
-          "&surface=paved&lighted=1&max_elevation_ft=500&tags=food&include_closed=1&page=4",
+          "&surface=paved&lighted=1&max_elevation_ft=500&tags=food&events_within_days=3" +
+          "&flight_category=LIFR&flight_category=VFR&include_closed=1&page=4",
       ),
       10,
     );
@@ -175,6 +225,8 @@ describe("apiQuery", () => {
       max_elevation_ft: 500,
       tags: ["food"],
       tags_match: "any",
+      events_within_days: 3,
+      flight_category: ["VFR", "LIFR"],
       include_closed: true,
       page: 4,
       per_page: 10,

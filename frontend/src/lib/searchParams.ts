@@ -4,6 +4,7 @@ import type { components, operations } from "../api/schema";
 
 export type FacilityType = components["schemas"]["FacilityType"];
 export type LandingRights = components["schemas"]["LandingRights"];
+export type FlightCategory = components["schemas"]["FlightCategory"];
 export type AdvancedSearchQuery = NonNullable<operations["search-advanced"]["parameters"]["query"]>;
 export type Surface = NonNullable<AdvancedSearchQuery["surface"]>[number];
 export type TagsMatch = NonNullable<AdvancedSearchQuery["tags_match"]>;
@@ -20,6 +21,11 @@ export const FACILITY_TYPES: readonly FacilityType[] = [
 ];
 export const LANDING_RIGHTS: readonly LandingRights[] = ["public", "restricted", "private"];
 export const SURFACES: readonly Surface[] = ["paved", "grass", "water"];
+export const FLIGHT_CATEGORIES: readonly FlightCategory[] = ["VFR", "MVFR", "IFR", "LIFR"];
+/** The "events within" choices of the form, in days (the original Pirep's). */
+export const EVENT_DAYS: readonly number[] = [3, 7, 30, 60, 90];
+/** The most days the API looks ahead for events. */
+const MAX_EVENT_DAYS = 366;
 /** What the API searches when no facility type is given. */
 export const DEFAULT_FACILITY_TYPES: readonly FacilityType[] = ["airport"];
 
@@ -39,6 +45,10 @@ export interface SearchFilters {
   maxElevationFt: number | null;
   tags: string[];
   tagsMatch: TagsMatch;
+  /** Only airports with an event going on or starting within this many days. */
+  eventsWithinDays: number | null;
+  /** Only airports whose latest METAR gives one of these (none: any weather). */
+  flightCategories: FlightCategory[];
   includeClosed: boolean;
   page: number;
 }
@@ -57,14 +67,19 @@ export const DEFAULT_FILTERS: SearchFilters = {
   maxElevationFt: null,
   tags: [],
   tagsMatch: "any",
+  eventsWithinDays: null,
+  flightCategories: [],
   includeClosed: false,
   page: 1,
 };
 
-function number(value: string | null, { integer = false, min = -Infinity } = {}): number | null {
+function number(
+  value: string | null,
+  { integer = false, min = -Infinity, max = Infinity } = {},
+): number | null {
   if (value === null || value.trim() === "") return null;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < min) return null;
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max) return null;
   return integer ? Math.round(parsed) : parsed;
 }
 
@@ -99,6 +114,7 @@ export function filtersFromParams(params: URLSearchParams): SearchFilters {
   const cruiseKnots = number(params.get("cruise_knots"), { min: 0 });
   const facilityTypes = oneOf(params.getAll("facility_type"), FACILITY_TYPES);
   const page = number(params.get("page"), { integer: true, min: 1 });
+  const eventDays = number(params.get("events_within_days"), { integer: true, min: 1, max: MAX_EVENT_DAYS });
   return {
     near: (params.get("near") ?? "").trim().toUpperCase(),
     distanceMode: withinHours !== null || cruiseKnots !== null ? "hours" : "nm",
@@ -113,6 +129,8 @@ export function filtersFromParams(params: URLSearchParams): SearchFilters {
     maxElevationFt: number(params.get("max_elevation_ft"), { integer: true }),
     tags: unique(params.getAll("tags")),
     tagsMatch: params.get("tags_match") === "all" ? "all" : "any",
+    eventsWithinDays: eventDays,
+    flightCategories: oneOf(params.getAll("flight_category"), FLIGHT_CATEGORIES),
     includeClosed: flag(params.get("include_closed")),
     page: page ?? 1,
   };
@@ -152,6 +170,12 @@ export function paramsFromFilters(filters: SearchFilters): URLSearchParams {
   const tags = unique(filters.tags);
   for (const tag of tags) params.append("tags", tag);
   if (tags.length > 1 && filters.tagsMatch === "all") params.set("tags_match", "all");
+  if (filters.eventsWithinDays !== null) {
+    params.set("events_within_days", String(filters.eventsWithinDays));
+  }
+  for (const category of oneOf(filters.flightCategories, FLIGHT_CATEGORIES)) {
+    params.append("flight_category", category);
+  }
   if (filters.includeClosed) params.set("include_closed", "1");
   if (filters.page > 1) params.set("page", String(filters.page));
   return params;
@@ -183,6 +207,10 @@ export function apiQuery(filters: SearchFilters, perPage?: number): AdvancedSear
   if (tags.length > 0) {
     query.tags = tags;
     query.tags_match = filters.tagsMatch;
+  }
+  if (filters.eventsWithinDays !== null) query.events_within_days = filters.eventsWithinDays;
+  if (filters.flightCategories.length > 0) {
+    query.flight_category = oneOf(filters.flightCategories, FLIGHT_CATEGORIES);
   }
   if (filters.includeClosed) query.include_closed = true;
   if (filters.page > 1) query.page = filters.page;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { clockTime, instantOf, isKnownZone, localInput, sunLines, sunSummary, zoneAbbreviation, zoneLabel } from "./time";
 
 const sun = {
@@ -56,5 +56,38 @@ describe("local inputs", () => {
     expect(instantOf("2026-06-14T09:00", "America/Los_Angeles")?.toISOString()).toBe("2026-06-14T16:00:00.000Z");
     expect(instantOf("2026-12-14T09:00", "America/Los_Angeles")?.toISOString()).toBe("2026-12-14T17:00:00.000Z");
     expect(instantOf("not a date", "America/Los_Angeles")).toBeNull();
+  });
+});
+
+describe("the event form's times", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  // The API gives occurrences as UTC instants; the form shows them on the event's own clock.
+  const cases = [
+    // 00:30 EDT: a midnight hour is written 00, not 24.
+    { at: "2026-11-01T04:30:00Z", zone: "America/New_York", local: "2026-11-01T00:30" },
+    // 19:00 the day before in Honolulu: the local date is not the UTC one.
+    { at: "2026-06-14T05:00:00Z", zone: "Pacific/Honolulu", local: "2026-06-13T19:00" },
+    // 09:00 PST in winter, 09:00 NZST across the date line.
+    { at: "2026-12-14T17:00:00Z", zone: "America/Los_Angeles", local: "2026-12-14T09:00" },
+    { at: "2026-06-13T21:00:00Z", zone: "Pacific/Auckland", local: "2026-06-14T09:00" },
+  ];
+
+  it("are the event's local times, whatever zone the browser is in", () => {
+    for (const browserZone of ["UTC", "Asia/Tokyo", "America/Denver"]) {
+      vi.stubEnv("TZ", browserZone);
+      for (const { at, zone, local } of cases) {
+        expect(localInput(at, zone), `${at} in ${zone}, browser in ${browserZone}`).toBe(local);
+      }
+    }
+  });
+
+  it("turn back into the same instants", () => {
+    vi.stubEnv("TZ", "Asia/Tokyo");
+    for (const { at, zone, local } of cases) {
+      expect(instantOf(local, zone)?.toISOString()).toBe(new Date(at).toISOString());
+    }
   });
 });

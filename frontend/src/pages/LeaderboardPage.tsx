@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import { useSession } from "../api/account";
 import { useLeaderboard } from "../api/users";
+import { Avatar } from "../components/Avatar";
 import { ErrorMessage, Loading } from "../components/Layout";
 import { usePageTitle } from "../components/PageTitle";
 import "./pages.css";
@@ -55,8 +56,13 @@ export default function LeaderboardPage() {
                 <tr key={pilot.id} aria-current={session.data?.id === pilot.id ? "true" : undefined}>
                   <td className="numeric">{pilot.rank ?? index + 1}</td>
                   <td>
-                    <Link to={`/users/${pilot.id}`}>{pilot.name}</Link>
-                    {session.data?.id === pilot.id && <span className="muted small"> (you)</span>}
+                    <span className="pilot">
+                      <Avatar url={pilot.avatar_url} />
+                      <span>
+                        <Link to={`/users/${pilot.id}`}>{pilot.name}</Link>
+                        {session.data?.id === pilot.id && <span className="muted small"> (you)</span>}
+                      </span>
+                    </span>
                   </td>
                   <td className="numeric">{number.format(pilot.altitude)} ft</td>
                   <td className="numeric hide-narrow">{number.format(pilot.contributions)}</td>

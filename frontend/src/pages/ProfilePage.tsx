@@ -2,6 +2,7 @@ import { Link, useParams } from "react-router";
 import { useSession } from "../api/account";
 import { ApiError } from "../api/errors";
 import { useProfile } from "../api/users";
+import { Avatar } from "../components/Avatar";
 import { ErrorMessage, Loading } from "../components/Layout";
 import { usePageTitle } from "../components/PageTitle";
 import { activityLabel } from "./activity";
@@ -36,7 +37,10 @@ export default function ProfilePage() {
 
   return (
     <div className="prose">
-      <h1>{pilot.name.charAt(0).toUpperCase() + pilot.name.slice(1)}</h1>
+      <div className="pilot profile-title">
+        <Avatar url={pilot.avatar_url} size={80} />
+        <h1>{pilot.name.charAt(0).toUpperCase() + pilot.name.slice(1)}</h1>
+      </div>
       {own && (
         <p className="small">
           This is your public profile. <Link to="/account">Your account settings</Link>

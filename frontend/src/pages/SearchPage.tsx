@@ -6,7 +6,9 @@ import type { Meta, Schemas } from "../api/types";
 import { ErrorMessage, Loading } from "../components/Layout";
 import { usePageTitle } from "../components/PageTitle";
 import {
+  EVENT_DAYS,
   FACILITY_TYPES,
+  FLIGHT_CATEGORIES,
   LANDING_RIGHTS,
   SURFACES,
   filterProblems,
@@ -18,6 +20,7 @@ import {
   type Surface,
 } from "../lib/searchParams";
 import { facilityText, placeText } from "../lib/places";
+import { CATEGORY_NAMES } from "../lib/weather";
 import "./pages.css";
 
 type Result = Schemas["AdvancedSearchResult"];
@@ -32,7 +35,7 @@ const number = new Intl.NumberFormat("en-US");
 
 /** Advanced search: the filters live in the URL, so a search can be shared and the back button works. */
 export default function SearchPage() {
-  usePageTitle("Advanced search", "Find airports by distance, runways, access and tags.");
+  usePageTitle("Advanced search", "Find airports by distance, runways, access, tags, events and weather.");
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const meta = useMeta();
@@ -148,6 +151,11 @@ function SearchForm({
   const facilityLabels = new Map(meta?.facility_types.map((type) => [type.name, type.label]));
   const rightsLabels = new Map(meta?.landing_rights.map((rights) => [rights.name, rights]));
   const tags = meta?.tags.filter((tag) => tag.searchable) ?? [];
+  // A link may ask for a number of days the list does not offer: it is kept, and shown.
+  const eventDays =
+    initial.eventsWithinDays === null || EVENT_DAYS.includes(initial.eventsWithinDays)
+      ? EVENT_DAYS
+      : [...EVENT_DAYS, initial.eventsWithinDays].sort((a, b) => a - b);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -349,6 +357,42 @@ function SearchForm({
             All of them
           </label>
         </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Events</legend>
+        <label htmlFor="events_within_days">Event going on or starting</label>
+        <select
+          id="events_within_days"
+          name="events_within_days"
+          defaultValue={initial.eventsWithinDays ?? ""}
+        >
+          <option value="">Any time</option>
+          {eventDays.map((days) => (
+            <option key={days} value={days}>
+              Within {days} {days === 1 ? "day" : "days"}
+            </option>
+          ))}
+        </select>
+        <p className="small muted">Any time: airports with or without events.</p>
+      </fieldset>
+
+      <fieldset>
+        <legend>Weather now (latest METAR)</legend>
+        {FLIGHT_CATEGORIES.map((category) => (
+          <label className="inline" key={category}>
+            <input
+              type="checkbox"
+              name="flight_category"
+              value={category}
+              defaultChecked={initial.flightCategories.includes(category)}
+            />
+            {category} <span className="small muted">({CATEGORY_NAMES[category].toLowerCase()})</span>
+          </label>
+        ))}
+        <p className="small muted">
+          None ticked: any weather. Otherwise only airports with a METAR from the last two hours.
+        </p>
       </fieldset>
 
       {problems.length > 0 && (

@@ -6,6 +6,7 @@ import { errorText } from "../../api/errors";
 import { useLimits } from "../../api/meta";
 import { anyPending, latestProblem } from "../../api/status";
 import type { AirportDetail, Schemas } from "../../api/types";
+import { Avatar } from "../../components/Avatar";
 import { ErrorMessage, Html } from "../../components/Layout";
 import { formatDate, formatDateTime } from "./shared";
 
@@ -22,9 +23,12 @@ function CommentItem({ comment }: { comment: Comment }) {
   const session = useSession();
   return (
     <li className={`comment ${comment.outdated_at ? "outdated" : ""}`}>
-      <div className="small muted">
-        <Link to={`/users/${comment.author.id}`}>{comment.author.name}</Link> ·{" "}
-        <time dateTime={comment.created_at}>{formatDateTime(comment.created_at)}</time>
+      <div className="small muted pilot">
+        <Avatar url={comment.author.avatar_url} />
+        <span>
+          <Link to={`/users/${comment.author.id}`}>{comment.author.name}</Link> ·{" "}
+          <time dateTime={comment.created_at}>{formatDateTime(comment.created_at)}</time>
+        </span>
       </div>
       {comment.outdated_at && (
         <p className="small notice">A pilot flagged this comment as outdated on {formatDate(comment.outdated_at)}.</p>

@@ -50,13 +50,23 @@ function EventItem({ event, airport, editable }: { event: EventOut; airport: Air
           {event.host && <>Host: {event.host}</>}
         </p>
       )}
-      {event.url && (
-        <p className="small">
-          <a href={event.url} target="_blank" rel="noreferrer nofollow">
-            Event website
-          </a>
-        </p>
-      )}
+      <p className="small">
+        {event.url && (
+          <>
+            <a href={event.url} target="_blank" rel="noopener noreferrer nofollow">
+              Event website
+            </a>
+            {" · "}
+          </>
+        )}
+        <a
+          href={`/api/v1/airports/${encodeURIComponent(airport.code)}/events/${encodeURIComponent(event.id)}.ics`}
+          download
+          aria-label={`Add to calendar: ${event.name}`}
+        >
+          Add to calendar
+        </a>
+      </p>
       {event.html && <Html html={event.html} />}
       {editable && (
         <div className="actions">
@@ -223,7 +233,8 @@ function EventForm({ airport, event: existing, onDone }: { airport: AirportDetai
       <label htmlFor={`${id}-host`}>Host</label>
       <input id={`${id}-host`} maxLength={limits?.event_host_max_length} value={host} onChange={(e) => setHost(e.target.value)} />
       <label htmlFor={`${id}-url`}>Event website</label>
-      <input id={`${id}-url`} type="url" maxLength={255} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" />
+      {/* Text, not type="url": a link typed without https:// is taken, and the API adds it. */}
+      <input id={`${id}-url`} type="text" inputMode="url" autoComplete="url" maxLength={255} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="eaa84.org/fly-in" />
       <label htmlFor={`${id}-description`}>Event details</label>
       <textarea id={`${id}-description`} maxLength={limits?.event_description_max_length} value={description} onChange={(e) => setDescription(e.target.value)} />
       {save.isError && (

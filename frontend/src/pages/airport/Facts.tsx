@@ -1,5 +1,6 @@
 import { useId } from "react";
 import type { AirportDetail } from "../../api/types";
+import { externalLinks, isAppleMobile } from "../../lib/externalLinks";
 import { arrivalFrequencies, formatMhz, frequencyName, sortFrequencies } from "../../lib/frequencies";
 import { placeText, titleCase } from "../../lib/places";
 import { byLength, patternText, runwayDetails, sizeText } from "../../lib/runways";
@@ -99,9 +100,31 @@ function Frequencies({ airport }: { airport: AirportDetail }) {
   );
 }
 
+/** The airport on SkyVector, AirNav and 100LL.com, and in ForeFlight on an iPhone or iPad. */
+function ExternalLinks({ airport }: { airport: AirportDetail }) {
+  const links = externalLinks(airport, isAppleMobile(navigator.userAgent, navigator.maxTouchPoints));
+  return (
+    <ul className="external-links" aria-label="This airport on other sites">
+      {links.map((link) => (
+        <li key={link.label}>
+          {link.app ? (
+            <a href={link.href}>{link.label}</a>
+          ) : (
+            <a href={link.href} target="_blank" rel="noopener noreferrer">
+              {link.label}
+              <span className="visually-hidden"> (opens in a new tab)</span>
+            </a>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * What a pilot needs before landing, first on every width: elevation, the frequencies to call,
- * the runways with their traffic pattern, fuel and today's sun times.
+ * the runways with their traffic pattern, fuel (with links to SkyVector, AirNav and fuel prices)
+ * and today's sun times.
  */
 export function Facts({ airport }: { airport: AirportDetail }) {
   const id = useId();
@@ -154,6 +177,7 @@ export function Facts({ airport }: { airport: AirportDetail }) {
           </div>
         )}
       </dl>
+      <ExternalLinks airport={airport} />
       {airport.sun && (
         <>
           <h3>Sun today</h3>
