@@ -1,5 +1,5 @@
 import type { ComponentType } from "react";
-import { createBrowserRouter, type RouteObject } from "react-router";
+import { createBrowserRouter, redirect, type RouteObject } from "react-router";
 import { Layout } from "./components/Layout";
 import MapPage from "./pages/MapPage";
 
@@ -10,6 +10,8 @@ function page(load: () => Promise<{ default: ComponentType }>): Pick<RouteObject
 
 export const routes: RouteObject[] = [
   { path: "/", Component: MapPage },
+  // The original's address of the map, in old links and bookmarks, with its filters.
+  { path: "/map", loader: ({ request }) => redirect(`/${new URL(request.url).search}`) },
   {
     Component: Layout,
     children: [

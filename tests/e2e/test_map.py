@@ -506,3 +506,16 @@ async def test_the_map_page_passes_axe_in_both_themes(new_context: Contexts) -> 
             if violation["impact"] in ("serious", "critical")
         ]
         assert serious == [], (scheme, serious)
+
+
+async def test_the_originals_map_links_still_work(page: Page, site: Site) -> None:
+    features = await geojson_features(site)
+    # /map was the original's address of the map; public_ and private_ its names of the tags.
+    await page.goto("/map?filters_facility_types=airport&filters_tags=private_")
+    await expect(page).to_have_url(re.compile(r"/\?filters_facility_types=airport&filters_tags="))
+    status = page.get_by_role("complementary", name="Map filters").get_by_role("status")
+    await expect(status).to_have_text(count_text(counted(features, {"airport"}, {"private"})))
+    await page.goto("/map?filters_tags=public_,private_")
+    await expect(status).to_have_text(
+        count_text(counted(features, {"airport"}, {"public", "private"}))
+    )

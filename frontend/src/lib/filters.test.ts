@@ -33,6 +33,15 @@ describe("the filters in the URL", () => {
     expect(readFilters(params, known)).toEqual({ types: ["heliport"], access: ["private"], tags: ["fuel", "crew_car"] });
   });
 
+  it("reads the original's names of the access tags (public_, private_) as ours", () => {
+    const params = new URLSearchParams("filters_tags=public_,private_,restricted,fuel");
+    expect(readFilters(params, known)).toEqual({
+      types: ["airport"],
+      access: ["public", "restricted", "private"],
+      tags: ["fuel"],
+    });
+  });
+
   it("reads an old link's tags alone as any access", () => {
     expect(readFilters(new URLSearchParams("filters_tags=crew_car"), known)).toEqual({
       types: ["airport"],

@@ -7,7 +7,8 @@
  *
  * The state lives in the URL, in the original's parameters:
  * `?filters_facility_types=airport,heliport&filters_tags=public,fuel` (access and tags share
- * `filters_tags`); an empty value (`filters_tags=`) means the group is cleared.
+ * `filters_tags`); an empty value (`filters_tags=`) means the group is cleared. The original's
+ * own names for the access tags in its links (`public_`, `private_`) are read as ours.
  */
 import type { ExpressionSpecification, FilterSpecification } from "maplibre-gl";
 
@@ -29,9 +30,14 @@ export const DEFAULT_ACCESS: readonly string[] = ["public"];
 export const TYPES_PARAM = "filters_facility_types";
 export const TAGS_PARAM = "filters_tags";
 
+/** A tag name as the original Pirep wrote it in links (`public_`, `private_`), as ours. */
+function ourName(name: string): string {
+  return name.trim().replace(/_$/, "");
+}
+
 function list(value: string | null, known: readonly string[]): string[] | null {
   if (value === null) return null;
-  const wanted = new Set(value.split(",").map((item) => item.trim()).filter(Boolean));
+  const wanted = new Set(value.split(",").map(ourName).filter(Boolean));
   return known.filter((item) => wanted.has(item));
 }
 
