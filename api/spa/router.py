@@ -1,6 +1,8 @@
 """Serves the built SPA: its hashed files for a year, and `index.html` for every other page the
-browser asks for (history-API routing), with the title, description and OpenGraph tags of the
-airport an `/airports/{code}` address names, so shared links and crawlers see the airport."""
+browser asks for (history-API routing), with the title, description and OpenGraph tags (the
+cover photo or the diagram as the image) of the airport an `/airports/{code}` address names, so
+shared links and crawlers see the airport. Those pages count against the read limit, as the
+API's airport reads do."""
 
 from __future__ import annotations
 
@@ -8,15 +10,17 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
+import orjson
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from api.airports.repository import find_airport
+from api.airports import service as airports_service
 from api.core.errors import NotFound
-from api.core.names import display_name, display_optional
-from api.state import state_of
+from api.dependencies import limit_reads
+from api.state import AppState, state_of
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Pages are small and change with each deployment: always ask the server.
@@ -31,6 +35,12 @@ ROOT_FILES = {".svg": "image/svg+xml", ".ico": "image/x-icon", ".txt": "text/pla
 class Page:
     title: str
     description: str
+    image: str | None = None  # absolute, or relative to the site
+
+
+# A link preview's description: the pilots' own description, cut at about this length.
+DESCRIPTION_AT_MOST = 200
+_MARKUP = re.compile(r"[*_`#>\[\]]|\(https?://[^)]*\)")
 
 
 def default_spa_dir() -> Path:
@@ -50,23 +60,59 @@ def with_page(document: str, page: Page, url: str) -> str:
         if start >= 0:
             end = document.index(">", start)
             document = f'{document[:start]}<meta {name} content="{value}" /{document[end:]}'
-    extra = f'<meta property="og:url" content="{html.escape(url)}" />'
-    return document.replace("</head>", f"    {extra}\n  </head>", 1)
+    extra = [f'<meta property="og:url" content="{html.escape(url)}" />']
+    if page.image:
+        image = html.escape(urljoin(url, page.image))
+        extra += [
+            f'<meta property="og:image" content="{image}" />',
+            '<meta name="twitter:card" content="summary_large_image" />',
+        ]
+    lines = "\n    ".join(extra)
+    return document.replace("</head>", f"    {lines}\n  </head>", 1)
 
 
-async def airport_page(factory: async_sessionmaker, code: str) -> Page | None:  # type: ignore[type-arg]
-    async with factory() as session:
-        row = await find_airport(session, code)
-    if row is None:
-        return None
-    name = display_name(row.name)
-    place = ", ".join(part for part in (display_optional(row.city), row.state) if part)
-    where = f" in {place}" if place else ""
-    return Page(
-        title=f"{row.code} - {name} · Pirep",
-        description=f"{name} ({row.code}){where}: runways, frequencies, fuel, and what "
-        "pilots who have been there say about parking, fees, crew cars and more.",
+async def airport_page(state: AppState, code: str) -> Page | None:
+    """The airport's page as link previews show it, from its detail document (cached)."""
+    async with state.session_factory() as session:
+        try:
+            body = await airports_service.airport_detail(
+                session, code, state.detail_cache, state.settings.assets_base
+            )
+        except NotFound:
+            return None
+    detail = orjson.loads(body)
+    name, place = (
+        detail["name"],
+        ", ".join(part for part in (detail.get("city"), detail.get("state")) if part),
     )
+    where = f" in {place}" if place else ""
+    description = (
+        f"{name} ({detail['code']}){where}: runways, frequencies, fuel, and what pilots who "
+        "have been there say about parking, fees, crew cars and more."
+    )
+    written = ((detail.get("wiki") or {}).get("description") or {}).get("text")
+    if written:
+        description = _shortened(f"{name} ({detail['code']}): {_MARKUP.sub('', written)}")
+    return Page(
+        title=f"{detail['code']} - {name} · Pirep", description=description, image=_image(detail)
+    )
+
+
+def _image(detail: dict[str, Any]) -> str | None:
+    """The cover photo, else the newest photo, else the airport diagram."""
+    photos = detail.get("photos") or []
+    cover = [photo for photo in photos if photo["id"] == detail.get("featured_photo_id")]
+    if cover or photos:
+        return str((cover or photos)[0]["url"])
+    diagram = detail.get("diagram")
+    return str(diagram["png"]) if diagram else None
+
+
+def _shortened(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= DESCRIPTION_AT_MOST:
+        return flat
+    return flat[:DESCRIPTION_AT_MOST].rsplit(" ", 1)[0] + "…"
 
 
 def install_spa(app: FastAPI, spa_dir: Path) -> None:
@@ -97,7 +143,9 @@ def install_spa(app: FastAPI, spa_dir: Path) -> None:
         match = AIRPORT_PATH.match(path)
         if match is None:
             return HTMLResponse(document, headers=headers)
-        found = await airport_page(state_of(request.app).session_factory, match.group(1))
+        state = state_of(request.app)
+        await limit_reads(request, state)
+        found = await airport_page(state, match.group(1))
         if found is None:
             return HTMLResponse(document, status_code=404, headers=headers)
         return HTMLResponse(with_page(document, found, str(request.url)), headers=headers)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.app import bind_sessions, create_app
+from api.core.changes import ChangeKind, record_changes
 from api.core.settings import Settings
 
 INDEX = """<!doctype html>
@@ -122,3 +125,65 @@ async def test_head_answers_for_the_pages_and_files(spa: httpx.AsyncClient, path
     assert head.content == b""
     assert head.headers["content-length"] == got.headers["content-length"]
     assert head.headers["content-type"] == got.headers["content-type"]
+
+
+async def test_a_shared_airport_link_previews_its_photo_or_diagram_and_its_description(
+    spa: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    # Without a photo: the airport diagram of the active cycle.
+    await connection.execute(
+        sa.text(
+            "INSERT INTO faa_data_cycles (product, cycle, activated_at, details) "
+            "VALUES ('diagrams', '2026-11-27', now(), '{}') ON CONFLICT (product) DO NOTHING"
+        )
+    )
+    await connection.execute(
+        sa.text("UPDATE airports SET diagram = '00123AD.png' WHERE code = 'PAE'")
+    )
+    await record_changes(connection, ChangeKind.ADMIN, {"PAE": ["diagram"]})
+    page = (await spa.get("/airports/PAE")).text
+    diagram = re.search(r'<meta property="og:image" content="([^"]+)"', page)
+    assert diagram is not None
+    assert diagram.group(1).startswith("http://test/assets/diagrams/")
+    assert diagram.group(1).endswith("/00123AD.png")
+    assert '<meta name="twitter:card" content="summary_large_image" />' in page
+
+    # A photo comes first; the pilots' description is the preview's text.
+    await connection.execute(
+        sa.text(
+            "INSERT INTO photos (airport_id, storage_key, content_type, size_bytes, width, height, "
+            "source) SELECT id, 'photos/pae/cover.jpg', 'image/jpeg', 1000, 1500, 1000, "
+            "'contributed' FROM airports WHERE code = 'PAE'"
+        )
+    )
+    text = "**Busy** Class D: call the tower early. " * 10
+    await connection.execute(
+        sa.text("UPDATE airports SET description = :text WHERE code = 'PAE'"), {"text": text}
+    )
+    await record_changes(connection, ChangeKind.EDIT, {"PAE": ["description", "photos"]})
+    page = (await spa.get("/airports/PAE")).text
+    assert '<meta property="og:image" content="http://test/assets/photos/pae/cover.jpg" />' in page
+    description = re.search(r'<meta name="description" content="([^"]+)"', page)
+    assert description is not None
+    assert description.group(1).startswith(
+        "Seattle Paine Field International Airport (PAE): Busy Class D: call the tower early."
+    )
+    assert len(description.group(1)) <= 250
+    assert description.group(1).endswith("…")
+
+
+async def test_airport_pages_count_against_the_read_limit(
+    tmp_path: Path, settings: Settings, engine: AsyncEngine, connection: AsyncConnection
+) -> None:
+    built = tmp_path / "dist"
+    built.mkdir()
+    (built / "index.html").write_text(INDEX)
+    limited = settings.model_copy(update={"spa_dir": built, "read_limit_per_minute": 3})
+    app = create_app(limited, engine=engine)
+    bind_sessions(app, connection, map_follows=False, join_transaction_mode="create_savepoint")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test") as spa:
+        answers = [(await spa.get("/airports/PAE")).status_code for _ in range(5)]
+        # Other pages are not airport reads.
+        assert (await spa.get("/search")).status_code == 200
+    assert answers[:3] == [200, 200, 200]
+    assert answers[3:] == [429, 429]
