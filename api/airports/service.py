@@ -128,11 +128,13 @@ async def edit_airport(
     )
     if mine is not None:
         merged = dict(mine.object_changes)
+        earning = [name for name in changes if name not in merged]
         for name, (old, new) in changes.items():
             merged[name] = [merged[name][0] if name in merged else old, new]
         mine.object_changes = {k: v for k, v in merged.items() if v[0] != v[1]}
         mine.updated_at = datetime.now(UTC)
         await session.flush()
+        version_id = mine.id
     else:
         version = await versions_repository.add_version(
             session,
@@ -143,12 +145,18 @@ async def edit_airport(
             whodunnit_id=user.id,
             changes=changes,
         )
+        version_id, earning = version.id, list(changes)
+    # Each field earns an edit's points, as each field saved on its own did in the original,
+    # also when the version is merged with the editor's previous one; saving a field of that
+    # version again earns nothing more.
+    if earning:
         await versions_repository.record_action(
             session,
             user=user,
             kind=ActionType.AIRPORT_EDITED,
             airport_id=current.id,
-            version_id=version.id,
+            version_id=version_id,
+            times=len(earning),
         )
     tags_changed = await tags_repository.sync_automatic_tags(session, current.id)
     # Rendered before the change is recorded: the lock that orders every writer's changes

@@ -54,8 +54,10 @@ async def record_action(
     airport_id: uuid.UUID | None,
     version_id: uuid.UUID | None,
     subject: tuple[str, uuid.UUID] | None = None,
+    times: int = 1,
 ) -> None:
-    """An entry of the activity feed, and the user's points counted again."""
+    """An entry of the activity feed (worth ``times`` the points of its kind: an edit earns
+    them per field), and the user's points counted again."""
     session.add(
         Action(
             type=kind,
@@ -64,7 +66,7 @@ async def record_action(
             version_id=version_id,
             subject_type=subject[0] if subject else None,
             subject_id=subject[1] if subject else None,
-            points=ACTION_POINTS.get(kind, 0),
+            points=ACTION_POINTS.get(kind, 0) * times,
             created_at=sa.func.clock_timestamp(),
         )
     )

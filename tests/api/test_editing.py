@@ -522,3 +522,27 @@ async def test_webcams_come_with_how_to_show_them_and_the_webcam_tag(
     ]
     assert events.count(("webcam", "create")) == 3
     assert events.count(("webcam", "destroy")) == 3
+
+
+async def test_each_field_of_a_merged_edit_earns_its_points(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    pilot = await make_person("known")
+
+    async def points() -> int:
+        statement = sa.text("SELECT points FROM users WHERE id = :id")
+        return int(await connection.scalar(statement, {"id": pilot.user_id}) or 0)
+
+    versions = (await detail(client))["field_versions"]
+    two = {
+        "fuel_location": {"text": "By the tower", "base": versions["fuel_location"]},
+        "crew_car": {"text": "Ask at the FBO", "base": versions["crew_car"]},
+    }
+    assert (await edit(app, pilot, **two)).status_code == 200
+    assert await points() == 200  # two fields, 100 each
+    versions = (await detail(client))["field_versions"]
+    third = {"landing_fees": {"text": "None", "base": versions["landing_fees"]}}
+    assert (await edit(app, pilot, **third)).status_code == 200
+    [entry] = (await client.get(f"{URL}/history")).json()["items"]  # merged into one version
+    assert set(entry["changes"]) == {"fuel_location", "crew_car", "landing_fees"}
+    assert await points() == 300  # the merged field earns too
