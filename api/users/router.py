@@ -87,8 +87,12 @@ async def register(
     "/users/confirmation",
     name="confirm_email",
     dependencies=[WRITE_LIMIT],
-    summary="Confirm an email address with the mailed token",
-    responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "Bad token."}},
+    summary="Confirm an email address (a new account's, or a changed one) with the mailed token",
+    responses={
+        **ERROR_RESPONSES,
+        400: {"model": ErrorBody, "description": "Bad token."},
+        409: {"model": ErrorBody, "description": "Another account took the new address."},
+    },
 )
 async def confirm_email(
     session: SessionDep, requester: PublicRequesterDep, data: TokenOnly
@@ -267,7 +271,7 @@ async def revoke_token(session: SessionDep, requester: RequesterDep, token_id: u
     "/users/me",
     name="update_me",
     dependencies=[WRITE_LIMIT],
-    summary="Change your password, display name or time zone",
+    summary="Change your password, e-mail address, display name or time zone",
     responses={
         **ERROR_RESPONSES,
         **SIGNED_IN,
@@ -275,11 +279,18 @@ async def revoke_token(session: SessionDep, requester: RequesterDep, token_id: u
     },
 )
 async def update_me(
-    request: Request, session: SessionDep, requester: RequesterDep, changes: AccountChanges
+    request: Request,
+    state: StateDep,
+    background: BackgroundTasks,
+    session: SessionDep,
+    requester: RequesterDep,
+    changes: AccountChanges,
 ) -> UserOut:
-    user = await service.change_account(
-        session, requester, changes, request.cookies.get(SESSION_COOKIE)
+    user, mails = await service.change_account(
+        session, state.settings, requester, changes, request.cookies.get(SESSION_COOKIE)
     )
+    for mail in mails:
+        _send(background, state.mailer, mail)
     return service.user_out(user)
 
 

@@ -53,6 +53,9 @@ class UserOut(BaseModel):
     id: uuid.UUID
     role: UserRole
     email: str | None
+    pending_email: str | None = Field(
+        description="A new address waiting for its confirmation link to be opened."
+    )
     display_name: str | None
     avatar_url: AvatarUrl
     timezone: str | None
@@ -99,12 +102,21 @@ class TokenCreated(TokenOut):
 
 
 class AccountChanges(BaseModel):
-    """Changes to your own account; a new password needs the current one."""
+    """Changes to your own account; a new password or e-mail address needs the current
+    password."""
 
     model_config = {"extra": "forbid"}
 
     current_password: str | None = Field(default=None, max_length=128)
     password: str | None = Field(default=None, min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+    email: str | None = Field(
+        default=None,
+        max_length=320,
+        pattern=EMAIL_PATTERN,
+        description="A new address: it takes effect once confirmed by the link mailed to it "
+        "(`pending_email` until then); the old address is told.",
+        examples=["pilot@example.com"],
+    )
     display_name: str | None = Field(default=None, min_length=1, max_length=40)
     timezone: str | None = Field(default=None, max_length=64, examples=["America/Los_Angeles"])
 

@@ -54,6 +54,7 @@ def user_out(user: User) -> UserOut:
         id=user.id,
         role=user.role,
         email=user.email,
+        pending_email=user.unconfirmed_email,
         display_name=user.display_name,
         avatar_url=avatar_url(user.email),
         timezone=user.timezone,
@@ -102,7 +103,15 @@ async def _issue_token(
 
 
 async def confirmation_mail(session: AsyncSession, settings: Settings, user: User) -> OutgoingMail:
+    """The link that confirms the account's address (its new one, when one is pending)."""
     token = await _issue_token(session, user, UserTokenPurpose.CONFIRM_EMAIL, CONFIRMATION_LIFE)
+    if user.unconfirmed_email:
+        return OutgoingMail(
+            to=user.unconfirmed_email,
+            subject="Confirm your new Pirep address",
+            body="Open this link within a day to use this address for your Pirep account:\n"
+            f"{settings.public_url}/confirm-email?token={token}\n",
+        )
     return OutgoingMail(
         to=user.email or "",
         subject="Confirm your Pirep account",
@@ -151,6 +160,11 @@ async def confirm_email(session: AsyncSession, requester: Requester, token: str)
     if user is None:
         raise BadRequest("The confirmation link is invalid, used or expired; ask for a new one.")
     if user.unconfirmed_email:
+        taken = await repository.user_by_email(session, user.unconfirmed_email)
+        if taken is not None and taken.id != user.id:
+            raise Conflict(
+                "Another account took that address meanwhile; your address is unchanged."
+            )
         user.email, user.unconfirmed_email = user.unconfirmed_email, None
     user.confirmed_at = datetime.now(UTC)
     await session.flush()
@@ -306,13 +320,23 @@ async def _require_password(user: User, password: str | None) -> None:
 
 
 async def change_account(
-    session: AsyncSession, requester: Requester, changes: AccountChanges, session_token: str | None
-) -> User:
-    """Apply changes to one's own account; a new password signs out every other session."""
+    session: AsyncSession,
+    settings: Settings,
+    requester: Requester,
+    changes: AccountChanges,
+    session_token: str | None,
+) -> tuple[User, list[OutgoingMail]]:
+    """Apply changes to one's own account, and the mails to send: a new password signs out
+    every other session; a new address waits for the link mailed to it, and the current one
+    is told. Whether another account has the new address is never said (its owner is told)."""
     principal = policy.manage_own_account(requester)
     user = principal.user
-    if changes.password is not None:
+    mails: list[OutgoingMail] = []
+    if changes.password is not None or changes.email is not None:
         await _require_password(user, changes.current_password)
+    if changes.email is not None and changes.email.strip().lower() != (user.email or "").lower():
+        mails = await _change_email(session, settings, user, changes.email.strip())
+    if changes.password is not None:
         user.password_hash = await asyncio.to_thread(hash_password, changes.password)
         await repository.delete_other_sessions(
             session, user.id, tokens.token_hash(session_token) if session_token else None
@@ -330,7 +354,33 @@ async def change_account(
             )
         user.timezone = changes.timezone
     await session.flush()
-    return user
+    return user, mails
+
+
+async def _change_email(
+    session: AsyncSession, settings: Settings, user: User, email: str
+) -> list[OutgoingMail]:
+    if await repository.user_by_email(session, email) is not None:
+        return [
+            OutgoingMail(
+                to=email,
+                subject="Someone tried to move a Pirep account to your address",
+                body="Somebody asked to use this address for a Pirep account, but it already "
+                "has one, so nothing was changed. If it was you, sign in with this address.\n",
+            )
+        ]
+    user.unconfirmed_email = email
+    await session.flush()
+    return [
+        await confirmation_mail(session, settings, user),
+        OutgoingMail(
+            to=user.email or "",
+            subject="Your Pirep address is being changed",
+            body=f"Someone signed in to your Pirep account asked to use {email} instead of this "
+            "address. It changes once the link mailed there is opened. If it was not you, set "
+            f"a new password now at {settings.public_url}/reset-password.\n",
+        ),
+    ]
 
 
 async def delete_account(session: AsyncSession, requester: Requester, password: str) -> None:

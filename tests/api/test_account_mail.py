@@ -169,3 +169,54 @@ async def test_without_smtp_the_mail_goes_to_the_log(
     with caplog.at_level("INFO", logger="api.mail"):
         await client.post("/api/v1/users", json={"email": EMAIL, "password": PASSWORD})
     assert any("confirm-email?token=" in message for message in caplog.messages)
+
+
+async def test_a_new_address_takes_effect_once_its_link_is_opened(
+    client: httpx.AsyncClient, inbox: Inbox
+) -> None:
+    await client.post("/api/v1/users", json={"email": EMAIL, "password": PASSWORD})
+    await client.post("/api/v1/users/confirmation", json={"token": inbox.token()})
+    await client.post("/api/v1/users", json={"email": "taken@example.com", "password": PASSWORD})
+    login = await client.post("/api/v1/sessions", json={"email": EMAIL, "password": PASSWORD})
+    csrf = {"X-CSRF-Token": login.json()["csrf_token"]}
+    new = "new-address@example.com"
+    sent = len(inbox.messages)
+
+    wrong = await client.patch(
+        "/api/v1/users/me", json={"email": new, "current_password": "not it"}, headers=csrf
+    )
+    assert wrong.status_code == 403
+    asked = await client.patch(
+        "/api/v1/users/me", json={"email": new, "current_password": PASSWORD}, headers=csrf
+    )
+    assert asked.status_code == 200, asked.text
+    assert (asked.json()["email"], asked.json()["pending_email"]) == (EMAIL, new)
+    confirmation, notice = inbox.messages[sent:]
+    assert (confirmation["To"], confirmation["Subject"]) == (new, "Confirm your new Pirep address")
+    assert (notice["To"], notice["Subject"]) == (EMAIL, "Your Pirep address is being changed")
+    assert new in text(notice)
+    # Until the link is opened, the old address signs in.
+    assert (await client.get("/api/v1/users/me")).json()["email"] == EMAIL
+
+    confirmed = await client.post("/api/v1/users/confirmation", json={"token": inbox.token(-2)})
+    assert confirmed.status_code == 200, confirmed.text
+    assert (confirmed.json()["email"], confirmed.json()["pending_email"]) == (new, None)
+    assert (
+        await client.post("/api/v1/sessions", json={"email": new, "password": PASSWORD})
+    ).status_code == 200
+    assert (
+        await client.post("/api/v1/sessions", json={"email": EMAIL, "password": PASSWORD})
+    ).status_code == 401
+
+    # An address another account has: its owner is told, and nothing changes.
+    login = await client.post("/api/v1/sessions", json={"email": new, "password": PASSWORD})
+    csrf = {"X-CSRF-Token": login.json()["csrf_token"]}
+    taken = await client.patch(
+        "/api/v1/users/me",
+        json={"email": "taken@example.com", "current_password": PASSWORD},
+        headers=csrf,
+    )
+    assert taken.status_code == 200
+    assert (taken.json()["email"], taken.json()["pending_email"]) == (new, None)
+    assert inbox.messages[-1]["To"] == "taken@example.com"
+    assert inbox.messages[-1]["Subject"] == "Someone tried to move a Pirep account to your address"

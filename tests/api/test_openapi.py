@@ -42,7 +42,7 @@ EXPECTED_ERRORS = {
     "search-airports": {"422", "429", "503"},
     "search-advanced": {"422", "503"},
     "users-register": {"403", "409", "422", "429", "503"},
-    "users-confirm_email": {"400", "422", "429", "503"},
+    "users-confirm_email": {"400", "409", "422", "429", "503"},
     "users-resend_confirmation": {"422", "429", "503"},
     "users-request_password_reset": {"422", "429", "503"},
     "users-reset_password": {"400", "422", "429", "503"},

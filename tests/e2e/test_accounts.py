@@ -460,3 +460,30 @@ async def test_the_about_page_renders(page: Page) -> None:
     await expect(page.get_by_role("link", name="API documentation")).to_have_attribute(
         "href", "/api/v1/docs"
     )
+
+
+async def test_a_pilot_changes_their_email_address(new_context: Contexts, site: Site) -> None:
+    pilot = await new_account(site)
+    context = await new_context(pilot)
+    page = await context.new_page()
+    await page.goto("/account")
+    card = page.get_by_role("region", name="Change your email address")
+    new = new_email()
+    await card.get_by_label("New email address").fill(new)
+    await card.get_by_label("Current password").fill(PASSWORD)
+    await card.get_by_role("button", name="Change email address").click()
+    await expect(card.get_by_text(f"We mailed a link to {new}")).to_be_visible()
+    await expect(
+        card.get_by_text(f"Waiting for you to open the link we mailed to {new}")
+    ).to_be_visible()
+    assert pilot.email is not None
+    await expect(page.get_by_text(pilot.email, exact=True)).to_be_visible()
+    assert "is being changed" in await asyncio.to_thread(site.mails_to, pilot.email)
+
+    await page.goto(await mailed_link(site, new, "/confirm-email"))
+    await expect(
+        page.get_by_role("heading", name="Your email address is confirmed")
+    ).to_be_visible()
+    await page.goto("/account")
+    await expect(page.get_by_text(new, exact=True)).to_be_visible()
+    await expect(card.get_by_text("Waiting for you")).to_have_count(0)

@@ -799,7 +799,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm an email address with the mailed token */
+        /** Confirm an email address (a new account's, or a changed one) with the mailed token */
         post: operations["users-confirm_email"];
         delete?: never;
         options?: never;
@@ -839,7 +839,7 @@ export interface paths {
         delete: operations["users-delete_me"];
         options?: never;
         head?: never;
-        /** Change your password, display name or time zone */
+        /** Change your password, e-mail address, display name or time zone */
         patch: operations["users-update_me"];
         trace?: never;
     };
@@ -974,13 +974,20 @@ export interface components {
         };
         /**
          * AccountChanges
-         * @description Changes to your own account; a new password needs the current one.
+         * @description Changes to your own account; a new password or e-mail address needs the current
+         *     password.
          */
         AccountChanges: {
             /** Current Password */
             current_password?: string | null;
             /** Display Name */
             display_name?: string | null;
+            /**
+             * Email
+             * @description A new address: it takes effect once confirmed by the link mailed to it (`pending_email` until then); the old address is told.
+             * @example pilot@example.com
+             */
+            email?: string | null;
             /** Password */
             password?: string | null;
             /**
@@ -3003,6 +3010,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Pending Email
+             * @description A new address waiting for its confirmation link to be opened.
+             */
+            pending_email: string | null;
             /** Points */
             points: number;
             role: components["schemas"]["UserRole"];
@@ -5020,6 +5032,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5113,6 +5136,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5129,7 +5163,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5170,6 +5204,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5186,7 +5231,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5251,6 +5296,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5270,6 +5326,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5303,6 +5360,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5319,6 +5387,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5374,6 +5443,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5390,6 +5470,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5423,6 +5504,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5439,6 +5531,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5494,6 +5587,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5510,6 +5614,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5543,6 +5648,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5559,6 +5675,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
                 event_id: string;
             };
@@ -5615,6 +5732,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5631,6 +5759,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
                 event_id: string;
             };
@@ -5681,6 +5810,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5697,6 +5837,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
                 event_id: string;
             };
@@ -5731,6 +5872,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5750,7 +5902,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5784,6 +5936,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5800,7 +5963,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -5867,6 +6030,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -5883,7 +6057,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
                 name: string;
             };
@@ -5928,6 +6102,17 @@ export interface operations {
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5950,7 +6135,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
                 name: string;
             };
@@ -6001,6 +6186,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -6017,7 +6213,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
                 version_id: string;
             };
@@ -6052,6 +6248,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -6068,7 +6275,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -6116,7 +6323,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
             };
             cookie?: never;
@@ -6170,6 +6377,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -6186,7 +6404,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description FAA identifier of the airport (PAE), or a user-added airport's code. */
+                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
                 code: string;
                 webcam_id: string;
             };
@@ -6231,6 +6449,17 @@ export interface operations {
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6311,6 +6540,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -6376,6 +6616,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -6435,6 +6686,17 @@ export interface operations {
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6628,6 +6890,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -6720,6 +6993,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -6780,6 +7064,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -6822,9 +7117,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Another account took the new address. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6867,6 +7182,17 @@ export interface operations {
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6978,6 +7304,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -7041,6 +7378,17 @@ export interface operations {
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7154,6 +7502,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -7219,6 +7578,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -7268,6 +7638,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
             503: {
                 headers: {
@@ -7304,6 +7685,17 @@ export interface operations {
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7355,6 +7747,17 @@ export interface operations {
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -56,6 +56,7 @@ export default function AccountPage() {
       <h1>Your account</h1>
       <Summary user={user} />
       <Settings user={user} />
+      <EmailChange user={user} />
       <PasswordChange />
       <Tokens />
       <LogOut />
@@ -157,6 +158,70 @@ function Settings({ user }: { user: User }) {
         <div className="actions">
           <button type="submit" className="primary" disabled={update.isPending}>
             Save
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function EmailChange({ user }: { user: User }) {
+  const update = useUpdateAccount();
+  const [email, setEmail] = useState("");
+  const [current, setCurrent] = useState("");
+  const [outcome, setOutcome] = useState<Outcome>(null);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setOutcome(null);
+    const address = email.trim();
+    update.mutate(
+      { email: address, current_password: current },
+      {
+        onSuccess: () => {
+          setEmail("");
+          setCurrent("");
+          setOutcome({
+            ok: true,
+            text: `We mailed a link to ${address}: open it to use that address. Until then, keep using your current one.`,
+          });
+        },
+        onError: (error) => setOutcome({ ok: false, text: errorText(error) }),
+      },
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby="email-title">
+      <h2 id="email-title">Change your email address</h2>
+      {user.pending_email && (
+        <p className="notice">
+          Waiting for you to open the link we mailed to <strong>{user.pending_email}</strong>.
+        </p>
+      )}
+      <form onSubmit={submit}>
+        <label htmlFor="account-new-email">New email address</label>
+        <input
+          id="account-new-email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <label htmlFor="account-email-password">Current password</label>
+        <input
+          id="account-email-password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={current}
+          onChange={(event) => setCurrent(event.target.value)}
+        />
+        <Message outcome={outcome} />
+        <div className="actions">
+          <button type="submit" disabled={update.isPending}>
+            Change email address
           </button>
         </div>
       </form>
