@@ -1,11 +1,13 @@
 """Content packs for ForeFlight: once a month, one zip per group of tags (the original's
-groups), each holding `pirep_<id>/manifest.json` and `pirep_<id>/navdata/<name>.kml` — a
-placemark per airport with a styled icon and an HTML description of what pilots wrote.
+groups), each holding `pirep_<id>/manifest.json`, `pirep_<id>/navdata/<name>.kml` — a
+placemark per airport with a styled icon and an HTML description of what pilots wrote — and,
+as the original does, a PDF per airport beside it (`navdata/<ICAO or code> Info.pdf`): the
+airport diagram of the active cycle, for the airports that have one.
 Stored through the storage layer under a key of the month (never overwritten) and listed by
 `GET /api/v1/content-packs` from the index kept in `cached_documents`.
 
-The original also put a PDF of each airport page in the pack, rendered by a headless browser;
-the job image has no browser, so the KML description carries the page's text instead."""
+The original rendered its airport page to PDF in a headless browser; the job image has no
+browser, so the KML description carries the page's text instead."""
 
 from __future__ import annotations
 
@@ -61,10 +63,14 @@ _AIRPORTS_SQL = sa.text(
     """
     SELECT a.code, a.icao_code, a.name, a.latitude, a.longitude, a.elevation_ft, a.city,
            a.state, a.description, a.transient_parking, a.fuel_location, a.crew_car,
-           array_agg(t.name ORDER BY t.name) AS tags
+           array_agg(t.name ORDER BY t.name) AS tags,
+           CASE WHEN a.diagram IS NOT NULL AND dc.cycle IS NOT NULL
+                THEN 'diagrams/' || to_char(dc.cycle, 'YYYY-MM-DD') || '/'
+                     || replace(a.diagram, '.png', '.pdf') END AS diagram_pdf
     FROM airports a JOIN tags t ON t.airport_id = a.id
+    LEFT JOIN faa_data_cycles dc ON dc.product = 'diagrams'
     WHERE t.name = ANY(:tags)
-    GROUP BY a.id ORDER BY a.code
+    GROUP BY a.id, dc.cycle ORDER BY a.code
     """
 )
 SECTIONS = (
@@ -118,7 +124,14 @@ def kml(pack: Pack, rows: list[Any], public_url: str) -> str:
     )
 
 
-def pack_zip(pack: Pack, rows: list[Any], version: str, public_url: str) -> bytes:
+def pack_zip(
+    pack: Pack,
+    rows: list[Any],
+    version: str,
+    public_url: str,
+    pdfs: dict[str, bytes] | None = None,
+) -> bytes:
+    """The pack's zip; ``pdfs``: each airport's PDF by storage key (``diagram_pdf``)."""
     folder = f"pirep_{pack.id}"
     manifest = {
         "name": f"Pirep - {pack.name}",
@@ -130,6 +143,12 @@ def pack_zip(pack: Pack, rows: list[Any], version: str, public_url: str) -> byte
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{folder}/manifest.json", json.dumps(manifest, indent=2))
         archive.writestr(f"{folder}/navdata/Pirep - {pack.name}.kml", kml(pack, rows, public_url))
+        for row in rows:
+            pdf = (pdfs or {}).get(row.diagram_pdf or "")
+            if pdf is not None:
+                # Stored compressed already: deflating a PDF again saves nothing.
+                name = f"{folder}/navdata/{row.icao_code or row.code} Info.pdf"
+                archive.writestr(name, pdf, compress_type=zipfile.ZIP_STORED)
     return buffer.getvalue()
 
 
@@ -147,10 +166,17 @@ async def build_content_packs(
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     public_url = settings.public_url.rstrip("/")
     index: list[PublishedPack] = []
+    pdfs: dict[str, bytes] = {}  # read once for all the packs an airport is in
     async with sessions() as session:
         for pack in PACKS:
             rows = list((await session.execute(_AIRPORTS_SQL, {"tags": list(pack.tags)})).all())
-            body = pack_zip(pack, rows, version, public_url)
+            for key in {row.diagram_pdf for row in rows if row.diagram_pdf} - pdfs.keys():
+                pdf = await asyncio.to_thread(sink.get, key)
+                if pdf is None:
+                    logger.warning("The diagram %s is not in storage: left out of the packs.", key)
+                pdfs[key] = pdf or b""
+            found = {key: pdf for key, pdf in pdfs.items() if pdf}
+            body = pack_zip(pack, rows, version, public_url, found)
             key = f"content-packs/{now:%Y-%m}/{pack.id}.zip"
             await asyncio.to_thread(sink.put, key, body)
             index.append(

@@ -9,6 +9,7 @@ import zipfile
 from datetime import UTC, datetime
 
 import httpx
+import pypdfium2 as pdfium
 import sqlalchemy as sa
 from defusedxml import ElementTree
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,6 +21,15 @@ from tests.jobs.test_worker import sample as sample
 
 KML = {"k": "http://www.opengis.net/kml/2.2"}
 BUILT = datetime(2026, 12, 1, 0, 0, 5, tzinfo=UTC)
+
+
+def _pdf() -> bytes:
+    """A one-page PDF, as the importer stores a diagram."""
+    document = pdfium.PdfDocument.new()
+    document.new_page(612, 792)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 async def tag(engine: AsyncEngine, code: str, *tags: str, description: str | None = None) -> None:
@@ -47,6 +57,22 @@ async def test_packs_are_built_listed_and_read_back_like_foreflight_would(
     await tag(engine, "BFI", "food", "camping")
     await tag(engine, "AWO", "golfing")
 
+    # PAE has an airport diagram in storage; BFI's is missing (left out, not a failure).
+    pdf = _pdf()
+    async with engine.begin() as connection:
+        await connection.execute(
+            sa.text(
+                "INSERT INTO faa_data_cycles (product, cycle, activated_at, details) "
+                "VALUES ('diagrams', '2026-11-27', now(), '{}') ON CONFLICT (product) DO NOTHING"
+            )
+        )
+        await connection.execute(
+            sa.text("UPDATE airports SET diagram = code || 'AD.png' WHERE code IN ('PAE', 'BFI')")
+        )
+    stored_pdf = settings.storage_root / "diagrams" / "2026-11-27" / "PAEAD.pdf"
+    stored_pdf.parent.mkdir(parents=True, exist_ok=True)
+    stored_pdf.write_bytes(pdf)
+
     index = await build_content_packs(engine, settings, now=BUILT)
 
     assert [(item["id"], item["airports"]) for item in index] == [
@@ -58,7 +84,11 @@ async def test_packs_are_built_listed_and_read_back_like_foreflight_would(
         assert archive.namelist() == [
             "pirep_restaurants/manifest.json",
             "pirep_restaurants/navdata/Pirep - Restaurants.kml",
+            "pirep_restaurants/navdata/KPAE Info.pdf",
         ]
+        packed = archive.read("pirep_restaurants/navdata/KPAE Info.pdf")
+        assert packed == pdf
+        assert len(pdfium.PdfDocument(packed)) == 1
         manifest = json.loads(archive.read("pirep_restaurants/manifest.json"))
         document = ElementTree.fromstring(
             archive.read("pirep_restaurants/navdata/Pirep - Restaurants.kml")
