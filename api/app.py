@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,7 +24,7 @@ from api.comments.router import router as comments_router
 from api.core.captcha import TurnstileClient
 from api.core.clients import parse_networks
 from api.core.db import create_engine
-from api.core.geoip import GeoLocator
+from api.core.geoip import GeoLocator, follow_shared, shared_store
 from api.core.mail import Mailer
 from api.core.monitoring import start_monitoring
 from api.core.policy import ReadOnlySwitch
@@ -106,9 +107,15 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         own_engine = engine is None
         bind_sessions(app, engine or create_engine(settings))
         state = state_of(app)
+        store = shared_store(settings)
+        follower = (
+            asyncio.create_task(follow_shared(state.geoip, store)) if store is not None else None
+        )
         try:
             yield
         finally:
+            if follower is not None:
+                follower.cancel()
             await state.map_rebuilder.idle()  # a change's rebuild is not lost at shutdown
             if own_engine:
                 await state.engine.dispose()

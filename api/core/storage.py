@@ -203,6 +203,20 @@ class S3Sink:
         body: bytes = answer["Body"].read()
         return body
 
+    def version(self, key: str) -> str | None:
+        """The object's ETag (it changes with its content); None when there is none."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise StorageFailed(f"Could not look at s3://{self.bucket}/{key}: {error}.") from error
+        except BotoCoreError as error:
+            raise StorageFailed(f"Could not look at s3://{self.bucket}/{key}: {error}.") from error
+        return str(answer["ETag"])
+
     def delete(self, key: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 

@@ -1,20 +1,19 @@
 """Keeps MaxMind's GeoLite2 City database fresh (when a licence key is configured): download
 the archive, take the one .mmdb file out of it, check that it reads, and put it in place in
-one rename, so the web processes never see half a file."""
+one rename, so the web processes never see half a file. With a storage bucket (production,
+where tasks share no disk) the checked database is also put in the bucket, where the web
+processes find it (`api.core.geoip.follow_shared`); an S3 object is replaced whole."""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import logging
-import os
 import tarfile
-import tempfile
-from pathlib import Path
 
 import httpx
-import maxminddb
 
+from api.core.geoip import SHARED_KEY, GeoipDatabaseError, install, shared_store
 from api.core.settings import Settings
 from api.jobs.http import SourceError, request
 
@@ -51,25 +50,6 @@ def database_from(archive: bytes) -> bytes:
         raise GeoipArchiveError(f"The download is not a tar archive ({error}).") from None
 
 
-def install(database: bytes, target: Path) -> None:
-    """Write the database beside ``target``, check it reads, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".mmdb.part")
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(database)
-        try:
-            maxminddb.open_database(temporary).close()
-        except (OSError, maxminddb.InvalidDatabaseError, ValueError) as error:
-            raise GeoipArchiveError(
-                f"{DATABASE_NAME} does not read as a database ({error})."
-            ) from None
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 async def refresh_geoip(settings: Settings, *, client: httpx.AsyncClient | None = None) -> str:
     """Install the latest database; what happened ("skipped" without a licence key)."""
     if not settings.maxmind_license_key:
@@ -85,6 +65,13 @@ async def refresh_geoip(settings: Settings, *, client: httpx.AsyncClient | None 
             await http.aclose()
     database = database_from(answer.content)
     target = settings.geoip_path
-    await asyncio.to_thread(install, database, target)
+    try:
+        await asyncio.to_thread(install, database, target)
+    except GeoipDatabaseError as error:
+        raise GeoipArchiveError(str(error)) from None
     logger.info("GeoIP: %s installed (%d bytes).", target, len(database))
+    store = shared_store(settings)
+    if store is not None:
+        await asyncio.to_thread(store.put, SHARED_KEY, database)
+        logger.info("GeoIP: shared as s3://%s/%s.", store.bucket, SHARED_KEY)
     return "installed"

@@ -18,6 +18,8 @@ from typing import Any
 import hcl2
 import pytest
 
+from api.core.geoip import SHARED_KEY
+
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 MODULES = INFRA / "modules"
 ENVIRONMENT = INFRA / "environments" / "production"
@@ -242,6 +244,27 @@ def test_web_task_role_may_pass_only_the_importer_roles() -> None:
     importer = module(MODULES / "ecs").resource("aws_ecs_task_definition", "importer")
     assert importer["task_role_arn"] == "${var.importer_task_role_arn}"
     assert importer["execution_role_arn"] == "${var.execution_role_arn}"
+
+
+def test_the_worker_shares_the_geoip_database_and_the_web_tasks_read_it() -> None:
+    iam = module(MODULES / "iam")
+    key = iam.locals["geoip_key"]
+    assert key == SHARED_KEY
+    cloudfront_prefix = module(MODULES / "project").locals["storage_prefix"]
+    assert not key.startswith(cloudfront_prefix)  # not served: MaxMind's licence forbids it
+    arn = "${var.assets_bucket_arn}/${local.geoip_key}"
+
+    def granted(document: str) -> set[str]:
+        return {
+            action
+            for statement in policy_statements(iam, document)
+            if arn in as_list(statement["resources"])
+            for action in statement["actions"]
+        }
+
+    assert granted("jobs") == {"s3:GetObject", "s3:PutObject"}
+    assert granted("web") == {"s3:GetObject"}
+    assert granted("task_common") == set()  # the importer has only the common grants
 
 
 def test_no_task_role_has_wildcard_actions() -> None:

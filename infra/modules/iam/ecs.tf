@@ -99,6 +99,13 @@ data "aws_iam_policy_document" "web" {
     resources = [local.jobs_service_arn]
   }
 
+  # The GeoLite2 database the worker shares (outside the prefix CloudFront serves).
+  statement {
+    sid       = "GeoipRead"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.assets_bucket_arn}/${local.geoip_key}"]
+  }
+
   statement {
     sid       = "FindImporterRevision"
     actions   = ["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"]
@@ -143,6 +150,13 @@ data "aws_iam_policy_document" "jobs" {
     sid       = "BackupsReadWrite"
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = ["${var.backups_bucket_arn}/*"]
+  }
+
+  # The worker downloads the GeoLite2 database and shares it with the web tasks.
+  statement {
+    sid       = "GeoipShare"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${var.assets_bucket_arn}/${local.geoip_key}"]
   }
 }
 

@@ -14,6 +14,8 @@ locals {
   # Tasks of the cluster (DescribeTasks, StopTask).
   cluster_tasks_arn = "${local.ecs}:task/${var.cluster_name}/*"
   jobs_service_arn  = "${local.ecs}:service/${var.cluster_name}/${var.jobs_service_name}"
+  # The worker's GeoLite2 database for the web tasks: api.core.geoip.SHARED_KEY.
+  geoip_key = "private/geoip/GeoLite2-City.mmdb"
   # Every revision of a family (RunTask names a revision; the family alone means the latest).
   importer_task_definition_arns = [
     "${local.ecs}:task-definition/${var.importer_family}",
