@@ -42,6 +42,7 @@ class ChangeKind(StrEnum):
     ADMIN = "admin"  # an administrator's change of an airport's record
     WEATHER = "weather"
     OUTLINE = "outline"  # the box a map fits to show the airport
+    ELEVATION = "elevation"  # a user-added airport's elevation, from terrain data
     TIME_ZONE = "time_zone"
     SITE = "site"  # the whole site: a cycle activated, diagrams replaced
 

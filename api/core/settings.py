@@ -86,12 +86,17 @@ class Settings(BaseSettings):
     )
     jobs_use_internet: bool = Field(
         default=True,
-        description="Whether the worker fetches weather, events, bounding boxes and GeoIP "
-        "data from the internet (`pirep dev` turns it off unless set).",
+        description="Whether the worker fetches weather, events, bounding boxes, elevations "
+        "and GeoIP data from the internet (`pirep dev` turns it off unless set).",
     )
     overpass_url: str = Field(
         default="https://overpass-api.de/api/interpreter",
         description="OpenStreetMap Overpass API, for airport bounding boxes.",
+    )
+    elevation_url: str = Field(
+        default="https://api.opentopodata.org/v1/mapzen?locations={latitude},{longitude}",
+        description="Terrain elevation service (OpenTopoData's answer), for the airports pilots "
+        "add without an elevation.",
     )
     http_timeout_seconds: float = Field(
         default=60.0, gt=0, description="Timeout of each download by the importer and jobs."

@@ -16,7 +16,15 @@ from procrastinate import Blueprint, JobContext, RetryStrategy
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.settings import Settings
-from api.jobs import bounding_boxes, content_packs, events_feeds, geoip, maintenance, weather
+from api.jobs import (
+    bounding_boxes,
+    content_packs,
+    elevations,
+    events_feeds,
+    geoip,
+    maintenance,
+    weather,
+)
 from api.jobs.http import SourceError
 
 blueprint = Blueprint()
@@ -94,6 +102,13 @@ async def fill_in_bounding_boxes(context: JobContext, timestamp: int) -> None:
     if not _online(context):
         return
     await bounding_boxes.fill_in_bounding_boxes(_engine(context), _settings(context))
+
+
+@_periodic("fill_in_elevations", "*/10 * * * *")
+async def fill_in_elevations(context: JobContext, timestamp: int) -> None:
+    if not _online(context):
+        return
+    await elevations.fill_in_elevations(_engine(context), _settings(context))
 
 
 @_periodic("refresh_geoip", "0 5 * * 3,6", retry=TRANSIENT)

@@ -67,6 +67,10 @@ class ClientConfig(BaseModel):
         description="Turnstile site key; null when writers need no CAPTCHA."
     )
     sentry_dsn: str | None = Field(description="Where the browser reports errors; null: off.")
+    terrain_elevation: bool = Field(
+        description="Whether the server looks up, from terrain data, the elevation of an "
+        "airport added without one (false offline: the form asks for it)."
+    )
 
 
 class Limits(BaseModel):

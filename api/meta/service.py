@@ -126,6 +126,7 @@ async def meta(
             initial_view=initial_view(settings, visitor),
             captcha_site_key=settings.turnstile_site_key if settings.verification_enabled else None,
             sentry_dsn=settings.frontend_sentry_dsn,
+            terrain_elevation=settings.jobs_use_internet,
         ),
         limits=limits(settings),
     )

@@ -141,10 +141,12 @@ async def test_meta_gives_the_browser_its_configuration(
         "initial_view": {"latitude": 39.82834557323, "longitude": -98.57944574225633, "zoom": 4},
         "captcha_site_key": None,
         "sentry_dsn": None,
+        "terrain_elevation": settings.jobs_use_internet,
     }
 
     configured = settings.model_copy(
         update={
+            "jobs_use_internet": False,
             "map_style_url": "https://tiles.example.com/satellite.json",
             "frontend_sentry_dsn": "https://key@sentry.example.com/2",
             "turnstile_site_key": "site-key",
@@ -157,6 +159,8 @@ async def test_meta_gives_the_browser_its_configuration(
     assert production["map_style_url"] == "https://tiles.example.com/satellite.json"
     assert production["sentry_dsn"] == "https://key@sentry.example.com/2"
     assert production["captcha_site_key"] == "site-key"
+    # Offline, the form that adds an airport asks for its elevation.
+    assert production["terrain_elevation"] is False
 
 
 def refused(model: type[BaseModel], **values: object) -> bool:

@@ -394,6 +394,12 @@ async def test_a_new_airport_is_on_the_map_without_a_reload(page: Page, site: Si
     await expect(status).to_have_text(count_text(len(features)))
     await page.get_by_role("button", name="Add an airport").click()
     form = page.get_by_role("form", name="Add an airport")
+    # Asked for when the server cannot look it up from terrain data, optional when it can.
+    async with httpx.AsyncClient(base_url=site.url, timeout=30) as http:
+        online = (await http.get("/api/v1/meta")).json()["client"]["terrain_elevation"]
+    hint = "^Left empty, Pirep looks it up" if online else "^Please give it"
+    elevation = form.get_by_label("Elevation (feet)")
+    await expect(elevation).to_have_accessible_description(re.compile(hint))
     await form.get_by_label("Airport name").fill("Cougar Mountain Strip")
     await form.get_by_role("button", name="Add the airport").click()
     await expect(form).to_contain_text("Click the map where the airport is first.")

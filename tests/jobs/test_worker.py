@@ -61,6 +61,7 @@ def test_the_schedule_is_the_original_cron_table() -> None:
         "refresh_geoip": "0 5 * * 3,6",
         "build_content_packs": "0 0 1 * *",
         "fill_in_bounding_boxes": "45 * * * *",
+        "fill_in_elevations": "*/10 * * * *",
         "clean_up_events_tags": "30 6 * * *",
         "refresh_geojson": "0 * * * *",
         "purge_rate_limits": "0 6 * * *",

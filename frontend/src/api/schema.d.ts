@@ -1642,6 +1642,11 @@ export interface components {
              * @description Where the browser reports errors; null: off.
              */
             sentry_dsn: string | null;
+            /**
+             * Terrain Elevation
+             * @description Whether the server looks up, from terrain data, the elevation of an airport added without one (false offline: the form asks for it).
+             */
+            terrain_elevation: boolean;
         };
         /** CloudLayer */
         CloudLayer: {

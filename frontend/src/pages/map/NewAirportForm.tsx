@@ -52,8 +52,21 @@ export function NewAirportForm({
       </p>
       <label htmlFor="new-name">Airport name</label>
       <input id="new-name" required maxLength={limits?.airport_name_max_length} value={name} onChange={(event) => setName(event.target.value)} />
-      <label htmlFor="new-elevation">Elevation (feet, if you know it)</label>
-      <input id="new-elevation" type="number" min={-1500} max={30000} value={elevation} onChange={(event) => setElevation(event.target.value)} />
+      <label htmlFor="new-elevation">Elevation (feet)</label>
+      <input
+        id="new-elevation"
+        type="number"
+        min={-1500}
+        max={30000}
+        value={elevation}
+        onChange={(event) => setElevation(event.target.value)}
+        aria-describedby="new-elevation-hint"
+      />
+      <p id="new-elevation-hint" className="small muted">
+        {meta.client.terrain_elevation
+          ? "Left empty, Pirep looks it up from terrain data within minutes."
+          : "Please give it: this Pirep cannot look it up from terrain data (it is offline). Left empty, the elevation stays unknown."}
+      </p>
       <fieldset>
         <legend>State</legend>
         <label className="inline">
