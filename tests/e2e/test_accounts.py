@@ -212,18 +212,19 @@ async def test_a_new_password_signs_out_the_other_sessions(
     elsewhere = await new_account_session(site, pilot.email or "", PASSWORD)
     page = await (await new_context(pilot)).new_page()
     await page.goto("/account")
-    await page.get_by_label("Current password").fill("not my password")
-    await page.get_by_label("New password").fill("a changed password")
-    await page.get_by_role("button", name="Change password").click()
+    card = page.get_by_role("region", name="Change your password")
+    await card.get_by_label("Current password").fill("not my password")
+    await card.get_by_label("New password").fill("a changed password")
+    await card.get_by_role("button", name="Change password").click()
     await expect(page.get_by_role("alert")).to_have_text("The current password is wrong.")
 
-    await page.get_by_label("Current password").fill(PASSWORD)
-    await page.get_by_label("New password").fill("a changed password")
-    await page.get_by_role("button", name="Change password").click()
+    await card.get_by_label("Current password").fill(PASSWORD)
+    await card.get_by_label("New password").fill("a changed password")
+    await card.get_by_role("button", name="Change password").click()
     await expect(page.get_by_role("status").filter(has_text="password is changed")).to_have_text(
         "Your password is changed. Your other sessions were logged out."
     )
-    await expect(page.get_by_label("Current password")).to_have_value("")
+    await expect(card.get_by_label("Current password")).to_have_value("")
 
     async with api(site) as http:
         http.cookies.update(elsewhere)
