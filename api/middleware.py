@@ -266,20 +266,21 @@ class HeadAsGet:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _controls(value: Any, where: str) -> Iterator[tuple[str, str]]:
+def _controls(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
     """Where in a parsed JSON value a string (or a key) holds a control character, named as
-    the validation errors name fields (``description.text``), and the first such character."""
+    the validation errors name fields (``description.text``; ``body`` for the whole), and the
+    first such character."""
     if isinstance(value, str):
         found = _CONTROL.search(value)
         if found:
-            yield where, found.group()
+            yield where or "body", found.group()
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _controls(key, where)
-            yield from _controls(item, f"{where}.{key}" if where != "body" else str(key))
+            yield from _controls(item, f"{where}.{key}" if where else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _controls(item, f"{where}.{index}" if where != "body" else str(index))
+            yield from _controls(item, f"{where}.{index}" if where else str(index))
 
 
 class ControlCharacters:
@@ -302,8 +303,9 @@ class ControlCharacters:
             found.extend(_controls(name, "query"))
             found.extend(_controls(value, name))
         content_type = dict(scope["headers"]).get(b"content-type", b"")
-        # FastAPI reads a body without a Content-Type as JSON too.
-        if found or (content_type and b"json" not in content_type):
+        # FastAPI reads a body without a Content-Type as JSON too; reads take no body.
+        without_body = scope["method"] in ("GET", "HEAD", "OPTIONS")
+        if found or without_body or (content_type and b"json" not in content_type):
             await self._answer(scope, receive, send, found)
             return
         messages = []
@@ -317,7 +319,7 @@ class ControlCharacters:
         if b"\\u00" in body or b"\x7f" in body:
             # Invalid JSON is left to the route, which says what is wrong with it.
             with contextlib.suppress(orjson.JSONDecodeError):
-                found.extend(_controls(orjson.loads(body), "body"))
+                found.extend(_controls(orjson.loads(body)))
 
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
