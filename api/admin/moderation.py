@@ -133,8 +133,8 @@ async def delete_comment(
 
 
 async def delete_photo(session: AsyncSession, requester: Requester, photo_id: uuid.UUID) -> str:
-    """Remove a contributed photo; the storage key of its file, for the caller to delete once
-    the removal is committed (a rolled-back removal keeps its file)."""
+    """Remove a photo (a pilot's or one from Google); the storage key of its file, for the
+    caller to delete once the removal is committed (a rolled-back removal keeps its file)."""
     policy.administer(requester)
     photo = found(await session.get(Photo, photo_id), f"photo {photo_id}")
     airport_id, key = photo.airport_id, photo.storage_key

@@ -286,7 +286,7 @@ async def delete_comment(
 @router.delete(
     "/photos/{photo_id}",
     name="delete_photo",
-    summary="Delete a contributed photo",
+    summary="Delete a photo (a pilot's or one from Google; Google's are not fetched again)",
     status_code=204,
     responses=MISSING,
 )

@@ -148,7 +148,9 @@ async def create_airport(
     name="record_view",
     summary="Count a visit of the airport's page (the SPA sends one per page shown)",
     description="Visits of crawlers, and the same visitor's again within 30 minutes, are not "
-    "counted. Not limited like changes, and accepted in read-only mode.",
+    "counted. Not limited like changes, and accepted in read-only mode. When the server has a "
+    "Google key, a counted visit of an airport without photos has the worker look for photos "
+    "of it on Google Places; they appear in the detail a minute or two later.",
     status_code=204,
     responses={**NOT_FOUND, **ERROR_RESPONSES},
 )
@@ -156,5 +158,10 @@ async def record_view(
     request: Request, state: StateDep, session: SessionDep, requester: RequesterDep, code: CODE
 ) -> None:
     await service.record_view(
-        session, requester, state.geoip, code, request.headers.get("user-agent")
+        session,
+        requester,
+        state.geoip,
+        code,
+        request.headers.get("user-agent"),
+        external_photos=state.settings.google_api_key is not None,
     )

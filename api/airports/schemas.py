@@ -121,11 +121,23 @@ class WebcamOut(BaseModel):
     )
 
 
+class PhotoAuthor(BaseModel):
+    name: str = Field(description="The author's name, as Google gives it.")
+    url: str | None = Field(default=None, description="The author's page on Google Maps.")
+
+
 class PhotoOut(BaseModel):
     id: uuid.UUID
     url: str
     width: int
     height: int
+    source: Literal["contributed", "external"] = Field(
+        description="Uploaded by a pilot (CC BY-SA 4.0), or from Google Places (show "
+        '`attributions` and "Google Maps" with it).'
+    )
+    attributions: list[PhotoAuthor] = Field(
+        description="Who took a photo from Google Places; empty for pilots' photos."
+    )
     created_at: datetime
 
 
@@ -267,7 +279,9 @@ class AirportDetail(BaseModel):
     locked: bool
     completion: Completion
     webcams: list[WebcamOut]
-    photos: list[PhotoOut] = Field(description="Photos pilots uploaded, newest first.")
+    photos: list[PhotoOut] = Field(
+        description="Photos pilots uploaded, newest first, then those from Google Places."
+    )
     similar: list[SimilarAirport] = Field(
         description="Up to ten airports sharing the most tags pilots add, nearest first."
     )

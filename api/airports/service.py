@@ -186,9 +186,13 @@ async def record_view(
     locator: GeoLocator,
     code: str,
     user_agent: str | None,
+    *,
+    external_photos: bool = False,
 ) -> None:
     """Count a visit of the airport's page, with the visitor's browser and rough position; a
-    bot's visit, or the same visitor's again within VIEW_WINDOW_MINUTES, is not counted."""
+    bot's visit, or the same visitor's again within VIEW_WINDOW_MINUTES, is not counted. With
+    ``external_photos`` (a Google key is set), a counted visit of an airport without photos
+    asks the worker to look for some: crawlers never cost a lookup."""
     policy.record_view(requester)
     if is_bot(user_agent):
         return
@@ -208,7 +212,9 @@ async def record_view(
     airport = await repository.find_airport(session, code)
     if airport is None:
         raise NotFound(f"No airport has the code {code!r}.")
-    await repository.record_view(session, airport.id, view, VIEW_WINDOW_MINUTES)
+    counted = await repository.record_view(session, airport.id, view, VIEW_WINDOW_MINUTES)
+    if counted and external_photos:
+        await photos_repository.request_external_photos(session, airport.id)
 
 
 async def locked_airport(

@@ -24,6 +24,7 @@ SECRET_SETTINGS = (
     "sentry_dsn",
     "frontend_sentry_dsn",
     "maxmind_license_key",
+    "google_api_key",
     "map_style_url",  # the style's address often carries the map provider's key
 )
 
@@ -97,6 +98,15 @@ class Settings(BaseSettings):
         default="https://api.opentopodata.org/v1/mapzen?locations={latitude},{longitude}",
         description="Terrain elevation service (OpenTopoData's answer), for the airports pilots "
         "add without an elevation.",
+    )
+    google_api_key: str | None = Field(
+        default=None,
+        description="Google Places API (New) key: photos from Google for the airports pilots "
+        "have no photo of yet, shown with their authors' names; unset: off.",
+    )
+    google_places_url: str = Field(
+        default="https://places.googleapis.com",
+        description="Google Places API (New), for those photos.",
     )
     http_timeout_seconds: float = Field(
         default=60.0, gt=0, description="Timeout of each download by the importer and jobs."

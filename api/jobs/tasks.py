@@ -21,6 +21,7 @@ from api.jobs import (
     content_packs,
     elevations,
     events_feeds,
+    external_photos,
     geoip,
     maintenance,
     weather,
@@ -109,6 +110,13 @@ async def fill_in_elevations(context: JobContext, timestamp: int) -> None:
     if not _online(context):
         return
     await elevations.fill_in_elevations(_engine(context), _settings(context))
+
+
+@_periodic("cache_external_photos", "* * * * *")
+async def cache_external_photos(context: JobContext, timestamp: int) -> None:
+    if not _settings(context).google_api_key or not _online(context):
+        return
+    await external_photos.cache_external_photos(_engine(context), _settings(context))
 
 
 @_periodic("refresh_geoip", "0 5 * * 3,6", retry=TRANSIENT)

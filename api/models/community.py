@@ -195,7 +195,8 @@ class Photo(Base):
     size_bytes: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     width: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     height: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    attribution: Mapped[str | None] = mapped_column(sa.Text)
+    # Who took an external photo, as Google names them ([{"name", "url"}]); NULL for pilots'.
+    attributions: Mapped[list[dict[str, str]] | None] = mapped_column(pg.JSONB(none_as_null=True))
     created_at: Mapped[datetime] = created_at()
 
     __table_args__ = (
@@ -203,7 +204,26 @@ class Photo(Base):
             "content_type IN ('image/jpeg', 'image/png', 'image/webp')", name="content_type"
         ),
         sa.CheckConstraint("size_bytes > 0 AND width > 0 AND height > 0", name="dimensions"),
+        sa.CheckConstraint(
+            "(source = 'external') = (attributions IS NOT NULL)", name="external_attributed"
+        ),
     )
+
+
+class ExternalPhotoLookup(Base):
+    """Whether Google Places was, or is to be, asked for photos of an airport without any:
+    requested by a visit of its page, answered by the worker's job."""
+
+    __tablename__ = "external_photo_lookups"
+
+    airport_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("airports.id", ondelete="CASCADE"), primary_key=True
+    )
+    requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False)
+    looked_up_at: Mapped[datetime | None] = timestamp()
+    # Photos the last answer brought (0: none, asked again after a while).
+    found: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    failed_at: Mapped[datetime | None] = timestamp()
 
 
 class Pageview(Base):

@@ -19,7 +19,11 @@ from PIL import Image
 from playwright.async_api import Locator, Page, expect
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from api.core.settings import Settings
+from api.jobs import external_photos
 from tests.e2e.conftest import Contexts, Site, screenshot
+from tests.jobs.test_external_photos import Places, place
+from tests.local_http import local_server
 
 
 async def api_get(site: Site, path: str) -> httpx.Response:
@@ -387,6 +391,47 @@ async def test_a_pilot_uploads_a_photo(new_context: Contexts, site: Site, tmp_pa
     assert served.status_code == 200
     assert served.headers["content-type"].startswith("image/")
     assert len((await airport_json(site, code))["photos"]) == 1
+
+
+async def test_google_photos_show_with_their_authors(new_context: Contexts, site: Site) -> None:
+    code = "EAT"
+    airport = await airport_json(site, code)
+    assert airport["photos"] == []
+    # A visit asked for photos (the site has no key: the request is written directly), and
+    # the worker's job fetches them from a local server answering as Google.
+    engine = create_async_engine(site.database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO external_photo_lookups (airport_id, requested_at) "
+                    "SELECT id, now() FROM airports WHERE code = :code"
+                ),
+                {"code": code},
+            )
+        Places.places = [place(airport["latitude"], airport["longitude"], "ramp")]
+        with local_server(Places) as google:
+            settings = Settings(
+                database_url=site.database_url,
+                environment="test",
+                data_dir=site.log.parent,
+                google_api_key="test-key",
+                google_places_url=google,
+            )
+            counts = await external_photos.cache_external_photos(engine, settings)
+        assert counts["with_photos"] == 1
+    finally:
+        await engine.dispose()
+
+    page = await open_airport(new_context, site, code)
+    photos = page.get_by_role("region", name="Photos")
+    image = photos.get_by_role("img", name=f"Photo 1 of 1 of {code}")
+    assert await wait_until_loaded(image) == 1500
+    await expect(photos).to_contain_text("Photo by Author of ramp · Google Maps")
+    author = photos.get_by_role("link", name="Author of ramp")
+    assert await author.get_attribute("href") == "https://maps.google.com/maps/contrib/ramp"
+    # Pilots are still asked for a photo of their own.
+    await expect(photos.get_by_label("Add a photo")).to_be_attached()
 
 
 async def test_the_history_shows_a_diff_and_the_page_after_each_change(

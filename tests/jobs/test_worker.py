@@ -62,6 +62,7 @@ def test_the_schedule_is_the_original_cron_table() -> None:
         "build_content_packs": "0 0 1 * *",
         "fill_in_bounding_boxes": "45 * * * *",
         "fill_in_elevations": "*/10 * * * *",
+        "cache_external_photos": "* * * * *",
         "clean_up_events_tags": "30 6 * * *",
         "refresh_geojson": "0 * * * *",
         "purge_rate_limits": "0 6 * * *",

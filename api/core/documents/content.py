@@ -24,7 +24,7 @@ CONTENT_COLUMNS_SQL = " OR ".join(
 # Ids of every airport with content in another table; set-based, for bulk statements.
 CONTRIBUTED_AIRPORT_IDS_SQL = (
     f"SELECT airport_id FROM tags WHERE name IN ({_addable})"
-    " UNION SELECT airport_id FROM photos"
+    " UNION SELECT airport_id FROM photos WHERE source = 'contributed'"
     " UNION SELECT airport_id FROM webcams"
     " UNION SELECT airport_id FROM events"
     " UNION SELECT airport_id FROM comments"

@@ -147,8 +147,12 @@ _DETAIL_SQL = sa.text(
         'locked', a.locked_at IS NOT NULL,
         'photos', coalesce((SELECT json_agg(json_build_object(
                 'id', p.id, 'url', :assets || '/' || p.storage_key, 'width', p.width,
-                'height', p.height, 'created_at', p.created_at) ORDER BY p.created_at DESC)
-            FROM photos p WHERE p.airport_id = a.id AND p.source = 'contributed'), '[]'),
+                'height', p.height, 'source', p.source,
+                'attributions', coalesce(p.attributions, '[]'), 'created_at', p.created_at)
+                ORDER BY p.source = 'external',
+                         CASE WHEN p.source = 'external' THEN p.created_at END,
+                         p.created_at DESC)
+            FROM photos p WHERE p.airport_id = a.id), '[]'),
         'webcams', coalesce((SELECT json_agg(json_build_object(
                 'id', w.id, 'url', w.url, 'kind', {WEBCAM_KIND_SQL}) ORDER BY w.created_at)
             FROM webcams w WHERE w.airport_id = a.id), '[]'),

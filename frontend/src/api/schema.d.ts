@@ -171,7 +171,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a contributed photo */
+        /** Delete a photo (a pilot's or one from Google; Google's are not fetched again) */
         delete: operations["admin-delete_photo"];
         options?: never;
         head?: never;
@@ -592,7 +592,7 @@ export interface paths {
         put?: never;
         /**
          * Count a visit of the airport's page (the SPA sends one per page shown)
-         * @description Visits of crawlers, and the same visitor's again within 30 minutes, are not counted. Not limited like changes, and accepted in read-only mode.
+         * @description Visits of crawlers, and the same visitor's again within 30 minutes, are not counted. Not limited like changes, and accepted in read-only mode. When the server has a Google key, a counted visit of an airport without photos has the worker look for photos of it on Google Places; they appear in the detail a minute or two later.
          */
         post: operations["airports-record_view"];
         delete?: never;
@@ -1436,7 +1436,7 @@ export interface components {
             ownership_type: components["schemas"]["OwnershipType"] | null;
             /**
              * Photos
-             * @description Photos pilots uploaded, newest first.
+             * @description Photos pilots uploaded, newest first, then those from Google Places.
              */
             photos: components["schemas"]["PhotoOut"][];
             /** Remarks */
@@ -2465,8 +2465,26 @@ export interface components {
             ip_address: string | null;
             role: components["schemas"]["UserRole"];
         };
+        /** PhotoAuthor */
+        PhotoAuthor: {
+            /**
+             * Name
+             * @description The author's name, as Google gives it.
+             */
+            name: string;
+            /**
+             * Url
+             * @description The author's page on Google Maps.
+             */
+            url?: string | null;
+        };
         /** PhotoOut */
         PhotoOut: {
+            /**
+             * Attributions
+             * @description Who took a photo from Google Places; empty for pilots' photos.
+             */
+            attributions: components["schemas"]["PhotoAuthor"][];
             /**
              * Created At
              * Format: date-time
@@ -2479,6 +2497,12 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Source
+             * @description Uploaded by a pilot (CC BY-SA 4.0), or from Google Places (show `attributions` and "Google Maps" with it).
+             * @enum {string}
+             */
+            source: "contributed" | "external";
             /** Url */
             url: string;
             /** Width */

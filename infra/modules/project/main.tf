@@ -68,6 +68,7 @@ locals {
     PIREP_SENTRY_DSN           = ""
     PIREP_FRONTEND_SENTRY_DSN  = ""
     PIREP_MAXMIND_LICENSE_KEY  = ""
+    PIREP_GOOGLE_API_KEY       = ""
     PIREP_MAP_STYLE_URL        = ""
   }
 }

@@ -445,6 +445,7 @@ function PhotoItem({ code, photo }: { code: string; photo: Schemas["PhotoOut"] }
       </a>
       <span className="muted small">
         {dateTime(photo.created_at)} · {photo.width}×{photo.height}
+        {photo.source === "external" && " · from Google (not fetched again once deleted)"}
       </span>
       <ActionButton
         label="Delete photo"

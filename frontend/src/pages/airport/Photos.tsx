@@ -3,7 +3,7 @@ import { useEditAirport } from "../../api/airports";
 import { useLimits } from "../../api/meta";
 import { useAddPhoto } from "../../api/photos";
 import { anyPending, latestProblem } from "../../api/status";
-import type { AirportDetail } from "../../api/types";
+import type { AirportDetail, Schemas } from "../../api/types";
 import { orderedPhotos } from "./shared";
 
 /** "5 MB", "2.5 MB": the largest photo accepted. */
@@ -11,7 +11,32 @@ function megabytes(bytes: number): string {
   return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
 }
 
-/** Photo carousel (featured first), "Set featured" and the upload with its licence notice. */
+/** Who took a photo from Google Places, linked to their page, and "Google Maps" (as Google
+ * requires wherever its photos are shown). */
+function GoogleCredit({ authors }: { authors: Schemas["PhotoAuthor"][] }) {
+  return (
+    <span className="muted">
+      {authors.length > 0 && "Photo by "}
+      {authors.map((author, index) => (
+        <span key={`${author.name}-${index}`}>
+          {index > 0 && ", "}
+          {author.url ? (
+            <a href={author.url} target="_blank" rel="noreferrer">
+              {author.name}
+            </a>
+          ) : (
+            author.name
+          )}
+        </span>
+      ))}
+      {authors.length > 0 && " · "}
+      Google Maps
+    </span>
+  );
+}
+
+/** Photo carousel (featured first, then pilots' newest first, then Google's with their
+ * authors), "Set featured" and the upload with its licence notice. */
 export function Photos({ airport, editable = true }: { airport: AirportDetail; editable?: boolean }) {
   const photos = orderedPhotos(airport);
   const [chosen, setIndex] = useState(0);
@@ -86,6 +111,7 @@ export function Photos({ airport, editable = true }: { airport: AirportDetail; e
               </button>
             )}
             <span className="spacer" />
+            {photo.source === "external" && <GoogleCredit authors={photo.attributions} />}
             {editable && photo.id !== airport.featured_photo_id && (
               <button type="button" disabled={busy} onClick={() => feature(photo.id)}>
                 Set featured
