@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder
 from api.core.captcha import TurnstileClient
-from api.core.changes import AFTER_CHANGE, MAP_FOLLOWS, RecordedChange
+from api.core.changes import AFTER_CHANGE, MAP_FOLLOWS, RENDERED_AFTER_CHANGE, RecordedChange
 from api.core.geoip import GeoLocator
 from api.core.mail import Mailer
 from api.core.policy import ReadOnlySwitch
@@ -49,6 +49,8 @@ class AppState:
         """A change committed by one of this process's sessions: the caches look at the
         database on next use, and the map is rebuilt if it shows what changed."""
         self.detail_cache.recheck()
+        for offered in info.pop(RENDERED_AFTER_CHANGE, ()):
+            self.detail_cache.offer(recorded.generation, offered)
         self.search_cache.recheck()
         self.geojson_cache.recheck()
         if info.get(MAP_FOLLOWS):

@@ -27,6 +27,19 @@ logger = logging.getLogger("api")
 CHANGES_READ_AT_ONCE = 5000
 
 
+@dataclass(frozen=True)
+class Offered:
+    """A document a writer rendered after its change (``DetailCache.offer``)."""
+
+    key: str
+    document: bytes
+    # The airports it shows (ids or codes), and when it goes stale (epoch seconds).
+    tags: frozenset[str]
+    expires: float | None
+    # The last change its process had applied when it was rendered.
+    seen: int | None
+
+
 @dataclass
 class DetailCache:
     """Documents about airports kept in memory (details, search answers), each dropped as soon
@@ -53,6 +66,9 @@ class DetailCache:
     expires: dict[str, float] = field(default_factory=dict)
     _tags: dict[str, frozenset[str]] = field(default_factory=dict)
     _keys: dict[str, set[str]] = field(default_factory=dict)
+    # Documents writers of this process rendered after their change (``offer``), by the
+    # generation of the change.
+    _offers: dict[int, list[Offered]] = field(default_factory=dict)
 
     async def revalidate(self, session: AsyncSession) -> None:
         if time.monotonic() - self.checked_at < self.revalidate_seconds:
@@ -66,8 +82,11 @@ class DetailCache:
                 self.clear()
                 self.seen = await last_change(session)
             elif changes:
+                start = self.seen
                 self.apply(changes)
                 self.seen = changes[-1].id
+                self._keep_offered(start, changes)
+        self._offers.clear()
         self.checked_at = time.monotonic()
 
     def apply(self, changes: list[ChangeRow]) -> None:
@@ -84,7 +103,32 @@ class DetailCache:
         """Read the changes again on next use (after this process changed data)."""
         self.checked_at = float("-inf")
 
+    def offer(self, generation: int, offered: Offered) -> None:
+        """A document a writer of this process rendered in its transaction, after its change
+        (of ``generation``), now committed: kept when the change is read, so that the process
+        need not render the airport again. Only if nothing else could have changed what it
+        shows: the process had applied every change before it was rendered (``offered.seen``
+        is still where the change is read from), and no other change read with it touches
+        an airport it shows."""
+        if self.max_entries > 0:
+            self._offers.setdefault(generation, []).append(offered)
+
+    def _keep_offered(self, start: int | None, changes: list[ChangeRow]) -> None:
+        if not self._offers:
+            return
+        touched: dict[str, set[int]] = {}
+        for change in changes:
+            for tag in (str(change.airport_id), change.airport_code):
+                if tag:
+                    touched.setdefault(tag, set()).add(change.generation)
+        for generation, offers in self._offers.items():
+            for offered in offers:
+                by = set().union(*(touched.get(tag, set()) for tag in offered.tags))
+                if offered.seen == start and by == {generation}:
+                    self._keep(offered.key, offered.document, offered.tags, offered.expires)
+
     def clear(self) -> None:
+        self._offers.clear()
         self.entries.clear()
         self.expires.clear()
         self._tags.clear()
@@ -114,6 +158,9 @@ class DetailCache:
         stale, and is not kept."""
         if self.max_entries <= 0 or seen is None or seen != self.seen:
             return
+        self._keep(key, document, tags, expires)
+
+    def _keep(self, key: str, document: bytes, tags: Iterable[str], expires: float | None) -> None:
         self.drop(key)
         self.entries[key] = document
         if expires is not None:

@@ -112,7 +112,9 @@ async def edit_airport(
     code: CODE,
     edit: AirportEdit,
 ) -> Response:
-    body = await service.edit_airport(session, requester, code, edit, state.settings.assets_base)
+    body = await service.edit_airport(
+        session, requester, code, edit, state.settings.assets_base, state.detail_cache
+    )
     return Response(body, media_type="application/json")
 
 

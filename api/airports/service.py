@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ua_parser import parse as ua_parse
 
 from api.airports import policy, repository
-from api.airports.caches import DetailCache
+from api.airports.caches import DetailCache, Offered
 from api.airports.repository import EditableAirport
 from api.airports.schemas import AirportEdit, NewAirport, TextEdit
 from api.core.captcha import TurnstileClient
-from api.core.changes import ChangeKind, record
+from api.core.changes import RENDERED_AFTER_CHANGE, ChangeKind, record
 from api.core.documents import detail
 from api.core.errors import EditConflict, NotFound, ValidationFailed
 from api.core.geoip import GeoLocator
@@ -42,7 +42,7 @@ async def airport_detail(
     session: AsyncSession, value: str, cache: DetailCache | None = None, assets: str = "/assets"
 ) -> bytes:
     """The airport's detail document as JSON bytes, by code, ICAO code or id."""
-    code, airport_id, k_code = normalise_code(value)
+    code = normalise_code(value)[0]
     seen = None
     if cache is not None:
         await cache.revalidate(session)
@@ -50,20 +50,28 @@ async def airport_detail(
         cached = cache.get(code)
         if cached is not None:
             return cached
+    rendered = await _render(session, value, assets)
+    if cache is not None:
+        cache.put(code, rendered.body, _shows(rendered), _kept_until(rendered), seen=seen)
+    return rendered.body
+
+
+async def _render(session: AsyncSession, value: str, assets: str) -> detail.Rendered:
+    code, airport_id, k_code = normalise_code(value)
     document = await detail.detail_json(session, code, airport_id, k_code, assets)
     if document is None:
         raise NotFound(f"No airport has the code, ICAO code or id {value!r}.")
-    rendered = detail.with_html(document)
-    if cache is not None:
-        kept_until = time.time() + DETAIL_KEPT_AT_MOST_SECONDS
-        cache.put(
-            code,
-            rendered.body,
-            [rendered.airport_id, *rendered.similar],
-            min(rendered.stale_at or kept_until, kept_until),
-            seen=seen,
-        )
-    return rendered.body
+    return detail.with_html(document)
+
+
+def _shows(rendered: detail.Rendered) -> list[str]:
+    """What a cached detail is dropped with: its airport and those it lists as similar."""
+    return [rendered.airport_id, *rendered.similar]
+
+
+def _kept_until(rendered: detail.Rendered) -> float:
+    kept_until = time.time() + DETAIL_KEPT_AT_MOST_SECONDS
+    return min(rendered.stale_at or kept_until, kept_until)
 
 
 COLLATE_WITHIN = timedelta(minutes=10)
@@ -74,12 +82,17 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 async def edit_airport(
-    session: AsyncSession, requester: Requester, code: str, edit: AirportEdit, assets: str
+    session: AsyncSession,
+    requester: Requester,
+    code: str,
+    edit: AirportEdit,
+    assets: str,
+    cache: DetailCache | None = None,
 ) -> bytes:
     """Apply an edit: every field is checked against the version its editor started from (409
     with the current values when someone changed it since); the changes are recorded as one
     version (merged into the editor's own version of the last ten minutes, if any). The
-    airport's detail after the edit."""
+    airport's detail after the edit, which ``cache`` (the process's) then keeps."""
     user, current = await locked_airport(session, requester, code)
     asked = edit.asked()
     stale = [name for name, edit_ in asked.items() if edit_.base != current.versions[name]]
@@ -161,11 +174,17 @@ async def edit_airport(
     tags_changed = await tags_repository.sync_automatic_tags(session, current.id)
     # Rendered before the change is recorded: the lock that orders every writer's changes
     # (`record`) is then held only from there to the commit.
-    body = await airport_detail(session, str(current.id), None, assets)
+    seen = cache.seen if cache is not None else None
+    rendered = await _render(session, str(current.id), assets)
+    if cache is not None:
+        offered = Offered(
+            current.code, rendered.body, frozenset(_shows(rendered)), _kept_until(rendered), seen
+        )
+        session.info.setdefault(RENDERED_AFTER_CHANGE, []).append(offered)
     await record(
         session, ChangeKind.EDIT, {current.id: [*changes, *(["tags"] if tags_changed else [])]}
     )
-    return body
+    return rendered.body
 
 
 # One visit per visitor and airport in this window counts.

@@ -60,6 +60,9 @@ Changes = (
 # The key of a session's ``info`` holding the callable told of each change once committed,
 # with the session's ``info``.
 AFTER_CHANGE = "pirep.after_change"
+# The key of a session's ``info`` holding the documents its writer rendered after its change,
+# for its process to keep once the change is committed (``DetailCache.offer``).
+RENDERED_AFTER_CHANGE = "pirep.rendered_after_change"
 # The key of a session's ``info`` that is true when its process rebuilds the map after commit
 # (a web process's rebuilder): the writer need not rebuild it in its transaction.
 MAP_FOLLOWS = "pirep.map_follows"
@@ -200,6 +203,7 @@ class ChangeRow(NamedTuple):
     """A row of ``data_changes`` as readers see it."""
 
     id: int
+    generation: int
     airport_id: uuid.UUID | None
     airport_code: str | None
     kind: str
@@ -224,6 +228,7 @@ async def changes_after(
     rows = await db.execute(
         sa.select(
             DataChange.id,
+            DataChange.generation,
             DataChange.airport_id,
             DataChange.airport_code,
             DataChange.kind,

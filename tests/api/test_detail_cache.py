@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.airports.caches import DetailCache
+from api.airports import caches
+from api.airports.caches import DetailCache, Offered
 from api.app import bind_sessions, create_app
-from api.core.changes import ChangeKind, record_changes
+from api.core.changes import ChangeKind, ChangeRow, record_changes
 from api.core.cycles import Product
 from api.core.documents import detail
 from api.core.settings import Settings
@@ -135,6 +136,85 @@ async def test_two_processes_drop_exactly_the_edited_airport(
         assert set(state_of(each).detail_cache.entries) == {"AWO"}
     for http in clients:
         await http.aclose()
+
+
+async def test_the_editing_process_keeps_what_the_edit_rendered(
+    app: FastAPI,
+    settings: Settings,
+    engine: AsyncEngine,
+    connection: AsyncConnection,
+    make_person: MakePerson,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    other = create_app(settings, engine=engine)
+    bind_sessions(other, connection, map_follows=False, join_transaction_mode="create_savepoint")
+    for each in (app, other):
+        state_of(each).detail_cache.revalidate_seconds = 0
+    clients = [
+        httpx.AsyncClient(transport=httpx.ASGITransport(each), base_url="http://test")
+        for each in (app, other)
+    ]
+    for http in clients:
+        assert (await http.get("/api/v1/airports/PAE")).status_code == 200
+    renders: list[str] = []
+    real = detail.detail_json
+
+    async def counting(*args: object) -> str | None:
+        renders.append(str(args[1]))
+        return await real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(detail, "detail_json", counting)
+    pilot = await make_person("known")
+    async with pilot.client(app) as http:
+        edited = await http.patch(
+            "/api/v1/airports/PAE",
+            json={"description": {"text": "Self-serve fuel.", "base": EMPTY_VERSION}},
+        )
+    assert edited.status_code == 200, edited.text
+    assert len(renders) == 1  # the edit's answer
+
+    # The editing process serves what the edit rendered; the other renders it once.
+    mine, theirs = [await http.get("/api/v1/airports/PAE") for http in clients]
+    assert mine.content == edited.content
+    assert theirs.json()["wiki"]["description"]["text"] == "Self-serve fuel."
+    assert len(renders) == 2
+    for http in clients:
+        await http.aclose()
+
+
+def _change(id_: int, generation: int, code: str | None) -> ChangeRow:
+    return ChangeRow(id_, generation, None, code, "edit", ["description"])
+
+
+@pytest.mark.parametrize(
+    ("seen_when_rendered", "also_read", "kept"),
+    [
+        (10, [_change(12, 6, "AWO")], True),  # another airport's change: kept
+        (9, [], False),  # the process had not applied change 10 when it rendered
+        (10, [_change(12, 6, "PAE")], False),  # PAE changed again after the edit
+        (10, [_change(12, 6, "BFI")], False),  # so did an airport the detail lists
+        (10, [_change(12, 6, None)], False),  # the whole site changed
+    ],
+)
+async def test_a_rendering_is_kept_only_when_nothing_else_changed_what_it_shows(
+    seen_when_rendered: int,
+    also_read: list[ChangeRow],
+    kept: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache = DetailCache(max_entries=10, revalidate_seconds=0, seen=10)
+    cache.put("PAE", b"before", ["PAE", "BFI"], seen=10)
+    # The edit of PAE (generation 5) rendered "after", and is then read as change 11.
+    cache.offer(5, Offered("PAE", b"after", frozenset({"PAE", "BFI"}), None, seen_when_rendered))
+
+    async def read(_: object, after: int, limit: int) -> list[ChangeRow]:
+        assert after == 10
+        return [_change(11, 5, "PAE"), *also_read]
+
+    monkeypatch.setattr(caches, "changes_after", read)
+    await cache.revalidate(None)  # type: ignore[arg-type]
+    assert cache.get("PAE") == (b"after" if kept else None)
+    assert cache._offers == {}
 
 
 async def test_unknown_codes_are_not_cached(app: FastAPI, client: httpx.AsyncClient) -> None:
