@@ -174,12 +174,14 @@ async def _active_cycles(connection: AsyncConnection) -> dict[str, date]:
 
 
 async def _set_diagrams(connection: AsyncConnection, diagrams: dict[str, str]) -> int:
-    """Point each FAA airport at its diagram of the new cycle (or at none); how many have one."""
+    """Point each FAA airport at its diagram of the new cycle (or at none); how many have one.
+    Each airport whose diagram changed is recorded (its address names the cycle)."""
     codes, names = list(diagrams), list(diagrams.values())
-    await connection.execute(
+    cleared = await connection.execute(
         sa.text(
             "UPDATE airports SET diagram = NULL WHERE data_source = 'faa' "
-            "AND diagram IS NOT NULL AND NOT (code = ANY(CAST(:codes AS text[])))"
+            "AND diagram IS NOT NULL AND NOT (code = ANY(CAST(:codes AS text[]))) "
+            "RETURNING code"
         ),
         {"codes": codes},
     )
@@ -188,11 +190,15 @@ async def _set_diagrams(connection: AsyncConnection, diagrams: dict[str, str]) -
             "UPDATE airports SET diagram = d.name "
             "FROM unnest(CAST(:codes AS text[]), CAST(:names AS text[])) AS d(code, name) "
             "WHERE airports.code = d.code AND airports.data_source = 'faa' "
-            "RETURNING 1"
+            "RETURNING airports.code"
         ),
         {"codes": codes, "names": names},
     )
-    return len(result.all())
+    with_diagram = list(result.scalars())
+    changed = [*cleared.scalars(), *with_diagram]
+    if changed:
+        await record_changes(connection, ChangeKind.IMPORT, dict.fromkeys(changed, ("diagram",)))
+    return len(with_diagram)
 
 
 async def _activate(

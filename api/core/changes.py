@@ -47,6 +47,9 @@ class ChangeKind(StrEnum):
     SITE = "site"  # the whole site: a cycle activated, diagrams replaced
 
 
+# The change feed keeps changes this long (weather's only a day: the caches alone read them).
+CHANGES_KEPT_DAYS = 90
+
 # An airport by its id or its code; None is the whole site.
 AirportRef = uuid.UUID | str | None
 # Each airport changed (by id or code, None for the whole site) and the fields that did.
@@ -239,3 +242,34 @@ async def changes_after(
         .limit(limit)
     )
     return [ChangeRow(*row) for row in rows]
+
+
+async def purge_changes(db: AsyncSession | AsyncConnection) -> int:
+    """Delete the changes older than CHANGES_KEPT_DAYS (weather's after a day: only caches
+    read them); the number deleted. The feed then answers 410 to a cursor before what is
+    kept."""
+    weather = await db.scalar(
+        sa.text(
+            "WITH gone AS (DELETE FROM data_changes WHERE kind = 'weather' "
+            "AND at < now() - interval '1 day' RETURNING 1) SELECT count(*) FROM gone"
+        )
+    )
+    old = (
+        await db.execute(
+            sa.text(
+                "WITH gone AS (DELETE FROM data_changes "
+                "WHERE at < now() - make_interval(days => :days) RETURNING id) "
+                "SELECT count(*) AS deleted, max(id) AS newest FROM gone"
+            ),
+            {"days": CHANGES_KEPT_DAYS},
+        )
+    ).one()
+    if old.newest is not None:
+        await db.execute(
+            sa.text(
+                "UPDATE site_settings SET changes_kept_after = "
+                "greatest(changes_kept_after, :newest)"
+            ),
+            {"newest": old.newest},
+        )
+    return int(old.deleted) + int(weather or 0)

@@ -57,6 +57,13 @@ class EditConflict(Conflict):
         return {**super().to_dict(), "conflicts": self.conflicts}
 
 
+class Gone(PirepError):
+    """What was asked for existed once and was deleted (a change feed cursor too old)."""
+
+    status_code = 410
+    error = "Gone"
+
+
 class ValidationFailed(PirepError):
     status_code = 422
     error = "ValidationFailed"

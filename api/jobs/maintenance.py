@@ -8,7 +8,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.core.changes import ChangeKind, record
+from api.core.changes import ChangeKind, purge_changes, record
 from api.core.documents import geojson
 from api.core.geo import timezone_at
 from api.core.ratelimit import purge_expired
@@ -44,6 +44,14 @@ async def purge_rate_limits(engine: AsyncEngine) -> int:
     async with _sessions(engine)() as session, session.begin():
         purged = await purge_expired(session)
     logger.info("Rate limits: %d expired counter(s) deleted.", purged)
+    return purged
+
+
+async def purge_old_changes(engine: AsyncEngine) -> int:
+    """Delete the changes older than the change feed keeps."""
+    async with _sessions(engine)() as session, session.begin():
+        purged = await purge_changes(session)
+    logger.info("Changes: %d old change(s) deleted.", purged)
     return purged
 
 

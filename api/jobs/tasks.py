@@ -146,6 +146,11 @@ async def purge_rate_limits(context: JobContext, timestamp: int) -> None:
     await maintenance.purge_rate_limits(_engine(context))
 
 
+@_periodic("purge_changes", "15 6 * * *")
+async def purge_changes(context: JobContext, timestamp: int) -> None:
+    await maintenance.purge_old_changes(_engine(context))
+
+
 @_periodic("fill_in_timezones", "15 * * * *")
 async def fill_in_timezones(context: JobContext, timestamp: int) -> None:
     await maintenance.fill_in_timezones(_engine(context))

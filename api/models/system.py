@@ -133,6 +133,10 @@ class SiteSettings(Base):
     read_only: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, server_default=sa.false())
     # Moved on every change of airport data, so that web processes drop what they cached.
     data_generation: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, server_default="0")
+    # The change feed keeps the changes after this one (older ones were deleted).
+    changes_kept_after: Mapped[int] = mapped_column(
+        sa.BigInteger, nullable=False, server_default="0"
+    )
     updated_at: Mapped[datetime] = updated_at()
 
     __table_args__ = (sa.CheckConstraint("id", name="singleton"),)

@@ -156,6 +156,10 @@ async def test_diagrams_are_fetched_one_by_one_rendered_stored_and_activated(
     assert await query(url, "SELECT cycle FROM faa_data_cycles WHERE product = 'diagrams'") == [
         (DIAGRAMS_CYCLE,)
     ]
+    # The change feed names the airport whose diagram changed (its address names the cycle).
+    assert await query(
+        url, "SELECT airport_code, kind, fields FROM data_changes WHERE 'diagram' = ANY(fields)"
+    ) == [("PAE", "import", ["diagram"])]
 
     again = await run_import(settings, options, PlainReporter())
     assert (again.counts["diagrams"]["rendered"], again.counts["diagrams"]["reused"]) == (0, 1)

@@ -66,6 +66,7 @@ def test_the_schedule_is_the_original_cron_table() -> None:
         "clean_up_events_tags": "30 6 * * *",
         "refresh_geojson": "0 * * * *",
         "purge_rate_limits": "0 6 * * *",
+        "purge_changes": "15 6 * * *",
         "fill_in_timezones": "15 * * * *",
     }
     for name in schedule:

@@ -635,6 +635,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every change of airport data since a cursor, oldest first (the change feed)
+         * @description A mirror follows Pirep with this feed: ask with the `next` of the last answer as `after`; each change names the airport and what changed, so read that airport again (`GET /api/v1/airports/{code}`; a 404 means it was deleted). Pilots' edits, reverts, activated FAA and OurAirports cycles (a change per airport they changed), closures, tags, comments, events, webcams, photos and administrators' changes are all here; weather is not (it changes hourly: read it with the airport). Changes are kept 90 days: a cursor older than that answers 410, and the mirror starts again from an export. Start a new mirror from an export and its `cursor`; without `after` the feed starts at the oldest change kept.
+         */
+        get: operations["changes-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/comments/{comment_id}/helpful": {
         parameters: {
             query?: never;
@@ -1583,6 +1603,74 @@ export interface components {
              * @description The Turnstile widget's answer.
              */
             token: string;
+        };
+        /** ChangeOut */
+        ChangeOut: {
+            /**
+             * Airport
+             * @description The airport's code (as it was, for a deleted airport).
+             */
+            airport: string;
+            /**
+             * At
+             * Format: date-time
+             * @description When the change was committed.
+             */
+            at: string;
+            /**
+             * Cursor
+             * @description This change's place in the feed.
+             */
+            cursor: number;
+            /**
+             * Fields
+             * @description What changed: the airport's fields, or the part of its page (`comments`, `events`, `photos`, `webcams`, `tags`, `runways`…).
+             */
+            fields: string[];
+            /**
+             * Kind
+             * @description What changed it: a pilot's edit, a revert, an activated FAA or OurAirports cycle (`import`), a closure, tags, a comment, an event, a webcam, a photo, an airport added or deleted, an administrator (`admin`), or data the server looked up (`outline`, `elevation`, `time_zone`).
+             * @enum {string}
+             */
+            kind: "edit" | "revert" | "import" | "closure" | "tags" | "comment" | "event" | "webcam" | "photo" | "airport_added" | "airport_deleted" | "admin" | "outline" | "elevation" | "time_zone";
+        };
+        /**
+         * ChangePage
+         * @example {
+         *       "changes": [
+         *         {
+         *           "airport": "PAE",
+         *           "at": "2026-12-06T17:04:11.52+00:00",
+         *           "cursor": 1042,
+         *           "fields": [
+         *             "description"
+         *           ],
+         *           "kind": "edit"
+         *         },
+         *         {
+         *           "airport": "S43",
+         *           "at": "2026-12-06T17:09:40.08+00:00",
+         *           "cursor": 1043,
+         *           "fields": [
+         *             "comments"
+         *           ],
+         *           "kind": "comment"
+         *         }
+         *       ],
+         *       "next": 1043
+         *     }
+         */
+        ChangePage: {
+            /**
+             * Changes
+             * @description Oldest first, after the cursor asked for.
+             */
+            changes: components["schemas"]["ChangeOut"][];
+            /**
+             * Next
+             * @description The cursor to ask with next time (`after`). When the page is not full you are up to date: the feed is empty after it until something changes.
+             */
+            next: number;
         };
         /** ChartLayer */
         ChartLayer: {
@@ -6468,6 +6556,69 @@ export interface operations {
             };
             /** @description No such airport. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A query parameter is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "changes-list": {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous answer. */
+                after?: number | null;
+                /** @description Changes at most. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description The cursor is older than the changes kept. */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

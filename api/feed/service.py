@@ -1,0 +1,49 @@
+"""Reading the change feed from ``data_changes``."""
+
+from __future__ import annotations
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.changes import CHANGES_KEPT_DAYS
+from api.core.errors import Gone
+
+# One statement, one snapshot: the page, and where the next one starts. A page that is not
+# full reaches the newest change committed, weather or not, so the next read starts there.
+# Rows of the whole site (a cycle activated, a setting) and weather are not in the feed: an
+# activated cycle also names each airport it changed.
+_PAGE_SQL = sa.text(
+    """
+    WITH kept AS (SELECT changes_kept_after AS after FROM site_settings),
+    page AS (
+        SELECT id, at, airport_code, kind, fields FROM data_changes
+        WHERE id > greatest(CAST(:after AS bigint), (SELECT after FROM kept))
+          AND airport_code IS NOT NULL AND kind <> 'weather'
+        ORDER BY id LIMIT :limit
+    )
+    SELECT coalesce((SELECT json_agg(json_build_object(
+                'cursor', id, 'at', at, 'airport', airport_code, 'kind', kind,
+                'fields', fields) ORDER BY id) FROM page), '[]')::text AS changes,
+           (SELECT count(*) FROM page) AS taken,
+           (SELECT max(id) FROM page) AS last,
+           (SELECT max(id) FROM data_changes) AS newest,
+           (SELECT after FROM kept) AS kept_after
+    """
+)
+
+
+async def page(session: AsyncSession, after: int | None, limit: int) -> bytes:
+    """The changes after the cursor ``after`` (from the oldest kept without one), as JSON."""
+    row = (await session.execute(_PAGE_SQL, {"after": after or 0, "limit": limit})).one()
+    if after is not None and after < row.kept_after:
+        raise Gone(
+            f"The changes up to cursor {row.kept_after} were deleted (changes are kept "
+            f"{CHANGES_KEPT_DAYS} days), so the feed cannot go on from {after}. Start again "
+            "from an export (GET /api/v1/exports), which names the cursor to follow the feed "
+            "from."
+        )
+    full = row.taken == limit
+    following = row.last if full else max(after or 0, row.kept_after, row.newest or 0)
+    changes: str = row.changes
+    return b'{"changes":' + changes.encode() + b',"next":' + orjson.dumps(following) + b"}"
