@@ -95,12 +95,22 @@ _BUMP_SQL = sa.text(
 )
 # One row per airport, by id or by code (arrays bind in one go: a cycle names 67k airports).
 # A change's fields are names without commas, sent joined by commas.
+# Each row also holds the change as the change feed shows it (``feed``), so the feed only
+# joins rows. ``now()`` is the transaction's time: the same as the row's ``at``.
 _INSERT_SQL = """
-    INSERT INTO data_changes (generation, airport_id, airport_code, kind, fields)
-    SELECT CAST(:generation AS bigint), a.id, a.code, CAST(:kind AS text),
-           string_to_array(g.fields, ',')
-    FROM unnest(CAST(:airports AS {type}[]), CAST(:fields AS text[])) AS g(airport, fields)
-    JOIN airports a ON a.{column} = g.airport
+    INSERT INTO data_changes (id, generation, airport_id, airport_code, kind, fields, feed)
+    SELECT c.id, CAST(:generation AS bigint), c.airport_id, c.code, CAST(:kind AS text),
+           c.fields,
+           json_build_object(
+               'cursor', c.id,
+               'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+               'airport', c.code, 'kind', CAST(:kind AS text), 'fields', c.fields)::text
+    FROM (
+        SELECT nextval(pg_get_serial_sequence('data_changes', 'id')) AS id, a.id AS airport_id,
+               a.code, string_to_array(g.fields, ',') AS fields
+        FROM unnest(CAST(:airports AS {type}[]), CAST(:fields AS text[])) AS g(airport, fields)
+        JOIN airports a ON a.{column} = g.airport
+    ) c
 """
 _BY_ID_SQL = sa.text(_INSERT_SQL.format(type="uuid", column="id"))
 _BY_CODE_SQL = sa.text(_INSERT_SQL.format(type="text", column="code"))

@@ -11,24 +11,22 @@ from api.core.errors import Gone
 
 # One statement, one snapshot: the page, and where the next one starts. A page that is not
 # full reaches the newest change committed, weather or not, so the next read starts there.
+# The changes are joined in the order the subquery reads them (by id).
 # Rows of the whole site (a cycle activated, a setting) and weather are not in the feed: an
 # activated cycle also names each airport it changed.
 _PAGE_SQL = sa.text(
     """
-    WITH kept AS (SELECT changes_kept_after AS after FROM site_settings),
-    page AS (
-        SELECT id, at, airport_code, kind, fields FROM data_changes
-        WHERE id > greatest(CAST(:after AS bigint), (SELECT after FROM kept))
+    SELECT coalesce(string_agg(page.feed, ','), '') AS changes, count(page.id) AS taken,
+           max(page.id) AS last,
+           (SELECT max(id) FROM data_changes) AS newest, kept.after AS kept_after
+    FROM (SELECT changes_kept_after AS after FROM site_settings) AS kept
+    LEFT JOIN LATERAL (
+        SELECT id, feed FROM data_changes
+        WHERE id > greatest(CAST(:after AS bigint), kept.after)
           AND airport_code IS NOT NULL AND kind <> 'weather'
         ORDER BY id LIMIT :limit
-    )
-    SELECT coalesce((SELECT json_agg(json_build_object(
-                'cursor', id, 'at', at, 'airport', airport_code, 'kind', kind,
-                'fields', fields) ORDER BY id) FROM page), '[]')::text AS changes,
-           (SELECT count(*) FROM page) AS taken,
-           (SELECT max(id) FROM page) AS last,
-           (SELECT max(id) FROM data_changes) AS newest,
-           (SELECT after FROM kept) AS kept_after
+    ) AS page ON true
+    GROUP BY kept.after
     """
 )
 
@@ -46,4 +44,4 @@ async def page(session: AsyncSession, after: int | None, limit: int) -> bytes:
     full = row.taken == limit
     following = row.last if full else max(after or 0, row.kept_after, row.newest or 0)
     changes: str = row.changes
-    return b'{"changes":' + changes.encode() + b',"next":' + orjson.dumps(following) + b"}"
+    return b'{"changes":[' + changes.encode() + b'],"next":' + orjson.dumps(following) + b"}"

@@ -163,6 +163,9 @@ class DataChange(Base):
     fields: Mapped[list[str]] = mapped_column(
         pg.ARRAY(sa.Text), nullable=False, server_default=sa.text("'{}'::text[]")
     )
+    # The change as the change feed shows it (a JSON object), written with the row: the feed
+    # then only joins them. NULL for a change of the whole site, which the feed leaves out.
+    feed: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (
         sa.CheckConstraint("(airport_id IS NULL) = (airport_code IS NULL)", name="airport_both"),

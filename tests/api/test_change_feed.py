@@ -3,6 +3,7 @@ without weather or site-wide rows; 410 for a cursor older than what is kept."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -56,7 +57,17 @@ async def test_every_writer_appears_oldest_first_and_weather_does_not(
     cursors = [change["cursor"] for change in page["changes"]]
     assert cursors == sorted(cursors)
     assert cursors[0] > start
-    assert all(change["at"].endswith("+00:00") for change in page["changes"])
+    rows = await connection.execute(
+        sa.text("SELECT id, at FROM data_changes WHERE id = ANY(:ids) ORDER BY id"),
+        {"ids": cursors},
+    )
+    assert [
+        (change["cursor"], datetime.fromisoformat(change["at"])) for change in page["changes"]
+    ] == [(row.id, row.at) for row in rows]
+    # Compressed for a client that accepts gzip (a page of 1,000 is about 130 kB).
+    compressed = await client.get("/api/v1/changes", params={"after": start})
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.json() == page
     # Up to date: the next cursor is the newest change, and nothing follows it yet.
     assert page["next"] == await _newest(connection)
     assert await _feed(client, after=page["next"]) == {"changes": [], "next": page["next"]}
