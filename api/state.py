@@ -18,6 +18,7 @@ from api.core.policy import ReadOnlySwitch
 from api.core.ratelimit import BatchedLimiter
 from api.core.settings import Settings
 from api.core.task_runner import TaskRunner
+from api.feed.service import FullPages
 
 
 @dataclass(slots=True, kw_only=True)
@@ -35,6 +36,7 @@ class AppState:
     map_rebuilder: MapRebuilder
     detail_cache: DetailCache
     search_cache: DetailCache
+    feed_pages: FullPages = field(default_factory=FullPages)
     # Set when the application starts (its lifespan), or given by whoever built it.
     engine: AsyncEngine = field(init=False)
     session_factory: async_sessionmaker[AsyncSession] = field(init=False)

@@ -16,6 +16,7 @@ import sys
 import urllib.request
 
 from api.core.settings import Settings
+from api.feed.service import FullPages
 from bench._support import (
     BENCH_SECONDS,
     cluster,
@@ -139,10 +140,20 @@ def main() -> None:
                     {"Accept-Encoding": "gzip"},
                 ),
                 (
-                    # The change feed as a mirror reads it: pages of 1,000 at cursors spread
-                    # over the changes the load recorded (one per airport).
+                    # The change feed as mirrors catching up from the same export read it:
+                    # pages of 1,000 over the changes the load recorded (one per airport).
                     "GET /changes, 1,000 a page",
                     [f"/api/v1/changes?after={k * 1000}&limit=1000" for k in range(20)],
+                    {"Accept-Encoding": "gzip"},
+                ),
+                (
+                    # Each page at a cursor of its own, more than the process keeps: every
+                    # answer is read from the database.
+                    "GET /changes uncached",
+                    [
+                        f"/api/v1/changes?after={k * 7}&limit=1000"
+                        for k in range(FullPages.max_entries * 3)
+                    ],
                     {"Accept-Encoding": "gzip"},
                 ),
             ]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.airports.caches import accepts_gzip
 from api.core.changes import CHANGES_KEPT_DAYS
 from api.core.documents.geojson import gzip
-from api.dependencies import READ_LIMIT, SessionDep
+from api.dependencies import READ_LIMIT, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ErrorBody
 from api.feed import service
 from api.feed.schemas import ChangePage
@@ -39,13 +39,14 @@ router = APIRouter(prefix="/api/v1", tags=["changes"])
 )
 async def changes(
     request: Request,
+    state: StateDep,
     session: SessionDep,
     after: Annotated[
         int | None, Query(ge=0, description="The `next` of the previous answer.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Changes at most.")] = 100,
 ) -> Response:
-    body = await service.page(session, after, limit)
+    body = await service.page(session, after, limit, state.feed_pages)
     headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     if accepts_gzip(request.headers.get("accept-encoding")):
         # A page of 1,000 is about 130 kB: compressed here fast, not by the middleware's zlib.

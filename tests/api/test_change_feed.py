@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.core.changes import ChangeKind, purge_changes, record_changes
+from api.state import state_of
 from tests.api.conftest import MakePerson
 
 EMPTY_VERSION = "37a6259cc0c1dae2"  # the version of an empty field
@@ -91,6 +92,33 @@ async def test_pages_follow_one_another_without_gap_or_repeat(
         assert len(page["changes"]) <= 2
         cursor = page["next"]
     assert seen == codes
+
+
+async def test_full_pages_are_kept_in_memory_and_the_last_page_is_read_again(
+    app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    start = await _newest(connection)
+    for code in ("PAE", "BFI", "SEA"):
+        await record_changes(connection, ChangeKind.TAGS, {code: ["tags"]})
+    first = await _feed(client, after=start, limit=2)
+    pages = state_of(app).feed_pages
+    assert (start, 2) in pages.pages  # full: it cannot change any more
+    # Served from memory: a change made behind the feed's back is not in it (it never is).
+    await connection.execute(
+        sa.text("UPDATE data_changes SET feed = NULL WHERE id = :id"),
+        {"id": first["changes"][0]["cursor"]},
+    )
+    assert await _feed(client, after=start, limit=2) == first
+
+    last = await _feed(client, after=first["next"], limit=2)
+    assert [change["airport"] for change in last["changes"]] == ["SEA"]
+    assert (first["next"], 2) not in pages.pages  # not full: read again next time
+    await record_changes(connection, ChangeKind.TAGS, {"AWO": ["tags"]})
+    again = await _feed(client, after=first["next"], limit=2)
+    assert [change["airport"] for change in again["changes"]] == ["SEA", "AWO"]
+
+    pages.kept_seconds = 0
+    assert pages.get(start, 2) is None
 
 
 async def test_without_a_cursor_the_feed_starts_at_the_oldest_change_kept(
