@@ -42,6 +42,8 @@ from api.middleware import (
     ControlCharacters,
     HeadAsGet,
     PolicyAudit,
+    PublicReads,
+    RateLimitFields,
     SecurityHeaders,
 )
 from api.photos.router import router as photos_router
@@ -194,6 +196,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         viewer_header=settings.client_ip_header,
         blocked=parse_networks(settings.blocked_ips),
     )
+    app.add_middleware(RateLimitFields)
+    app.add_middleware(PublicReads)
     app.add_middleware(HeadAsGet)
     routers = [
         meta_router,

@@ -88,6 +88,7 @@ async def limit_writes(request: Request, state: StateDep) -> None:
     limit = state.settings.write_limit_per_minute
     address = request.client.host if request.client else "unknown"
     verdict = await ratelimit.hit(state.session_factory, f"write:{address}", limit)
+    setattr(request.state, ratelimit.RATE_LIMIT_STATE, verdict)
     if not verdict.allowed:
         raise _too_many(f"Too many changes from this address: at most {limit} a minute.", verdict)
 
@@ -100,6 +101,7 @@ async def limit_reads(request: Request, state: StateDep) -> None:
     limiter = state.read_limiter
     address = request.client.host if request.client else "unknown"
     verdict = await limiter.hit(state.session_factory, f"read:{address}")
+    setattr(request.state, ratelimit.RATE_LIMIT_STATE, verdict)
     if not verdict.allowed:
         raise _too_many(
             f"Too many airport pages from this address: at most {limiter.limit} a minute.", verdict

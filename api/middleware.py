@@ -1,5 +1,5 @@
-"""ASGI middleware: client address and blocklist, HEAD, security headers, body cap, control
-characters, policy audit.
+"""ASGI middleware: client address and blocklist, HEAD, public reads from other sites (CORS),
+security headers, rate-limit fields, body cap, control characters, policy audit.
 
 The rate limits are dependencies of the routes they apply to (`api.dependencies`)."""
 
@@ -13,11 +13,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.clients import Network, client_address, in_networks
 from api.core.policy import begin_request
+from api.core.ratelimit import RATE_LIMIT_STATE
 
 # Suited to the SPA and its map: scripts only from this origin, map tiles and photos from
 # anywhere over HTTPS, MapLibre's workers from blob: URLs, webcams from the allow-listed host.
@@ -259,6 +260,108 @@ class HeadAsGet:
                 await send({"type": "http.response.body", "body": b""})
 
         await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+# What a page of another site may send when it reads (beyond the headers CORS always allows),
+# and read of the answer.
+CORS_REQUEST_HEADERS = frozenset({"if-none-match", "if-modified-since", "range"})
+CORS_EXPOSED_HEADERS = (
+    "ETag, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy"
+)
+
+
+class PublicReads:
+    """Pages of any other site may read the public API anonymously (CORS), so that a club's
+    website or a planning tool in a browser can show Pirep's data: an anonymous GET or HEAD
+    under ``/api/`` answers ``Access-Control-Allow-Origin: *``, and a preflight for such a
+    read is answered. Nothing else is shared: not a request with a cookie or a token (a page
+    of another site never reads a pilot's session), not a write (its preflight gets no CORS
+    header, and the browser sends nothing). See docs/security.md."""
+
+    def __init__(self, app: ASGIApp, prefix: str = "/api/") -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        method = scope["method"]
+        if method == "OPTIONS" and "access-control-request-method" in headers:
+            if self._readable_preflight(headers):
+                await send_preflight(send)
+                return
+        elif method in ("GET", "HEAD") and not {"cookie", "authorization"} & set(headers):
+
+            async def shared(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    answer = MutableHeaders(scope=message)
+                    answer["Access-Control-Allow-Origin"] = "*"
+                    answer["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+                await send(message)
+
+            await self.app(scope, receive, shared)
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _readable_preflight(headers: Headers) -> bool:
+        asked = {
+            name.strip().lower()
+            for name in headers.get("access-control-request-headers", "").split(",")
+            if name.strip()
+        }
+        return headers["access-control-request-method"] in ("GET", "HEAD") and (
+            asked <= CORS_REQUEST_HEADERS
+        )
+
+
+async def send_preflight(send: Send) -> None:
+    """204 to a preflight for an anonymous read, cached by the browser for a day."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 204,
+            "headers": [
+                (b"access-control-allow-origin", b"*"),
+                (b"access-control-allow-methods", b"GET, HEAD"),
+                (b"access-control-allow-headers", ", ".join(sorted(CORS_REQUEST_HEADERS)).encode()),
+                (b"access-control-max-age", b"86400"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
+
+
+class RateLimitFields:
+    """Answers of rate-limited routes say where the client stands (the ``RateLimit-Limit``,
+    ``-Remaining`` and ``-Reset`` fields widely used, and ``RateLimit-Policy``): the limit of
+    the window, what is left of it, and the seconds until it starts again. The limits put their
+    verdict in the request's state (``api.dependencies``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        # The request's state, shared with the routes (made here if the server made none).
+        state = scope.setdefault("state", {})
+
+        async def with_fields(message: Message) -> None:
+            verdict = state.get(RATE_LIMIT_STATE)
+            if message["type"] == "http.response.start" and verdict is not None:
+                answer = MutableHeaders(scope=message)
+                answer["RateLimit-Limit"] = str(verdict.limit)
+                answer["RateLimit-Remaining"] = str(verdict.remaining)
+                answer["RateLimit-Reset"] = str(verdict.retry_after)
+                answer["RateLimit-Policy"] = f"{verdict.limit};w={verdict.window_seconds}"
+            await send(message)
+
+        await self.app(scope, receive, with_fields)
 
 
 # C0 control characters but tab, line feed and carriage return, and DEL. PostgreSQL stores no

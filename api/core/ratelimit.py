@@ -18,10 +18,18 @@ logger = logging.getLogger("api.ratelimit")
 clock = time.time
 
 
+# Where a rate limit leaves its verdict in the request's state, for the answer's fields.
+RATE_LIMIT_STATE = "rate_limit"
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     allowed: bool
+    # Seconds until the window starts again.
     retry_after: int
+    limit: int = 0
+    remaining: int = 0
+    window_seconds: int = 60
 
 
 async def hit(
@@ -37,7 +45,7 @@ async def hit(
     async with factory() as session, session.begin():
         count = await repositories.count_request(session, key, window, window_seconds)
     retry_after = max(1, math.ceil(window + window_seconds - now))
-    return Verdict(allowed=count <= limit, retry_after=retry_after)
+    return Verdict(count <= limit, retry_after, limit, max(0, limit - count), window_seconds)
 
 
 async def purge_expired(session: AsyncSession) -> int:
@@ -75,7 +83,13 @@ class BatchedLimiter:
             await self.flush(factory)
         count = self.shared.get(key, 0) + self.pending.get(key, 0)
         retry_after = max(1, math.ceil(window + self.window_seconds - now))
-        return Verdict(allowed=count <= self.limit, retry_after=retry_after)
+        return Verdict(
+            count <= self.limit,
+            retry_after,
+            self.limit,
+            max(0, self.limit - count),
+            self.window_seconds,
+        )
 
     async def flush(self, factory: async_sessionmaker[AsyncSession]) -> None:
         """Add the counts of this process to the shared ones and read back the totals."""

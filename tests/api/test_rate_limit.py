@@ -85,7 +85,13 @@ async def test_airport_page_reads_are_limited_across_processes(
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             return await http.get(path)
 
-    assert [(await read(first)).status_code for _ in range(4)] == [200] * 4
+    answers = [await read(first) for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200] * 4
+    # Each answer says where the reader stands: the limit, what is left, when it starts again.
+    assert [answer.headers["ratelimit-remaining"] for answer in answers] == ["5", "4", "3", "2"]
+    assert {answer.headers["ratelimit-limit"] for answer in answers} == {"6"}
+    assert {answer.headers["ratelimit-reset"] for answer in answers} == {"15"}
+    assert {answer.headers["ratelimit-policy"] for answer in answers} == {"6;w=60"}
     # The first process adds its counts to the shared ones (it does so about every second).
     await state_of(first).read_limiter.flush(state_of(app).session_factory)
     shared = "SELECT count FROM rate_limit_buckets WHERE key = 'read:203.0.113.7'"
@@ -96,6 +102,9 @@ async def test_airport_page_reads_are_limited_across_processes(
     refused = await read(second)
     assert refused.json()["error"] == "TooManyRequests"
     assert refused.headers["retry-after"] == "15"
+    assert refused.headers["ratelimit-remaining"] == "0"
+    # A read under no limit carries no such fields.
+    assert "ratelimit-limit" not in (await read(second, "/api/v1/meta")).headers
     # Only airport pages are limited this way; other reads and other addresses are not.
     assert (await read(second, "/api/v1/meta")).status_code == 200
     transport = httpx.ASGITransport(second, client=("198.51.100.1", 4000))

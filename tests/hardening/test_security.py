@@ -300,14 +300,44 @@ async def test_private_answers_are_not_stored_by_browsers_or_caches(
         assert answer.headers["cache-control"] == "no-store", answer.request.url
 
 
-async def test_no_other_origin_is_allowed_to_read_the_api(client: httpx.AsyncClient) -> None:
-    evil = {"origin": "https://evil.example"}
-    simple = await client.get("/api/v1/meta", headers=evil)
-    preflight = await client.options(
-        "/api/v1/sessions",
-        headers={**evil, "access-control-request-method": "POST"},
+async def test_other_sites_read_anonymously_and_nothing_more(
+    client: httpx.AsyncClient,
+) -> None:
+    other = {"origin": "https://club.example"}
+    # An anonymous read is shared with any site, without credentials.
+    simple = await client.get("/api/v1/airports/PAE", headers=other)
+    assert simple.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in simple.headers
+    assert "ETag" in simple.headers["access-control-expose-headers"]
+    readable = await client.options(
+        "/api/v1/airports/PAE",
+        headers={
+            **other,
+            "access-control-request-method": "GET",
+            "access-control-request-headers": "If-None-Match",
+        },
     )
-    for answer in (simple, preflight):
-        assert "access-control-allow-origin" not in answer.headers
+    assert readable.status_code == 204
+    assert readable.headers["access-control-allow-origin"] == "*"
+    assert readable.headers["access-control-allow-methods"] == "GET, HEAD"
+    # Not a request with a cookie or a token, not a write, not the pages of the site.
+    refused = [
+        await client.get("/api/v1/meta", headers={**other, "cookie": "pirep_session=x"}),
+        await client.get("/api/v1/meta", headers={**other, "authorization": "Bearer x"}),
+        await client.options(
+            "/api/v1/sessions", headers={**other, "access-control-request-method": "POST"}
+        ),
+        await client.options(
+            "/api/v1/meta",
+            headers={
+                **other,
+                "access-control-request-method": "GET",
+                "access-control-request-headers": "authorization",
+            },
+        ),
+        await client.get("/airports/PAE", headers=other),
+    ]
+    for answer in refused:
+        assert "access-control-allow-origin" not in answer.headers, answer.request.url
         assert "access-control-allow-credentials" not in answer.headers
-    assert preflight.status_code == 405
+    assert [answer.status_code for answer in refused[2:4]] == [405, 405]
