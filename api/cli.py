@@ -1,4 +1,4 @@
-"""The `pirep` command: serve, dev, db, import."""
+"""The `pirep` command: serve, dev, db, exports, import."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ from api.terminal import console, database, fail, settings_or_exit
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pirep, the airport database.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
+exports_app = typer.Typer(no_args_is_help=True, help="Exports of the database for API consumers.")
+app.add_typer(exports_app, name="exports")
 try:
     from importer.cli import app as importer_app
 
@@ -317,6 +319,31 @@ def db_seed() -> None:
     console.print(
         "Keep the password now: it is not stored anywhere in clear and won't be shown again."
     )
+
+
+async def _build_exports(settings: Settings) -> list[Any]:
+    from api.exports.build import build_exports
+
+    engine = create_engine(settings, pool_size=1)
+    try:
+        return await build_exports(engine, settings)
+    finally:
+        await engine.dispose()
+
+
+@exports_app.command("build")
+def exports_build() -> None:
+    """Build a GeoPackage, OurAirports-style CSV files and the GeoJSON of every airport, with
+    the change feed's cursor they include (GET /api/v1/exports lists them)."""
+    status = "Building the exports (a few seconds, 30 at most for the world)…"
+    with database(settings_or_exit()) as settings, console.status(status):
+        try:
+            built = asyncio.run(_build_exports(settings))
+        except PirepError as error:
+            raise fail(error.detail) from None
+    for export in built:
+        console.print(f"{export.format:<8} {export.bytes / 1e6:8.1f} MB  {export.storage_key}")
+    console.print(f"They include the changes up to cursor {built[0].cursor}.")
 
 
 def main() -> None:

@@ -53,7 +53,21 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 # given by "content", which FastAPI reads when it writes the document).
 TOO_MANY_RESPONSE: dict[str, Any] = {
     "description": "Too many requests from this address: try again after `Retry-After` seconds.",
-    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+    "headers": {
+        "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."},
+        "RateLimit-Limit": {
+            "schema": {"type": "integer"},
+            "description": "Requests allowed in the window (every answer of the route says).",
+        },
+        "RateLimit-Remaining": {
+            "schema": {"type": "integer"},
+            "description": "What is left of them.",
+        },
+        "RateLimit-Reset": {
+            "schema": {"type": "integer"},
+            "description": "Seconds until the window starts again.",
+        },
+    },
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {

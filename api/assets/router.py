@@ -19,6 +19,8 @@ CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
     ".zip": "application/zip",
+    ".gpkg": "application/geopackage+sqlite3",
+    ".geojson": "application/geo+json",
 }
 # A missing tile is simply a part of the map without a chart: say so briefly, and let the
 # browser remember it for a while (the tile set of a cycle never changes).

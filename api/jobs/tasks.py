@@ -16,6 +16,7 @@ from procrastinate import Blueprint, JobContext, RetryStrategy
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.settings import Settings
+from api.exports import build as exports
 from api.jobs import (
     bounding_boxes,
     content_packs,
@@ -149,6 +150,18 @@ async def purge_rate_limits(context: JobContext, timestamp: int) -> None:
 @_periodic("purge_changes", "15 6 * * *")
 async def purge_changes(context: JobContext, timestamp: int) -> None:
     await maintenance.purge_old_changes(_engine(context))
+
+
+@_periodic("build_exports", "30 3 * * *")
+async def build_exports(context: JobContext, timestamp: int) -> None:
+    await exports.build_exports(_engine(context), _settings(context))
+
+
+@_periodic("build_exports_after_a_cycle", "*/10 * * * *")
+async def build_exports_after_a_cycle(context: JobContext, timestamp: int) -> None:
+    """The exports again as soon as an activated cycle changed airports."""
+    if await exports.cycle_since_last_export(_engine(context)):
+        await exports.build_exports(_engine(context), _settings(context))
 
 
 @_periodic("fill_in_timezones", "15 * * * *")

@@ -200,3 +200,23 @@ class CachedDocument(Base):
     # The last change of airport data (``data_changes.id``) the document shows, for those
     # patched change by change (the map); None when unknown.
     change_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+
+class Export(Base):
+    """A file of the whole database for API consumers (``api.exports``), stored under
+    ``storage_key``; ``cursor`` is the last change of the change feed it includes."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    format: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    storage_key: Mapped[str] = mapped_column(sa.Text, nullable=False, unique=True)
+    bytes: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    cursor: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    created_at: Mapped[datetime] = created_at()
+
+    __table_args__ = (
+        sa.CheckConstraint("format IN ('gpkg', 'csv', 'geojson')", name="format"),
+        sa.Index("ix_exports_format_created_at", "format", "created_at"),
+    )

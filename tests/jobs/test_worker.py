@@ -67,6 +67,8 @@ def test_the_schedule_is_the_original_cron_table() -> None:
         "refresh_geojson": "0 * * * *",
         "purge_rate_limits": "0 6 * * *",
         "purge_changes": "15 6 * * *",
+        "build_exports": "30 3 * * *",
+        "build_exports_after_a_cycle": "*/10 * * * *",
         "fill_in_timezones": "15 * * * *",
     }
     for name in schedule:

@@ -724,6 +724,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest export of the whole database, in each format
+         * @description Start a mirror here: download an export (check its `sha256`), load it, then follow the change feed from its `cursor` (`GET /api/v1/changes?after=<cursor>`). The exports are built nightly and after each activated FAA cycle; older ones are kept a week.
+         */
+        get: operations["changes-exports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leaderboard": {
         parameters: {
             query?: never;
@@ -2031,6 +2051,62 @@ export interface components {
             timezone: string;
             /** Url */
             url: string | null;
+        };
+        /**
+         * ExportList
+         * @example {
+         *       "exports": [
+         *         {
+         *           "bytes": 31457280,
+         *           "created_at": "2026-12-07T03:15:41Z",
+         *           "cursor": 1043,
+         *           "format": "gpkg",
+         *           "sha256": "9f2c…",
+         *           "url": "https://cdn.pirep.io/exports/20261207T031500Z-1f2e3d4c/pirep-airports.gpkg"
+         *         }
+         *       ]
+         *     }
+         */
+        ExportList: {
+            /**
+             * Exports
+             * @description The newest export of each format.
+             */
+            exports: components["schemas"]["ExportOut"][];
+        };
+        /** ExportOut */
+        ExportOut: {
+            /**
+             * Bytes
+             * @description Its size.
+             */
+            bytes: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Cursor
+             * @description The last change it includes: follow GET /api/v1/changes?after=<cursor>.
+             */
+            cursor: number;
+            /**
+             * Format
+             * @description `gpkg`: a GeoPackage with the layers `airports` (points, every public field and what pilots wrote), `runways` (lines from end to end) and `frequencies`; `csv`: a zip of `airports.csv`, `runways.csv` and `airport-frequencies.csv` with OurAirports' columns; `geojson`: the map's airports (as /api/v1/airports.geojson).
+             * @enum {string}
+             */
+            format: "gpkg" | "csv" | "geojson";
+            /**
+             * Sha256
+             * @description The SHA-256 of its bytes, in hex.
+             */
+            sha256: string;
+            /**
+             * Url
+             * @description Where to download it (byte ranges are answered).
+             */
+            url: string;
         };
         /**
          * FacilityType
@@ -5152,6 +5228,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5256,6 +5338,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5324,6 +5412,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5416,6 +5510,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5480,6 +5580,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5563,6 +5669,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5624,6 +5736,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5707,6 +5825,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5768,6 +5892,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5852,6 +5982,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5930,6 +6066,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -5992,6 +6134,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6056,6 +6204,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6150,6 +6304,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6228,6 +6388,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6306,6 +6472,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6368,6 +6540,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6497,6 +6675,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6575,6 +6759,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6638,6 +6828,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6723,6 +6919,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6799,6 +7001,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6875,6 +7083,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -6955,6 +7169,52 @@ export interface operations {
             /** @description A query parameter is invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "changes-exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportList"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7073,6 +7333,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7176,6 +7442,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7247,6 +7519,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7318,6 +7596,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7371,6 +7655,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7487,6 +7777,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7567,6 +7863,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7685,6 +7987,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7761,6 +8069,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7821,6 +8135,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7874,6 +8194,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7936,6 +8262,12 @@ export interface operations {
             /** @description Too many requests from this address: try again after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
