@@ -49,6 +49,8 @@ AIRPORT_FIELDS: Sequence[tuple[str, str, str]] = (
     ("code", "a.code", "text"),
     ("icao_code", "a.icao_code", "text"),
     ("name", "a.name", "text"),
+    ("latitude", "a.latitude", "float"),
+    ("longitude", "a.longitude", "float"),
     ("facility_type", "a.facility_type::text", "text"),
     ("facility_use", "a.facility_use::text", "text"),
     ("ownership_type", "a.ownership_type::text", "text"),
@@ -87,7 +89,7 @@ AIRPORT_FIELDS: Sequence[tuple[str, str, str]] = (
 )
 # Built from the constants above only.
 _COLUMNS = ", ".join(f"{sql} AS {name}" for name, sql, _ in AIRPORT_FIELDS)
-_AIRPORTS_SQL = f"SELECT a.latitude, a.longitude, {_COLUMNS} FROM airports a ORDER BY a.code"  # noqa: S608
+_AIRPORTS_SQL = f"SELECT {_COLUMNS} FROM airports a ORDER BY a.code"  # noqa: S608
 RUNWAY_FIELDS: Sequence[tuple[str, str]] = (
     ("id", "text"),
     ("airport_id", "text"),
@@ -225,7 +227,7 @@ def _line(row: Sequence[Any]) -> bytes | None:
 
 
 def write_geopackage(snapshot: Snapshot, path: Path) -> None:
-    airports = [tuple(row)[2:] for row in snapshot.airports]
+    airports = [tuple(row) for row in snapshot.airports]
     points = np.array(
         [_point(row.longitude, row.latitude) for row in snapshot.airports], dtype=object
     )
