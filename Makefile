@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 PG_MAJOR := 15
 APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3 python3-venv ca-certificates
 # The end-to-end tests drive the system's Chromium (no test tool downloads a browser).
-TEST_APT_PACKAGES := chromium fonts-dejavu-core
+TEST_APT_PACKAGES := chromium fonts-dejavu-core gdal-bin
 NODE_MIN := 20.19
 FRONTEND := frontend
 NPM := npm --prefix $(FRONTEND) --no-audit --no-fund
@@ -51,6 +51,7 @@ bench: deps
 	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk
 	$(BIN)/python -m bench.import_airports
 	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.exports
 	$(BIN)/python -m bench.auth
 	$(BIN)/python -m bench.edits
 	$(BIN)/python -m bench.tiles
