@@ -5,11 +5,13 @@ A sink is a small picklable description; worker processes open their own clients
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,3 +249,13 @@ def sink_from_settings(settings: Settings) -> Sink:
             timeout_seconds=settings.aws_timeout_seconds * 3,
         )
     return LocalSink(settings.storage_root)
+
+
+async def delete_files(sink: Sink, keys: Iterable[str], what: str = "file") -> None:
+    """Delete files no row names any more; a failure is logged (the file is then only
+    unreachable, and costs its storage)."""
+    for key in keys:
+        try:
+            await asyncio.to_thread(sink.delete, key)
+        except StorageFailed:
+            logger.exception("The %s %s stays in storage.", what, key)

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.core.documents import geojson
 from api.core.settings import Settings
-from api.core.storage import Sink, StorageFailed, sink_from_settings
+from api.core.storage import Sink, delete_files, sink_from_settings
 
 logger = logging.getLogger("api.exports")
 
@@ -372,10 +372,10 @@ async def build_exports(
                 digest = await asyncio.to_thread(_sha256, path)
                 built.append(Built(fmt, key, path.stat().st_size, digest, cursor))
         except BaseException:
-            await _delete_files(sink, [export.storage_key for export in built])
+            await delete_files(sink, [export.storage_key for export in built], "export file")
             raise
     old_keys = await _record(engine, built)
-    await _delete_files(sink, old_keys)
+    await delete_files(sink, old_keys, "export file")
     logger.info(
         "Exports built at cursor %d: %s.",
         cursor,
@@ -411,14 +411,6 @@ async def _record(engine: AsyncEngine, built: list[Built]) -> list[str]:
             {"days": KEPT_DAYS},
         )
         return list(old.scalars())
-
-
-async def _delete_files(sink: Sink, keys: list[str]) -> None:
-    for key in keys:
-        try:
-            await asyncio.to_thread(sink.delete, key)
-        except StorageFailed:
-            logger.exception("The export file %s stays in storage.", key)
 
 
 async def cycle_since_last_export(engine: AsyncEngine) -> bool:

@@ -47,8 +47,10 @@ async def changes(
     limit: Annotated[int, Query(ge=1, le=1000, description="Changes at most.")] = 100,
 ) -> Response:
     body = await service.page(session, after, limit, state.feed_pages)
-    headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    headers = {"Cache-Control": "no-cache"}
     if accepts_gzip(request.headers.get("accept-encoding")):
-        # A page of 1,000 is about 130 kB: compressed here fast, not by the middleware's zlib.
-        body, headers["Content-Encoding"] = gzip(body), "gzip"
+        # A page of 1,000 is about 130 kB: compressed here fast, not by the middleware's zlib
+        # (which leaves an encoded body alone, and adds its Vary only to the bodies it sees).
+        body = gzip(body)
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
     return Response(body, media_type="application/json", headers=headers)

@@ -27,7 +27,7 @@ from api.core.errors import PirepError
 from api.core.geo import haversine_meters
 from api.core.names import display_name
 from api.core.settings import Settings
-from api.core.storage import Sink, StorageFailed, sink_from_settings
+from api.core.storage import Sink, StorageFailed, delete_files, sink_from_settings
 from api.jobs.http import SourceError, request
 from api.photos import repository
 
@@ -164,7 +164,7 @@ async def cache_external_photos(
             except (SourceError, ValueError, StorageFailed) as error:
                 counts["failed"] += 1
                 logger.error("No Google photos of %s this time: %s", airport.code, error)
-                await _forget(sink, stored)
+                await delete_files(sink, stored, "Google photo")
                 async with sessions() as session, session.begin():
                     await session.execute(
                         sa.text(
@@ -178,7 +178,7 @@ async def cache_external_photos(
             try:
                 await _keep(sessions, airport.id, found)
             except Exception:
-                await _forget(sink, stored)
+                await delete_files(sink, stored, "Google photo")
                 raise
     finally:
         if own_client:
@@ -255,11 +255,3 @@ async def _keep(sessions: async_sessionmaker[Any], airport_id: uuid.UUID, found:
         )
         if found:
             await record(session, ChangeKind.PHOTO, {airport_id: ["photos"]})
-
-
-async def _forget(sink: Sink, keys: list[str]) -> None:
-    for storage_key in keys:
-        try:
-            await asyncio.to_thread(sink.delete, storage_key)
-        except StorageFailed:
-            logger.exception("The file %s stays in storage.", storage_key)

@@ -12,7 +12,7 @@ from api.airports.service import locked_airport
 from api.core import photos
 from api.core.changes import ChangeKind, record
 from api.core.policy import Requester
-from api.core.storage import Sink, StorageFailed
+from api.core.storage import Sink, delete_files
 from api.models.enums import ActionType
 from api.photos import repository
 from api.tags import repository as tags_repository
@@ -61,9 +61,5 @@ async def add_photo(
 
 
 async def delete_file(sink: Sink, key: str) -> None:
-    """Delete a removed photo's file (from S3 in production). A failure is logged: the file is
-    then only unreachable, as no row names it any more."""
-    try:
-        await asyncio.to_thread(sink.delete, key)
-    except StorageFailed:
-        logger.exception("The file %s of a deleted photo stays in storage.", key)
+    """Delete a removed photo's file (from S3 in production), once its removal is committed."""
+    await delete_files(sink, [key], "photo file")
