@@ -77,6 +77,20 @@ def _too_many(detail: str, verdict: ratelimit.Verdict) -> HTTPException:
     )
 
 
+UNKNOWN_TOKEN = "The API token is unknown, expired or revoked."  # noqa: S105 (a message)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The API token of ``Authorization: Bearer <token>``; None without the header."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized("Send an API token as `Authorization: Bearer <token>`.")
+    return value.strip()
+
+
 async def limit_writes(request: Request, state: StateDep) -> None:
     """At most ``PIREP_WRITE_LIMIT_PER_MINUTE`` writes a minute per client address, in every
     process together; more are refused with 429 and Retry-After.
@@ -95,17 +109,32 @@ async def limit_writes(request: Request, state: StateDep) -> None:
 
 async def limit_reads(request: Request, state: StateDep) -> None:
     """At most ``PIREP_READ_LIMIT_PER_MINUTE`` reads a minute per client address of the airport
-    pages (the reads under ``/api/v1/airports/``, the search box's among them), counted in
-    memory and shared between processes in batches; more are refused with 429 and
-    Retry-After."""
+    pages (the reads under ``/api/v1/airports/``, the search box's among them) and of the change
+    feed and exports, counted in memory and shared between processes in batches; more are
+    refused with 429 and Retry-After.
+
+    Reads with an API token an admin gave a read quota are counted under the token, up to its
+    quota, wherever they come from (see `api.users.quotas`).
+    """
     limiter = state.read_limiter
-    address = request.client.host if request.client else "unknown"
-    verdict = await limiter.hit(state.session_factory, f"read:{address}")
+    token = bearer_token(request)
+    quota = None
+    if token is not None:
+        quota = await state.token_quotas.of(state.session_factory, token)
+        if quota is None:
+            raise Unauthorized(UNKNOWN_TOKEN)
+    if quota is not None and quota.limit is not None:
+        verdict = await limiter.hit(
+            state.session_factory, f"read:token:{quota.token_id}", quota.limit
+        )
+        refusal = f"Too many reads with this API token: at most {quota.limit} a minute."
+    else:
+        address = request.client.host if request.client else "unknown"
+        verdict = await limiter.hit(state.session_factory, f"read:{address}")
+        refusal = f"Too many airport pages from this address: at most {limiter.limit} a minute."
     setattr(request.state, ratelimit.RATE_LIMIT_STATE, verdict)
     if not verdict.allowed:
-        raise _too_many(
-            f"Too many airport pages from this address: at most {limiter.limit} a minute.", verdict
-        )
+        raise _too_many(refusal, verdict)
 
 
 WRITE_LIMIT = Depends(limit_writes)
@@ -129,14 +158,11 @@ async def authenticate(request: Request, session: SessionDep) -> Principal | Non
     Unsafe requests authenticated by the cookie must carry the session's CSRF token; requests
     with a token need its ``write`` scope.
     """
-    header = request.headers.get("authorization")
-    if header:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            raise Unauthorized("Send an API token as `Authorization: Bearer <token>`.")
-        found = await users_service.authenticate_api_token(session, value.strip())
+    token = bearer_token(request)
+    if token is not None:
+        found = await users_service.authenticate_api_token(session, token)
         if found is None:
-            raise Unauthorized("The API token is unknown, expired or revoked.")
+            raise Unauthorized(UNKNOWN_TOKEN)
         token_user, scopes = found
         if request.method in UNSAFE_METHODS and "write" not in scopes:
             raise Forbidden("This API token may only read.")

@@ -19,6 +19,7 @@ from api.core.ratelimit import BatchedLimiter
 from api.core.settings import Settings
 from api.core.task_runner import TaskRunner
 from api.feed.service import FullPages
+from api.users.quotas import TokenQuotas
 
 
 @dataclass(slots=True, kw_only=True)
@@ -37,6 +38,7 @@ class AppState:
     detail_cache: DetailCache
     search_cache: DetailCache
     feed_pages: FullPages = field(default_factory=FullPages)
+    token_quotas: TokenQuotas = field(default_factory=TokenQuotas)
     # Set when the application starts (its lifespan), or given by whoever built it.
     engine: AsyncEngine = field(init=False)
     session_factory: async_sessionmaker[AsyncSession] = field(init=False)

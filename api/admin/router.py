@@ -18,6 +18,7 @@ from api.admin.schemas import (
     AdminAirportOut,
     AdminCommentChanges,
     AdminCommentOut,
+    AdminTokenChanges,
     AdminUserChanges,
     AdminUserOut,
     AirportPage,
@@ -44,6 +45,7 @@ from api.core.task_runner import TaskRunner
 from api.dependencies import RequesterDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ErrorBody
 from api.photos.service import delete_file
+from api.users.schemas import TokenOut
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -189,6 +191,36 @@ async def user_analytics(
     params: Annotated[PageParams, Query()],
 ) -> PageviewPage:
     return await users_service.user_analytics(session, requester, user_id, params)
+
+
+@router.get(
+    "/users/{user_id}/tokens",
+    name="user_tokens",
+    summary="A user's API tokens, revoked ones included",
+    responses=MISSING,
+)
+async def user_tokens(
+    session: SessionDep, requester: RequesterDep, user_id: uuid.UUID
+) -> list[TokenOut]:
+    return await users_service.user_tokens(session, requester, user_id)
+
+
+@router.patch(
+    "/tokens/{token_id}",
+    name="change_token",
+    summary="Give an API token a read quota of its own (a heavy consumer), or take it back",
+    responses=CHANGE,
+)
+async def change_token(
+    state: StateDep,
+    session: SessionDep,
+    requester: RequesterDep,
+    token_id: uuid.UUID,
+    data: AdminTokenChanges,
+) -> TokenOut:
+    changed = await users_service.change_token(session, requester, token_id, data)
+    state.token_quotas.forget(token_id)
+    return changed
 
 
 @router.get("/airports", name="airports", summary="Airports by code", responses=ADMIN)

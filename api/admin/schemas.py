@@ -112,6 +112,21 @@ class AdminUserChanges(BaseModel):
     reviewed: bool | None = None
 
 
+class AdminTokenChanges(BaseModel):
+    model_config = {
+        "extra": "forbid",
+        "json_schema_extra": {"examples": [{"read_limit_per_minute": 6000}]},
+    }
+
+    read_limit_per_minute: int | None = Field(
+        ge=1,
+        le=1_000_000,
+        description="Reads a minute for a heavy consumer (an EFB app, a mirror), counted under "
+        "the token; null: back to the site's default, counted per address. Every process "
+        "applies it within a minute.",
+    )
+
+
 class AdminAirportOut(BaseModel):
     id: uuid.UUID
     code: str

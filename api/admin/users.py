@@ -12,6 +12,7 @@ from api.admin.common import found, page, pageview_out, stamp
 from api.admin.schemas import (
     ActionOut,
     ActionPage,
+    AdminTokenChanges,
     AdminUserChanges,
     AdminUserOut,
     PageParams,
@@ -23,8 +24,10 @@ from api.core.errors import Conflict
 from api.core.policy import Requester
 from api.models.community import Action
 from api.models.enums import UserRole
-from api.models.users import User
+from api.models.users import ApiToken, User
 from api.users import repository as users_repository
+from api.users.schemas import TokenOut
+from api.users.service import token_out
 
 
 def admin_user_out(user: User) -> AdminUserOut:
@@ -146,3 +149,25 @@ async def user_analytics(
     await _user(session, user_id)
     statement = repository.pageviews(user_id=user_id)
     return await page(session, statement, params, PageviewPage, pageview_out)
+
+
+async def user_tokens(
+    session: AsyncSession, requester: Requester, user_id: uuid.UUID
+) -> list[TokenOut]:
+    """A user's API tokens, revoked ones included, oldest first."""
+    policy.administer(requester)
+    await _user(session, user_id)
+    return [token_out(token) for token in await users_repository.api_tokens(session, user_id)]
+
+
+async def change_token(
+    session: AsyncSession, requester: Requester, token_id: uuid.UUID, changes: AdminTokenChanges
+) -> TokenOut:
+    """Give a token a read quota of its own, or take it back."""
+    policy.administer(requester)
+    token = found(await session.get(ApiToken, token_id), f"API token {token_id}")
+    if token.revoked_at is not None:
+        raise Conflict("This API token is revoked: it reads nothing any more.")
+    token.read_limit_per_minute = changes.read_limit_per_minute
+    await session.flush()
+    return token_out(token)

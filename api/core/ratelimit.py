@@ -73,7 +73,12 @@ class BatchedLimiter:
         self.flushed_at = float("-inf")
         self.flushing = False
 
-    async def hit(self, factory: async_sessionmaker[AsyncSession], key: str) -> Verdict:
+    async def hit(
+        self, factory: async_sessionmaker[AsyncSession], key: str, limit: int | None = None
+    ) -> Verdict:
+        """Count one request under ``key``, allowed up to ``limit`` a window (default: the
+        limiter's)."""
+        limit = self.limit if limit is None else limit
         now = clock()
         window = math.floor(now / self.window_seconds) * self.window_seconds
         if window != self.window:
@@ -84,11 +89,7 @@ class BatchedLimiter:
         count = self.shared.get(key, 0) + self.pending.get(key, 0)
         retry_after = max(1, math.ceil(window + self.window_seconds - now))
         return Verdict(
-            count <= self.limit,
-            retry_after,
-            self.limit,
-            max(0, self.limit - count),
-            self.window_seconds,
+            count <= limit, retry_after, limit, max(0, limit - count), self.window_seconds
         )
 
     async def flush(self, factory: async_sessionmaker[AsyncSession]) -> None:

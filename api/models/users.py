@@ -101,6 +101,8 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(sa.Text, nullable=False)
     token_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), nullable=False, unique=True)
     scopes: Mapped[list[str]] = mapped_column(pg.ARRAY(sa.Text), nullable=False)
+    # Reads a minute an admin gave this token (a heavy consumer); None: the site's default.
+    read_limit_per_minute: Mapped[int | None] = mapped_column(sa.Integer)
     expires_at: Mapped[datetime | None] = timestamp()
     last_used_at: Mapped[datetime | None] = timestamp()
     revoked_at: Mapped[datetime | None] = timestamp()
@@ -108,6 +110,7 @@ class ApiToken(Base):
 
     __table_args__ = (
         sa.CheckConstraint("scopes <@ ARRAY['read', 'write']::text[]", name="known_scopes"),
+        sa.CheckConstraint("read_limit_per_minute > 0", name="read_limit_positive"),
     )
 
 

@@ -123,11 +123,7 @@ async def user_of_api_token(
         await session.execute(
             sa.select(User, ApiToken.id, ApiToken.scopes, ApiToken.last_used_at)
             .join(ApiToken, ApiToken.user_id == User.id)
-            .where(
-                ApiToken.token_hash == token_hash,
-                ApiToken.revoked_at.is_(None),
-                sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > sa.func.now()),
-            )
+            .where(_live_token(token_hash))
         )
     ).one_or_none()
     if row is None:
@@ -138,6 +134,26 @@ async def user_of_api_token(
             sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=sa.func.now())
         )
     return user, list(scopes)
+
+
+def _live_token(token_hash: bytes) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        ApiToken.token_hash == token_hash,
+        ApiToken.revoked_at.is_(None),
+        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > sa.func.now()),
+    )
+
+
+async def read_quota_of_api_token(
+    session: AsyncSession, token_hash: bytes
+) -> tuple[uuid.UUID, int | None] | None:
+    """The id and read quota of a live token (None: unknown, expired or revoked)."""
+    row = (
+        await session.execute(
+            sa.select(ApiToken.id, ApiToken.read_limit_per_minute).where(_live_token(token_hash))
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 async def display_name_taken(session: AsyncSession, name: str, user_id: uuid.UUID | None) -> bool:

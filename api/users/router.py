@@ -263,8 +263,11 @@ async def list_tokens(session: SessionDep, requester: RequesterDep) -> list[Toke
         404: {"model": ErrorBody, "description": "No such active token of yours."},
     },
 )
-async def revoke_token(session: SessionDep, requester: RequesterDep, token_id: uuid.UUID) -> None:
+async def revoke_token(
+    state: StateDep, session: SessionDep, requester: RequesterDep, token_id: uuid.UUID
+) -> None:
     await service.revoke_api_token(session, requester, token_id)
+    state.token_quotas.forget(token_id)
 
 
 @router.patch(

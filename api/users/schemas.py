@@ -92,6 +92,11 @@ class TokenOut(BaseModel):
     id: uuid.UUID
     name: str
     scopes: list[Scope]
+    read_limit_per_minute: int | None = Field(
+        description="Airport, change-feed and export reads a minute an administrator gave this "
+        "token, counted under the token wherever the reads come from; null: the site's "
+        "default for everyone, counted per address (see the `RateLimit-Limit` field)."
+    )
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None

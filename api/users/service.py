@@ -70,6 +70,7 @@ def token_out(token: ApiToken) -> TokenOut:
         id=token.id,
         name=token.name,
         scopes=token.scopes,
+        read_limit_per_minute=token.read_limit_per_minute,
         created_at=token.created_at,
         last_used_at=token.last_used_at,
         revoked_at=token.revoked_at,

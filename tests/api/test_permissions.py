@@ -335,6 +335,13 @@ CASES = [
     Case("DELETE", "/api/v1/admin/users/{user_id}", None, only(admin=204)),
     Case("GET", "/api/v1/admin/users/{user_id}/activity", None, ADMIN_ONLY),
     Case("GET", "/api/v1/admin/users/{user_id}/analytics", None, ADMIN_ONLY),
+    Case("GET", "/api/v1/admin/users/{user_id}/tokens", None, ADMIN_ONLY),
+    Case(
+        "PATCH",
+        "/api/v1/admin/tokens/{token_id}",
+        lambda p, s: {"read_limit_per_minute": 6000},
+        ADMIN_ONLY,
+    ),
     Case("GET", "/api/v1/admin/airports", None, ADMIN_ONLY),
     Case("GET", "/api/v1/admin/airports/{airport_id}", None, ADMIN_ONLY),
     Case("PATCH", "/api/v1/admin/airports/{airport_id}", lambda p, s: {"locked": True}, ADMIN_ONLY),
@@ -414,7 +421,14 @@ async def subjects(
         "airport_id": airport_id,
         "version_id": version_id,
         "comment_id": comment_id,
-        "token_id": uuid.uuid4(),
+        # The subject's API token: no one but them may revoke it.
+        "token_id": await connection.scalar(
+            sa.text(
+                "INSERT INTO api_tokens (user_id, name, token_hash, scopes)"
+                " VALUES (:user_id, 'sync', :hash, ARRAY['read']) RETURNING id"
+            ),
+            {"user_id": subject.user_id, "hash": uuid.uuid4().bytes * 2},
+        ),
         "run_id": uuid.uuid4(),
         "code": "PAE",
         "name": "camping",

@@ -350,3 +350,37 @@ async def test_a_second_import_while_one_is_active_is_refused(
         listed = (await http.get(RUNS, params={"per_page": 100})).json()["items"]
     assert [item["id"] for item in listed].count(run_id) == 1
     assert all(item["status"] not in ACTIVE for item in listed)
+
+
+async def test_an_admin_gives_a_token_its_own_read_quota(new_context: Contexts, site: Site) -> None:
+    name = f"EFB sync {uuid.uuid4().hex[:6]}"
+    async with api(site, site.known) as http:
+        created = await http.post(
+            "/api/v1/users/me/tokens", json={"name": name, "scopes": ["read"]}
+        )
+    assert created.status_code == 201, created.text
+    token = created.json()
+    try:
+        admin = await (await new_context(site.admin)).new_page()
+        await admin.goto(f"/admin/users/{site.known.user_id}")
+        tokens = admin.get_by_role("region", name="API tokens")
+        row = tokens.get_by_role("listitem").filter(has_text=name)
+        await row.get_by_label("Reads a minute").fill("6000")
+        await row.get_by_role("button", name="Save").click()
+        await expect(row.get_by_role("status")).to_have_text("Saved.")
+
+        async with api(site) as http:
+            read = await http.get(
+                "/api/v1/airports/PAE", headers={"Authorization": f"Bearer {token['token']}"}
+            )
+        assert read.headers["ratelimit-limit"] == "6000"
+
+        owner = await (await new_context(site.known)).new_page()
+        await owner.goto("/account")
+        mine = (
+            owner.get_by_role("region", name="API tokens").get_by_role("row").filter(has_text=name)
+        )
+        await expect(mine).to_contain_text("6,000 reads a minute")
+    finally:
+        async with api(site, site.known) as http:
+            await http.delete(f"/api/v1/users/me/tokens/{token['id']}")

@@ -24,6 +24,7 @@ export const adminKeys = {
   versions: (query: VersionsQuery) => ["admin", "versions", query] as const,
   users: (query: UsersQuery) => ["admin", "users", query] as const,
   user: (id: string) => ["admin", "user", id] as const,
+  userTokens: (id: string) => ["admin", "user", id, "tokens"] as const,
   userActivity: (id: string, query: PageQuery) => ["admin", "user", id, "activity", query] as const,
   pageviews: (kind: "airport" | "user", id: string, query: PageQuery) => ["admin", kind, id, "analytics", query] as const,
   airports: (query: AirportsQuery) => ["admin", "airports", query] as const,
@@ -221,6 +222,24 @@ export function useUpdateUser(id: string) {
       client.setQueryData(adminKeys.user(id), user);
       return adminChanged(client);
     },
+  });
+}
+
+/** A user's API tokens, revoked ones included. */
+export function useUserTokens(id: string) {
+  return useQuery({
+    queryKey: adminKeys.userTokens(id),
+    queryFn: () => call(api.GET("/api/v1/admin/users/{user_id}/tokens", { params: { path: { user_id: id } } })),
+  });
+}
+
+/** Gives a token a read quota of its own (null: back to the site's default). */
+export function useChangeToken(userId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...changes }: { id: string } & Schemas["AdminTokenChanges"]) =>
+      call(api.PATCH("/api/v1/admin/tokens/{token_id}", { params: { path: { token_id: id } }, body: changes })),
+    onSuccess: () => client.invalidateQueries({ queryKey: adminKeys.userTokens(userId) }),
   });
 }
 

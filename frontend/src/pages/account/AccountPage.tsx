@@ -390,7 +390,14 @@ function Tokens() {
                     {token.name}
                     <div className="small muted">created {dateFormat.format(new Date(token.created_at))}</div>
                   </td>
-                  <td>{token.scopes.join(", ")}</td>
+                  <td>
+                    {token.scopes.join(", ")}
+                    {token.read_limit_per_minute !== null && (
+                      <div className="small muted">
+                        {token.read_limit_per_minute.toLocaleString("en-US")} reads a minute
+                      </div>
+                    )}
+                  </td>
                   <td className="small">
                     {token.last_used_at ? dateTimeFormat.format(new Date(token.last_used_at)) : "never"}
                   </td>

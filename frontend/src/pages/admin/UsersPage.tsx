@@ -1,6 +1,14 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { useAdminUser, useAdminUsers, useApprove, useDeleteUser, useUpdateUser } from "../../api/admin";
+import {
+  useAdminUser,
+  useAdminUsers,
+  useApprove,
+  useChangeToken,
+  useDeleteUser,
+  useUpdateUser,
+  useUserTokens,
+} from "../../api/admin";
 import { errorText } from "../../api/errors";
 import type { Schemas } from "../../api/types";
 import { ErrorMessage, Loading } from "../../components/Layout";
@@ -156,6 +164,8 @@ export function UserDetailPage() {
 
       <UserForm key={data.id} user={data} />
 
+      {data.role !== "unknown" && <UserTokens userId={data.id} />}
+
       <DeleteUser user={data} />
 
       <section>
@@ -167,6 +177,87 @@ export function UserDetailPage() {
         <PageviewTable kind="user" id={data.id} />
       </section>
     </>
+  );
+}
+
+/** The user's API tokens; a heavy consumer's token can be given more reads a minute. */
+function UserTokens({ userId }: { userId: string }) {
+  const tokens = useUserTokens(userId);
+  return (
+    <section className="card" aria-labelledby="user-tokens">
+      <h2 id="user-tokens">API tokens</h2>
+      <p className="small muted">
+        Reads with a token count against the address they come from, like everyone’s. Give a heavy consumer (an app, a
+        mirror) a number of reads a minute of its own; leave it empty for the site’s default. Every server applies it
+        within a minute.
+      </p>
+      {tokens.isPending && <Loading />}
+      {tokens.isError && <ErrorMessage error={tokens.error} />}
+      {tokens.data && tokens.data.length === 0 && <p className="muted">No API token.</p>}
+      {tokens.data && tokens.data.length > 0 && (
+        <ul className="token-quotas">
+          {tokens.data.map((token) => (
+            <TokenQuota key={token.id} userId={userId} token={token} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function TokenQuota({ userId, token }: { userId: string; token: Schemas["TokenOut"] }) {
+  const [value, setValue] = useState(token.read_limit_per_minute?.toString() ?? "");
+  const [saved, setSaved] = useState(false);
+  const change = useChangeToken(userId);
+  const inputId = `token-quota-${token.id}`;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const limit = value.trim() === "" ? null : Number(value);
+    setSaved(false);
+    change.mutate({ id: token.id, read_limit_per_minute: limit }, { onSuccess: () => setSaved(true) });
+  }
+
+  return (
+    <li>
+      <strong>{token.name}</strong>{" "}
+      <span className="small muted">
+        {token.scopes.join(", ")} · created {dateTime(token.created_at)} · last used {dateTime(token.last_used_at)}
+      </span>
+      {token.revoked_at ? (
+        <p className="small muted">Revoked {dateTime(token.revoked_at)}.</p>
+      ) : (
+        <form className="row" onSubmit={submit}>
+          <label htmlFor={inputId}>Reads a minute</label>
+          <input
+            id={inputId}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={1000000}
+            placeholder="default"
+            value={value}
+            onChange={(event) => {
+              setSaved(false);
+              setValue(event.target.value);
+            }}
+          />
+          <button type="submit" disabled={change.isPending}>
+            Save
+          </button>
+          {saved && !change.isPending && (
+            <span className="success" role="status">
+              Saved.
+            </span>
+          )}
+        </form>
+      )}
+      {change.isError && (
+        <p className="error" role="alert">
+          {errorText(change.error)}
+        </p>
+      )}
+    </li>
   );
 }
 
