@@ -18,7 +18,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: help run test lint typecheck unit bench fuzz-api load soak faults deps system-deps test-system-deps python-deps frontend-deps spa api-client lock clean
+.PHONY: help run test lint typecheck unit bench fuzz-api load soak faults deps system-deps test-system-deps python-deps frontend-deps spa api-client openapi-examples lock clean
 
 help:
 	@echo "make run    start PostgreSQL, load the sample data and serve on http://localhost:8000"
@@ -115,6 +115,12 @@ $(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.synced $(SPA_SOURCES)
 api-client: python-deps frontend-deps
 	$(BIN)/pirep openapi --output $(FRONTEND)/openapi.json
 	$(NPM) run -s api
+
+# Record the OpenAPI document's examples again from the API tests' real answers (after an API
+# change: a test fails while an example no longer fits its operation).
+openapi-examples: python-deps test-system-deps
+	PIREP_RECORD_EXAMPLES=1 $(BIN)/pytest -q -p no:cacheprovider tests/api
+	$(MAKE) api-client
 
 # The virtualenv in .venv, exactly as uv.lock pins it.
 python-deps: $(VENV)/.synced

@@ -47,6 +47,7 @@ from api.middleware import (
     RateLimitFields,
     SecurityHeaders,
 )
+from api.openapi_examples import add_examples
 from api.photos.router import router as photos_router
 from api.search.router import router as search_router
 from api.search.service import SEARCH_DROPS_ALL
@@ -69,7 +70,7 @@ Every error answers `{"error": "<Name>", "detail": "<sentence>"}`; invalid param
 """
 
 
-def _operation_id(route: APIRoute) -> str:
+def operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         redoc_url=None,
         static_url="/api/v1/docs/static",
         lifespan=lifespan,
-        generate_unique_id_function=_operation_id,
+        generate_unique_id_function=operation_id,
     )
     start_monitoring(settings, "api")
     captcha = (
@@ -219,6 +220,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     for router in [*routers, *([] if settings.assets_url else [assets_router])]:
         document_limits(router.routes)  # before it is included: then its routes are copied
         app.include_router(router)
+    build_openapi = app.openapi
+
+    def openapi_with_examples() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_examples(build_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi_with_examples  # type: ignore[method-assign]
     spa_dir = settings.spa_dir or default_spa_dir()
     if (spa_dir / "index.html").is_file():
         install_spa(app, spa_dir)

@@ -41,6 +41,7 @@ from api.models.users import Session, User
 from api.state import state_of
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
+from tests import openapi_recorder
 from tests.local_http import Handler, local_server
 
 SAMPLE_DATA = PROJECT_ROOT / "importer" / "sample_data"
@@ -132,7 +133,12 @@ def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) ->
     bind_sessions(
         application, connection, map_follows=False, join_transaction_mode="create_savepoint"
     )
+    openapi_recorder.record(application)
     return application
+
+
+def pytest_sessionfinish() -> None:
+    openapi_recorder.write()
 
 
 @pytest.fixture

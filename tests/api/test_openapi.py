@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
@@ -70,6 +71,8 @@ EXPECTED_ERRORS = {
     "admin-change_user": {"401", "403", "404", "409", "422", "503"},
     "admin-delete_user": {"401", "403", "404", "409", "422", "503"},
     "admin-user_activity": {"401", "403", "404", "422", "503"},
+    "admin-user_tokens": {"401", "403", "404", "422", "503"},
+    "admin-change_token": {"401", "403", "404", "409", "422", "503"},
     "admin-user_analytics": {"401", "403", "404", "422", "503"},
     "admin-airports": {"401", "403", "422", "503"},
     "admin-airport": {"401", "403", "404", "422", "503"},
@@ -179,3 +182,51 @@ async def test_a_body_that_cannot_be_read_answers_422_in_the_error_shape(
     body = response.json()
     assert body["error"] == "ValidationFailed"
     assert [field["field"] for field in body["fields"]] == ["body"]
+
+
+def _fits(openapi: dict[str, Any], schema: dict[str, Any], example: Any) -> list[str]:
+    """What is wrong with an example of a schema of the document (its ``$ref``s resolved
+    against the document)."""
+    root = {**schema, "components": openapi["components"]}
+    validator = jsonschema.Draft202012Validator(root)
+    return [
+        f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(example)
+    ]
+
+
+def test_every_operation_has_examples_that_fit_its_schemas(openapi: dict[str, Any]) -> None:
+    """Of its path parameters, the body it takes and the body it answers: recorded from the
+    API's real answers (`api.openapi_examples`), and checked here against the schemas, so that
+    they change with the API."""
+    missing, wrong = [], []
+    for operation in _operations(openapi):
+        name = operation["operationId"]
+        for parameter in operation.get("parameters", ()):
+            if parameter["in"] == "path" and "example" not in parameter:
+                missing.append(f"{name}: path parameter {parameter['name']}")
+        bodies = [("request", operation.get("requestBody", {}).get("content", {}))]
+        bodies += [
+            (f"answer {status}", answer.get("content", {}))
+            for status, answer in operation["responses"].items()
+            if status.startswith("2")
+        ]
+        for where, content in bodies:
+            for content_type, entry in content.items():
+                if content_type == "multipart/form-data":
+                    continue  # a file: Swagger UI offers a file picker
+                if "example" not in entry:
+                    missing.append(f"{name}: {where} {content_type}")
+                    continue
+                # GeoJSON and iCalendar are described in words, not by a schema.
+                for problem in _fits(openapi, entry.get("schema", {}), entry["example"]):
+                    wrong.append(f"{name}: {where} {content_type} {problem}")
+    assert missing == [], "run `make openapi-examples`"
+    assert wrong == [], "run `make openapi-examples`"
+
+
+def test_an_example_that_does_not_fit_is_found(openapi: dict[str, Any]) -> None:
+    detail = openapi["paths"]["/api/v1/airports/{code}"]["get"]["responses"]["200"]
+    content = detail["content"]["application/json"]
+    assert _fits(openapi, content["schema"], content["example"]) == []
+    assert _fits(openapi, content["schema"], {**content["example"], "code": 7}) != []
+    assert _fits(openapi, content["schema"], {"code": "PAE"}) != []

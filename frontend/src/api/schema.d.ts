@@ -195,6 +195,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Give an API token a read quota of its own (a heavy consumer), or take it back */
+        patch: operations["admin-change_token"];
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -257,6 +274,23 @@ export interface paths {
         };
         /** Airport pages a user viewed */
         get: operations["admin-user_analytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{user_id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's API tokens, revoked ones included */
+        get: operations["admin-user_tokens"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1221,6 +1255,19 @@ export interface components {
             outdated_at: string | null;
             /** Reviewed At */
             reviewed_at: string | null;
+        };
+        /**
+         * AdminTokenChanges
+         * @example {
+         *       "read_limit_per_minute": 6000
+         *     }
+         */
+        AdminTokenChanges: {
+            /**
+             * Read Limit Per Minute
+             * @description Reads a minute for a heavy consumer (an EFB app, a mirror), counted under the token; null: back to the site's default, counted per address. Every process applies it within a minute.
+             */
+            read_limit_per_minute: number | null;
         };
         /** AdminUserChanges */
         AdminUserChanges: {
@@ -3133,6 +3180,11 @@ export interface components {
             last_used_at: string | null;
             /** Name */
             name: string;
+            /**
+             * Read Limit Per Minute
+             * @description Airport, change-feed and export reads a minute an administrator gave this token, counted under the token wherever the reads come from; null: the site's default for everyone, counted per address (see the `RateLimit-Limit` field).
+             */
+            read_limit_per_minute: number | null;
             /** Revoked At */
             revoked_at: string | null;
             /** Scopes */
@@ -3164,6 +3216,11 @@ export interface components {
             last_used_at: string | null;
             /** Name */
             name: string;
+            /**
+             * Read Limit Per Minute
+             * @description Airport, change-feed and export reads a minute an administrator gave this token, counted under the token wherever the reads come from; null: the site's default for everyone, counted per address (see the `RateLimit-Limit` field).
+             */
+            read_limit_per_minute: number | null;
             /** Revoked At */
             revoked_at: string | null;
             /** Scopes */
@@ -3440,6 +3497,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "all_time": {
+                     *         "most_active_users": [
+                     *           {
+                     *             "count": 3,
+                     *             "id": "6e7d32a7-7e26-4fa9-bab1-e9252b798a6a",
+                     *             "label": "Busy"
+                     *           },
+                     *           {
+                     *             "count": 1,
+                     *             "id": "fbc85cec-4141-4760-a731-169977b8fabd",
+                     *             "label": "(no name)"
+                     *           }
+                     *         ],
+                     *         "most_edited_airports": [
+                     *           {
+                     *             "count": 3,
+                     *             "id": "507b1d93-a374-4b13-9b77-5481b3f17820",
+                     *             "label": "SEA"
+                     *           },
+                     *           {
+                     *             "count": 1,
+                     *             "id": "d7ba7f17-2624-4ab4-a21f-1875ff16bc0b",
+                     *             "label": "PAE"
+                     *           }
+                     *         ],
+                     *         "most_read_airports": [
+                     *           {
+                     *             "count": 3,
+                     *             "id": "0248b731-2137-4cc4-8ecb-d4de47407358",
+                     *             "label": "BFI"
+                     *           },
+                     *           {
+                     *             "count": 2,
+                     *             "id": "d7ba7f17-2624-4ab4-a21f-1875ff16bc0b",
+                     *             "label": "PAE"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "last_30_days": {
+                     *         "most_active_users": [
+                     *           {
+                     *             "count": 3,
+                     *             "id": "6e7d32a7-7e26-4fa9-bab1-e9252b798a6a",
+                     *             "label": "Busy"
+                     *           },
+                     *           {
+                     *             "count": 1,
+                     *             "id": "fbc85cec-4141-4760-a731-169977b8fabd",
+                     *             "label": "(no name)"
+                     *           }
+                     *         ],
+                     *         "most_edited_airports": [
+                     *           {
+                     *             "count": 3,
+                     *             "id": "507b1d93-a374-4b13-9b77-5481b3f17820",
+                     *             "label": "SEA"
+                     *           },
+                     *           {
+                     *             "count": 1,
+                     *             "id": "d7ba7f17-2624-4ab4-a21f-1875ff16bc0b",
+                     *             "label": "PAE"
+                     *           }
+                     *         ],
+                     *         "most_read_airports": [
+                     *           {
+                     *             "count": 2,
+                     *             "id": "0248b731-2137-4cc4-8ecb-d4de47407358",
+                     *             "label": "BFI"
+                     *           },
+                     *           {
+                     *             "count": 2,
+                     *             "id": "d7ba7f17-2624-4ab4-a21f-1875ff16bc0b",
+                     *             "label": "PAE"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Activity"];
                 };
             };
@@ -3495,6 +3632,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "city": "COLFAX",
+                     *           "code": "00W",
+                     *           "contributors": 0,
+                     *           "country": "US",
+                     *           "created_at": "2026-12-07T04:43:46.586554Z",
+                     *           "data_source": "faa",
+                     *           "elevation_ft": 719,
+                     *           "facility_type": "airport",
+                     *           "facility_use": "PU",
+                     *           "fuel_types": [],
+                     *           "icao_code": null,
+                     *           "id": "f26fdfe1-ff6d-4bae-ac4f-79abfd000688",
+                     *           "landing_rights": "public",
+                     *           "latitude": 46.672884,
+                     *           "locked_at": null,
+                     *           "longitude": -117.441933,
+                     *           "name": "LOWER GRANITE STATE AIRPORT",
+                     *           "ownership_type": "PU",
+                     *           "reviewed_at": null,
+                     *           "revisions": 0,
+                     *           "state": "WA",
+                     *           "updated_at": "2026-12-07T04:43:46.586554Z"
+                     *         },
+                     *         {
+                     *           "city": "LONGBRANCH",
+                     *           "code": "00WA",
+                     *           "contributors": 0,
+                     *           "country": "US",
+                     *           "created_at": "2026-12-07T04:43:46.586554Z",
+                     *           "data_source": "faa",
+                     *           "elevation_ft": 150,
+                     *           "facility_type": "airport",
+                     *           "facility_use": "PR",
+                     *           "fuel_types": [],
+                     *           "icao_code": null,
+                     *           "id": "204a1f97-dae1-4250-b787-53eed1eb6eb5",
+                     *           "landing_rights": "private",
+                     *           "latitude": 47.17839813,
+                     *           "locked_at": null,
+                     *           "longitude": -122.77200316,
+                     *           "name": "HOWELL AIRPORT",
+                     *           "ownership_type": "PR",
+                     *           "reviewed_at": null,
+                     *           "revisions": 0,
+                     *           "state": "WA",
+                     *           "updated_at": "2026-12-07T04:43:46.586554Z"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 10,
+                     *       "total": 3021
+                     *     }
+                     */
                     "application/json": components["schemas"]["AirportPage"];
                 };
             };
@@ -3541,6 +3735,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1d35e313-718a-43ff-97e2-64f19f106e44 */
                 airport_id: string;
             };
             cookie?: never;
@@ -3553,6 +3748,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": null,
+                     *       "code": "X99",
+                     *       "contributors": 1,
+                     *       "country": null,
+                     *       "created_at": "2026-12-07T04:45:17.045260Z",
+                     *       "data_source": "user_contributed",
+                     *       "elevation_ft": null,
+                     *       "facility_type": "airport",
+                     *       "facility_use": null,
+                     *       "fuel_types": [],
+                     *       "icao_code": null,
+                     *       "id": "1d35e313-718a-43ff-97e2-64f19f106e44",
+                     *       "landing_rights": "public",
+                     *       "latitude": 47.5,
+                     *       "locked_at": null,
+                     *       "longitude": -121.5,
+                     *       "name": "X99 Test Field",
+                     *       "ownership_type": null,
+                     *       "reviewed_at": null,
+                     *       "revisions": 1,
+                     *       "state": null,
+                     *       "updated_at": "2026-12-07T04:45:17.045260Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminAirportOut"];
                 };
             };
@@ -3608,6 +3829,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 28237c22-0b4d-4ec6-897b-19b63a0e33bc */
                 airport_id: string;
             };
             cookie?: never;
@@ -3682,12 +3904,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example d7ba7f17-2624-4ab4-a21f-1875ff16bc0b */
                 airport_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "elevation_ft": 610,
+                 *       "latitude": 47.91,
+                 *       "locked": true,
+                 *       "name": "Paine Field"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminAirportChanges"];
             };
         };
@@ -3698,6 +3929,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "EVERETT",
+                     *       "code": "PAE",
+                     *       "contributors": 1,
+                     *       "country": "US",
+                     *       "created_at": "2026-12-07T04:43:46.586554Z",
+                     *       "data_source": "faa",
+                     *       "elevation_ft": 610,
+                     *       "facility_type": "airport",
+                     *       "facility_use": "PU",
+                     *       "fuel_types": [
+                     *         "100LL",
+                     *         "A+"
+                     *       ],
+                     *       "icao_code": "KPAE",
+                     *       "id": "d7ba7f17-2624-4ab4-a21f-1875ff16bc0b",
+                     *       "landing_rights": "public",
+                     *       "latitude": 47.91,
+                     *       "locked_at": "2026-12-07T04:43:55.227764Z",
+                     *       "longitude": -122.281998,
+                     *       "name": "Paine Field",
+                     *       "ownership_type": "PU",
+                     *       "reviewed_at": null,
+                     *       "revisions": 1,
+                     *       "state": "WA",
+                     *       "updated_at": "2026-12-07T04:43:54.833449Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminAirportOut"];
                 };
             };
@@ -3765,6 +4025,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 0248b731-2137-4cc4-8ecb-d4de47407358 */
                 airport_id: string;
             };
             cookie?: never;
@@ -3777,6 +4038,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "airport_code": "BFI",
+                     *           "browser": "Firefox",
+                     *           "browser_version": null,
+                     *           "created_at": "2026-12-07T03:43:55.615313Z",
+                     *           "ip_address": "192.0.2.200",
+                     *           "latitude": null,
+                     *           "longitude": null,
+                     *           "operating_system": null,
+                     *           "user_id": "6e7d32a7-7e26-4fa9-bab1-e9252b798a6a"
+                     *         },
+                     *         {
+                     *           "airport_code": "BFI",
+                     *           "browser": "Firefox",
+                     *           "browser_version": null,
+                     *           "created_at": "2026-12-07T02:43:55.615313Z",
+                     *           "ip_address": "192.0.2.200",
+                     *           "latitude": null,
+                     *           "longitude": null,
+                     *           "operating_system": null,
+                     *           "user_id": "6e7d32a7-7e26-4fa9-bab1-e9252b798a6a"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 10,
+                     *       "total": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageviewPage"];
                 };
             };
@@ -3849,6 +4141,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "airport_code": "X99",
+                     *           "author": {
+                     *             "display_name": null,
+                     *             "id": "3bec9d80-18cc-47cb-800c-f9317eebbec3",
+                     *             "ip_address": null,
+                     *             "role": "known"
+                     *           },
+                     *           "body": "Fuel is self-serve.",
+                     *           "created_at": "2026-12-07T04:45:21.180243Z",
+                     *           "helpful_count": 0,
+                     *           "id": "ade10ec9-9014-47ca-b5b2-878195d387a7",
+                     *           "outdated_at": null,
+                     *           "reviewed_at": null
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 10,
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["api__admin__schemas__CommentPage"];
                 };
             };
@@ -3895,6 +4211,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 42d93f36-ebe7-49e0-9c9f-fa68db9df3b0 */
                 comment_id: string;
             };
             cookie?: never;
@@ -3960,12 +4277,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 29e5806e-4902-4ce4-8184-dda26e3f252d */
                 comment_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reviewed": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminCommentChanges"];
             };
         };
@@ -3976,6 +4299,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "airport_code": "X02",
+                     *       "author": {
+                     *         "display_name": null,
+                     *         "id": "d7818bab-eeee-4e55-bdb8-4096ad92490a",
+                     *         "ip_address": "192.0.2.2",
+                     *         "role": "unknown"
+                     *       },
+                     *       "body": "Bring cash",
+                     *       "created_at": "2026-12-07T04:43:53.608904Z",
+                     *       "helpful_count": 0,
+                     *       "id": "29e5806e-4902-4ce4-8184-dda26e3f252d",
+                     *       "outdated_at": null,
+                     *       "reviewed_at": "2026-12-07T04:43:53.739496Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminCommentOut"];
                 };
             };
@@ -4041,6 +4381,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "active_import": null,
+                     *       "airports": 3021,
+                     *       "contributed_airports": 1,
+                     *       "cycles": {
+                     *         "airports": "2024-12-26"
+                     *       },
+                     *       "pageviews_30_days": 1,
+                     *       "queues": {
+                     *         "airports": 1,
+                     *         "comments": 1,
+                     *         "users": 1,
+                     *         "versions": 0
+                     *       },
+                     *       "read_only": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["Dashboard"];
                 };
             };
@@ -4091,6 +4449,113 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "counts": {},
+                     *           "created_at": "2026-12-07T04:44:02.247866Z",
+                     *           "cycles": {},
+                     *           "diff": {},
+                     *           "dry_run": false,
+                     *           "error": "The ECS service 'no-such-service' was not found in the cluster 'pirep-test': set PIREP_ECS_JOBS_SERVICE to the service whose network the importer task should use.",
+                     *           "finished_at": "2026-12-07T04:44:02.352032Z",
+                     *           "force": false,
+                     *           "id": "d90e2af2-a4a0-4c4b-80ef-3ef342cb4623",
+                     *           "products": [
+                     *             "airports"
+                     *           ],
+                     *           "progress": {
+                     *             "step": "starting the importer"
+                     *           },
+                     *           "requested_by": {
+                     *             "display_name": null,
+                     *             "id": "43a306cd-c558-4af1-9ece-4ab699b3bd73",
+                     *             "ip_address": null,
+                     *             "role": "admin"
+                     *           },
+                     *           "started_at": null,
+                     *           "status": "failed",
+                     *           "task": null,
+                     *           "task_status": null
+                     *         },
+                     *         {
+                     *           "counts": {
+                     *             "skipped_rows": {
+                     *               "OurAirports runways without identifier or duplicated skipped": 6,
+                     *               "closed OurAirports airports skipped": 884,
+                     *               "closed OurAirports runways skipped": 48,
+                     *               "frequencies outside the aviation bands": 50
+                     *             },
+                     *             "staged_rows": {
+                     *               "airports": 3020,
+                     *               "frequencies": 1661,
+                     *               "remarks": 397,
+                     *               "runway_ends": 2835,
+                     *               "runways": 2036
+                     *             }
+                     *           },
+                     *           "created_at": "2026-12-07T04:43:46.446268Z",
+                     *           "cycles": {
+                     *             "airports": "2024-12-26"
+                     *           },
+                     *           "diff": {
+                     *             "changed": {
+                     *               "count": 0,
+                     *               "sample": []
+                     *             },
+                     *             "changed_fields": {},
+                     *             "children_changed": {
+                     *               "count": 0,
+                     *               "sample": []
+                     *             },
+                     *             "closed": {
+                     *               "count": 0,
+                     *               "sample": []
+                     *             },
+                     *             "new": {
+                     *               "count": 3020,
+                     *               "sample": [
+                     *                 "00W",
+                     *                 "00WA"
+                     *               ]
+                     *             },
+                     *             "reopened": {
+                     *               "count": 0,
+                     *               "sample": []
+                     *             },
+                     *             "rows": {
+                     *               "facts_computed": 3020
+                     *             },
+                     *             "skipped_other_source": {
+                     *               "count": 0,
+                     *               "sample": []
+                     *             },
+                     *             "staged": 3020
+                     *           },
+                     *           "dry_run": false,
+                     *           "error": null,
+                     *           "finished_at": "2026-12-07T04:43:47.118015Z",
+                     *           "force": true,
+                     *           "id": "29b17178-81d7-4294-b995-cea38c2f7e90",
+                     *           "products": [
+                     *             "airports"
+                     *           ],
+                     *           "progress": {
+                     *             "step": "finished"
+                     *           },
+                     *           "requested_by": null,
+                     *           "started_at": "2026-12-07T04:43:46.432734Z",
+                     *           "status": "succeeded",
+                     *           "task": null,
+                     *           "task_status": null
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 10,
+                     *       "total": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImporterRunPage"];
                 };
             };
@@ -4141,6 +4606,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "products": [
+                 *         "airports",
+                 *         "diagrams"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ImportRequest"];
             };
         };
@@ -4151,6 +4624,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "counts": {},
+                     *       "created_at": "2026-12-07T04:44:01.360016Z",
+                     *       "cycles": {},
+                     *       "diff": {},
+                     *       "dry_run": false,
+                     *       "error": null,
+                     *       "finished_at": null,
+                     *       "force": false,
+                     *       "id": "310c7f9b-d7a7-4c96-83d1-41e67d7bca9d",
+                     *       "products": [
+                     *         "airports",
+                     *         "diagrams"
+                     *       ],
+                     *       "progress": {
+                     *         "step": "starting the importer"
+                     *       },
+                     *       "requested_by": {
+                     *         "display_name": null,
+                     *         "id": "609e197d-3037-4136-b11b-f8723e3135f7",
+                     *         "ip_address": null,
+                     *         "role": "admin"
+                     *       },
+                     *       "started_at": null,
+                     *       "status": "requested",
+                     *       "task": "arn:aws:ecs:us-west-2:123456789012:task/pirep-test/d1579f67-46c9-4c7c-8aa9-00f23997470e",
+                     *       "task_status": "ECS task RUNNING"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImporterRunOut"];
                 };
             };
@@ -4215,6 +4718,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 62ac7424-5663-4e9a-af5a-a7bf54b931aa */
                 run_id: string;
             };
             cookie?: never;
@@ -4227,6 +4731,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "counts": {},
+                     *       "created_at": "2026-12-07T04:43:58.881061Z",
+                     *       "cycles": {},
+                     *       "diff": {},
+                     *       "dry_run": false,
+                     *       "error": "The importer stopped without finishing (process 21948 exited with 3).",
+                     *       "finished_at": "2026-12-07T04:43:59.198442Z",
+                     *       "force": true,
+                     *       "id": "62ac7424-5663-4e9a-af5a-a7bf54b931aa",
+                     *       "products": [
+                     *         "charts"
+                     *       ],
+                     *       "progress": {
+                     *         "step": "starting the importer"
+                     *       },
+                     *       "requested_by": {
+                     *         "display_name": null,
+                     *         "id": "4d39b986-e836-4ec3-983f-eaa4b6195b6d",
+                     *         "ip_address": null,
+                     *         "role": "admin"
+                     *       },
+                     *       "started_at": null,
+                     *       "status": "failed",
+                     *       "task": "local:21948",
+                     *       "task_status": "process 21948 exited with 3"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImporterRunOut"];
                 };
             };
@@ -4282,6 +4815,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 95305d55-4c19-4af0-959a-40921b27b0d0 */
                 photo_id: string;
             };
             cookie?: never;
@@ -4351,6 +4885,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "read_only": false
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReadOnlySwitch"];
             };
         };
@@ -4361,6 +4900,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "read_only": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReadOnlySwitch"];
                 };
             };
@@ -4375,6 +4919,105 @@ export interface operations {
             };
             /** @description Not an administrator. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A query parameter is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "admin-change_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 19ff3b79-daa5-46f2-88de-67d757d24f56 */
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "read_limit_per_minute": 6000
+                 *     }
+                 */
+                "application/json": components["schemas"]["AdminTokenChanges"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-07T04:45:14.977231Z",
+                     *       "id": "19ff3b79-daa5-46f2-88de-67d757d24f56",
+                     *       "last_used_at": null,
+                     *       "name": "sync",
+                     *       "read_limit_per_minute": 6000,
+                     *       "revoked_at": null,
+                     *       "scopes": [
+                     *         "read"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Not signed in, or a bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an administrator. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The change is not possible. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4425,6 +5068,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "confirmed_at": "2026-12-07T04:43:54.268958Z",
+                     *           "created_at": "2026-12-07T04:43:54.268958Z",
+                     *           "disabled_at": null,
+                     *           "display_name": "Goose",
+                     *           "email": "known-cb77ad4c@example.com",
+                     *           "failed_attempts": 0,
+                     *           "id": "7ffe84d7-a5bf-4ddd-9fac-25b4940eed23",
+                     *           "ip_address": null,
+                     *           "last_edit_at": null,
+                     *           "last_login_at": "2026-12-07T04:43:54.268958Z",
+                     *           "last_login_ip": null,
+                     *           "last_seen_at": null,
+                     *           "locked_at": null,
+                     *           "points": 0,
+                     *           "reviewed_at": null,
+                     *           "role": "admin",
+                     *           "timezone": null,
+                     *           "unconfirmed_email": null,
+                     *           "updated_at": "2026-12-07T04:43:54.268958Z",
+                     *           "verified_at": null
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 10,
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
@@ -4471,6 +5145,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 8c558142-4b66-4861-bf52-3d80be77305c */
                 user_id: string;
             };
             cookie?: never;
@@ -4483,6 +5158,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "confirmed_at": "2026-12-07T04:45:08.776017Z",
+                     *       "created_at": "2026-12-07T04:45:08.776017Z",
+                     *       "disabled_at": null,
+                     *       "display_name": null,
+                     *       "email": "known-8a57f8a6@example.com",
+                     *       "failed_attempts": 0,
+                     *       "id": "8c558142-4b66-4861-bf52-3d80be77305c",
+                     *       "ip_address": null,
+                     *       "last_edit_at": null,
+                     *       "last_login_at": null,
+                     *       "last_login_ip": null,
+                     *       "last_seen_at": null,
+                     *       "locked_at": null,
+                     *       "points": 0,
+                     *       "reviewed_at": null,
+                     *       "role": "known",
+                     *       "timezone": null,
+                     *       "unconfirmed_email": null,
+                     *       "updated_at": "2026-12-07T04:45:08.776017Z",
+                     *       "verified_at": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUserOut"];
                 };
             };
@@ -4538,6 +5237,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 7ffe84d7-a5bf-4ddd-9fac-25b4940eed23 */
                 user_id: string;
             };
             cookie?: never;
@@ -4612,12 +5312,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example d10f5930-b660-4072-9d18-1a2859491481 */
                 user_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reviewed": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminUserChanges"];
             };
         };
@@ -4628,6 +5334,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "confirmed_at": "2026-12-07T04:43:53.608904Z",
+                     *       "created_at": "2026-12-07T04:43:53.608904Z",
+                     *       "disabled_at": null,
+                     *       "display_name": null,
+                     *       "email": "admin-d38b2c9d@example.com",
+                     *       "failed_attempts": 0,
+                     *       "id": "d10f5930-b660-4072-9d18-1a2859491481",
+                     *       "ip_address": null,
+                     *       "last_edit_at": null,
+                     *       "last_login_at": null,
+                     *       "last_login_ip": null,
+                     *       "last_seen_at": null,
+                     *       "locked_at": null,
+                     *       "points": 0,
+                     *       "reviewed_at": "2026-12-07T04:43:53.754411Z",
+                     *       "role": "admin",
+                     *       "timezone": null,
+                     *       "unconfirmed_email": null,
+                     *       "updated_at": "2026-12-07T04:43:53.608904Z",
+                     *       "verified_at": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUserOut"];
                 };
             };
@@ -4695,6 +5425,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 6e7d32a7-7e26-4fa9-bab1-e9252b798a6a */
                 user_id: string;
             };
             cookie?: never;
@@ -4707,6 +5438,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "airport_code": "SEA",
+                     *           "created_at": "2026-12-07T04:43:55.615313Z",
+                     *           "id": "71b82af1-d2bb-4927-aaf4-6df84ffc91f9",
+                     *           "points": 0,
+                     *           "type": "airport_edited"
+                     *         },
+                     *         {
+                     *           "airport_code": "SEA",
+                     *           "created_at": "2026-12-07T04:43:55.615313Z",
+                     *           "id": "7491baa0-47b6-4a90-b55e-9991f7a0ae7c",
+                     *           "points": 0,
+                     *           "type": "airport_edited"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 10,
+                     *       "total": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["ActionPage"];
                 };
             };
@@ -4765,6 +5519,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 6e7d32a7-7e26-4fa9-bab1-e9252b798a6a */
                 user_id: string;
             };
             cookie?: never;
@@ -4777,7 +5532,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "airport_code": "BFI",
+                     *           "browser": "Firefox",
+                     *           "browser_version": null,
+                     *           "created_at": "2026-12-07T02:43:55.615313Z",
+                     *           "ip_address": "192.0.2.200",
+                     *           "latitude": null,
+                     *           "longitude": null,
+                     *           "operating_system": null,
+                     *           "user_id": "6e7d32a7-7e26-4fa9-bab1-e9252b798a6a"
+                     *         },
+                     *         {
+                     *           "airport_code": "PAE",
+                     *           "browser": "Firefox",
+                     *           "browser_version": null,
+                     *           "created_at": "2026-12-07T01:43:55.615313Z",
+                     *           "ip_address": "192.0.2.200",
+                     *           "latitude": null,
+                     *           "longitude": null,
+                     *           "operating_system": null,
+                     *           "user_id": "6e7d32a7-7e26-4fa9-bab1-e9252b798a6a"
+                     *         }
+                     *       ],
+                     *       "page": 2,
+                     *       "per_page": 2,
+                     *       "total": 5
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageviewPage"];
+                };
+            };
+            /** @description Not signed in, or a bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an administrator. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A query parameter is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "admin-user_tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example d059bd18-0a96-4b26-a4a2-3e52ee63e081 */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2026-12-07T04:45:42.861448Z",
+                     *         "id": "1ebb160a-110b-44bc-bdf3-14e66d6467e1",
+                     *         "last_used_at": null,
+                     *         "name": "EFB sync",
+                     *         "read_limit_per_minute": null,
+                     *         "revoked_at": "2026-12-07T04:45:42.861448Z",
+                     *         "scopes": [
+                     *           "read"
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["TokenOut"][];
                 };
             };
             /** @description Not signed in, or a bad token. */
@@ -4849,6 +5718,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "airport_code": "X02",
+                     *           "author": {
+                     *             "display_name": null,
+                     *             "id": "d7818bab-eeee-4e55-bdb8-4096ad92490a",
+                     *             "ip_address": "192.0.2.2",
+                     *             "role": "unknown"
+                     *           },
+                     *           "created_at": "2026-12-07T04:43:53.608904Z",
+                     *           "event": "update",
+                     *           "id": "a92f329b-d6ab-4423-a215-34e301ffdf2e",
+                     *           "item_id": "be269b8f-a0be-40c7-8775-1faa5bfd2889",
+                     *           "item_type": "airport",
+                     *           "object_changes": {
+                     *             "description": [
+                     *               null,
+                     *               "Grass strip"
+                     *             ]
+                     *           },
+                     *           "reverted_at": null,
+                     *           "reviewed_at": null
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 10,
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["VersionPage"];
                 };
             };
@@ -4895,12 +5795,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a92f329b-d6ab-4423-a215-34e301ffdf2e */
                 version_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reviewed": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["Review"];
             };
         };
@@ -4911,6 +5817,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "airport_code": "X02",
+                     *       "author": {
+                     *         "display_name": null,
+                     *         "id": "d7818bab-eeee-4e55-bdb8-4096ad92490a",
+                     *         "ip_address": "192.0.2.2",
+                     *         "role": "unknown"
+                     *       },
+                     *       "created_at": "2026-12-07T04:43:53.608904Z",
+                     *       "event": "update",
+                     *       "id": "a92f329b-d6ab-4423-a215-34e301ffdf2e",
+                     *       "item_id": "be269b8f-a0be-40c7-8775-1faa5bfd2889",
+                     *       "item_type": "airport",
+                     *       "object_changes": {
+                     *         "description": [
+                     *           null,
+                     *           "Grass strip"
+                     *         ]
+                     *       },
+                     *       "reverted_at": null,
+                     *       "reviewed_at": "2026-12-07T04:43:53.732752Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["VersionOut"];
                 };
             };
@@ -4966,6 +5896,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 43b28d79-5c7b-4661-aa5a-38ad19aa3dc1 */
                 version_id: string;
             };
             cookie?: never;
@@ -4978,6 +5909,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "airport_code": "PAE",
+                     *       "author": {
+                     *         "display_name": null,
+                     *         "id": "4282f9cd-dbb1-49c4-bb3d-ea7694bd7025",
+                     *         "ip_address": null,
+                     *         "role": "admin"
+                     *       },
+                     *       "created_at": "2026-12-07T04:44:18.971435Z",
+                     *       "event": "update",
+                     *       "id": "bb29ba5b-9230-4651-9af3-f201012e2cfd",
+                     *       "item_id": "926f5db4-a3b8-43ff-808c-cf069063bc33",
+                     *       "item_type": "event",
+                     *       "object_changes": {
+                     *         "ends_at": [
+                     *           "2026-12-16T21:00:00+00:00",
+                     *           "2026-12-16T19:00:00+00:00"
+                     *         ],
+                     *         "host": [
+                     *           "EAA Chapter 84",
+                     *           null
+                     *         ],
+                     *         "name": [
+                     *           "Breakfast fly-in and car show",
+                     *           "Breakfast fly-in"
+                     *         ],
+                     *         "recurring_cadence": [
+                     *           "monthly",
+                     *           null
+                     *         ],
+                     *         "recurring_day_of_month": [
+                     *           16,
+                     *           null
+                     *         ],
+                     *         "recurring_interval": [
+                     *           1,
+                     *           null
+                     *         ]
+                     *       },
+                     *       "reverted_at": null,
+                     *       "reviewed_at": "2026-12-07T04:44:18.970806Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["VersionOut"];
                 };
             };
@@ -5042,6 +6017,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 22e93354-831d-463d-9722-3eada28cb248 */
                 webcam_id: string;
             };
             cookie?: never;
@@ -5153,6 +6129,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "centre": "PAE",
+                     *       "page": 1,
+                     *       "per_page": 100,
+                     *       "results": [
+                     *         {
+                     *           "city": "Everett",
+                     *           "code": "PAE",
+                     *           "country": "US",
+                     *           "distance_miles": 0,
+                     *           "distance_nm": 0,
+                     *           "elevation_ft": 606,
+                     *           "facility_type": "airport",
+                     *           "facility_use": "PU",
+                     *           "icao_code": "KPAE",
+                     *           "importance": 5,
+                     *           "landing_rights": "public",
+                     *           "latitude": 47.9063,
+                     *           "longest_runway_ft": 9010,
+                     *           "longitude": -122.281998,
+                     *           "name": "Seattle Paine Field International Airport",
+                     *           "state": "WA",
+                     *           "tags": [
+                     *             "empty",
+                     *             "public"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "city": "Everett",
+                     *           "code": "96WA",
+                     *           "country": "US",
+                     *           "distance_miles": 5.8637449565164435,
+                     *           "distance_nm": 5.0954550557775375,
+                     *           "elevation_ft": 15,
+                     *           "facility_type": "airport",
+                     *           "facility_use": "PU",
+                     *           "icao_code": null,
+                     *           "importance": 2,
+                     *           "landing_rights": "public",
+                     *           "latitude": 47.8981018,
+                     *           "longest_runway_ft": 1100,
+                     *           "longitude": -122.15599822,
+                     *           "name": "Jim & Julie's Airport",
+                     *           "state": "WA",
+                     *           "tags": [
+                     *             "empty",
+                     *             "public"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "total": 187
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdvancedSearchPage"];
                 };
             };
@@ -5185,6 +6215,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "closed": true,
+                 *       "elevation_ft": 1200,
+                 *       "latitude": 47.7,
+                 *       "longitude": -120.62,
+                 *       "name": "Old Mill"
+                 *     }
+                 */
                 "application/json": components["schemas"]["NewAirport"];
             };
         };
@@ -5195,6 +6234,139 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "activation_date": null,
+                     *       "annotations": [],
+                     *       "authoritative": false,
+                     *       "bounding_box": {
+                     *         "ne_latitude": 47.70718648939993,
+                     *         "ne_longitude": -120.6093219082028,
+                     *         "sw_latitude": 47.692813510600075,
+                     *         "sw_longitude": -120.63067809179721
+                     *       },
+                     *       "city": null,
+                     *       "city_distance_nm": null,
+                     *       "closed": true,
+                     *       "code": "UNM02",
+                     *       "completion": {
+                     *         "missing": [
+                     *           "General description",
+                     *           "Crew car availability"
+                     *         ],
+                     *         "percent": 0
+                     *       },
+                     *       "country": null,
+                     *       "cover_image": "default",
+                     *       "created_at": "2026-12-07T04:44:15.352643+00:00",
+                     *       "data_source": "user_contributed",
+                     *       "diagram": null,
+                     *       "elevation_ft": 1200,
+                     *       "facility_type": "airport",
+                     *       "facility_use": "PR",
+                     *       "featured_photo_id": null,
+                     *       "field_versions": {
+                     *         "annotations": "37a6259cc0c1dae2",
+                     *         "cover_image": "9aa82da0cffe247b",
+                     *         "crew_car": "37a6259cc0c1dae2",
+                     *         "description": "37a6259cc0c1dae2",
+                     *         "featured_photo_id": "37a6259cc0c1dae2",
+                     *         "flying_clubs": "37a6259cc0c1dae2",
+                     *         "fuel_location": "37a6259cc0c1dae2",
+                     *         "landing_fees": "37a6259cc0c1dae2",
+                     *         "landing_requirements": "37a6259cc0c1dae2",
+                     *         "landing_rights": "b2c1a982eeb124f9",
+                     *         "transient_parking": "37a6259cc0c1dae2",
+                     *         "wifi": "37a6259cc0c1dae2"
+                     *       },
+                     *       "frequencies": [],
+                     *       "fuel_types": [],
+                     *       "icao_code": null,
+                     *       "id": "44f52266-b32f-4721-83b5-adfdfe5b16c2",
+                     *       "importance": 0,
+                     *       "landing_fee": null,
+                     *       "landing_requirements": null,
+                     *       "landing_requirements_html": "",
+                     *       "landing_rights": "private",
+                     *       "latitude": 47.7,
+                     *       "locked": false,
+                     *       "longitude": -120.62,
+                     *       "name": "Old Mill",
+                     *       "official_city": null,
+                     *       "official_name": "Old Mill",
+                     *       "ownership_type": "PR",
+                     *       "photos": [],
+                     *       "remarks": [],
+                     *       "runways": [],
+                     *       "sectional": null,
+                     *       "similar": [],
+                     *       "source_cycle": null,
+                     *       "state": null,
+                     *       "status": null,
+                     *       "sun": {
+                     *         "civil_dawn": "2026-12-06T07:00:07-08:00",
+                     *         "civil_dusk": "2026-12-06T16:46:56-08:00",
+                     *         "date": "2026-12-06",
+                     *         "sunrise": "2026-12-06T07:36:27-08:00",
+                     *         "sunset": "2026-12-06T16:10:37-08:00",
+                     *         "timezone": "America/Los_Angeles"
+                     *       },
+                     *       "tags": [
+                     *         "closed",
+                     *         "private"
+                     *       ],
+                     *       "timezone": "America/Los_Angeles",
+                     *       "tower_type": null,
+                     *       "updated_at": "2026-12-07T04:44:15.352643+00:00",
+                     *       "weather": null,
+                     *       "webcams": [],
+                     *       "wiki": {
+                     *         "crew_car": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "description": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "flying_clubs": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "fuel_location": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "landing_fees": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "transient_parking": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "wifi": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         }
+                     *       },
+                     *       "zoom_level": 16
+                     *     }
+                     */
                     "application/json": components["schemas"]["AirportDetail"];
                 };
             };
@@ -5271,6 +6443,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "features": [
+                     *         {
+                     *           "geometry": {
+                     *             "coordinates": [
+                     *               -117.44193,
+                     *               46.67288
+                     *             ],
+                     *             "type": "Point"
+                     *           },
+                     *           "id": 1429529424,
+                     *           "properties": {
+                     *             "code": "00W",
+                     *             "facility_type": "airport",
+                     *             "importance": 2,
+                     *             "tags": [
+                     *               "empty",
+                     *               "public"
+                     *             ]
+                     *           },
+                     *           "type": "Feature"
+                     *         },
+                     *         {
+                     *           "geometry": {
+                     *             "coordinates": [
+                     *               -122.772,
+                     *               47.1784
+                     *             ],
+                     *             "type": "Point"
+                     *           },
+                     *           "id": 1730155583,
+                     *           "properties": {
+                     *             "code": "00WA",
+                     *             "facility_type": "airport",
+                     *             "importance": 1,
+                     *             "tags": [
+                     *               "empty",
+                     *               "private"
+                     *             ]
+                     *           },
+                     *           "type": "Feature"
+                     *         }
+                     *       ],
+                     *       "type": "FeatureCollection"
+                     *     }
+                     */
                     "application/geo+json": unknown;
                 };
             };
@@ -5323,6 +6542,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "coordinates": {
+                     *         "latitude": 47.9,
+                     *         "longitude": -122.28
+                     *       },
+                     *       "query": "+47.9,-122.28",
+                     *       "results": [
+                     *         {
+                     *           "bounding_box": {
+                     *             "ne_latitude": 47.920880704275966,
+                     *             "ne_longitude": -122.26024695596342,
+                     *             "sw_latitude": 47.89171929572404,
+                     *             "sw_longitude": -122.30374904403658
+                     *           },
+                     *           "city": "Everett",
+                     *           "closed": false,
+                     *           "code": "PAE",
+                     *           "country": "US",
+                     *           "distance_nm": 0.386709903212743,
+                     *           "facility_type": "airport",
+                     *           "facility_use": "PU",
+                     *           "icao_code": "KPAE",
+                     *           "importance": 5,
+                     *           "label": "PAE - Seattle Paine Field International Airport",
+                     *           "latitude": 47.9063,
+                     *           "longitude": -122.281998,
+                     *           "name": "Seattle Paine Field International Airport",
+                     *           "official_name": "SEATTLE PAINE FIELD INTERNATIONAL AIRPORT",
+                     *           "state": "WA",
+                     *           "zoom_level": 16
+                     *         },
+                     *         {
+                     *           "bounding_box": {
+                     *             "ne_latitude": 47.934134384117854,
+                     *             "ne_longitude": -122.25986421690946,
+                     *             "sw_latitude": 47.92951961588214,
+                     *             "sw_longitude": -122.26675178309053
+                     *           },
+                     *           "city": "Everett",
+                     *           "closed": false,
+                     *           "code": "WA82",
+                     *           "country": "US",
+                     *           "distance_nm": 2.025524416312095,
+                     *           "facility_type": "heliport",
+                     *           "facility_use": "PU",
+                     *           "icao_code": null,
+                     *           "importance": 1,
+                     *           "label": "WA82 - The Boeing Company Heliport",
+                     *           "latitude": 47.931827,
+                     *           "longitude": -122.263308,
+                     *           "name": "The Boeing Company Heliport",
+                     *           "official_name": "THE BOEING COMPANY HELIPORT",
+                     *           "state": "WA",
+                     *           "zoom_level": 17
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["SearchResponse"];
                 };
             };
@@ -5368,7 +6646,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
@@ -5381,6 +6662,195 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "activation_date": "1931-07-01",
+                     *       "annotations": [],
+                     *       "authoritative": true,
+                     *       "bounding_box": {
+                     *         "ne_latitude": 47.920880704275966,
+                     *         "ne_longitude": -122.26024695596342,
+                     *         "sw_latitude": 47.89171929572404,
+                     *         "sw_longitude": -122.30374904403658
+                     *       },
+                     *       "city": "Everett",
+                     *       "city_distance_nm": 7,
+                     *       "closed": false,
+                     *       "code": "PAE",
+                     *       "completion": {
+                     *         "missing": [
+                     *           "Crew car availability",
+                     *           "Local flying clubs"
+                     *         ],
+                     *         "percent": 50
+                     *       },
+                     *       "country": "US",
+                     *       "cover_image": "default",
+                     *       "created_at": "2026-12-07T04:43:46.586554+00:00",
+                     *       "data_source": "faa",
+                     *       "diagram": null,
+                     *       "elevation_ft": 606,
+                     *       "facility_type": "airport",
+                     *       "facility_use": "PU",
+                     *       "featured_photo_id": null,
+                     *       "field_versions": {
+                     *         "annotations": "37a6259cc0c1dae2",
+                     *         "cover_image": "9aa82da0cffe247b",
+                     *         "crew_car": "37a6259cc0c1dae2",
+                     *         "description": "98064f46190fd2e4",
+                     *         "featured_photo_id": "37a6259cc0c1dae2",
+                     *         "flying_clubs": "37a6259cc0c1dae2",
+                     *         "fuel_location": "37a6259cc0c1dae2",
+                     *         "landing_fees": "37a6259cc0c1dae2",
+                     *         "landing_requirements": "37a6259cc0c1dae2",
+                     *         "landing_rights": "c1fa7f145782f8bb",
+                     *         "transient_parking": "37a6259cc0c1dae2",
+                     *         "wifi": "37a6259cc0c1dae2"
+                     *       },
+                     *       "frequencies": [
+                     *         {
+                     *           "description": "ATIS",
+                     *           "frequency_mhz": 128.65,
+                     *           "use": "ATIS"
+                     *         },
+                     *         {
+                     *           "description": "CLNC DEL",
+                     *           "frequency_mhz": 126.75,
+                     *           "use": "CLD"
+                     *         }
+                     *       ],
+                     *       "fuel_types": [
+                     *         "100LL",
+                     *         "A+"
+                     *       ],
+                     *       "icao_code": "KPAE",
+                     *       "id": "d7ba7f17-2624-4ab4-a21f-1875ff16bc0b",
+                     *       "importance": 5,
+                     *       "landing_fee": null,
+                     *       "landing_requirements": null,
+                     *       "landing_requirements_html": "",
+                     *       "landing_rights": "public",
+                     *       "latitude": 47.9063,
+                     *       "locked": false,
+                     *       "longitude": -122.281998,
+                     *       "name": "Seattle Paine Field International Airport",
+                     *       "official_city": "EVERETT",
+                     *       "official_name": "SEATTLE PAINE FIELD INTERNATIONAL AIRPORT",
+                     *       "ownership_type": "PU",
+                     *       "photos": [
+                     *         {
+                     *           "attributions": [],
+                     *           "created_at": "2026-12-07T04:44:05.023772+00:00",
+                     *           "height": 40,
+                     *           "id": "e3135089-d98d-436f-9140-ca6439b815b6",
+                     *           "source": "contributed",
+                     *           "url": "/assets/photos/d7ba7f17-2624-4ab4-a21f-1875ff16bc0b/e3135089-d98d-436f-9140-ca6439b815b6.jpg",
+                     *           "width": 50
+                     *         }
+                     *       ],
+                     *       "remarks": [
+                     *         {
+                     *           "element": "A110-1",
+                     *           "text": "DEER ON AND INVOF ARPT."
+                     *         }
+                     *       ],
+                     *       "runways": [
+                     *         {
+                     *           "condition": "GOOD",
+                     *           "ends": [],
+                     *           "length_ft": 9010,
+                     *           "lighted": true,
+                     *           "lights": "HIGH",
+                     *           "number": "16R/34L",
+                     *           "surface": "ASPH-CONC",
+                     *           "width_ft": 150
+                     *         },
+                     *         {
+                     *           "condition": "GOOD",
+                     *           "ends": [],
+                     *           "length_ft": 3004,
+                     *           "lighted": true,
+                     *           "lights": "MED",
+                     *           "number": "16L/34R",
+                     *           "surface": "ASPH",
+                     *           "width_ft": 75
+                     *         }
+                     *       ],
+                     *       "sectional": "SEATTLE",
+                     *       "similar": [],
+                     *       "source_cycle": "2024-12-26",
+                     *       "state": "WA",
+                     *       "status": "O",
+                     *       "sun": {
+                     *         "civil_dawn": "2026-12-06T07:07:24-08:00",
+                     *         "civil_dusk": "2026-12-06T16:52:57-08:00",
+                     *         "date": "2026-12-06",
+                     *         "sunrise": "2026-12-06T07:43:55-08:00",
+                     *         "sunset": "2026-12-06T16:16:26-08:00",
+                     *         "timezone": "America/Los_Angeles"
+                     *       },
+                     *       "tags": [
+                     *         "public",
+                     *         "webcam"
+                     *       ],
+                     *       "timezone": "America/Los_Angeles",
+                     *       "tower_type": "ATCT",
+                     *       "updated_at": "2026-12-07T04:44:05.023772+00:00",
+                     *       "weather": null,
+                     *       "webcams": [
+                     *         {
+                     *           "id": "2666c0f6-dd79-4cb4-b437-1d1fbae7b449",
+                     *           "kind": "image",
+                     *           "url": "https://cams.example.com/a.jpg"
+                     *         }
+                     *       ],
+                     *       "wiki": {
+                     *         "crew_car": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "description": {
+                     *           "html": "<p>Call the tower early.</p>\n",
+                     *           "text": "Call the tower early.",
+                     *           "updated_at": "2026-12-07T04:44:06.101904+00:00",
+                     *           "version": "98064f46190fd2e4"
+                     *         },
+                     *         "flying_clubs": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "fuel_location": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "landing_fees": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "transient_parking": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         },
+                     *         "wifi": {
+                     *           "html": "",
+                     *           "text": null,
+                     *           "updated_at": null,
+                     *           "version": "37a6259cc0c1dae2"
+                     *         }
+                     *       },
+                     *       "zoom_level": 16
+                     *     }
+                     */
                     "application/json": components["schemas"]["AirportDetail"];
                 };
             };
@@ -5442,13 +6912,48 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "crew_car": {
+                 *         "base": "37a6259cc0c1dae2",
+                 *         "text": "About crew_car"
+                 *       },
+                 *       "description": {
+                 *         "base": "37a6259cc0c1dae2",
+                 *         "text": "About description"
+                 *       },
+                 *       "flying_clubs": {
+                 *         "base": "37a6259cc0c1dae2",
+                 *         "text": "About flying_clubs"
+                 *       },
+                 *       "fuel_location": {
+                 *         "base": "37a6259cc0c1dae2",
+                 *         "text": "About fuel_location"
+                 *       },
+                 *       "landing_fees": {
+                 *         "base": "37a6259cc0c1dae2",
+                 *         "text": "About landing_fees"
+                 *       },
+                 *       "transient_parking": {
+                 *         "base": "37a6259cc0c1dae2",
+                 *         "text": "About transient_parking"
+                 *       },
+                 *       "wifi": {
+                 *         "base": "37a6259cc0c1dae2",
+                 *         "text": "About wifi"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["AirportEdit"];
             };
         };
@@ -5459,6 +6964,178 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "activation_date": "1931-07-01",
+                     *       "annotations": [],
+                     *       "authoritative": true,
+                     *       "bounding_box": {
+                     *         "ne_latitude": 47.920880704275966,
+                     *         "ne_longitude": -122.26024695596342,
+                     *         "sw_latitude": 47.89171929572404,
+                     *         "sw_longitude": -122.30374904403658
+                     *       },
+                     *       "city": "Everett",
+                     *       "city_distance_nm": 7,
+                     *       "closed": false,
+                     *       "code": "PAE",
+                     *       "completion": {
+                     *         "missing": [
+                     *           "What is there (food, camping, crew car…)",
+                     *           "Airport map annotations"
+                     *         ],
+                     *         "percent": 90
+                     *       },
+                     *       "country": "US",
+                     *       "cover_image": "default",
+                     *       "created_at": "2026-12-07T04:43:46.586554+00:00",
+                     *       "data_source": "faa",
+                     *       "diagram": null,
+                     *       "elevation_ft": 606,
+                     *       "facility_type": "airport",
+                     *       "facility_use": "PU",
+                     *       "featured_photo_id": null,
+                     *       "field_versions": {
+                     *         "annotations": "37a6259cc0c1dae2",
+                     *         "cover_image": "9aa82da0cffe247b",
+                     *         "crew_car": "2e83eed235732d50",
+                     *         "description": "f6c29e6178415cb1",
+                     *         "featured_photo_id": "37a6259cc0c1dae2",
+                     *         "flying_clubs": "2622cae96339c2a3",
+                     *         "fuel_location": "6de026a477a3b082",
+                     *         "landing_fees": "1ca93a9f66d6770a",
+                     *         "landing_requirements": "37a6259cc0c1dae2",
+                     *         "landing_rights": "c1fa7f145782f8bb",
+                     *         "transient_parking": "86d8a5a119587574",
+                     *         "wifi": "3711b3e8cbac26ac"
+                     *       },
+                     *       "frequencies": [
+                     *         {
+                     *           "description": "ATIS",
+                     *           "frequency_mhz": 128.65,
+                     *           "use": "ATIS"
+                     *         },
+                     *         {
+                     *           "description": "CLNC DEL",
+                     *           "frequency_mhz": 126.75,
+                     *           "use": "CLD"
+                     *         }
+                     *       ],
+                     *       "fuel_types": [
+                     *         "100LL",
+                     *         "A+"
+                     *       ],
+                     *       "icao_code": "KPAE",
+                     *       "id": "d7ba7f17-2624-4ab4-a21f-1875ff16bc0b",
+                     *       "importance": 5,
+                     *       "landing_fee": null,
+                     *       "landing_requirements": null,
+                     *       "landing_requirements_html": "",
+                     *       "landing_rights": "public",
+                     *       "latitude": 47.9063,
+                     *       "locked": false,
+                     *       "longitude": -122.281998,
+                     *       "name": "Seattle Paine Field International Airport",
+                     *       "official_city": "EVERETT",
+                     *       "official_name": "SEATTLE PAINE FIELD INTERNATIONAL AIRPORT",
+                     *       "ownership_type": "PU",
+                     *       "photos": [],
+                     *       "remarks": [
+                     *         {
+                     *           "element": "A110-1",
+                     *           "text": "DEER ON AND INVOF ARPT."
+                     *         }
+                     *       ],
+                     *       "runways": [
+                     *         {
+                     *           "condition": "GOOD",
+                     *           "ends": [],
+                     *           "length_ft": 9010,
+                     *           "lighted": true,
+                     *           "lights": "HIGH",
+                     *           "number": "16R/34L",
+                     *           "surface": "ASPH-CONC",
+                     *           "width_ft": 150
+                     *         },
+                     *         {
+                     *           "condition": "GOOD",
+                     *           "ends": [],
+                     *           "length_ft": 3004,
+                     *           "lighted": true,
+                     *           "lights": "MED",
+                     *           "number": "16L/34R",
+                     *           "surface": "ASPH",
+                     *           "width_ft": 75
+                     *         }
+                     *       ],
+                     *       "sectional": "SEATTLE",
+                     *       "similar": [],
+                     *       "source_cycle": "2024-12-26",
+                     *       "state": "WA",
+                     *       "status": "O",
+                     *       "sun": {
+                     *         "civil_dawn": "2026-12-06T07:07:24-08:00",
+                     *         "civil_dusk": "2026-12-06T16:52:57-08:00",
+                     *         "date": "2026-12-06",
+                     *         "sunrise": "2026-12-06T07:43:55-08:00",
+                     *         "sunset": "2026-12-06T16:16:26-08:00",
+                     *         "timezone": "America/Los_Angeles"
+                     *       },
+                     *       "tags": [
+                     *         "public"
+                     *       ],
+                     *       "timezone": "America/Los_Angeles",
+                     *       "tower_type": "ATCT",
+                     *       "updated_at": "2026-12-07T04:44:16.159627+00:00",
+                     *       "weather": null,
+                     *       "webcams": [],
+                     *       "wiki": {
+                     *         "crew_car": {
+                     *           "html": "<p>About crew_car</p>\n",
+                     *           "text": "About crew_car",
+                     *           "updated_at": "2026-12-07T04:44:16.175222+00:00",
+                     *           "version": "2e83eed235732d50"
+                     *         },
+                     *         "description": {
+                     *           "html": "<p>About description</p>\n",
+                     *           "text": "About description",
+                     *           "updated_at": "2026-12-07T04:44:16.175222+00:00",
+                     *           "version": "f6c29e6178415cb1"
+                     *         },
+                     *         "flying_clubs": {
+                     *           "html": "<p>About flying_clubs</p>\n",
+                     *           "text": "About flying_clubs",
+                     *           "updated_at": "2026-12-07T04:44:16.175222+00:00",
+                     *           "version": "2622cae96339c2a3"
+                     *         },
+                     *         "fuel_location": {
+                     *           "html": "<p>About fuel_location</p>\n",
+                     *           "text": "About fuel_location",
+                     *           "updated_at": "2026-12-07T04:44:16.175222+00:00",
+                     *           "version": "6de026a477a3b082"
+                     *         },
+                     *         "landing_fees": {
+                     *           "html": "<p>About landing_fees</p>\n",
+                     *           "text": "About landing_fees",
+                     *           "updated_at": "2026-12-07T04:44:16.175222+00:00",
+                     *           "version": "1ca93a9f66d6770a"
+                     *         },
+                     *         "transient_parking": {
+                     *           "html": "<p>About transient_parking</p>\n",
+                     *           "text": "About transient_parking",
+                     *           "updated_at": "2026-12-07T04:44:16.175222+00:00",
+                     *           "version": "86d8a5a119587574"
+                     *         },
+                     *         "wifi": {
+                     *           "html": "<p>About wifi</p>\n",
+                     *           "text": "About wifi",
+                     *           "updated_at": "2026-12-07T04:44:16.175222+00:00",
+                     *           "version": "3711b3e8cbac26ac"
+                     *         }
+                     *       },
+                     *       "zoom_level": 16
+                     *     }
+                     */
                     "application/json": components["schemas"]["AirportDetail"];
                 };
             };
@@ -5543,7 +7220,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
@@ -5556,6 +7236,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "airport_code": "PAE",
+                     *           "author": {
+                     *             "avatar_url": null,
+                     *             "id": "68a6d022-3afa-42c5-bb5f-2b7efde0b447",
+                     *             "name": "a pilot without an account"
+                     *           },
+                     *           "body": "Fuel, self serve.",
+                     *           "created_at": "2026-12-07T04:44:08.520789Z",
+                     *           "helpful_count": 0,
+                     *           "html": "<p>Fuel, self serve.</p>\n",
+                     *           "id": "364f4886-781a-4434-a909-1adb76053a8e",
+                     *           "outdated_at": null
+                     *         },
+                     *         {
+                     *           "airport_code": "PAE",
+                     *           "author": {
+                     *             "avatar_url": "https://gravatar.com/avatar/197877aa22215f81f8a3389281fb3fd016de311ab67ae60c528cb54cb4614eca?s=96&d=identicon",
+                     *             "id": "27811656-a966-4f5a-8711-443e3a371aac",
+                     *             "name": "a pilot"
+                     *           },
+                     *           "body": "Fuel, self serve.",
+                     *           "created_at": "2026-12-07T04:44:08.520789Z",
+                     *           "helpful_count": 0,
+                     *           "html": "<p>Fuel, self serve.</p>\n",
+                     *           "id": "1efb6f05-2ebe-47d6-b9a3-938e0843debe",
+                     *           "outdated_at": null
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 20,
+                     *       "total": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["api__comments__schemas__CommentPage"];
                 };
             };
@@ -5610,13 +7327,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "Crew car is *great*. <script>x()</script>"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CommentIn"];
             };
         };
@@ -5627,6 +7352,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "airport_code": "PAE",
+                     *       "author": {
+                     *         "avatar_url": "https://gravatar.com/avatar/f07018beb6b0daf57d90047b0b5d4d9a595e0e53036f198891a43ba9b517a700?s=96&d=identicon",
+                     *         "id": "8887aa13-1bf5-4414-860b-3fca72864b31",
+                     *         "name": "a pilot"
+                     *       },
+                     *       "body": "Crew car is *great*. <script>x()</script>",
+                     *       "created_at": "2026-12-07T04:44:08.136985Z",
+                     *       "helpful_count": 0,
+                     *       "html": "<p>Crew car is <em>great</em>. &lt;script&gt;x()&lt;/script&gt;</p>\n",
+                     *       "id": "9f68822b-b0b8-494e-911a-1de1708fd470",
+                     *       "outdated_at": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["CommentOut"];
                 };
             };
@@ -5699,7 +7440,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
@@ -5712,6 +7456,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "airport_code": "PAE",
+                     *         "description": null,
+                     *         "host": null,
+                     *         "html": "",
+                     *         "id": "89c171b8-bb66-4fd4-ae91-efcd1bb8794f",
+                     *         "location": null,
+                     *         "name": "Biennial airshow",
+                     *         "next": [
+                     *           {
+                     *             "ends_at": "2028-02-10T10:44:19Z",
+                     *             "starts_at": "2028-02-10T04:44:19Z"
+                     *           },
+                     *           {
+                     *             "ends_at": "2030-02-10T10:44:19Z",
+                     *             "starts_at": "2030-02-10T04:44:19Z"
+                     *           }
+                     *         ],
+                     *         "recurrence": {
+                     *           "cadence": "yearly",
+                     *           "day_of_month": null,
+                     *           "interval": 2,
+                     *           "week_of_month": null
+                     *         },
+                     *         "timezone": "America/Los_Angeles",
+                     *         "url": null
+                     *       },
+                     *       {
+                     *         "airport_code": "PAE",
+                     *         "description": null,
+                     *         "host": null,
+                     *         "html": "",
+                     *         "id": "8b3dffb3-f481-4c4f-a37f-e28434be2813",
+                     *         "location": null,
+                     *         "name": "Centennial",
+                     *         "next": [
+                     *           {
+                     *             "ends_at": "2029-02-14T10:44:19Z",
+                     *             "starts_at": "2029-02-14T04:44:19Z"
+                     *           }
+                     *         ],
+                     *         "recurrence": null,
+                     *         "timezone": "America/Los_Angeles",
+                     *         "url": null
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["EventOut"][];
                 };
             };
@@ -5766,13 +7559,29 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "**Free** pancakes",
+                 *       "ends_at": "2027-02-13T12:00:00",
+                 *       "name": "Pancake fly-in",
+                 *       "recurrence": {
+                 *         "cadence": "monthly",
+                 *         "week_of_month": 2
+                 *       },
+                 *       "starts_at": "2027-02-13T09:00:00",
+                 *       "timezone": "America/Los_Angeles"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EventIn"];
             };
         };
@@ -5783,6 +7592,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "airport_code": "PAE",
+                     *       "description": "**Free** pancakes",
+                     *       "host": null,
+                     *       "html": "<p><strong>Free</strong> pancakes</p>\n",
+                     *       "id": "6c25ee1c-ecdb-4ecd-b750-707e4cdee587",
+                     *       "location": null,
+                     *       "name": "Pancake fly-in",
+                     *       "next": [
+                     *         {
+                     *           "ends_at": "2027-02-13T20:00:00Z",
+                     *           "starts_at": "2027-02-13T17:00:00Z"
+                     *         },
+                     *         {
+                     *           "ends_at": "2027-03-13T20:00:00Z",
+                     *           "starts_at": "2027-03-13T17:00:00Z"
+                     *         }
+                     *       ],
+                     *       "recurrence": {
+                     *         "cadence": "monthly",
+                     *         "day_of_month": null,
+                     *         "interval": 1,
+                     *         "week_of_month": 2
+                     *       },
+                     *       "timezone": "America/Los_Angeles",
+                     *       "url": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["EventOut"];
                 };
             };
@@ -5855,7 +7693,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
@@ -5868,6 +7709,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example BEGIN:VCALENDAR
+                     *     VERSION:2.0
+                     *     PRODID:-//Pirep//Airport events//EN
+                     *     X-WR-CALNAME:PAE events
+                     *     BEGIN:VTIMEZONE
+                     *     TZID:America/Los_Angeles
+                     *     COMMENT:This timezone only works from 1970-01-01 to 2038-01-01.
+                     *     BEGIN:STANDARD
+                     *     DTSTART:19700101T000000
+                     *     TZNAME:PST
+                     *     TZOFFSETFROM:-0800
+                     *     TZOFFSETTO:-0800
+                     *     END:STANDARD
+                     *     BEGIN:DAYLIGHT
+                     *     DTSTART:19700426T030000
+                     *     RDATE:19710425T030000,19720430T030000,19730429T030000,19740106T030000,1975
+                     *      0223T030000,19760425T030000,19770424T030000,19780430T030000,19790429T03000
+                     *      0,19800427T030000,19810426T030000,19820425T030000,19830424T030000,19840429
+                     *      T030000,19850428T030000,19860427T030000,19870405T030000,19880403T030000,19
+                     *      890402T030000,19900401T030000,19910407T030000,19920405T030000,19930404T030
+                     *      000,19940403T030000,19950402T030000,19960407T030000,19970406T030000,199804
+                     *      05T030000,19990404T030000,20000402T030000,20010401T030000,20020407T030000,
+                     *      20030406T030000,20040404T030000,20050403T030000,20060402T030000,20070311T0
+                     *      30000,20080309T030000,20090308T030000,20100314T030000,20110313T030000,2012
+                     *      0311T030000,20130310T030000,20140309T030000,20150308T030000,20160313T03000
+                     *      0,20170312T030000,20180311T030000,20190310T030000,20200308T030000,20210314
+                     *      T030000,20220313T030000,20230312T030000,20240310T030000,20250309T030000,20
+                     *      260308T030000,20270314T030000,20280312T030000,20290311T030000,20300310T030
+                     *      000,20310309T030000,20320314T030000,20330313T030000,20340312T030000,203503
+                     *      11T030000,20360309T030000,20370308T030000
+                     *     TZNAME:PDT
+                     *     TZOFFSETFROM:-0800
+                     *     TZOFFSETTO:-0700
+                     *     END:DAYLIGHT
+                     *     BEGIN:STANDARD
+                     *     DTSTART:19701025T020000
+                     *     RDATE:19711031T020000,19721029T020000,19731028T020000,19741027T020000,1975
+                     *      1026T020000,19761031T020000,19771030T020000,19781029T020000,19791028T02000
+                     *      0,19801026T020000,19811025T020000,19821031T020000,19831030T020000,19841028
+                     *      T020000,19851027T020000,19861026T020000,19871025T020000,19881030T020000,19
+                     *      891029T020000,19901028T020000,19911027T020000,19921025T020000,19931031T020
+                     *      000,19941030T020000,19951029T020000,19961027T020000,19971026T020000,199810
+                     *      25T020000,19991031T020000,20001029T020000,20011028T020000,20021027T020000,
+                     *      20031026T020000,20041031T020000,20051030T020000,20061029T020000,20071104T0
+                     *      20000,20081102T020000,20091101T020000,20101107T020000,20111106T020000,2012
+                     *      1104T020000,20131103T020000,20141102T020000,20151101T020000,20161106T02000
+                     *      0,20171105T020000,20181104T020000,20191103T020000,20201101T020000,20211107
+                     *      T020000,20221106T020000,20231105T020000,20241103T020000,20251102T020000,20
+                     *      261101T020000,20271107T020000,20281105T020000,20291104T020000,20301103T020
+                     *      000,20311102T020000,20321107T020000,20331106T020000,20341105T020000,203511
+                     *      04T020000,20361102T020000,20371101T020000
+                     *     TZNAME:PST
+                     *     TZOFFSETFROM:-0700
+                     *     TZOFFSETTO:-0800
+                     *     END:STANDARD
+                     *     END:VTIMEZONE
+                     *     BEGIN:VEVENT
+                     *     SUMMARY:Pancake fly-in
+                     *     DTSTART;TZID=America/Los_Angeles:20270213T090000
+                     *     DTEND;TZID=America/Los_Angeles:20270213T120000
+                     *     DTSTAMP:20261207T044416Z
+                     *     UID:6c25ee1c-ecdb-4ecd-b750-707e4cdee587@pirep
+                     *     RRULE:FREQ=MONTHLY;BYDAY=+2SA
+                     *     DESCRIPTION:**Free** pancakes
+                     *     END:VEVENT
+                     *     END:VCALENDAR
+                     */
                     "text/calendar": unknown;
                 };
             };
@@ -5922,14 +7831,31 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
+                /** @example 926f5db4-a3b8-43ff-808c-cf069063bc33 */
                 event_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ends_at": "2026-12-16T13:00:00",
+                 *       "host": "EAA Chapter 84",
+                 *       "name": "Breakfast fly-in and car show",
+                 *       "recurrence": {
+                 *         "cadence": "monthly",
+                 *         "day_of_month": 16
+                 *       },
+                 *       "starts_at": "2026-12-16T08:00:00",
+                 *       "timezone": "America/Los_Angeles"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EventIn"];
             };
         };
@@ -5940,6 +7866,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "airport_code": "PAE",
+                     *       "description": null,
+                     *       "host": "EAA Chapter 84",
+                     *       "html": "",
+                     *       "id": "926f5db4-a3b8-43ff-808c-cf069063bc33",
+                     *       "location": null,
+                     *       "name": "Breakfast fly-in and car show",
+                     *       "next": [
+                     *         {
+                     *           "ends_at": "2026-12-16T21:00:00Z",
+                     *           "starts_at": "2026-12-16T16:00:00Z"
+                     *         },
+                     *         {
+                     *           "ends_at": "2027-01-16T21:00:00Z",
+                     *           "starts_at": "2027-01-16T16:00:00Z"
+                     *         }
+                     *       ],
+                     *       "recurrence": {
+                     *         "cadence": "monthly",
+                     *         "day_of_month": 16,
+                     *         "interval": 1,
+                     *         "week_of_month": null
+                     *       },
+                     *       "timezone": "America/Los_Angeles",
+                     *       "url": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["EventOut"];
                 };
             };
@@ -6012,8 +7967,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
+                /** @example 6c25ee1c-ecdb-4ecd-b750-707e4cdee587 */
                 event_id: string;
             };
             cookie?: never;
@@ -6096,8 +8055,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example KPAE
+                 */
                 code: string;
+                /** @example 4dc8d795-3ebe-45bc-9cac-0b9ae39a4e08 */
                 event_id: string;
             };
             cookie?: never;
@@ -6110,6 +8073,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example BEGIN:VCALENDAR
+                     *     VERSION:2.0
+                     *     PRODID:-//Pirep//Airport events//EN
+                     *     X-WR-CALNAME:Independence Day fly-in
+                     *     BEGIN:VTIMEZONE
+                     *     TZID:America/Los_Angeles
+                     *     COMMENT:This timezone only works from 1970-01-01 to 2038-01-01.
+                     *     BEGIN:STANDARD
+                     *     DTSTART:19700101T000000
+                     *     TZNAME:PST
+                     *     TZOFFSETFROM:-0800
+                     *     TZOFFSETTO:-0800
+                     *     END:STANDARD
+                     *     BEGIN:DAYLIGHT
+                     *     DTSTART:19700426T030000
+                     *     RDATE:19710425T030000,19720430T030000,19730429T030000,19740106T030000,1975
+                     *      0223T030000,19760425T030000,19770424T030000,19780430T030000,19790429T03000
+                     *      0,19800427T030000,19810426T030000,19820425T030000,19830424T030000,19840429
+                     *      T030000,19850428T030000,19860427T030000,19870405T030000,19880403T030000,19
+                     *      890402T030000,19900401T030000,19910407T030000,19920405T030000,19930404T030
+                     *      000,19940403T030000,19950402T030000,19960407T030000,19970406T030000,199804
+                     *      05T030000,19990404T030000,20000402T030000,20010401T030000,20020407T030000,
+                     *      20030406T030000,20040404T030000,20050403T030000,20060402T030000,20070311T0
+                     *      30000,20080309T030000,20090308T030000,20100314T030000,20110313T030000,2012
+                     *      0311T030000,20130310T030000,20140309T030000,20150308T030000,20160313T03000
+                     *      0,20170312T030000,20180311T030000,20190310T030000,20200308T030000,20210314
+                     *      T030000,20220313T030000,20230312T030000,20240310T030000,20250309T030000,20
+                     *      260308T030000,20270314T030000,20280312T030000,20290311T030000,20300310T030
+                     *      000,20310309T030000,20320314T030000,20330313T030000,20340312T030000,203503
+                     *      11T030000,20360309T030000,20370308T030000
+                     *     TZNAME:PDT
+                     *     TZOFFSETFROM:-0800
+                     *     TZOFFSETTO:-0700
+                     *     END:DAYLIGHT
+                     *     BEGIN:STANDARD
+                     *     DTSTART:19701025T020000
+                     *     RDATE:19711031T020000,19721029T020000,19731028T020000,19741027T020000,1975
+                     *      1026T020000,19761031T020000,19771030T020000,19781029T020000,19791028T02000
+                     *      0,19801026T020000,19811025T020000,19821031T020000,19831030T020000,19841028
+                     *      T020000,19851027T020000,19861026T020000,19871025T020000,19881030T020000,19
+                     *      891029T020000,19901028T020000,19911027T020000,19921025T020000,19931031T020
+                     *      000,19941030T020000,19951029T020000,19961027T020000,19971026T020000,199810
+                     *      25T020000,19991031T020000,20001029T020000,20011028T020000,20021027T020000,
+                     *      20031026T020000,20041031T020000,20051030T020000,20061029T020000,20071104T0
+                     *      20000,20081102T020000,20091101T020000,20101107T020000,20111106T020000,2012
+                     *      1104T020000,20131103T020000,20141102T020000,20151101T020000,20161106T02000
+                     *      0,20171105T020000,20181104T020000,20191103T020000,20201101T020000,20211107
+                     *      T020000,20221106T020000,20231105T020000,20241103T020000,20251102T020000,20
+                     *      261101T020000,20271107T020000,20281105T020000,20291104T020000,20301103T020
+                     *      000,20311102T020000,20321107T020000,20331106T020000,20341105T020000,203511
+                     *      04T020000,20361102T020000,20371101T020000
+                     *     TZNAME:PST
+                     *     TZOFFSETFROM:-0700
+                     *     TZOFFSETTO:-0800
+                     *     END:STANDARD
+                     *     END:VTIMEZONE
+                     *     BEGIN:VEVENT
+                     *     SUMMARY:Independence Day fly-in
+                     *     DTSTART;TZID=America/Los_Angeles:20270704T100000
+                     *     DTEND;TZID=America/Los_Angeles:20270704T140000
+                     *     DTSTAMP:20261207T044419Z
+                     *     UID:4dc8d795-3ebe-45bc-9cac-0b9ae39a4e08@pirep
+                     *     RRULE:FREQ=YEARLY
+                     *     DESCRIPTION:Hot dogs at noon.
+                     *     END:VEVENT
+                     *     END:VCALENDAR
+                     */
                     "text/calendar": unknown;
                 };
             };
@@ -6167,7 +8198,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example KPAE
+                 */
                 code: string;
             };
             cookie?: never;
@@ -6180,6 +8214,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "author": {
+                     *             "id": "1554dcbb-759b-4d7f-9a20-0ce959d5adcc",
+                     *             "name": "a pilot"
+                     *           },
+                     *           "changes": {
+                     *             "url": [
+                     *               null,
+                     *               "https://cams.example.com/a.jpg"
+                     *             ]
+                     *           },
+                     *           "created_at": "2026-12-07T04:44:06.209909+00:00",
+                     *           "event": "create",
+                     *           "id": "5326d6d3-26e2-4665-903e-3028f28292fb",
+                     *           "item_id": "2666c0f6-dd79-4cb4-b437-1d1fbae7b449",
+                     *           "item_type": "webcam",
+                     *           "reverted_at": null
+                     *         },
+                     *         {
+                     *           "author": {
+                     *             "id": "1554dcbb-759b-4d7f-9a20-0ce959d5adcc",
+                     *             "name": "a pilot"
+                     *           },
+                     *           "changes": {
+                     *             "name": [
+                     *               "Big fly-in",
+                     *               null
+                     *             ]
+                     *           },
+                     *           "created_at": "2026-12-07T04:44:06.186027+00:00",
+                     *           "event": "destroy",
+                     *           "id": "9876b9cb-9b2b-4a96-88b6-3c98e8a6f708",
+                     *           "item_id": "84310e75-9767-4974-a797-be316bbbd411",
+                     *           "item_type": "event",
+                     *           "reverted_at": null
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "per_page": 20,
+                     *       "total": 11
+                     *     }
+                     */
                     "application/json": components["schemas"]["HistoryPage"];
                 };
             };
@@ -6234,7 +8313,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
@@ -6251,6 +8333,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "fb5c6b72-f645-46aa-bde4-df40174abeb3"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: string;
                     };
@@ -6334,8 +8421,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example KPAE
+                 */
                 code: string;
+                /** @example camping */
                 name: string;
             };
             cookie?: never;
@@ -6418,8 +8509,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example KPAE
+                 */
                 code: string;
+                /** @example camping */
                 name: string;
             };
             cookie?: never;
@@ -6502,8 +8597,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
+                /** @example a6d59930-5cdd-48e3-a420-ef0d41febfb0 */
                 version_id: string;
             };
             cookie?: never;
@@ -6516,6 +8615,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "id": "026eed37-d92b-4a47-9f34-e4353ad1826c",
+                     *         "name": "a pilot"
+                     *       },
+                     *       "created_at": "2026-12-07T04:44:14.879368Z",
+                     *       "fields": {
+                     *         "annotations": null,
+                     *         "cover_image": "default",
+                     *         "crew_car": null,
+                     *         "description": null,
+                     *         "featured_photo_id": null,
+                     *         "flying_clubs": null,
+                     *         "fuel_location": null,
+                     *         "landing_fees": null,
+                     *         "landing_requirements": null,
+                     *         "landing_rights": "public",
+                     *         "transient_parking": null,
+                     *         "wifi": "Old *text*"
+                     *       },
+                     *       "html": {
+                     *         "crew_car": "",
+                     *         "description": "",
+                     *         "flying_clubs": "",
+                     *         "fuel_location": "",
+                     *         "landing_fees": "",
+                     *         "landing_requirements": "",
+                     *         "transient_parking": "",
+                     *         "wifi": "<p>Old <em>text</em></p>\n"
+                     *       },
+                     *       "version_id": "a6d59930-5cdd-48e3-a420-ef0d41febfb0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["VersionPreview"];
                 };
             };
@@ -6570,7 +8703,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example KPAE
+                 */
                 code: string;
             };
             cookie?: never;
@@ -6618,13 +8754,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example PAE
+                 */
                 code: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://cams.example.com/unknown-verified.jpg"
+                 *     }
+                 */
                 "application/json": components["schemas"]["NewWebcam"];
             };
         };
@@ -6705,8 +8849,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive. */
+                /**
+                 * @description The airport's FAA identifier (PAE), ICAO code (KPAE) or id; case-insensitive.
+                 * @example KPAE
+                 */
                 code: string;
+                /** @example 2666c0f6-dd79-4cb4-b437-1d1fbae7b449 */
                 webcam_id: string;
             };
             cookie?: never;
@@ -6804,6 +8952,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "changes": [
+                     *         {
+                     *           "airport": "PAE",
+                     *           "at": "2026-12-07T04:44:07.241975Z",
+                     *           "cursor": 3048,
+                     *           "fields": [
+                     *             "description",
+                     *             "tags"
+                     *           ],
+                     *           "kind": "edit"
+                     *         },
+                     *         {
+                     *           "airport": "BFI",
+                     *           "at": "2026-12-07T04:44:07.241975Z",
+                     *           "cursor": 3049,
+                     *           "fields": [
+                     *             "comments",
+                     *             "tags"
+                     *           ],
+                     *           "kind": "comment"
+                     *         }
+                     *       ],
+                     *       "next": 3052
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChangePage"];
                 };
             };
@@ -6858,6 +9033,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example b6c89a15-fe45-4a66-b8fd-24f5c3c2e4ce */
                 comment_id: string;
             };
             cookie?: never;
@@ -6949,6 +9125,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example b6c89a15-fe45-4a66-b8fd-24f5c3c2e4ce */
                 comment_id: string;
             };
             cookie?: never;
@@ -7031,6 +9208,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example b6c89a15-fe45-4a66-b8fd-24f5c3c2e4ce */
                 comment_id: string;
             };
             cookie?: never;
@@ -7123,6 +9301,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "airports": 2,
+                     *         "id": "golfing",
+                     *         "name": "Pirep - Golfing",
+                     *         "size_bytes": 1234,
+                     *         "url": "/assets/content-packs/2026-12/golfing.zip",
+                     *         "version": "2026-12-01T00:00:05+00:00"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["ContentPack"][];
                 };
             };
@@ -7163,6 +9353,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "airport_code": "PAE",
+                     *         "description": null,
+                     *         "host": null,
+                     *         "html": "",
+                     *         "id": "a5ebb184-a651-49e2-8b02-5f48c3a224b6",
+                     *         "location": null,
+                     *         "name": "PAE open house",
+                     *         "next": [
+                     *           {
+                     *             "ends_at": "2026-12-10T08:44:18Z",
+                     *             "starts_at": "2026-12-10T04:44:18Z"
+                     *           }
+                     *         ],
+                     *         "recurrence": null,
+                     *         "timezone": "America/Los_Angeles",
+                     *         "url": null
+                     *       },
+                     *       {
+                     *         "airport_code": "BFI",
+                     *         "description": null,
+                     *         "host": null,
+                     *         "html": "",
+                     *         "id": "61b742a0-5df2-484a-bde8-a3aec2eac5c8",
+                     *         "location": null,
+                     *         "name": "BFI open house",
+                     *         "next": [
+                     *           {
+                     *             "ends_at": "2026-12-10T08:44:18Z",
+                     *             "starts_at": "2026-12-10T04:44:18Z"
+                     *           }
+                     *         ],
+                     *         "recurrence": null,
+                     *         "timezone": "America/Los_Angeles",
+                     *         "url": null
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["EventOut"][];
                 };
             };
@@ -7201,6 +9431,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "exports": [
+                     *         {
+                     *           "bytes": 31457280,
+                     *           "created_at": "2026-12-07T03:15:41Z",
+                     *           "cursor": 1043,
+                     *           "format": "gpkg",
+                     *           "sha256": "9f2c…",
+                     *           "url": "https://cdn.pirep.io/exports/20261207T031500Z-1f2e3d4c/pirep-airports.gpkg"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExportList"];
                 };
             };
@@ -7247,6 +9491,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "airports_edited": 2,
+                     *         "altitude": 400,
+                     *         "avatar_url": "https://gravatar.com/avatar/1f1d8e1f8e91de7645deaf056c8b0c9379c816b9e41e2af4227ebd0c5f1a7316?s=96&d=identicon",
+                     *         "contributions": 4,
+                     *         "id": "86b72c94-7aeb-48c6-b66b-4967443f2fa0",
+                     *         "member_since": "2026-12-07T04:45:33.245361Z",
+                     *         "name": "Ace",
+                     *         "rank": 1
+                     *       },
+                     *       {
+                     *         "airports_edited": 1,
+                     *         "altitude": 100,
+                     *         "avatar_url": "https://gravatar.com/avatar/5f57ccf0f1a3029fbb8a9e0b0aa85eda1d8bd9e52f235c57bca646dbc1d2c423?s=96&d=identicon",
+                     *         "contributions": 1,
+                     *         "id": "526bfcb4-e1eb-49bd-9fd6-428dbd9c7da1",
+                     *         "member_since": "2026-12-07T04:45:33.245361Z",
+                     *         "name": "a pilot",
+                     *         "rank": 2
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Standing"][];
                 };
             };
@@ -7276,6 +9544,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "airports_geojson_url": "/api/v1/airports.geojson?v=0057814f179a22cc2a04974a27bc3a13",
+                     *       "chart_layers": [
+                     *         {
+                     *           "attribution": "FAA VFR charts, not for navigation",
+                     *           "bounds": [
+                     *             -122.39,
+                     *             47.83
+                     *           ],
+                     *           "cycle": "2024-12-26",
+                     *           "max_zoom": 12,
+                     *           "min_zoom": 0,
+                     *           "name": "sectional",
+                     *           "tile_url": "/assets/tiles/2024-12-26/sectional/{z}/{x}/{y}.webp",
+                     *           "title": "Sectional"
+                     *         }
+                     *       ],
+                     *       "client": {
+                     *         "captcha_site_key": null,
+                     *         "initial_view": {
+                     *           "latitude": 39.82834557323,
+                     *           "longitude": -98.57944574225633,
+                     *           "zoom": 4
+                     *         },
+                     *         "map_style_url": null,
+                     *         "sentry_dsn": null,
+                     *         "terrain_elevation": true
+                     *       },
+                     *       "cycles": {
+                     *         "airports": "2024-12-26",
+                     *         "charts": "2024-12-26"
+                     *       },
+                     *       "facility_types": [
+                     *         {
+                     *           "colour": "green",
+                     *           "default": true,
+                     *           "hidden": false,
+                     *           "icon": "plane",
+                     *           "label": "Airports",
+                     *           "name": "airport"
+                     *         },
+                     *         {
+                     *           "colour": "orange",
+                     *           "default": false,
+                     *           "hidden": false,
+                     *           "icon": "helicopter",
+                     *           "label": "Heliports",
+                     *           "name": "heliport"
+                     *         }
+                     *       ],
+                     *       "landing_rights": [
+                     *         {
+                     *           "description": "Open to the public",
+                     *           "label": "Public",
+                     *           "name": "public"
+                     *         },
+                     *         {
+                     *           "description": "Private, but open to the public with restrictions or permission",
+                     *           "label": "Restricted",
+                     *           "name": "restricted"
+                     *         }
+                     *       ],
+                     *       "limits": {
+                     *         "airport_name_max_length": 200,
+                     *         "comment_max_length": 10000,
+                     *         "display_name_max_length": 40,
+                     *         "event_description_max_length": 10000,
+                     *         "event_host_max_length": 200,
+                     *         "event_location_max_length": 200,
+                     *         "event_name_max_length": 200,
+                     *         "password_max_length": 128,
+                     *         "password_min_length": 12,
+                     *         "photo_max_bytes": 5242880,
+                     *         "token_name_max_length": 80
+                     *       },
+                     *       "read_only": false,
+                     *       "tags": [
+                     *         {
+                     *           "addable": false,
+                     *           "automatic": true,
+                     *           "colour": "yellow",
+                     *           "icon": "star",
+                     *           "label": "Featured",
+                     *           "name": "featured",
+                     *           "origin": true,
+                     *           "scroll_target": null,
+                     *           "searchable": false
+                     *         },
+                     *         {
+                     *           "addable": false,
+                     *           "automatic": true,
+                     *           "colour": "green",
+                     *           "icon": "book",
+                     *           "label": "Documented",
+                     *           "name": "populated",
+                     *           "origin": false,
+                     *           "scroll_target": null,
+                     *           "searchable": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Meta"];
                 };
             };
@@ -7299,6 +9670,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "known-cb77ad4c@example.com",
+                 *       "password": "the same long password"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Credentials"];
             };
         };
@@ -7309,6 +9686,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "csrf_token": "6Jx0mZ2rS8a1b5C3dE7fG9hI1jK3lM5nO7pQ9rS1tU3",
+                     *       "user": {
+                     *         "avatar_url": "https://gravatar.com/avatar/08c07b8eaef5b7f04d27fce4a8bba5c045399fe4dbe601b826207a7401778e1b?s=96&d=identicon",
+                     *         "confirmed": true,
+                     *         "created_at": "2026-12-07T04:43:54.268958Z",
+                     *         "display_name": "Goose",
+                     *         "email": "known-cb77ad4c@example.com",
+                     *         "id": "7ffe84d7-a5bf-4ddd-9fac-25b4940eed23",
+                     *         "pending_email": null,
+                     *         "points": 0,
+                     *         "role": "admin",
+                     *         "timezone": null,
+                     *         "verified": true
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
@@ -7373,6 +9768,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "csrf_token": "6Jx0mZ2rS8a1b5C3dE7fG9hI1jK3lM5nO7pQ9rS1tU3",
+                     *       "user": {
+                     *         "avatar_url": "https://gravatar.com/avatar/b01b8076362dac57bbedc3858c1b92936d78f97baf525025232e99634821278b?s=96&d=identicon",
+                     *         "confirmed": true,
+                     *         "created_at": "2026-12-07T04:44:52.462055Z",
+                     *         "display_name": null,
+                     *         "email": "known-01980e51@example.com",
+                     *         "id": "90a4fa39-934f-4210-854b-39e862945509",
+                     *         "pending_email": null,
+                     *         "points": 0,
+                     *         "role": "known",
+                     *         "timezone": null,
+                     *         "verified": true
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
@@ -7476,6 +9889,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "captcha_token": "a-good-answer",
+                 *       "email": "newcomer@example.com",
+                 *       "password": "a long enough password"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Registration"];
             };
         };
@@ -7486,6 +9906,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Check your mail: the next step is in the message we sent."
+                     *     }
+                     */
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
@@ -7553,6 +9978,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "pirep_Qm9hcmQgdGhlIGZpeGVkLXdpbmcgYWlyY3JhZnQgbm93"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TokenOnly"];
             };
         };
@@ -7563,6 +9993,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "avatar_url": "https://gravatar.com/avatar/f13cd2920b307d2f5499d261f7916e03a37ac3b19c93c5ee77cb52f66d7795fa?s=96&d=identicon",
+                     *       "confirmed": true,
+                     *       "created_at": "2026-12-07T04:43:51.517649Z",
+                     *       "display_name": null,
+                     *       "email": "new-address@example.com",
+                     *       "id": "c53f9304-42ba-4e36-b65b-34f8e7d9b2d3",
+                     *       "pending_email": null,
+                     *       "points": 0,
+                     *       "role": "known",
+                     *       "timezone": null,
+                     *       "verified": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
@@ -7630,6 +10075,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "somebody@example.com"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EmailOnly"];
             };
         };
@@ -7640,6 +10090,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "If the address waits for confirmation, a new link is on its way."
+                     *     }
+                     */
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
@@ -7695,6 +10150,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "avatar_url": "https://gravatar.com/avatar/65aef1213f473433cff13291213db0f6677afab3e535c57896ac99b765754e2e?s=96&d=identicon",
+                     *       "confirmed": true,
+                     *       "created_at": "2026-12-07T04:43:51.517649Z",
+                     *       "display_name": null,
+                     *       "email": "pilot@example.com",
+                     *       "id": "c53f9304-42ba-4e36-b65b-34f8e7d9b2d3",
+                     *       "pending_email": "new-address@example.com",
+                     *       "points": 0,
+                     *       "role": "known",
+                     *       "timezone": null,
+                     *       "verified": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
@@ -7736,6 +10206,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "current_password": "the same long password"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AccountDeletion"];
             };
         };
@@ -7811,6 +10286,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery",
+                 *       "email": "new-address@example.com"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AccountChanges"];
             };
         };
@@ -7821,6 +10302,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "avatar_url": "https://gravatar.com/avatar/65aef1213f473433cff13291213db0f6677afab3e535c57896ac99b765754e2e?s=96&d=identicon",
+                     *       "confirmed": true,
+                     *       "created_at": "2026-12-07T04:43:51.517649Z",
+                     *       "display_name": null,
+                     *       "email": "pilot@example.com",
+                     *       "id": "c53f9304-42ba-4e36-b65b-34f8e7d9b2d3",
+                     *       "pending_email": "new-address@example.com",
+                     *       "points": 0,
+                     *       "role": "known",
+                     *       "timezone": null,
+                     *       "verified": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
@@ -7903,6 +10399,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2026-12-07T04:45:47.786285Z",
+                     *         "id": "fc4e66db-fed8-4f2a-bf0c-5b8c007a4a67",
+                     *         "last_used_at": null,
+                     *         "name": "flight planner",
+                     *         "read_limit_per_minute": null,
+                     *         "revoked_at": null,
+                     *         "scopes": [
+                     *           "read"
+                     *         ]
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["TokenOut"][];
                 };
             };
@@ -7944,6 +10455,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "flight planner",
+                 *       "scopes": [
+                 *         "read"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["TokenRequest"];
             };
         };
@@ -7954,6 +10473,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-07T04:45:47.786285Z",
+                     *       "id": "fc4e66db-fed8-4f2a-bf0c-5b8c007a4a67",
+                     *       "last_used_at": null,
+                     *       "name": "flight planner",
+                     *       "read_limit_per_minute": null,
+                     *       "revoked_at": null,
+                     *       "scopes": [
+                     *         "read"
+                     *       ],
+                     *       "token": "pirep_Qm9hcmQgdGhlIGZpeGVkLXdpbmcgYWlyY3JhZnQgbm93"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
@@ -8017,6 +10550,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1ebb160a-110b-44bc-bdf3-14e66d6467e1 */
                 token_id: string;
             };
             cookie?: never;
@@ -8103,6 +10637,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "password": "a fresh password",
+                 *       "token": "pirep_Qm9hcmQgdGhlIGZpeGVkLXdpbmcgYWlyY3JhZnQgbm93"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PasswordReset"];
             };
         };
@@ -8169,6 +10709,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "somebody@example.com"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EmailOnly"];
             };
         };
@@ -8179,6 +10724,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "If the address has an account, a link is on its way."
+                     *     }
+                     */
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
@@ -8228,6 +10778,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "pirep_Qm9hcmQgdGhlIGZpeGVkLXdpbmcgYWlyY3JhZnQgbm93"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CaptchaAnswer"];
             };
         };
@@ -8238,6 +10793,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "avatar_url": "https://gravatar.com/avatar/09abf5b3e7ee542f31ed65aba43038e5f57b6695560c38f726a81b5708cc18e8?s=96&d=identicon",
+                     *       "confirmed": true,
+                     *       "created_at": "2026-12-07T04:44:58.685033Z",
+                     *       "display_name": null,
+                     *       "email": "known-73b4f244@example.com",
+                     *       "id": "03240df8-b4ba-4c76-949e-47ccadebf681",
+                     *       "pending_email": null,
+                     *       "points": 0,
+                     *       "role": "known",
+                     *       "timezone": null,
+                     *       "verified": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
@@ -8292,6 +10862,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 86b72c94-7aeb-48c6-b66b-4967443f2fa0 */
                 user_id: string;
             };
             cookie?: never;
@@ -8304,6 +10875,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "activity": [
+                     *         {
+                     *           "airport_code": "BFI",
+                     *           "created_at": "2026-12-07T04:45:33.350350Z",
+                     *           "points": 100,
+                     *           "type": "tag_added"
+                     *         },
+                     *         {
+                     *           "airport_code": "PAE",
+                     *           "created_at": "2026-12-07T04:45:33.331718Z",
+                     *           "points": 100,
+                     *           "type": "tag_added"
+                     *         }
+                     *       ],
+                     *       "airports_edited": 2,
+                     *       "altitude": 400,
+                     *       "avatar_url": "https://gravatar.com/avatar/1f1d8e1f8e91de7645deaf056c8b0c9379c816b9e41e2af4227ebd0c5f1a7316?s=96&d=identicon",
+                     *       "contributions": 4,
+                     *       "id": "86b72c94-7aeb-48c6-b66b-4967443f2fa0",
+                     *       "member_since": "2026-12-07T04:45:33.245361Z",
+                     *       "name": "Ace",
+                     *       "rank": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Profile"];
                 };
             };
@@ -8351,6 +10948,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Health"];
                 };
             };
