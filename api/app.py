@@ -175,7 +175,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     if engine is not None:
         bind_sessions(app, engine)
     install_error_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # zlib's own default level: level 9 (Starlette's) costs twice the CPU for 1-2 % less.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(PolicyAudit)
     app.add_middleware(ControlCharacters)
     app.add_middleware(

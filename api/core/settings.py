@@ -182,11 +182,11 @@ class Settings(BaseSettings):
         default=2.0, ge=0, description="How often a web process checks its caches are current."
     )
     map_rebuild_delay_seconds: float = Field(
-        default=1.0,
+        default=10.0,
         ge=0,
         le=60,
         description="Changes to the map gathered into one rebuild of its GeoJSON (seconds); "
-        "their writers see them at once.",
+        "their writers see them at once, browsers keep the map a minute anyway.",
     )
     detail_cache_size: int = Field(
         default=4096, ge=0, description="Airport detail documents kept in memory per process."
