@@ -16,7 +16,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from api.admin.router import router as admin_router
-from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder
+from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder, TileCache
 from api.airports.router import router as airports_router
 from api.airports.service import DETAIL_DROPS_ALL
 from api.assets.router import router as assets_router
@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             revalidate_seconds=settings.cache_revalidate_seconds,
             drops_all=DETAIL_DROPS_ALL,
         ),
+        tile_cache=TileCache(max_bytes=settings.tile_cache_bytes),
         search_cache=DetailCache(
             max_entries=settings.search_cache_size,
             revalidate_seconds=settings.cache_revalidate_seconds,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
-from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder
+from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder, TileCache
 from api.core.captcha import TurnstileClient
 from api.core.changes import AFTER_CHANGE, MAP_FOLLOWS, RENDERED_AFTER_CHANGE, RecordedChange
 from api.core.geoip import GeoLocator
@@ -37,6 +37,7 @@ class AppState:
     map_rebuilder: MapRebuilder
     detail_cache: DetailCache
     search_cache: DetailCache
+    tile_cache: TileCache
     feed_pages: FullPages = field(default_factory=FullPages)
     token_quotas: TokenQuotas = field(default_factory=TokenQuotas)
     # Set when the application starts (its lifespan), or given by whoever built it.

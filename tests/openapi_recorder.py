@@ -44,6 +44,11 @@ def _shorten(value: Any) -> Any:
     return value
 
 
+def textual(content_type: str) -> bool:
+    """Whether an example can show a body of this type (a vector tile is binary)."""
+    return content_type.endswith("json") or content_type.startswith("text/")
+
+
 def _decoded(body: bytes, content_type: str, encoding: str | None) -> Any:
     if encoding == "gzip":
         body = gzip.decompress(body)
@@ -120,7 +125,7 @@ class ExampleRecorder:
                 "body": _shorten(json.loads(received)),
             }
         answer_type = answer_headers.get("content-type", "").split(";")[0]
-        if sent and answer_type:
+        if sent and textual(answer_type):
             example["response"] = {
                 "status": str(status),
                 "content_type": answer_type,

@@ -382,3 +382,49 @@ def geojson_reply(
     if use_gzip:
         return GeojsonReply(200, cache.body_gzip, {**encoded, "Content-Encoding": "gzip"})
     return GeojsonReply(200, cache.body, headers)
+
+
+@dataclass
+class TileCache:
+    """Vector tiles of the map's current version kept in memory, at most ``max_bytes`` (the
+    least recently used go first), as the CDN keeps them in production; a new version of the
+    map starts afresh."""
+
+    max_bytes: int
+    version: str | None = None
+    size: int = 0
+    entries: OrderedDict[tuple[int, int, int], bytes] = field(default_factory=OrderedDict)
+
+    def get(self, version: str, key: tuple[int, int, int]) -> bytes | None:
+        if version != self.version:
+            self.version, self.entries, self.size = version, OrderedDict(), 0
+            return None
+        body = self.entries.get(key)
+        if body is not None:
+            self.entries.move_to_end(key)
+        return body
+
+    def put(self, version: str, key: tuple[int, int, int], body: bytes) -> None:
+        if version != self.version or len(body) > self.max_bytes or key in self.entries:
+            return
+        self.entries[key] = body
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            _, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped)
+
+
+def tile_headers(
+    cache: GeojsonCache, z: int, x: int, y: int, version: str | None
+) -> dict[str, str]:
+    """A vector tile's ETag and caching, from the map's version: a tile asked for with the
+    current version (``?v=`` of `/api/v1/meta`) never changes; others are revalidated."""
+    current = (cache.etag or '""').strip('"')
+    return {
+        "ETag": f'"{current[:20]}-{z}-{x}-{y}"',
+        "Cache-Control": IMMUTABLE if version and version == current else REVALIDATE,
+    }
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    return bool(if_none_match) and _etag_matches(if_none_match or "", {etag})

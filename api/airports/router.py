@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.airports import caches, service
 from api.airports.schemas import (
@@ -14,6 +14,8 @@ from api.airports.schemas import (
     NewAirport,
 )
 from api.core.db import transaction
+from api.core.documents import tiles
+from api.core.errors import NotFound
 from api.dependencies import READ_LIMIT, WRITE_LIMIT, RequesterDep, SessionDep, StateDep
 from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 
@@ -61,6 +63,61 @@ async def airports_geojson(
     return Response(
         reply.body, status_code=reply.status, media_type=reply.media_type, headers=reply.headers
     )
+
+
+@router.get(
+    "/tiles/airports/{z}/{x}/{y}.mvt",
+    name="tile",
+    summary="The map's airports as a Mapbox vector tile",
+    description="Layer `airports`, one point per airport with `code`, `name` (as its source "
+    f"files it: the FAA's in capitals; from zoom {tiles.NAMES_FROM_ZOOM}), `facility_type`, "
+    "`facility_use`, `importance` (0 a private heliport … 5 a large airport) and `tags` (one "
+    "string, a comma before and after each tag: `,fuel,populated,`). Zoomed out, tiles keep "
+    "the important airports only: importance 4 and more up to zoom 2, 3 and more at zooms 3–4, "
+    f"every airport from zoom 5. Zooms past {tiles.MAX_ZOOM} are "
+    "drawn from its tiles. With the `v` of `airport_tiles_url` in `/api/v1/meta` a tile is "
+    "immutable; without it, revalidate with its `ETag`.",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {tiles.MEDIA_TYPE: {}},
+            "description": "A vector tile (empty where there is no airport).",
+        },
+        304: {"description": "The copy the client has is current."},
+        **ERROR_RESPONSES,
+        404: {"model": ErrorBody, "description": "No such tile on the map's grid."},
+    },
+)
+async def airport_tile(
+    request: Request,
+    state: StateDep,
+    z: Annotated[int, Path(ge=0, le=tiles.MAX_ZOOM, description="Zoom.")],
+    x: Annotated[int, Path(ge=0, description="Column, from the west.")],
+    y: Annotated[int, Path(ge=0, description="Row, from the north.")],
+    v: Annotated[
+        str | None,
+        Query(description="The map's version from `/api/v1/meta`; makes the tile immutable."),
+    ] = None,
+) -> Response:
+    if not tiles.exists(z, x, y):
+        raise NotFound(f"There is no tile {z}/{x}/{y}: at zoom {z}, x and y are below {2**z}.")
+    cache: caches.GeojsonCache = state.geojson_cache
+    # A reader who changed the map gets tiles with the change.
+    await state.map_rebuilder.settle_for(request.client.host if request.client else None)
+    if not cache.is_fresh():
+        async with transaction(state.session_factory) as session:
+            await cache.refresh(session)
+    headers = caches.tile_headers(cache, z, x, y, v)
+    if caches.not_modified(request.headers.get("if-none-match"), headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    kept: caches.TileCache = state.tile_cache
+    version = cache.etag or ""
+    body = kept.get(version, (z, x, y))
+    if body is None:
+        async with transaction(state.session_factory) as session:
+            body = await tiles.tile(session, z, x, y)
+        kept.put(version, (z, x, y), body)
+    return Response(body, media_type=tiles.MEDIA_TYPE, headers=headers)
 
 
 @router.get(

@@ -191,6 +191,11 @@ class Settings(BaseSettings):
     detail_cache_size: int = Field(
         default=4096, ge=0, description="Airport detail documents kept in memory per process."
     )
+    tile_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Bytes of the map's vector tiles kept in memory per process (0: none).",
+    )
     search_cache_size: int = Field(
         default=4096,
         ge=0,

@@ -98,6 +98,10 @@ class Meta(BaseModel):
     airports_geojson_url: str | None = Field(
         description="Versioned URL of the airports GeoJSON; safe to cache for a year."
     )
+    airport_tiles_url: str | None = Field(
+        description="Versioned URL template (`{z}/{x}/{y}`) of the airports' vector tiles; "
+        "each tile is safe to cache for a year."
+    )
     chart_layers: list[ChartLayer]
     tags: list[TagOut]
     facility_types: list[FacilityTypeOut]

@@ -114,6 +114,9 @@ async def meta(
     return Meta(
         cycles=await repository.active_cycles(session),
         airports_geojson_url=f"/api/v1/airports.geojson?v={version}" if version else None,
+        airport_tiles_url=(
+            f"/api/v1/tiles/airports/{{z}}/{{x}}/{{y}}.mvt?v={version}" if version else None
+        ),
         chart_layers=await chart_layers(session, settings),
         tags=[TagOut.model_validate(tag, from_attributes=True) for tag in TAGS],
         facility_types=[

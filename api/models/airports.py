@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from geoalchemy2 import Geography
+from geoalchemy2 import Geography, Geometry
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -46,6 +46,12 @@ EDITABLE_FIELDS = (
 # Kept in sync with the columns by the database itself, so every airport, user-added ones too,
 # always has a position and a search document.
 LOCATION_EXPRESSION = "(ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography)"
+# The position on the web map (EPSG:3857) that vector tiles are cut from; the poles, which the
+# projection cannot reach, are drawn at its edge.
+MERCATOR_EXPRESSION = (
+    "ST_Transform(ST_SetSRID(ST_MakePoint(longitude, "
+    "GREATEST(-85.05, LEAST(85.05, latitude))), 4326), 3857)"
+)
 SEARCH_EXPRESSION = (
     "(setweight(to_tsvector('simple'::regconfig, code || ' ' || coalesce(icao_code, '')), 'A')"
     " || setweight(to_tsvector('simple'::regconfig, name), 'B')"
@@ -75,6 +81,11 @@ class Airport(Base):
     location: Mapped[Any] = mapped_column(
         Geography("POINT", srid=4326, spatial_index=False),
         sa.Computed(sa.text(LOCATION_EXPRESSION), persisted=True),
+    )
+    mercator: Mapped[Any] = mapped_column(
+        Geometry("POINT", srid=3857, spatial_index=False),
+        sa.Computed(sa.text(MERCATOR_EXPRESSION), persisted=True),
+        deferred=True,
     )
     elevation_ft: Mapped[int | None] = mapped_column(sa.Integer)
     city: Mapped[str | None] = mapped_column(sa.Text)
@@ -166,6 +177,7 @@ class Airport(Base):
         sa.CheckConstraint("importance BETWEEN 0 AND 5", name="importance_range"),
         sa.Index("ix_airports_icao_code", "icao_code"),
         sa.Index("ix_airports_location", "location", postgresql_using="gist"),
+        sa.Index("ix_airports_mercator", "mercator", postgresql_using="gist"),
         sa.Index("ix_airports_search_document", "search_document", postgresql_using="gin"),
         sa.Index(
             "ix_airports_name_trgm",

@@ -36,6 +36,7 @@ PUBLIC_READS = {
     ("GET", "/api/v1/meta"),
     ("GET", "/api/v1/content-packs"),
     ("GET", "/api/v1/airports.geojson"),
+    ("GET", "/api/v1/tiles/airports/{z}/{x}/{y}.mvt"),
     ("GET", "/api/v1/airports"),
     ("GET", "/api/v1/airports/search"),
     ("GET", "/api/v1/airports/{code}"),

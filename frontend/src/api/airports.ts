@@ -25,7 +25,7 @@ export const airportKeys = {
   version: (code: string, versionId: string) => ["airport", upper(code), "versions", versionId] as const,
   lists: ["airports", "list"] as const,
   list: (params: string) => ["airports", "list", params] as const,
-  geojson: (url: string | null | undefined) => ["airports", "geojson", url] as const,
+  count: (query: string, version: string | null) => ["airports", "count", query, version] as const,
 };
 
 export function airportQuery(code: string) {

@@ -1,26 +1,22 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { Feature, FeatureCollection, Point } from "geojson";
+import { searchQuery, type Filters, type KnownFilters } from "../lib/filters";
 import { airportKeys } from "./airports";
-import { ApiError } from "./errors";
-import type { AirportProperties } from "../lib/filters";
+import { api, call } from "./client";
+import type { paths } from "./schema";
 
-export type AirportFeature = Feature<Point, AirportProperties>;
-export type AirportCollection = FeatureCollection<Point, AirportProperties>;
+type SearchQuery = NonNullable<paths["/api/v1/airports"]["get"]["parameters"]["query"]>;
 
 /**
- * The map's airports, fetched once from the versioned URL `/api/v1/meta` gives (a change of the
- * data gives a new URL, so a cached copy is never stale): the map draws this very object and the
- * page counts the airports that match in it. The previous version stays until the next arrives.
+ * How many airports the map's filters match, everywhere (the map itself only holds the tiles in
+ * view): the advanced search's total, asked again when the map's data changes (`version`, the
+ * `v` of `/api/v1/meta`'s URLs). The previous count stays until the next arrives.
  */
-export function useAirportsGeoJSON(url: string | null | undefined) {
+export function useMatchCount(filters: Filters, known: KnownFilters, version: string | null) {
+  const query = searchQuery(filters, known);
   return useQuery({
-    queryKey: airportKeys.geojson(url),
-    queryFn: async ({ signal }): Promise<AirportCollection> => {
-      const response = await fetch(url as string, { signal, credentials: "same-origin" });
-      if (!response.ok) throw new ApiError(response.status, {});
-      return (await response.json()) as AirportCollection;
-    },
-    enabled: Boolean(url),
+    queryKey: airportKeys.count(JSON.stringify(query), version),
+    queryFn: () =>
+      call(api.GET("/api/v1/airports", { params: { query: query as SearchQuery } })).then((page) => page.total),
     staleTime: Infinity,
     placeholderData: keepPreviousData,
   });

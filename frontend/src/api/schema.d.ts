@@ -847,6 +847,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tiles/airports/{z}/{x}/{y}.mvt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The map's airports as a Mapbox vector tile
+         * @description Layer `airports`, one point per airport with `code`, `name` (as its source files it: the FAA's in capitals; from zoom 8), `facility_type`, `facility_use`, `importance` (0 a private heliport … 5 a large airport) and `tags` (one string, a comma before and after each tag: `,fuel,populated,`). Zoomed out, tiles keep the important airports only: importance 4 and more up to zoom 2, 3 and more at zooms 3–4, every airport from zoom 5. Zooms past 12 are drawn from its tiles. With the `v` of `airport_tiles_url` in `/api/v1/meta` a tile is immutable; without it, revalidate with its `ETag`.
+         */
+        get: operations["airports-tile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -2479,6 +2499,11 @@ export interface components {
         };
         /** Meta */
         Meta: {
+            /**
+             * Airport Tiles Url
+             * @description Versioned URL template (`{z}/{x}/{y}`) of the airports' vector tiles; each tile is safe to cache for a year.
+             */
+            airport_tiles_url: string | null;
             /**
              * Airports Geojson Url
              * @description Versioned URL of the airports GeoJSON; safe to cache for a year.
@@ -9546,22 +9571,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "airport_tiles_url": "/api/v1/tiles/airports/{z}/{x}/{y}.mvt?v=0057814f179a22cc2a04974a27bc3a13",
                      *       "airports_geojson_url": "/api/v1/airports.geojson?v=0057814f179a22cc2a04974a27bc3a13",
-                     *       "chart_layers": [
-                     *         {
-                     *           "attribution": "FAA VFR charts, not for navigation",
-                     *           "bounds": [
-                     *             -122.39,
-                     *             47.83
-                     *           ],
-                     *           "cycle": "2024-12-26",
-                     *           "max_zoom": 12,
-                     *           "min_zoom": 0,
-                     *           "name": "sectional",
-                     *           "tile_url": "/assets/tiles/2024-12-26/sectional/{z}/{x}/{y}.webp",
-                     *           "title": "Sectional"
-                     *         }
-                     *       ],
+                     *       "chart_layers": [],
                      *       "client": {
                      *         "captcha_site_key": null,
                      *         "initial_view": {
@@ -9574,8 +9586,7 @@ export interface operations {
                      *         "terrain_elevation": true
                      *       },
                      *       "cycles": {
-                     *         "airports": "2024-12-26",
-                     *         "charts": "2024-12-26"
+                     *         "airports": "2024-12-26"
                      *       },
                      *       "facility_types": [
                      *         {
@@ -9863,6 +9874,79 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description Seconds. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "airports-tile": {
+        parameters: {
+            query?: {
+                /** @description The map's version from `/api/v1/meta`; makes the tile immutable. */
+                v?: string | null;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Zoom.
+                 * @example 6
+                 */
+                z: number;
+                /**
+                 * @description Column, from the west.
+                 * @example 10
+                 */
+                x: number;
+                /**
+                 * @description Row, from the north.
+                 * @example 22
+                 */
+                y: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A vector tile (empty where there is no airport). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.mapbox-vector-tile": unknown;
+                };
+            };
+            /** @description The copy the client has is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tile on the map's grid. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A query parameter is invalid. */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

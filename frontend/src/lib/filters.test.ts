@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { featureFilter } from "@maplibre/maplibre-gl-style-spec";
 import {
   clear,
-  countMatching,
   defaultFilters,
   hiddenFilter,
   matchExpression,
   matches,
   readFilters,
+  searchQuery,
   toggle,
   writeFilters,
   type Filters,
@@ -123,24 +123,43 @@ describe("which airports match", () => {
 
   it.each(cases)("a %s tagged %j: %#", (type, tags, filters, expected) => {
     expect(matches(filters, type, tags)).toBe(expected);
-    // The map's expression agrees with the rule.
-    const feature = { type: "Point" as const, properties: { facility_type: type, tags } };
-    const evaluate = (filter: unknown) =>
-      featureFilter(filter as never, "layers[0].filter").filter({ zoom: 10 }, feature as never);
-    expect(evaluate(matchExpression(filters))).toBe(expected);
-    expect(evaluate(hiddenFilter(filters))).toBe(!expected && type !== "heliport");
+    // The map's expressions agree with the rule, over the vector tiles' text of tags and the
+    // GeoJSON's list.
+    const evaluate = (filter: unknown, tagged: unknown) =>
+      featureFilter(filter as never, "layers[0].filter").filter({ zoom: 10 }, {
+        type: "Point",
+        properties: { facility_type: type, tags: tagged },
+      } as never);
+    const text = `,${tags.join(",")},`;
+    expect(evaluate(matchExpression(filters), text)).toBe(expected);
+    expect(evaluate(hiddenFilter(filters), text)).toBe(!expected && type !== "heliport");
+    expect(evaluate(matchExpression(filters, false), tags)).toBe(expected);
+    expect(evaluate(hiddenFilter(filters, false), tags)).toBe(!expected && type !== "heliport");
   });
 
-  it("counts the matching features of the map's GeoJSON with the same rule", () => {
-    const features = cases.map(([facility_type, tags], index) => ({
-      properties: { code: `A${index}`, facility_type, tags },
-    }));
-    for (const filters of [defaults, everything, { ...defaults, tags: ["fuel"] }]) {
-      const expected = features.filter((item) =>
-        matches(filters, item.properties.facility_type, item.properties.tags),
-      ).length;
-      expect(countMatching(filters, features)).toBe(expected);
-    }
-    expect(countMatching(everything, features)).toBe(features.length);
+  it("does not take a tag for another one that contains it", () => {
+    const evaluate = (filter: unknown) =>
+      featureFilter(filter as never, "layers[0].filter").filter({ zoom: 10 }, {
+        type: "Point",
+        properties: { facility_type: "airport", tags: ",public,self-fuel," },
+      } as never);
+    expect(evaluate(matchExpression({ ...defaults, tags: ["fuel"] }))).toBe(false);
+    expect(evaluate(matchExpression({ ...defaults, tags: ["self-fuel"] }))).toBe(true);
+  });
+});
+
+describe("the count of matching airports", () => {
+  it("asks the advanced search with the same filters, closed airports included", () => {
+    expect(searchQuery({ types: ["airport"], access: ["public"], tags: ["fuel"] }, known)).toEqual({
+      facility_type: ["airport"],
+      access: ["public"],
+      tags: ["fuel"],
+      include_closed: true,
+      per_page: 1,
+    });
+  });
+
+  it("names every type when no type is ticked (the search's own default is airports)", () => {
+    expect(searchQuery({ types: [], access: [], tags: [] }, known).facility_type).toEqual(known.types);
   });
 });

@@ -98,32 +98,32 @@ export function matches(filters: Filters, facilityType: string, tags: readonly s
   return anyOf(filters.types, [facilityType]) && anyOf(filters.access, tags) && anyOf(filters.tags, tags);
 }
 
-/** The MapLibre expression of `matches` over the GeoJSON's `facility_type` and `tags`. */
-export function matchExpression(filters: Filters): ExpressionSpecification {
+/**
+ * The MapLibre expression of `matches` over an airport's `facility_type` and `tags`: a list in the
+ * GeoJSON, one string with a comma before and after each tag in the vector tiles (`,fuel,public,`).
+ */
+export function matchExpression(filters: Filters, tagsAsText = true): ExpressionSpecification {
+  const has = (tag: string): ExpressionSpecification =>
+    tagsAsText ? ["in", `,${tag},`, ["get", "tags"]] : ["in", tag, ["get", "tags"]];
   const hasAny = (wanted: readonly string[]): ExpressionSpecification | boolean =>
-    wanted.length === 0 || ["any", ...wanted.map((tag): ExpressionSpecification => ["in", tag, ["get", "tags"]])];
+    wanted.length === 0 || ["any", ...wanted.map(has)];
   const type: ExpressionSpecification | boolean =
     filters.types.length === 0 || ["in", ["get", "facility_type"], ["literal", filters.types]];
   return ["all", type, hasAny(filters.access), hasAny(filters.tags)];
 }
 
 /** Airports that do not match, shown faintly from close up; heliports are left out. */
-export function hiddenFilter(filters: Filters): FilterSpecification {
-  return ["all", ["!", matchExpression(filters)], ["!=", ["get", "facility_type"], "heliport"]];
+export function hiddenFilter(filters: Filters, tagsAsText = true): FilterSpecification {
+  return ["all", ["!", matchExpression(filters, tagsAsText)], ["!=", ["get", "facility_type"], "heliport"]];
 }
 
-export interface AirportProperties {
-  code: string;
-  facility_type: string;
-  tags: string[];
-  importance?: number;
-}
-
-/** How many of the map's airports match (the GeoJSON the map draws, by the same rule). */
-export function countMatching(filters: Filters, features: readonly { properties: AirportProperties }[]): number {
-  let count = 0;
-  for (const { properties } of features) {
-    if (matches(filters, properties.facility_type, properties.tags)) count += 1;
-  }
-  return count;
+/** The advanced search's parameters for the airports the filters match (to count them). */
+export function searchQuery(filters: Filters, known: KnownFilters) {
+  return {
+    facility_type: filters.types.length > 0 ? filters.types : [...known.types],
+    access: filters.access,
+    tags: filters.tags,
+    include_closed: true,
+    per_page: 1,
+  };
 }

@@ -1,7 +1,6 @@
 import * as maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
-import type { FeatureCollection } from "geojson";
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from "react";
 import type { Annotated } from "../../api/airports";
 import type { Meta } from "../../api/types";
@@ -37,8 +36,8 @@ export interface InView {
 
 interface Props {
   meta: Meta;
-  /** The airports GeoJSON (null while it loads): the same object the page counts. */
-  airports: FeatureCollection | null;
+  /** Where the airports are drawn from: the vector tiles, the whole GeoJSON, or nowhere. */
+  markers: "tiles" | "geojson" | "off";
   filters: Filters;
   selected: string | null;
   showCharts: boolean;
@@ -68,7 +67,9 @@ const FADED = "airports-faded";
 // The selected airport, drawn above the others whether the filters match it or not.
 const SELECTED = "airports-selected";
 const IMPORTANCE: maplibregl.ExpressionSpecification = ["number", ["get", "importance"], 0];
-const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+// The airports' tiles stop here; MapLibre draws closer views from them.
+const TILES_MAX_ZOOM = 12;
+const NO_DATA: maplibregl.GeoJSONSourceSpecification["data"] = { type: "FeatureCollection", features: [] };
 
 const TEXT = {
   light: { color: "#1b2330", halo: "#ffffff" },
@@ -98,17 +99,20 @@ function initialStyle(meta: Meta, basemap: boolean, dark: boolean): maplibregl.S
 function addLayers(map: maplibregl.Map, props: Props) {
   const { meta } = props;
   addChartLayers(map, meta.chart_layers, props.showCharts);
-  if (map.getSource("airports")) return;
+  if (map.getSource("airports") || props.markers === "off") return;
   const types = markerTypes(meta);
   const text = TEXT[isDark() ? "dark" : "light"];
   addMarkerImages(map, types);
-  map.addSource("airports", { type: "geojson", data: props.airports ?? EMPTY });
+  const tiles = props.markers === "tiles";
+  map.addSource("airports", airportSource(meta, tiles ? "tiles" : "geojson"));
+  // The tiles' one layer; a GeoJSON source has none.
+  const from = tiles ? { source: "airports", "source-layer": "airports" } : { source: "airports" };
   map.addLayer({
     id: FADED,
     type: "symbol",
-    source: "airports",
+    ...from,
     minzoom: FADED_ZOOM,
-    filter: hiddenFilter(props.filters),
+    filter: hiddenFilter(props.filters, tiles),
     layout: {
       "icon-image": iconImage("faded", types),
       "icon-allow-overlap": true,
@@ -119,8 +123,8 @@ function addLayers(map: maplibregl.Map, props: Props) {
   map.addLayer({
     id: MATCH,
     type: "symbol",
-    source: "airports",
-    filter: matchExpression(props.filters),
+    ...from,
+    filter: matchExpression(props.filters, tiles),
     layout: {
       "icon-image": iconImage("match", types),
       // Bigger for busier airports (importance 0–5), and a little bigger from close up.
@@ -146,7 +150,7 @@ function addLayers(map: maplibregl.Map, props: Props) {
   map.addLayer({
     id: SELECTED,
     type: "symbol",
-    source: "airports",
+    ...from,
     filter: selectedFilter(props.selected),
     layout: {
       "icon-image": iconImage("selected", types),
@@ -162,6 +166,20 @@ function addLayers(map: maplibregl.Map, props: Props) {
     },
     paint: { "text-color": text.color, "text-halo-color": text.halo, "text-halo-width": 2 },
   });
+}
+
+/** Where the versioned URLs of `/api/v1/meta` point (absolute: MapLibre fetches tiles in a worker). */
+function absolute(url: string): string {
+  return `${window.location.origin}${url}`;
+}
+
+function airportSource(meta: Meta, markers: "tiles" | "geojson"): maplibregl.SourceSpecification {
+  if (markers === "geojson") {
+    const url = meta.airports_geojson_url;
+    return { type: "geojson", data: url ? absolute(url) : NO_DATA };
+  }
+  const url = meta.airport_tiles_url;
+  return { type: "vector", tiles: url ? [absolute(url)] : [], minzoom: 0, maxzoom: TILES_MAX_ZOOM };
 }
 
 /** The MapLibre map: a base map, the chart layers over it, and the airports over both. */
@@ -272,7 +290,8 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
           });
         }
       }
-      const drawn = latest.current.airports !== null && Boolean(map.getSource("airports")) && map.isSourceLoaded("airports");
+      const drawn =
+        latest.current.markers === "off" || (Boolean(map.getSource("airports")) && map.isSourceLoaded("airports"));
       element.dataset.idle = String(drawn);
       const onInView = latest.current.onInView;
       if (drawn && onInView && map.getLayer(MATCH)) onInView(renderedAirports(map));
@@ -315,21 +334,32 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
     map.triggerRepaint();
   };
 
+  // A change of the map's data gives new URLs (a writer's meta shows its change at once).
+  const { airport_tiles_url: tilesUrl, airports_geojson_url: geojsonUrl } = props.meta;
   useEffect(() => {
-    const source = map?.getSource<maplibregl.GeoJSONSource>("airports");
-    if (!map || !source || !props.airports) return;
-    void source.setData(props.airports).then(() => redrawing(map));
-    redrawing(map);
-  }, [map, props.airports]);
+    const source = map?.getSource("airports");
+    if (!map || !source) return;
+    if (source instanceof maplibregl.VectorTileSource && tilesUrl) {
+      const wanted = absolute(tilesUrl);
+      if (source.tiles?.[0] !== wanted) {
+        source.setTiles([wanted]);
+        redrawing(map);
+      }
+    } else if (source instanceof maplibregl.GeoJSONSource && geojsonUrl) {
+      void source.setData(absolute(geojsonUrl)).then(() => redrawing(map));
+      redrawing(map);
+    }
+  }, [map, tilesUrl, geojsonUrl]);
 
   const filterKey = JSON.stringify(props.filters);
+  const tagsAsText = props.markers === "tiles";
   useEffect(() => {
     if (!map?.getLayer(MATCH)) return;
     const filters = JSON.parse(filterKey) as Filters;
-    map.setFilter(MATCH, matchExpression(filters));
-    map.setFilter(FADED, hiddenFilter(filters));
+    map.setFilter(MATCH, matchExpression(filters, tagsAsText));
+    map.setFilter(FADED, hiddenFilter(filters, tagsAsText));
     redrawing(map);
-  }, [map, filterKey]);
+  }, [map, filterKey, tagsAsText]);
 
   useEffect(() => {
     if (!map?.getLayer(SELECTED)) return;

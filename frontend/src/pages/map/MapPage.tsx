@@ -14,7 +14,7 @@ import {
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useAirport, useAnnotations } from "../../api/airports";
 import { errorText } from "../../api/errors";
-import { useAirportsGeoJSON } from "../../api/map";
+import { useMatchCount } from "../../api/map";
 import { useMeta } from "../../api/meta";
 import type { Meta } from "../../api/types";
 import { ErrorMessage, Header, Loading, MAIN_ID } from "../../components/Layout";
@@ -23,7 +23,6 @@ import { usePageTitle } from "../../components/PageTitle";
 import { colourOf } from "../../lib/colours";
 import {
   clear,
-  countMatching,
   defaultFilters,
   readFilters,
   toggle,
@@ -47,6 +46,11 @@ const LIST_LIMIT = 60;
 // Where the phone layout starts (map.css): the details are a sheet over the map's lower half.
 const PHONE = "(max-width: 760px)";
 const SHEET_SHARE = 0.5;
+
+/** The version of the map's data, the `v` of its URLs in `/api/v1/meta`. */
+function mapVersion(meta: Meta): string | null {
+  return meta.airport_tiles_url?.split("?v=")[1] ?? null;
+}
 
 /** Four-letter codes starting with K are the FAA's three-letter codes (KPAE → PAE). */
 export function normaliseCode(code: string): string {
@@ -141,11 +145,12 @@ function MapScreen({ meta }: { meta: Meta }) {
   const basemap = params.get("basemap") !== "off";
   const adding = drawer === "new_airport";
 
-  const airports = useAirportsGeoJSON(meta.airports_geojson_url);
-  const count = useMemo(
-    () => (airports.data ? countMatching(filters, airports.data.features) : null),
-    [airports.data, filters],
-  );
+  // `?markers=geojson` draws the airports from the whole GeoJSON instead of the vector tiles, and
+  // `?markers=off` draws none (to compare them, as bench/frontend.py does).
+  const markersParam = params.get("markers");
+  const markers = markersParam === "geojson" || markersParam === "off" ? markersParam : "tiles";
+  const matching = useMatchCount(filters, known, mapVersion(meta));
+  const count = matching.data ?? null;
 
   const setParam = (name: string, value: string | null) =>
     setParams((next) => {
@@ -281,7 +286,7 @@ function MapScreen({ meta }: { meta: Meta }) {
           </button>
           <p className="match-count" role="status" aria-live="polite">
             {count === null
-              ? airports.isError
+              ? matching.isError
                 ? "The airports could not be loaded."
                 : "Loading the airports…"
               : `${count.toLocaleString("en-US")} ${count === 1 ? "airport matches" : "airports match"}`}
@@ -319,7 +324,7 @@ function MapScreen({ meta }: { meta: Meta }) {
           <AirportMap
             ref={mapRef}
             meta={meta}
-            airports={airports.data ?? null}
+            markers={markers}
             filters={filters}
             selected={selected}
             showCharts={showCharts}

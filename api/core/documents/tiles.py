@@ -1,0 +1,86 @@
+"""The map's airports as Mapbox vector tiles, cut by PostGIS (`ST_AsMVT`) from the airports'
+web-map positions (their indexed ``mercator`` column).
+
+One layer, ``airports``, with what the map draws, filters and labels: ``code``, ``name`` (from
+zoom `NAMES_FROM_ZOOM`), ``facility_type``, ``facility_use``, ``importance`` and ``tags``. Tags
+are one string with a comma before and after each (``,fuel,populated,``): vector tiles have no
+lists, and a filter looks for ``,fuel,`` in it. A feature's id is the GeoJSON's
+(`geojson.feature_id`).
+
+Zoomed out, a tile keeps the airports pilots mean most (`LEAST_IMPORTANCE`), so that a view of
+the world draws a readable map rather than every strip.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from api.core.catalogue import POPULATED
+
+LAYER = "airports"
+MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+EXTENT = 4096
+# Pixels of the tile's extent drawn beyond its edges, so a marker on an edge is not cut.
+BUFFER = 64
+# Deeper zooms are drawn from this one's tiles (MapLibre overzooms them).
+MAX_ZOOM = 12
+# The least importance (0 a private heliport … 5 a large airport) a tile of each zoom shows:
+# views of a continent or the world keep the airports pilots mean most. From zoom 5, a
+# country's view, every airport is in its tiles, so that the map's filters (private fields,
+# heliports) find them; the map thins the markers that would overlap there.
+LEAST_IMPORTANCE = {0: 4, 1: 4, 2: 4, 3: 3, 4: 3}
+# Names from this zoom on (the map labels airports by code; names would double the size of a
+# country's tiles).
+NAMES_FROM_ZOOM = 8
+
+_TILE_SQL = sa.text(
+    f"""
+    WITH tile AS (
+        SELECT ST_TileEnvelope(:z, :x, :y) AS envelope,
+               ST_TileEnvelope(:z, :x, :y, margin => {BUFFER / EXTENT}) AS reach
+    )
+    SELECT ST_AsMVT(features, '{LAYER}', {EXTENT}, 'geometry', 'id')
+    FROM (
+        SELECT (('x' || lpad(left(md5(a.code), 8), 16, '0'))::bit(64)::bigint) AS id,
+               ST_AsMVTGeom(a.mercator, tile.envelope, {EXTENT}, {BUFFER}, true) AS geometry,
+               a.code,
+               CASE WHEN :z >= {NAMES_FROM_ZOOM} THEN a.name END AS name,
+               a.facility_type::text AS facility_type,
+               a.facility_use::text AS facility_use,
+               a.importance,
+               ',' || array_to_string(
+                   coalesce(t.names, '{{}}')
+                   || CASE WHEN 'empty' = ANY(coalesce(t.names, '{{}}')) THEN '{{}}'::text[]
+                           ELSE ARRAY[:populated]::text[] END,
+                   ','
+               ) || ',' AS tags
+        FROM tile
+        JOIN airports a ON a.mercator && tile.reach
+        LEFT JOIN LATERAL (
+            SELECT array_agg(name::text ORDER BY name) AS names FROM tags WHERE airport_id = a.id
+        ) t ON true
+        WHERE a.importance >= :least_importance
+    ) features
+    """
+)
+
+
+def exists(z: int, x: int, y: int) -> bool:
+    """Whether the tile is one of the map's (zoom 0 to `MAX_ZOOM`, x and y on the grid)."""
+    return 0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
+
+
+async def tile(connection: AsyncConnection | AsyncSession, z: int, x: int, y: int) -> bytes:
+    """The tile's bytes (empty where it holds no airport)."""
+    found = await connection.execute(
+        _TILE_SQL,
+        {
+            "z": z,
+            "x": x,
+            "y": y,
+            "least_importance": LEAST_IMPORTANCE.get(z, 0),
+            "populated": POPULATED,
+        },
+    )
+    return bytes(found.scalar_one() or b"")
