@@ -143,9 +143,9 @@ async def idle_after(page: Page, url: str) -> tuple[float, float, int]:
     and to the base map's finer region drawn as well; and the bytes the first render needed
     (every response finished by then, the map's worker's tiles and data included)."""
     finished: list[Request] = []
-    page.on("requestfinished", finished.append)
+    page.on("requestfinished", lambda request: finished.append(request))
     await page.goto(url)
-    await page.wait_for_function("window.__firstRender !== undefined", timeout=300_000)
+    await page.wait_for_function("() => window.__firstRender !== undefined", timeout=300_000)
     needed = list(finished)
     await page.wait_for_selector(SETTLED, timeout=300_000)
     first, settled = await page.evaluate("[window.__firstRender, window.__settled]")
