@@ -12,7 +12,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from api.core.settings import PROJECT_ROOT
-from tests.e2e.conftest import DESKTOP, Contexts
+from tests.e2e.conftest import DESKTOP, Contexts, Site
+from tests.e2e.test_admin import api
 
 AXE = PROJECT_ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -153,3 +154,26 @@ async def test_the_map_page_has_a_skip_target(page: Page) -> None:
     await expect(page.locator("#main")).to_be_focused()
     # The map's position (in the hash) is left alone.
     assert await page.evaluate("location.hash") == hash_before
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+async def test_a_users_admin_page_with_its_tokens_passes_axe(
+    new_context: Contexts, site: Site, scheme: str
+) -> None:
+    async with api(site, site.known) as http:
+        created = await http.post(
+            "/api/v1/users/me/tokens", json={"name": f"axe {scheme}", "scopes": ["read"]}
+        )
+    assert created.status_code == 201, created.text
+    try:
+        context = await new_context(
+            site.admin, viewport=PHONE, color_scheme=scheme, bypass_csp=True
+        )
+        page = await context.new_page()
+        await page.goto(f"/admin/users/{site.known.user_id}")
+        await expect(page.get_by_label("Reads a minute").first).to_be_visible()
+        found = await serious_violations(page)
+        assert found == [], json.dumps(found, indent=1)
+    finally:
+        async with api(site, site.known) as http:
+            await http.delete(f"/api/v1/users/me/tokens/{created.json()['id']}")
