@@ -106,7 +106,7 @@ class ExampleRecorder:
             return
         operation_id, path_params = found
         # The richest exchange is kept (decoded only then), one naming airports by code first.
-        by_code = all(CODE.fullmatch(str(code)) for code in [path_params.get("code", "PAE")])
+        by_code = CODE.fullmatch(str(path_params.get("code", "PAE"))) is not None
         rank = (by_code, len(received) + len(sent))
         if operation_id in ranks and ranks[operation_id] >= rank:
             return

@@ -427,4 +427,4 @@ def tile_headers(
 
 
 def not_modified(if_none_match: str | None, etag: str) -> bool:
-    return bool(if_none_match) and _etag_matches(if_none_match or "", {etag})
+    return if_none_match is not None and _etag_matches(if_none_match, {etag})

@@ -18,8 +18,21 @@ from api.core.documents import tiles
 from api.core.errors import NotFound
 from api.dependencies import READ_LIMIT, WRITE_LIMIT, RequesterDep, SessionDep, StateDep
 from api.errors import CONTRIBUTION_ERRORS, ERROR_RESPONSES, NOT_FOUND, ErrorBody
+from api.state import AppState
 
 router = APIRouter(prefix="/api/v1", tags=["airports"])
+
+
+async def _current_map(request: Request, state: AppState) -> caches.GeojsonCache:
+    """The map's document (its version names the tiles too): with the change of a reader who
+    changed the map; re-checked against the database every few seconds, so that most requests
+    are answered from memory and never open a session."""
+    await state.map_rebuilder.settle_for(request.client.host if request.client else None)
+    cache: caches.GeojsonCache = state.geojson_cache
+    if not cache.is_fresh():
+        async with transaction(state.session_factory) as session:
+            await cache.refresh(session)
+    return cache
 
 
 @router.get(
@@ -47,14 +60,7 @@ async def airports_geojson(
         Query(description="Content version from `/api/v1/meta`; makes the response immutable."),
     ] = None,
 ) -> Response:
-    cache: caches.GeojsonCache = state.geojson_cache
-    # A reader who changed the map gets the document with the change.
-    rebuilder: caches.MapRebuilder = state.map_rebuilder
-    await rebuilder.settle_for(request.client.host if request.client else None)
-    if not cache.is_fresh():
-        # Most requests are answered from memory and never open a session.
-        async with transaction(state.session_factory) as session:
-            await cache.refresh(session)
+    cache = await _current_map(request, state)
     # Read straight from the request: this route is hit on every map load, mostly for a 304.
     headers = request.headers
     reply = caches.geojson_reply(
@@ -101,12 +107,7 @@ async def airport_tile(
 ) -> Response:
     if not tiles.exists(z, x, y):
         raise NotFound(f"There is no tile {z}/{x}/{y}: at zoom {z}, x and y are below {2**z}.")
-    cache: caches.GeojsonCache = state.geojson_cache
-    # A reader who changed the map gets tiles with the change.
-    await state.map_rebuilder.settle_for(request.client.host if request.client else None)
-    if not cache.is_fresh():
-        async with transaction(state.session_factory) as session:
-            await cache.refresh(session)
+    cache = await _current_map(request, state)
     headers = caches.tile_headers(cache, z, x, y, v)
     if caches.not_modified(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)

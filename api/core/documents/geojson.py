@@ -24,22 +24,32 @@ MAP_FIELDS = frozenset(
     {"airport", "code", "latitude", "longitude", "facility_type", "importance", "tags"}
 )
 
-# An airport ``a`` as a compact GeoJSON feature, with its tags ``t.names``. A feature's id is
-# an integer (map libraries want numbers): the first 32 bits of the MD5 of its code, as
-# ``feature_id`` computes.
-_FEATURE = """
-    '{"type":"Feature","id":'
-    || (('x' || lpad(left(md5(a.code), 8), 16, '0'))::bit(64)::bigint)::text
-    || ',"geometry":{"type":"Point","coordinates":['
+# The map's id of an airport ``a``: an integer (map libraries want numbers), the first 32 bits
+# of the MD5 of its code, as ``feature_id`` computes.
+FEATURE_ID_SQL = "(('x' || lpad(left(md5(a.code), 8), 16, '0'))::bit(64)::bigint)"
+# The tags the map shows of an airport whose stored tags are ``t.names``: those, and
+# ``populated`` (the parameter) unless it is ``empty``.
+MAP_TAGS_SQL = """(
+    coalesce(t.names, '{}')
+    || CASE WHEN 'empty' = ANY(coalesce(t.names, '{}')) THEN '{}'::text[]
+            ELSE ARRAY[:populated]::text[] END
+)"""
+# Each airport's stored tags ``t.names``, for the airport ``a`` of the query.
+TAGS_LATERAL_SQL = """LEFT JOIN LATERAL (
+    SELECT array_agg(name::text ORDER BY name) AS names FROM tags WHERE airport_id = a.id
+) t ON true"""
+
+# An airport ``a`` as a compact GeoJSON feature, with its tags ``t.names``.
+_FEATURE = f"""
+    '{{"type":"Feature","id":'
+    || {FEATURE_ID_SQL}::text
+    || ',"geometry":{{"type":"Point","coordinates":['
     || round(a.longitude::numeric, 5)::text || ',' || round(a.latitude::numeric, 5)::text
-    || ']},"properties":{"code":' || to_json(a.code)::text
+    || ']}},"properties":{{"code":' || to_json(a.code)::text
     || ',"facility_type":' || to_json(a.facility_type)::text
     || ',"importance":' || a.importance::text
-    || ',"tags":' || array_to_json(
-        coalesce(t.names, '{}')
-        || CASE WHEN 'empty' = ANY(coalesce(t.names, '{}')) THEN '{}'::text[]
-                ELSE ARRAY[:populated]::text[] END)::text
-    || '}}'
+    || ',"tags":' || array_to_json({MAP_TAGS_SQL})::text
+    || '}}}}'
 """
 _HEAD = '{"type":"FeatureCollection","features":['
 _TAIL = "]}"
@@ -63,9 +73,7 @@ _FEATURES_SQL = sa.text(
     f"""
     SELECT a.code, {_FEATURE}
     FROM airports a
-    LEFT JOIN LATERAL (
-        SELECT array_agg(name::text ORDER BY name) AS names FROM tags WHERE airport_id = a.id
-    ) t ON true
+    {TAGS_LATERAL_SQL}
     WHERE a.code = ANY(:codes)
     """
 )

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.core.catalogue import POPULATED
+from api.core.documents.geojson import FEATURE_ID_SQL, MAP_TAGS_SQL, TAGS_LATERAL_SQL
 
 LAYER = "airports"
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
@@ -42,24 +43,17 @@ _TILE_SQL = sa.text(
     )
     SELECT ST_AsMVT(features, '{LAYER}', {EXTENT}, 'geometry', 'id')
     FROM (
-        SELECT (('x' || lpad(left(md5(a.code), 8), 16, '0'))::bit(64)::bigint) AS id,
+        SELECT {FEATURE_ID_SQL} AS id,
                ST_AsMVTGeom(a.mercator, tile.envelope, {EXTENT}, {BUFFER}, true) AS geometry,
                a.code,
                CASE WHEN :z >= {NAMES_FROM_ZOOM} THEN a.name END AS name,
                a.facility_type::text AS facility_type,
                a.facility_use::text AS facility_use,
                a.importance,
-               ',' || array_to_string(
-                   coalesce(t.names, '{{}}')
-                   || CASE WHEN 'empty' = ANY(coalesce(t.names, '{{}}')) THEN '{{}}'::text[]
-                           ELSE ARRAY[:populated]::text[] END,
-                   ','
-               ) || ',' AS tags
+               ',' || array_to_string({MAP_TAGS_SQL}, ',') || ',' AS tags
         FROM tile
         JOIN airports a ON a.mercator && tile.reach
-        LEFT JOIN LATERAL (
-            SELECT array_agg(name::text ORDER BY name) AS names FROM tags WHERE airport_id = a.id
-        ) t ON true
+        {TAGS_LATERAL_SQL}
         WHERE a.importance >= :least_importance
     ) features
     """

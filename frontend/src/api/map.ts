@@ -8,8 +8,9 @@ type SearchQuery = NonNullable<paths["/api/v1/airports"]["get"]["parameters"]["q
 
 /**
  * How many airports the map's filters match, everywhere (the map itself only holds the tiles in
- * view): the advanced search's total, asked again when the map's data changes (`version`, the
- * `v` of `/api/v1/meta`'s URLs). The previous count stays until the next arrives.
+ * view): the advanced search's total, asked again when the map's data changes (`version`: a
+ * versioned URL of `/api/v1/meta`, which changes with it). The previous count stays until the
+ * next arrives.
  */
 export function useMatchCount(filters: Filters, known: KnownFilters, version: string | null) {
   const query = searchQuery(filters, known);

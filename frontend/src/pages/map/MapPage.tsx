@@ -47,11 +47,6 @@ const LIST_LIMIT = 60;
 const PHONE = "(max-width: 760px)";
 const SHEET_SHARE = 0.5;
 
-/** The version of the map's data, the `v` of its URLs in `/api/v1/meta`. */
-function mapVersion(meta: Meta): string | null {
-  return meta.airport_tiles_url?.split("?v=")[1] ?? null;
-}
-
 /** Four-letter codes starting with K are the FAA's three-letter codes (KPAE → PAE). */
 export function normaliseCode(code: string): string {
   const upper = code.trim().toUpperCase();
@@ -149,7 +144,7 @@ function MapScreen({ meta }: { meta: Meta }) {
   // `?markers=off` draws none (to compare them, as bench/frontend.py does).
   const markersParam = params.get("markers");
   const markers = markersParam === "geojson" || markersParam === "off" ? markersParam : "tiles";
-  const matching = useMatchCount(filters, known, mapVersion(meta));
+  const matching = useMatchCount(filters, known, meta.airport_tiles_url);
   const count = matching.data ?? null;
 
   const setParam = (name: string, value: string | null) =>
