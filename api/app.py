@@ -14,6 +14,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from api.admin.router import router as admin_router
 from api.airports.caches import DetailCache, GeojsonCache, MapRebuilder, TileCache
@@ -30,6 +31,7 @@ from api.core.monitoring import start_monitoring
 from api.core.policy import ReadOnlySwitch
 from api.core.ratelimit import BatchedLimiter
 from api.core.settings import Settings, get_settings
+from api.core.storage import STORED_BINARY_TYPES
 from api.core.task_runner import task_runner_from_settings
 from api.dependencies import document_limits
 from api.errors import install_error_handlers
@@ -94,8 +96,12 @@ def bind_sessions(
     connection of their transaction (``join_transaction_mode="create_savepoint"``), where
     each writer rebuilds the map itself."""
     state = state_of(app)
+    state.autocommit_factory = None
     if isinstance(bind, AsyncEngine):
         state.engine = bind
+        state.autocommit_factory = async_sessionmaker(
+            bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
     state.session_factory = async_sessionmaker(
         bind, expire_on_commit=False, info=state.session_info(map_follows=map_follows), **options
     )
@@ -177,7 +183,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         bind_sessions(app, engine)
     install_error_handlers(app)
     # zlib's own default level: level 9 (Starlette's) costs twice the CPU for 1-2 % less.
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    # Stored files are compressed already, and a byte range of an archive must stay those bytes.
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *STORED_BINARY_TYPES),
+    )
     app.add_middleware(PolicyAudit)
     app.add_middleware(ControlCharacters)
     app.add_middleware(

@@ -25,6 +25,7 @@ from api.core.db import create_engine
 from api.core.documents import geojson
 from api.core.errors import PirepError
 from api.core.settings import Settings
+from api.core.storage import delete_files
 from api.models.enums import DataSource, ImporterRunStatus
 from api.models.system import FaaDataCycle, ImporterRun
 from importer.charts.product import build_charts, make_sink
@@ -199,6 +200,39 @@ async def _set_diagrams(connection: AsyncConnection, diagrams: dict[str, str]) -
     if changed:
         await record_changes(connection, ChangeKind.IMPORT, dict.fromkeys(changed, ("diagram",)))
     return len(with_diagram)
+
+
+async def _rotate_archives(
+    connection: AsyncConnection, cycle: date, details: dict[str, Any]
+) -> list[str]:
+    """Keep the archives of the charts cycle being replaced for one more cycle (a map opened
+    before the switch still reads them), recorded as ``kept`` in the new cycle's details;
+    the files of the cycle before that, to delete once the new cycle is active."""
+    row = (
+        await connection.execute(
+            sa.select(FaaDataCycle.cycle, FaaDataCycle.details).where(
+                FaaDataCycle.product == Product.CHARTS
+            )
+        )
+    ).first()
+    if row is None:
+        return []
+    new = set(_archive_files(details))
+    current = _archive_files(row.details)
+    kept: list[str] = row.details.get("kept", [])
+    if row.cycle == cycle:  # the same cycle again: its kept files stay kept
+        details["kept"] = [key for key in kept if key not in new]
+        return [key for key in current if key not in new]
+    details["kept"] = [key for key in current if key not in new]
+    return [key for key in kept if key not in new]
+
+
+def _archive_files(details: dict[str, Any]) -> list[str]:
+    """The stored files of a charts cycle's layers: each archive and its manifest."""
+    archives = [
+        layer["archive"] for layer in details.get("layers", {}).values() if "archive" in layer
+    ]
+    return [file for key in archives for file in (key, f"{key}.json")]
 
 
 async def _activate(
@@ -392,6 +426,7 @@ async def _run(
         return result
 
     details: dict[Product, dict[str, Any]] = {}
+    superseded: list[str] = []  # chart archives no reader needs once the new cycle is active
     if Product.CHARTS in targets:
         charts = await build_charts(
             settings,
@@ -447,6 +482,10 @@ async def _run(
                 result.counts["diagrams"]["airports_with_diagram"] = await _set_diagrams(
                     connection, diagrams.diagrams
                 )
+            if Product.CHARTS in details:
+                superseded = await _rotate_archives(
+                    connection, targets[Product.CHARTS], details[Product.CHARTS]
+                )
             await _activate(connection, targets, recorder.run_id, details)
             if options.dry_run:
                 await transaction.rollback()
@@ -455,6 +494,8 @@ async def _run(
         except BaseException:
             await transaction.rollback()
             raise
+    if superseded and not options.dry_run:
+        await delete_files(make_sink(settings), superseded, "chart archive")
     if report is not None:
         result.report = report.summary()
     return result

@@ -9,9 +9,10 @@ import asyncio
 import hashlib
 import logging
 import os
+import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,15 @@ CONTENT_TYPES = {
     ".json": "application/json",
     ".jpg": "image/jpeg",
     ".zip": "application/zip",
+    ".pmtiles": "application/vnd.pmtiles",
+    ".mbtiles": "application/vnd.sqlite3",
+    ".gpkg": "application/geopackage+sqlite3",
+    ".geojson": "application/geo+json",
 }
+# Stored files whose bytes are compressed already (never compressed again on the way out).
+STORED_BINARY_TYPES = tuple(
+    kind for suffix, kind in CONTENT_TYPES.items() if suffix not in (".json", ".geojson")
+)
 # Every stored key carries its cycle, so its bytes never change: cache it for good.
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -60,6 +69,10 @@ class Sink(Protocol):
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Store several files (concurrently where that helps)."""
+        ...
+
+    def put_file(self, key: str, path: Path) -> None:
+        """Store the file at ``path`` under ``key``, however large (in parts on S3)."""
         ...
 
     def delete(self, key: str) -> None:
@@ -100,6 +113,17 @@ class LocalSink:
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         for key, body in items:
             self.put(key, body)
+
+    def put_file(self, key: str, path: Path) -> None:
+        target = self.path(key)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, partial)
+            os.replace(partial, target)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise StorageFailed(f"Could not write {target}: {error.strerror or error}.") from error
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -159,13 +183,18 @@ class S3Sink:
         return client
 
     def put(self, key: str, body: bytes) -> None:
+        self._retried(key, lambda: self._send(key, body))
+
+    def _retried(self, key: str, upload: Callable[[], None]) -> None:
+        """``upload`` of ``key``, tried again with growing waits before the import fails."""
+        from boto3.exceptions import S3UploadFailedError
         from botocore.exceptions import BotoCoreError, ClientError
 
         for attempt in range(1, self.attempts + 1):
             try:
-                self._send(key, body)
+                upload()
                 return
-            except (BotoCoreError, ClientError) as error:
+            except (BotoCoreError, ClientError, S3UploadFailedError) as error:
                 if attempt == self.attempts:
                     raise StorageFailed(
                         f"Could not upload {key} to s3://{self.bucket}/{self.prefix} after "
@@ -192,6 +221,22 @@ class S3Sink:
         with ThreadPoolExecutor(max_workers=min(16, len(items))) as pool:
             for _ in pool.map(lambda item: self.put(*item), items):
                 pass
+
+    def put_file(self, key: str, path: Path) -> None:
+        """One multipart upload of parts of 64 MB, eight at a time; a failed part is retried
+        by boto3, a failed upload from the start (S3 drops the parts of an upload that failed)."""
+        from boto3.s3.transfer import TransferConfig
+
+        config = TransferConfig(
+            multipart_threshold=64 << 20, multipart_chunksize=64 << 20, max_concurrency=8
+        )
+        extra = {"ContentType": content_type(key), "CacheControl": IMMUTABLE}
+        self._retried(
+            key,
+            lambda: self.client.upload_file(
+                str(path), self.bucket, self.prefix + key, ExtraArgs=extra, Config=config
+            ),
+        )
 
     def get(self, key: str) -> bytes | None:
         from botocore.exceptions import ClientError

@@ -38,10 +38,13 @@ class ChartLayer(BaseModel):
     name: str = Field(examples=["sectional"])
     title: str = Field(examples=["Sectional"])
     cycle: date = Field(description="The chart edition the tiles were made from.")
-    tile_url: str = Field(
-        description="XYZ template (y from the top), 256 px WebP tiles; a missing tile is "
-        "transparent (answered 204 by the API itself).",
-        examples=["/assets/tiles/2024-12-26/sectional/{z}/{x}/{y}.webp"],
+    archive_url: str = Field(
+        description="The layer's tiles as one PMTiles archive (https://docs.protomaps.com/"
+        "pmtiles/): 256 px WebP tiles of Web Mercator, read by HTTP byte ranges (`Range`, "
+        "answered 206) with a PMTiles reader: the pmtiles protocol for MapLibre or Leaflet, "
+        "the pmtiles command-line tool and libraries. A place with no tile is not charted. The "
+        "URL names its cycle: its bytes never change.",
+        examples=["/assets/tiles/2024-12-26/sectional.pmtiles"],
     )
     min_zoom: int
     max_zoom: int

@@ -55,13 +55,14 @@ async def chart_layers(session: AsyncSession, settings: Settings) -> list[ChartL
             name=name,
             title=layer.get("title", name.capitalize()),
             cycle=cycle,
-            tile_url=f"{base}/tiles/{cycle.isoformat()}/{name}/{{z}}/{{x}}/{{y}}.webp",
+            archive_url=f"{base}/{layer['archive']}",
             min_zoom=layer["min_zoom"],
             max_zoom=layer["max_zoom"],
             bounds=layer.get("bounds"),
             attribution=layer.get("attribution", "FAA"),
         )
         for name, layer in details.get("layers", {}).items()
+        if "archive" in layer  # a cycle tiled before the archives: imported again to be shown
     ]
 
 

@@ -1,25 +1,23 @@
-"""Encoding and writing tiles: a metatile's tiles as WebP, stored, and averaged down the zooms
-below it.
+"""Encoding tiles: a metatile's tiles as WebP, and averaged down the zooms below it.
 
-The metatile's tiles are encoded, then it is averaged down 2 × 2 three times, giving its tiles
-at the three zooms below; the last one (a single tile) is kept, premultiplied, in a scratch
-directory for the next pass, which gathers those tiles into metatiles again. Fully transparent
-tiles are never written.
+The metatile's tiles are encoded into a scratch file of the task (the layer's archive is
+written from those files once every tile is made), then it is averaged down 2 × 2 three times,
+giving its tiles at the three zooms below; the last one (a single tile) is kept, premultiplied,
+in the scratch directory for the next pass, which gathers those tiles into metatiles again.
+Fully transparent tiles are never written.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
+from pmtiles.tile import zxy_to_tileid
 
-from api.core.storage import Sink
 from importer.charts.grid import META, TILE
 
 
@@ -46,17 +44,15 @@ class ReduceTask:
 
 @dataclass(frozen=True)
 class Job:
-    """What every task of a layer shares: where its tiles go and how they are made."""
+    """What every task of a layer shares: how its tiles are made, where they are kept."""
 
-    key_prefix: str  # e.g. tiles/2024-12-26/sectional
     options: TileOptions
-    sink: Sink
     scratch: str
 
 
 @dataclass(frozen=True)
 class TaskResult:
-    """What a task made: its tiles' counts and hashes, and the tile it kept for the next pass."""
+    """What a task made: its tiles (in a scratch file) and the tile it kept for the next pass."""
 
     zoom: int  # zoom of the kept tile
     x: int
@@ -64,8 +60,8 @@ class TaskResult:
     scratch_file: str | None  # None: the kept tile is empty
     tiles_by_zoom: dict[int, int]
     bytes: int
-    hashes: dict[str, str]  # key → MD5 of every tile made
-    unchanged: int  # tiles whose stored bytes were already these
+    tiles_file: str | None  # the encoded tiles, one after the other; None: no tile
+    index: list[tuple[int, int, int]]  # PMTiles tile id, offset and length in tiles_file
     failures: dict[str, str] = field(default_factory=dict)  # chart name → why it was left out
 
 
@@ -80,66 +76,51 @@ def gather(task: ReduceTask) -> Image.Image:
     return canvas
 
 
-def emit(
-    job: Job,
-    zoom: int,
-    x0: int,
-    y0: int,
-    span: int,
-    canvas: Image.Image,
-    known: dict[str, str],
-) -> TaskResult:
-    """Encode and store the ``span`` × ``span`` tiles of ``canvas`` (whose top left tile is
-    ``x0``, ``y0`` at ``zoom``) and the levels below it down to the layer's lowest zoom; keep the
-    last level's single tile for the next pass. Each level below is the one above averaged 2 × 2
-    (premultiplied, so colours at transparent edges stay true)."""
+def emit(job: Job, zoom: int, x0: int, y0: int, span: int, canvas: Image.Image) -> TaskResult:
+    """Encode the ``span`` × ``span`` tiles of ``canvas`` (whose top left tile is ``x0``, ``y0``
+    at ``zoom``) and the levels below it down to the layer's lowest zoom into the task's scratch
+    file; keep the last level's single tile for the next pass. Each level below is the one above
+    averaged 2 × 2 (premultiplied, so colours at transparent edges stay true)."""
     options = job.options
     tiles_by_zoom: dict[int, int] = {}
+    index: list[tuple[int, int, int]] = []
     written = 0
     level_zoom = zoom
-    # Each tile is stored by a writer thread while the next ones are encoded.
-    stored: list[Future[None]] = []
-    hashes: dict[str, str] = {}
-    unchanged = 0
-    while True:
-        if level_zoom <= options.max_zoom:
-            for key, body in _encode_tiles(job, level_zoom, x0, y0, span, canvas):
-                digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
-                hashes[key] = digest
-                if known.get(key) == digest:
-                    unchanged += 1
-                else:
-                    stored.append(_writer().submit(job.sink.put, key, body))
-                tiles_by_zoom[level_zoom] = tiles_by_zoom.get(level_zoom, 0) + 1
-                written += len(body)
-        if span == 1 or level_zoom == options.min_zoom:
-            break
-        canvas = canvas.reduce(2)
-        level_zoom, span, x0, y0 = level_zoom - 1, span // 2, x0 // 2, y0 // 2
-    for future in stored:
-        future.result()  # the first failure to store fails the task
+    tiles_file = os.path.join(job.scratch, f"tiles-{zoom}-{x0}-{y0}.bin")
+    with open(tiles_file, "wb") as handle:
+        while True:
+            if level_zoom <= options.max_zoom:
+                for (x, y), body in _encode_tiles(job, level_zoom, x0, y0, span, canvas):
+                    handle.write(body)
+                    index.append((zxy_to_tileid(level_zoom, x, y), written, len(body)))
+                    tiles_by_zoom[level_zoom] = tiles_by_zoom.get(level_zoom, 0) + 1
+                    written += len(body)
+            if span == 1 or level_zoom == options.min_zoom:
+                break
+            canvas = canvas.reduce(2)
+            level_zoom, span, x0, y0 = level_zoom - 1, span // 2, x0 // 2, y0 // 2
+    if not index:
+        os.unlink(tiles_file)
     scratch_file = None
     if span == 1 and level_zoom > options.min_zoom and canvas.getchannel(3).getbbox():
         scratch_file = os.path.join(job.scratch, f"{level_zoom}-{x0}-{y0}.raw")
         with open(scratch_file, "wb") as handle:
             handle.write(canvas.tobytes())
-    return TaskResult(level_zoom, x0, y0, scratch_file, tiles_by_zoom, written, hashes, unchanged)
-
-
-_writers: ThreadPoolExecutor | None = None
-
-
-def _writer() -> ThreadPoolExecutor:
-    """The threads of this worker that store tiles (many, for the latency of S3)."""
-    global _writers  # one pool per worker process
-    if _writers is None:
-        _writers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")
-    return _writers
+    return TaskResult(
+        level_zoom,
+        x0,
+        y0,
+        scratch_file,
+        tiles_by_zoom,
+        written,
+        tiles_file if index else None,
+        index,
+    )
 
 
 def _encode_tiles(
     job: Job, zoom: int, x0: int, y0: int, span: int, canvas: Image.Image
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[tuple[tuple[int, int], bytes]]:
     alpha = np.asarray(canvas.getchannel(3)).reshape(span, TILE, span, TILE)
     lowest, highest = alpha.min(axis=(1, 3)), alpha.max(axis=(1, 3))
     for row in range(span):
@@ -151,7 +132,7 @@ def _encode_tiles(
             body = encode_webp(
                 canvas.crop(box), job.options.quality, job.options.method, opaque=opaque
             )
-            yield f"{job.key_prefix}/{zoom}/{x0 + column}/{y0 + row}.webp", body
+            yield (x0 + column, y0 + row), body
 
 
 def encode_webp(tile: Image.Image, quality: int, method: int, *, opaque: bool) -> bytes:

@@ -1,8 +1,10 @@
 """The charts product of a cycle: fetch the archives, tile each layer, describe the layers.
 
-Tiles go under ``tiles/<cycle>/<layer>/`` where no reader looks until the cycle is activated.
-A layer whose archives are byte for byte those it was last tiled from in this cycle (its
-manifest says so) is not tiled again: a rerun after a failure resumes where it stopped.
+Each layer becomes one PMTiles archive, ``tiles/<cycle>/<layer>.pmtiles``, built in a
+scratch directory and stored whole (one multipart upload on S3), where no reader looks until
+the cycle is activated. A layer whose chart archives are byte for byte those it was last tiled
+from in this cycle (its manifest, stored after its archive, says so) is not tiled again: a
+rerun after a failure resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -90,13 +93,13 @@ async def build_charts(
         if not chosen:
             continue
         low, high = settings.zoom_range(layer.name)
-        prefix = f"tiles/{cycle.isoformat()}/{layer.name}"
+        key = archive_key(cycle, layer.name)
         fingerprint = {
             "charts": {chart.name: hashes[chart.archive] for chart in chosen},
             "zooms": [low, high],
             "quality": settings.tile_quality,
         }
-        previous = await asyncio.to_thread(sink.get, f"{prefix}/manifest.json")
+        previous = await asyncio.to_thread(sink.get, f"{key}.json")
         manifest = json.loads(previous) if previous else None
         if manifest and manifest.get("fingerprint") == fingerprint:
             reporter.info(f"The {layer.name} layer of {cycle} is already tiled from these charts.")
@@ -120,45 +123,49 @@ async def build_charts(
                 low, high, settings.tile_quality, processes=settings.tile_processes
             )
         reporter.step(f"Tiling the {layer.name} layer: {len(chosen)} charts, zooms {low}-{high}")
-        known = manifest.get("tiles", {}) if manifest else {}
-        try:
-            info, hashes = await _tile(
-                layer.name, sources, prefix, sink, options, reporter, update, known
-            )
-        except ChartError as error:
-            # The other layers are tiled still: one run finds every chart that fails.
-            reporter.info(f"Tiled the {layer.name} layer without the charts that failed: {error}")
-            failed.extend(error.failures)
-            continue
-        info |= {"title": layer.title, "attribution": layer.attribution}
-        manifest_body = json.dumps(
-            {"fingerprint": fingerprint, "layer": info, "tiles": hashes}
-        ).encode()
-        await asyncio.to_thread(sink.put, f"{prefix}/manifest.json", manifest_body)
+        metadata = {"name": layer.title, "attribution": layer.attribution, "cycle": str(cycle)}
+        with tempfile.TemporaryDirectory(prefix="pirep-archive-") as scratch:
+            path = Path(scratch) / f"{layer.name}.pmtiles"
+            try:
+                info = await _tile(layer.name, sources, path, options, metadata, reporter, update)
+            except ChartError as error:
+                # The other layers are tiled still: one run finds every chart that fails.
+                reporter.info(
+                    f"Tiled the {layer.name} layer without the charts that failed: {error}"
+                )
+                failed.extend(error.failures)
+                continue
+            info |= {"title": layer.title, "attribution": layer.attribution, "archive": key}
+            info["archive_bytes"] = path.stat().st_size
+            reporter.step(f"Storing the {layer.name} archive ({info['archive_bytes']:,} bytes)")
+            await update(progress={"step": f"storing the {layer.name} archive"})
+            await asyncio.to_thread(sink.put_file, key, path)
+        manifest_body = json.dumps({"fingerprint": fingerprint, "layer": info}).encode()
+        await asyncio.to_thread(sink.put, f"{key}.json", manifest_body)
         outcome.details["layers"][layer.name] = info
-        outcome.counts[layer.name] = {
-            "tiles": info["tiles"],
-            "bytes": info["bytes"],
-            "unchanged": info.pop("unchanged"),
-        }
+        outcome.counts[layer.name] = {"tiles": info["tiles"], "bytes": info["archive_bytes"]}
     if failed:
         raise ChartsFailed(" ".join(f"Chart {failure.rstrip('.')}." for failure in failed))
     return outcome
 
 
+def archive_key(cycle: date, layer: str) -> str:
+    """Where a layer's archive of a cycle is stored."""
+    return f"tiles/{cycle.isoformat()}/{layer}.pmtiles"
+
+
 async def _tile(
     name: str,
     sources: list[ChartSource],
-    prefix: str,
-    sink: Sink,
+    archive: Path,
     options: TileOptions,
+    metadata: dict[str, Any],
     reporter: Reporter,
     update: Update,
-    known: dict[str, str],
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Tile a layer in worker processes while the run's progress is reported every 2 s; its
-    description and the MD5 of each of its tiles. ``ChartError`` names the charts that failed,
-    once the others are tiled."""
+) -> dict[str, Any]:
+    """Tile a layer into ``archive`` in worker processes while the run's progress is reported
+    every 2 s; the layer's description. ``ChartError`` names the charts that failed, once the
+    others are tiled."""
     state = {"done": 0, "total": 1}
     started = time.monotonic()
 
@@ -166,7 +173,7 @@ async def _tile(
         state["done"], state["total"] = done, total
 
     task = asyncio.create_task(
-        asyncio.to_thread(tile_layer, sources, prefix, sink, options, progress, known)
+        asyncio.to_thread(tile_layer, sources, archive, options, progress, metadata)
     )
     while not task.done():
         await asyncio.wait({task}, timeout=2)
@@ -194,6 +201,5 @@ async def _tile(
         "bounds": list(result.bounds) if result.bounds else None,
         "tiles": result.tiles,
         "bytes": result.bytes,
-        "unchanged": result.unchanged,
         "tiles_by_zoom": {str(zoom): count for zoom, count in sorted(result.tiles_by_zoom.items())},
-    }, result.hashes
+    }

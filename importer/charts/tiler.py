@@ -1,11 +1,13 @@
-"""Chart GeoTIFFs to Web Mercator map tiles (XYZ, 256 px, WebP).
+"""Chart GeoTIFFs to a PMTiles archive of Web Mercator map tiles (XYZ, 256 px, WebP).
 
 The layer is cut at its top zoom into metatiles of ``META`` × ``META`` tiles. A worker process
 builds one metatile: it warps into it every chart that reaches it (``warp``), encodes its tiles
 and averages it down 2 × 2 three times, giving its tiles at the three zooms below (``encode``);
 the last one (a single tile) is kept in a scratch directory. The next pass gathers those tiles
 into metatiles again and goes on down to the layer's lowest zoom. Memory is bounded by a
-metatile per worker, whatever the size of the charts.
+metatile per worker, whatever the size of the charts. Workers write their tiles to scratch
+files; once every tile is made, they are written into one archive in the order of their
+PMTiles tile ids (a clustered archive: a map reading it asks for few, nearby byte ranges).
 
 A chart that cannot be read or placed does not stop the others: the layer is tiled without it,
 then ``ChartError`` names every chart that failed.
@@ -15,13 +17,19 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
+import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from api.core.storage import Sink
+from pmtiles.tile import Compression, TileType
+from pmtiles.writer import Writer
+
 from importer.charts.encode import (
     Job,
     ReduceTask,
@@ -53,31 +61,25 @@ __all__ = [
 
 @dataclass
 class LayerResult:
-    """What a layer's tiling made: its tiles, their bytes and hashes, where it lies."""
+    """What a layer's tiling made: its tiles, their bytes, where it lies."""
 
     tiles: int = 0
-    bytes: int = 0
+    bytes: int = 0  # of the tiles, the archive's directories left out
     tiles_by_zoom: dict[int, int] = field(default_factory=dict)
     bounds: Bounds | None = None  # longitude/latitude
-    hashes: dict[str, str] = field(default_factory=dict)  # key → MD5 of each tile
-    unchanged: int = 0  # tiles not stored again: the same bytes were there already
 
 
 def tile_layer(
     charts: Sequence[ChartSource],
-    key_prefix: str,
-    sink: Sink,
+    archive: Path,
     options: TileOptions,
     progress: Callable[[int, int], None] | None = None,
-    known: Mapping[str, str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> LayerResult:
-    """Tile ``charts`` (drawn in this order) into ``sink`` under ``key_prefix``/z/x/y.webp.
-
-    ``known`` holds the MD5 of tiles stored before under these keys (a manifest of an earlier
-    run): a tile whose bytes are the same is not stored again. A chart that cannot be read or
-    placed is left out and the others are tiled; then ``ChartError`` names each that failed.
-    """
-    known = known or {}
+    """Tile ``charts`` (drawn in this order) into the PMTiles archive ``archive``, with
+    ``metadata`` (name, attribution...) in it. A chart that cannot be read or placed is left
+    out and the others are tiled; then ``ChartError`` names each that failed (and no archive is
+    written)."""
     failures: dict[str, str] = {}
     prepared = []
     for chart in charts:
@@ -90,25 +92,28 @@ def tile_layer(
     # The number of metatiles of every pass, roughly (for progress): the top pass dominates.
     total = len(top_tasks) + max(1, len(top_tasks) // (META * META)) * 2
     done = 0
+    index: list[tuple[int, int, int]] = []  # tile id, offset and length in the tiles file
     with tempfile.TemporaryDirectory(prefix="pirep-tiles-") as scratch:
-        job = Job(key_prefix, options, sink, scratch)
+        job = Job(options, scratch)
+        tiles_path = os.path.join(scratch, "tiles.bin")
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["importer.charts.tiler"])
-        with ProcessPoolExecutor(max_workers=options.processes, mp_context=context) as pool:
+        with (
+            ProcessPoolExecutor(max_workers=options.processes, mp_context=context) as pool,
+            open(tiles_path, "wb") as tiles,
+        ):
             tasks: Sequence[TopTask | ReduceTask] = top_tasks
             while tasks:
-                futures = [
-                    pool.submit(_run, job, task, _known_for(job, task, known)) for task in tasks
-                ]
+                futures = [pool.submit(_run, job, task) for task in tasks]
                 kept: list[TaskResult] = []
                 for future in as_completed(futures):
                     outcome = future.result()
                     for zoom, count in outcome.tiles_by_zoom.items():
                         result.tiles_by_zoom[zoom] = result.tiles_by_zoom.get(zoom, 0) + count
                         result.tiles += count
+                    if outcome.tiles_file is not None:
+                        _append(tiles, outcome, index, result.bytes)
                     result.bytes += outcome.bytes
-                    result.hashes.update(outcome.hashes)
-                    result.unchanged += outcome.unchanged
                     for name, failure in outcome.failures.items():
                         failures.setdefault(name, failure)
                     if outcome.scratch_file is not None:
@@ -117,11 +122,61 @@ def tile_layer(
                     if progress:
                         progress(done, max(total, done))
                 tasks = _reduce_tasks(kept, options.min_zoom)
-    if progress:
-        progress(done, done)
-    if failures:
-        raise ChartError(*(failures[chart.name] for chart in charts if chart.name in failures))
+        if progress:
+            progress(done, done)
+        if failures:
+            raise ChartError(*(failures[chart.name] for chart in charts if chart.name in failures))
+        if not index:  # an archive without a tile cannot be read
+            raise ChartError("no chart of the layer covers any part of the map")
+        _write_archive(archive, tiles_path, index, result, options, metadata or {})
     return result
+
+
+def _append(tiles: Any, outcome: TaskResult, index: list[tuple[int, int, int]], start: int) -> None:
+    """Add a task's tiles to the layer's tiles file (and their places to ``index``)."""
+    assert outcome.tiles_file is not None
+    with open(outcome.tiles_file, "rb") as part:
+        shutil.copyfileobj(part, tiles, 1 << 20)
+    os.unlink(outcome.tiles_file)
+    index.extend((tile_id, start + offset, length) for tile_id, offset, length in outcome.index)
+
+
+def _write_archive(
+    archive: Path,
+    tiles_path: str,
+    index: list[tuple[int, int, int]],
+    result: LayerResult,
+    options: TileOptions,
+    metadata: Mapping[str, Any],
+) -> None:
+    """The tiles in the order of their tile ids, then the archive's header and directories."""
+    index.sort()
+    west, south, east, north = result.bounds or (-180.0, -85.05112878, 180.0, 85.05112878)
+    header = {
+        "tile_type": TileType.WEBP,
+        "tile_compression": Compression.NONE,
+        "min_lon_e7": int(west * 1e7),
+        "min_lat_e7": int(south * 1e7),
+        "max_lon_e7": int(east * 1e7),
+        "max_lat_e7": int(north * 1e7),
+        "center_zoom": options.min_zoom,
+        "center_lon_e7": int((west + east) / 2 * 1e7),
+        "center_lat_e7": int((south + north) / 2 * 1e7),
+    }
+    described = {
+        **metadata,
+        "format": "webp",
+        "type": "overlay",
+        "minzoom": options.min_zoom,
+        "maxzoom": options.max_zoom,
+        "bounds": f"{west},{south},{east},{north}",
+    }
+    with open(archive, "wb") as output, open(tiles_path, "rb") as tiles:
+        writer = Writer(output)
+        descriptor = tiles.fileno()
+        for tile_id, offset, length in index:
+            writer.write_tile(tile_id, os.pread(descriptor, length, offset))
+        writer.finalize(header, described)
 
 
 def _lonlat_bounds(charts: Sequence[PreparedChart]) -> Bounds | None:
@@ -163,29 +218,10 @@ def _levels(task: TopTask | ReduceTask) -> tuple[int, int, int, int]:
     return task.zoom - 1, task.mx * half, task.my * half, half
 
 
-def _task_keys(job: Job, task: TopTask | ReduceTask) -> Iterator[str]:
-    """Every key the task may write (the loop of ``emit``, without the pixels)."""
-    zoom, x0, y0, span = _levels(task)
-    while True:
-        if zoom <= job.options.max_zoom:
-            for row in range(span):
-                for column in range(span):
-                    yield f"{job.key_prefix}/{zoom}/{x0 + column}/{y0 + row}.webp"
-        if span == 1 or zoom == job.options.min_zoom:
-            return
-        zoom, span, x0, y0 = zoom - 1, span // 2, x0 // 2, y0 // 2
-
-
-def _known_for(job: Job, task: TopTask | ReduceTask, known: Mapping[str, str]) -> dict[str, str]:
-    if not known:
-        return {}
-    return {key: known[key] for key in _task_keys(job, task) if key in known}
-
-
-def _run(job: Job, task: TopTask | ReduceTask, known: dict[str, str]) -> TaskResult:
+def _run(job: Job, task: TopTask | ReduceTask) -> TaskResult:
     """One task, in a worker process."""
     zoom, x0, y0, span = _levels(task)
     if isinstance(task, ReduceTask):
-        return emit(job, zoom, x0, y0, span, gather(task).reduce(2), known)
+        return emit(job, zoom, x0, y0, span, gather(task).reduce(2))
     canvas, failures = warp_metatile(task)
-    return dataclasses.replace(emit(job, zoom, x0, y0, span, canvas, known), failures=failures)
+    return dataclasses.replace(emit(job, zoom, x0, y0, span, canvas), failures=failures)

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import httpx
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Response, expect
 
 from tests.e2e.conftest import Contexts, Site, screenshot
 from tests.e2e.pixels import (
@@ -231,10 +231,21 @@ async def test_old_links_keep_their_filters(page: Page, site: Site) -> None:
 
 
 async def test_the_chart_layer_renders_and_the_button_says_what_it_does(page: Page) -> None:
+    ranges: list[tuple[int, str]] = []
+
+    def read(response: Response) -> None:
+        if response.url.endswith(".pmtiles"):
+            ranges.append((response.status, response.request.headers.get("range", "")))
+
+    page.on("response", read)
     await page.goto("/" + OVER_THE_CHART)
     await wait_for_map(page)
     with_chart = await map_picture(page)
     await screenshot(page, "map-chart")
+    # The chart comes from the layer's PMTiles archive, a byte range at a time.
+    assert ranges, "the map read no chart archive"
+    assert {status for status, _ in ranges} == {206}, ranges
+    assert all(asked.startswith("bytes=") for _, asked in ranges), ranges
 
     hide = page.get_by_role("button", name="Hide charts")
     await expect(hide).to_have_attribute("aria-pressed", "true")

@@ -16,15 +16,18 @@ from typing import Any
 import numpy as np
 import pytest
 import rasterio
+from boto3.exceptions import S3UploadFailedError
 from botocore.exceptions import ClientError
+from pmtiles.tile import deserialize_header
 
 from api.core.cycles import Product
 from api.core.errors import PirepError
-from api.core.storage import LocalSink, S3Sink
+from api.core.storage import S3Sink
 from importer.charts import product as charts_product
 from importer.progress import PlainReporter
 from importer.run import RunOptions, run_import
 from tests.importer.test_run import query
+from tests.importer.test_tiler import read_archive
 
 SAMPLE_ZIP = Path(__file__).parents[1] / "fixtures" / "charts_test.zip"
 CYCLE = date(2024, 12, 26)
@@ -58,9 +61,18 @@ async def active_charts(url: str) -> list[Any]:
     return await query(url, "SELECT cycle, details FROM faa_data_cycles WHERE product = 'charts'")
 
 
-def tiles(root: Path, cycle: date = CYCLE) -> dict[str, float]:
-    base = root / "tiles" / cycle.isoformat() / "sectional"
-    return {str(path.relative_to(base)): path.stat().st_mtime for path in base.rglob("*.webp")}
+def archive(root: Path, cycle: date = CYCLE) -> Path:
+    return root / "tiles" / cycle.isoformat() / "sectional.pmtiles"
+
+
+def tiles(root: Path, cycle: date = CYCLE) -> dict[tuple[int, int, int], bytes]:
+    """The tiles of the cycle's sectional archive; none when there is no archive."""
+    path = archive(root, cycle)
+    return read_archive(path) if path.exists() else {}
+
+
+def manifest(root: Path, cycle: date = CYCLE) -> Path:
+    return root / "tiles" / cycle.isoformat() / "sectional.pmtiles.json"
 
 
 async def test_a_chart_cycle_is_tiled_then_activated(chart_settings: Any, chart_dir: Path) -> None:
@@ -70,25 +82,30 @@ async def test_a_chart_cycle_is_tiled_then_activated(chart_settings: Any, chart_
     counts = result.counts["charts"]["sectional"]
     written = tiles(chart_settings.storage_root)
     assert counts["tiles"] == len(written) > 12
-    assert {key.split("/")[0] for key in written} == {str(zoom) for zoom in range(13)}
+    assert counts["bytes"] == archive(chart_settings.storage_root).stat().st_size
+    assert {zoom for zoom, _, _ in written} == set(range(13))
     [(cycle, details)] = await active_charts(chart_settings.database_url)
     assert cycle == CYCLE
     layer = details["layers"]["sectional"]
+    assert layer["archive"] == "tiles/2024-12-26/sectional.pmtiles"
     assert (layer["min_zoom"], layer["max_zoom"]) == (0, 12)
     assert layer["bounds"][0] == pytest.approx(-122.393, abs=0.001)
     assert layer["attribution"].startswith("FAA")
-    manifest = chart_settings.storage_root / "tiles/2024-12-26/sectional/manifest.json"
-    assert manifest.is_file()
+    assert manifest(chart_settings.storage_root).is_file()
+    # Only the archive and its manifest: no scratch or partial file is left beside them.
+    stored = sorted(path.name for path in (chart_settings.storage_root / "tiles").rglob("*"))
+    assert stored == ["2024-12-26", "sectional.pmtiles", "sectional.pmtiles.json"]
 
 
 async def test_a_rerun_does_not_tile_unchanged_charts_again(
     chart_settings: Any, chart_dir: Path
 ) -> None:
     await run_import(chart_settings, run_options(chart_dir), PlainReporter())
-    before = tiles(chart_settings.storage_root)
+    before = archive(chart_settings.storage_root).stat().st_mtime_ns
+    count = len(tiles(chart_settings.storage_root))
     again = await run_import(chart_settings, run_options(chart_dir), PlainReporter())
-    assert again.counts["charts"]["sectional"] == {"tiles": len(before), "reused": True}
-    assert tiles(chart_settings.storage_root) == before  # not one file rewritten
+    assert again.counts["charts"]["sectional"] == {"tiles": count, "reused": True}
+    assert archive(chart_settings.storage_root).stat().st_mtime_ns == before  # not rewritten
 
     # Another quality is another tile set: tiled again.
     other = chart_settings.model_copy(update={"tile_quality": 40})
@@ -212,31 +229,46 @@ async def test_a_chart_that_fails_is_named_once_the_others_are_tiled(
     assert error.startswith(named)
     assert "sectional/charts_test" not in error
     assert await active_charts(url) == []
-    # The good chart was tiled down to zoom 0; the layer has no manifest, so a rerun tiles it.
-    assert {key.split("/")[0] for key in tiles(chart_settings.storage_root)} == {
-        str(zoom) for zoom in range(13)
-    }
-    assert not (chart_settings.storage_root / "tiles/2024-12-26/sectional/manifest.json").exists()
+    # No archive of the layer without its inset, and no manifest: a rerun tiles it whole.
+    assert not archive(chart_settings.storage_root).exists()
+    assert not manifest(chart_settings.storage_root).exists()
 
 
-class FullDisk(LocalSink):
-    """A disk that fills up once the top zoom starts being written."""
+class FullDisk:
+    """A disk that fills up after ``room`` bytes of the file being written."""
 
-    def put(self, key: str, body: bytes) -> None:
-        if "/12/" in key:
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def copyfile(self, source: Path, target: Path) -> None:
+        with open(source, "rb") as reading, open(target, "wb") as writing:
+            writing.write(reading.read(self.room))
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        super().put(key, body)
+
+    def write_tile(self, tile_id: int, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-async def test_a_full_disk_mid_tiling_fails_clearly_and_a_rerun_finishes(
-    chart_settings: Any, chart_dir: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("where", ["scratch", "storage"])
+async def test_a_full_disk_fails_clearly_and_a_rerun_finishes(
+    chart_settings: Any, chart_dir: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
+    """The disk fills up while the archive is written in the scratch directory, or while it is
+    copied into storage: a clear error, no cycle, no file readers could take for an archive."""
     root = chart_settings.storage_root
-    monkeypatch.setattr(charts_product, "make_sink", lambda settings: FullDisk(root))
+    full = FullDisk(room=1000)
+    if where == "scratch":
+        monkeypatch.setattr("pmtiles.writer.Writer.write_tile", full.write_tile)
+        expected = "Tiling the sectional layer failed: No space left on device."
+    else:
+        monkeypatch.setattr("api.core.storage.shutil.copyfile", full.copyfile)
+        expected = f"Could not write {archive(root)}: No space left on device."
     with pytest.raises(PirepError) as raised:
         await run_import(chart_settings, run_options(chart_dir), PlainReporter())
-    assert raised.value.detail == "Tiling the sectional layer failed: No space left on device."
+    assert raised.value.detail == expected
     assert await active_charts(chart_settings.database_url) == []
+    assert not archive(root).exists()
+    assert [path.name for path in root.rglob("*") if path.is_file()] == []
 
     monkeypatch.undo()
     result = await run_import(chart_settings, run_options(chart_dir), PlainReporter())
@@ -245,38 +277,42 @@ async def test_a_full_disk_mid_tiling_fails_clearly_and_a_rerun_finishes(
 
 
 class FlakyS3(S3Sink):
-    """S3 that refuses every tile of the top zoom, once the lower ones went up."""
+    """S3 that fails every upload of a part of a multipart upload."""
 
-    def _send(self, key: str, body: bytes) -> None:
-        if "/12/" in key:
-            raise ClientError(
-                {
-                    "Error": {
-                        "Code": "InternalError",
-                        "Message": "We encountered an internal error.",
-                    }
-                },
-                "PutObject",
-            )
-        super()._send(key, body)
+    @property
+    def client(self) -> Any:
+        real = super().client
+
+        class Refusing:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real, name)
+
+            def upload_file(self, path: str, bucket: str, key: str, **options: Any) -> None:
+                error = ClientError(
+                    {"Error": {"Code": "InternalError", "Message": "Internal error."}},
+                    "UploadPart",
+                )
+                raise S3UploadFailedError(f"Failed to upload {path} to {bucket}/{key}: {error}")
+
+        return Refusing()
 
 
-async def test_an_upload_error_mid_tiling_fails_the_run_and_changes_nothing(
+async def test_an_upload_error_fails_the_run_and_changes_nothing(
     chart_settings: Any, chart_dir: Path, aws: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    aws.client("s3").create_bucket(
-        Bucket="flaky", CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
-    )
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="flaky", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
     flaky = FlakyS3("flaky", "content/", endpoint_url=aws.url, attempts=2, backoff_seconds=0.01)
     monkeypatch.setattr(charts_product, "make_sink", lambda settings: flaky)
     with pytest.raises(PirepError) as raised:
         await run_import(chart_settings, run_options(chart_dir), PlainReporter())
-    assert raised.value.detail.startswith("Could not upload tiles/2024-12-26/sectional/12/")
-    assert raised.value.detail.endswith(
-        "to s3://flaky/content/ after 2 attempts: An error occurred (InternalError) when calling "
-        "the PutObject operation: We encountered an internal error.."
+    assert raised.value.detail.startswith(
+        "Could not upload tiles/2024-12-26/sectional.pmtiles to s3://flaky/content/ after 2 "
+        "attempts: Failed to upload "
     )
+    assert "(InternalError) when calling the UploadPart operation" in raised.value.detail
     assert await active_charts(chart_settings.database_url) == []
+    assert s3.list_objects_v2(Bucket="flaky").get("Contents", []) == []
 
 
 async def test_a_missing_bucket_is_a_clear_error(
@@ -301,24 +337,35 @@ async def test_charts_go_to_s3_with_their_type_and_cache_headers(
         update={"storage_bucket": "pirep-assets", "aws_endpoint_url": aws.url}
     )
     result = await run_import(settings, run_options(chart_dir), PlainReporter())
-    listed = s3.list_objects_v2(Bucket="pirep-assets", Prefix="content/tiles/2024-12-26/sectional/")
+    listed = s3.list_objects_v2(Bucket="pirep-assets", Prefix="content/tiles/")
     keys = [item["Key"] for item in listed["Contents"]]
-    webps = [key for key in keys if key.endswith(".webp")]
-    assert len(webps) == result.counts["charts"]["sectional"]["tiles"]
-    head = s3.head_object(Bucket="pirep-assets", Key=webps[0])
-    assert head["ContentType"] == "image/webp"
+    key = "content/tiles/2024-12-26/sectional.pmtiles"
+    assert keys == [key, f"{key}.json"]  # one archive per layer, and its manifest
+    head = s3.head_object(Bucket="pirep-assets", Key=key)
+    assert head["ContentType"] == "application/vnd.pmtiles"
     assert head["CacheControl"] == "public, max-age=31536000, immutable"
-    assert "content/tiles/2024-12-26/sectional/manifest.json" in keys
+    # The archive reads back, by byte ranges as a map reads it, with every tile it counted.
+    header = deserialize_header(
+        s3.get_object(Bucket="pirep-assets", Key=key, Range="bytes=0-126")["Body"].read()
+    )
+    assert header["addressed_tiles_count"] == result.counts["charts"]["sectional"]["tiles"]
 
 
-async def test_a_killed_import_changes_nothing_and_the_next_run_resumes(
+async def test_an_import_killed_mid_archive_leaves_the_active_cycle_untouched(
     chart_settings: Any, chart_dir: Path, tmp_path: Path
 ) -> None:
-    """SIGKILL in the middle of tiling (the sample tiled down to zoom 16 takes a few seconds)."""
+    """SIGKILL while the next cycle's archive is being written (the sample tiled down to zoom
+    16 makes an archive of tens of thousands of tiles); then the next run finishes it."""
     url = chart_settings.database_url
+    root = chart_settings.storage_root
+    await run_import(chart_settings, run_options(chart_dir), PlainReporter())
+    active = tiles(root)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
     command, environment = importer_command(
-        chart_settings, tmp_path, chart_dir, PIREP_SECTIONAL_ZOOMS="0-16"
+        chart_settings, tmp_path, chart_dir, PIREP_SECTIONAL_ZOOMS="0-16", TMPDIR=str(scratch)
     )
+    command[command.index("--cycle") + 1] = NEXT_CYCLE.isoformat()
     process = await asyncio.create_subprocess_exec(
         *command,
         env=environment,
@@ -326,19 +373,24 @@ async def test_a_killed_import_changes_nothing_and_the_next_run_resumes(
         stderr=asyncio.subprocess.DEVNULL,
         start_new_session=True,
     )
-    for _ in range(600):
-        await asyncio.sleep(0.05)
-        steps = await query(url, "SELECT progress->>'step' FROM importer_runs")
-        if steps and steps[0][0] == "tiling the sectional layer":
+    for _ in range(3000):
+        await asyncio.sleep(0.01)
+        # The archive is opened when every tile is made, and filled in tile id order.
+        if list(scratch.glob("pirep-archive-*/sectional.pmtiles")):
             break
+        if process.returncode is not None:
+            pytest.fail("the import ended before its archive could be interrupted")
     else:
-        pytest.fail("the import never started tiling")
-    await asyncio.sleep(0.5)
+        pytest.fail("the import never started writing its archive")
     os.killpg(process.pid, signal.SIGKILL)
     await process.wait()
 
-    assert await active_charts(url) == []
-    assert not (chart_settings.storage_root / "tiles/2024-12-26/sectional/manifest.json").exists()
+    [(cycle, details)] = await active_charts(url)
+    assert cycle == CYCLE
+    assert details["layers"]["sectional"]["max_zoom"] == 12
+    assert tiles(root) == active
+    assert not archive(root, NEXT_CYCLE).exists()
+    assert not manifest(root, NEXT_CYCLE).exists()
     # The killed run stopped reporting: once it is old enough to be presumed dead, a new run
     # starts and tiles the layer again (there is no manifest of a finished layer).
     await query(url, "UPDATE importer_runs SET updated_at = now() - interval '1 hour'")
@@ -347,30 +399,40 @@ async def test_a_killed_import_changes_nothing_and_the_next_run_resumes(
     )
     _, stderr = await process.communicate()
     assert process.returncode == 0, stderr.decode()
-    [(_, details)] = await active_charts(url)
-    assert details["layers"]["sectional"]["max_zoom"] == 16
+    [(cycle, details)] = await active_charts(url)
+    assert (cycle, details["layers"]["sectional"]["max_zoom"]) == (NEXT_CYCLE, 16)
     statuses = await query(url, "SELECT status FROM importer_runs ORDER BY created_at")
-    assert [status for (status,) in statuses] == ["aborted", "succeeded"]
+    assert [status for (status,) in statuses] == ["succeeded", "aborted", "succeeded"]
 
 
-async def test_a_retiled_layer_stores_only_the_tiles_that_changed(
+async def test_the_previous_cycle_is_kept_one_cycle_then_deleted(
     chart_settings: Any, chart_dir: Path
 ) -> None:
-    first = await run_import(chart_settings, run_options(chart_dir), PlainReporter())
-    assert first.counts["charts"]["sectional"]["unchanged"] == 0
-    before = tiles(chart_settings.storage_root)
-    # The same GeoTIFFs in a zip of different bytes (as when the FAA republishes a chart):
-    # the layer is tiled again, and every tile comes out the same, so none is stored again.
-    archive = chart_dir / "charts_test.zip"
-    with zipfile.ZipFile(SAMPLE_ZIP) as sample:
-        members = {name: sample.read(name) for name in sample.namelist()}
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as rezipped:
-        for name, body in members.items():
-            rezipped.writestr(name, body)
-    assert archive.read_bytes() != SAMPLE_ZIP.read_bytes()
+    """A map opened before a switch still reads the archive it started with; the cycle before
+    that goes."""
+    root = chart_settings.storage_root
+    third = date(2025, 4, 17)
+    await run_import(chart_settings, run_options(chart_dir), PlainReporter())
+    await run_import(chart_settings, run_options(chart_dir, NEXT_CYCLE), PlainReporter())
+    assert archive(root, CYCLE).exists()
+    assert archive(root, NEXT_CYCLE).exists()
+    [(_, details)] = await active_charts(chart_settings.database_url)
+    assert details["kept"] == [
+        "tiles/2024-12-26/sectional.pmtiles",
+        "tiles/2024-12-26/sectional.pmtiles.json",
+    ]
+    # The same cycle imported again keeps what it kept.
+    await run_import(chart_settings, run_options(chart_dir, NEXT_CYCLE), PlainReporter())
+    assert archive(root, CYCLE).exists()
 
-    again = await run_import(chart_settings, run_options(chart_dir), PlainReporter())
-    counts = again.counts["charts"]["sectional"]
-    assert "reused" not in counts
-    assert counts["unchanged"] == counts["tiles"] == len(before)
-    assert tiles(chart_settings.storage_root) == before  # same files, same times
+    await run_import(chart_settings, run_options(chart_dir, third), PlainReporter())
+    assert not archive(root, CYCLE).exists()
+    assert not manifest(root, CYCLE).exists()
+    assert archive(root, NEXT_CYCLE).exists()
+    assert archive(root, third).exists()
+    [(cycle, details)] = await active_charts(chart_settings.database_url)
+    assert cycle == third
+    assert details["kept"] == [
+        "tiles/2025-02-20/sectional.pmtiles",
+        "tiles/2025-02-20/sectional.pmtiles.json",
+    ]

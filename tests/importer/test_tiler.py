@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 import rasterio
 from PIL import Image
+from pmtiles.reader import MmapSource, Reader, all_tiles
+from pmtiles.tile import TileType, zxy_to_tileid
 from rasterio.crs import CRS
 from rasterio.transform import Affine
 
-from api.core.storage import LocalSink
 from importer.charts.catalogue import SAMPLE_CHARTS, load_cutline
 from importer.charts.tiler import ChartError, ChartSource, TileOptions, tile_layer
 
@@ -28,8 +29,17 @@ def sample_sources() -> list[ChartSource]:
     ]
 
 
-def tile(root: Path, key: str) -> np.ndarray:
-    with Image.open(root / f"{key}.webp") as image:
+Tiles = dict[tuple[int, int, int], bytes]
+
+
+def read_archive(path: Path) -> Tiles:
+    """Every tile of a PMTiles archive, by zoom, x and y."""
+    with path.open("rb") as handle:
+        return dict(all_tiles(MmapSource(handle)))
+
+
+def tile(tiles: Tiles, zoom: int, x: int, y: int) -> np.ndarray:
+    with Image.open(io.BytesIO(tiles[(zoom, x, y)])) as image:
         return np.asarray(image.convert("RGBA"))
 
 
@@ -68,45 +78,72 @@ def make_chart(
 
 
 def test_the_test_chart_gives_tiles_at_every_zoom(tmp_path: Path) -> None:
+    archive = tmp_path / "sectional.pmtiles"
     result = tile_layer(
-        sample_sources(), "tiles/c/sectional", LocalSink(tmp_path), TileOptions(0, 12, processes=2)
+        sample_sources(), archive, TileOptions(0, 12, processes=2), metadata={"name": "Test"}
     )
+    tiles = read_archive(archive)
     assert sorted(result.tiles_by_zoom) == list(range(13))
-    assert result.tiles == len(list(tmp_path.rglob("*.webp")))
+    assert result.tiles == len(tiles)
+    assert result.bytes == sum(len(body) for body in tiles.values())
     assert result.bounds is not None
     west, south, east, north = result.bounds
     assert -122.40 < west < east < -122.15
     assert 47.82 < south < north < 47.99
     # The top zoom is sharp chart, transparent outside the cutline: some tile has both.
-    tops = [tile(tmp_path, str(path.relative_to(tmp_path))[:-5])
-            for path in (tmp_path / "tiles/c/sectional/12").rglob("*.webp")]  # fmt: skip
+    tops = [tile(tiles, *key) for key in tiles if key[0] == 12]
     assert any((t[..., 3] == 0).any() and (t[..., 3] == 255).any() for t in tops)
-    world = tile(tmp_path, "tiles/c/sectional/0/0/0")
+    world = tile(tiles, 0, 0, 0)
     assert world.shape == (256, 256, 4)
     assert 0 < (world[..., 3] > 0).sum() < 10  # a speck: the chart covers 20 km
 
 
+def test_the_archive_reads_back_tile_for_tile_by_its_directory(tmp_path: Path) -> None:
+    """Every tile the tiler encoded is found where a PMTiles reader looks for it, in an
+    archive clustered in tile id order, with the layer described in its header and metadata."""
+    archive = tmp_path / "sectional.pmtiles"
+    result = tile_layer(
+        sample_sources(),
+        archive,
+        TileOptions(0, 14, processes=2),
+        metadata={"name": "Sectional", "attribution": "FAA"},
+    )
+    with archive.open("rb") as handle:
+        reader = Reader(MmapSource(handle))
+        header, metadata = reader.header(), reader.metadata()
+        listed = list(all_tiles(MmapSource(handle)))
+        assert len(listed) == result.tiles
+        for (zoom, x, y), body in listed:
+            assert reader.get(zoom, x, y) == body
+        # A place with no tile answers nothing.
+        assert reader.get(14, 0, 0) is None
+    ids = [zxy_to_tileid(*key) for key, _ in listed]
+    assert ids == sorted(ids)
+    assert header["clustered"] is True
+    assert header["tile_type"] == TileType.WEBP
+    assert (header["min_zoom"], header["max_zoom"]) == (0, 14)
+    assert header["min_lon_e7"] / 1e7 == pytest.approx(result.bounds[0], abs=1e-6)
+    assert metadata["name"] == "Sectional"
+    assert metadata["attribution"] == "FAA"
+    assert (metadata["format"], metadata["minzoom"], metadata["maxzoom"]) == ("webp", 0, 14)
+
+
 def test_a_lower_zoom_is_the_average_of_the_one_above(tmp_path: Path) -> None:
     chart = make_chart(tmp_path / "green.tif", (40, 160, 60), size=(800, 800))
-    tile_layer(
-        [ChartSource("green", str(chart))],
-        "t",
-        LocalSink(tmp_path / "out"),
-        TileOptions(8, 12, processes=1),
-    )
-    out = tmp_path / "out"
-    parents = sorted((out / "t/11").rglob("*.webp"))
+    archive = tmp_path / "green.pmtiles"
+    tile_layer([ChartSource("green", str(chart))], archive, TileOptions(8, 12, processes=1))
+    tiles = read_archive(archive)
+    parents = sorted(key for key in tiles if key[0] == 11)
     assert parents
     checked = 0
-    for parent in parents:
-        x, y = int(parent.parent.name), int(parent.stem)
-        children = [out / f"t/12/{2 * x + dx}/{2 * y + dy}.webp" for dy in (0, 1) for dx in (0, 1)]
-        if not all(child.exists() for child in children):
+    for _, x, y in parents:
+        children = [(12, 2 * x + dx, 2 * y + dy) for dy in (0, 1) for dx in (0, 1)]
+        if not all(child in tiles for child in children):
             continue
-        quads = [tile(out, str(child.relative_to(out))[:-5]).astype(float) for child in children]
+        quads = [tile(tiles, *child).astype(float) for child in children]
         whole = np.vstack([np.hstack(quads[:2]), np.hstack(quads[2:])])
         averaged = whole.reshape(256, 2, 256, 2, 4).mean(axis=(1, 3))
-        mine = tile(out, str(parent.relative_to(out))[:-5]).astype(float)
+        mine = tile(tiles, 11, x, y).astype(float)
         opaque = (averaged[..., 3] > 250) & (mine[..., 3] > 250)
         assert np.abs(averaged[..., :3] - mine[..., :3])[opaque].mean() < 3
         checked += 1
@@ -120,7 +157,8 @@ def test_later_charts_are_drawn_on_top(tmp_path: Path, order: str) -> None:
     charts = [ChartSource("red", str(red)), ChartSource("blue", str(blue))]
     if order == "blue first":
         charts.reverse()
-    tile_layer(charts, "t", LocalSink(tmp_path / "out"), TileOptions(12, 12, processes=1))
+    archive = tmp_path / "layer.pmtiles"
+    tile_layer(charts, archive, TileOptions(12, 12, processes=1))
     # At zoom 12 a tile is ~6.5 km: the overlap (0 to 20 km east of -122°) spans whole tiles.
     import math
 
@@ -128,7 +166,7 @@ def test_later_charts_are_drawn_on_top(tmp_path: Path, order: str) -> None:
     x = int((-122 + 180) / 360 * n + 0.5)  # the tile just east of -122°
     lat = math.radians(47)
     y = int((1 - math.asinh(math.tan(lat)) / math.pi) / 2 * n)
-    pixels = tile(tmp_path / "out", f"t/12/{x + 1}/{y}")
+    pixels = tile(read_archive(archive), 12, x + 1, y)
     centre = pixels[128, 128]
     expected = (30, 30, 220) if order == "red first" else (220, 30, 30)
     assert np.abs(centre[:3].astype(int) - expected).max() < 12, centre
@@ -148,8 +186,9 @@ def test_a_chart_across_the_antimeridian_is_not_smeared_over_the_world(tmp_path:
         ChartSource(name, str(chart), load_cutline(f"sectional/{name}"))
         for name in ("western_aleutian_islands_east_east", "western_aleutian_islands_east_west")
     ]
-    result = tile_layer(pieces, "t", LocalSink(tmp_path / "out"), TileOptions(0, 7, processes=1))
-    columns = {int(path.parent.name) for path in (tmp_path / "out/t/7").rglob("*.webp")}
+    archive = tmp_path / "aleutians.pmtiles"
+    result = tile_layer(pieces, archive, TileOptions(0, 7, processes=1))
+    columns = {x for zoom, x, _ in read_archive(archive) if zoom == 7}
     assert columns
     # Only the two edges of the world, never the 127 columns between them.
     assert all(column <= 2 or column >= 125 for column in columns), sorted(columns)
@@ -163,10 +202,10 @@ def test_a_chart_without_georeferencing_is_refused_by_name(tmp_path: Path) -> No
     with pytest.raises(ChartError, match=r"plain\.tif has no georeferencing"):
         tile_layer(
             [ChartSource("sectional/plain", str(chart))],
-            "t",
-            LocalSink(tmp_path),
+            tmp_path / "plain.pmtiles",
             TileOptions(0, 2, processes=1),
         )
+    assert not (tmp_path / "plain.pmtiles").exists()
 
 
 def test_an_unreadable_archive_is_refused_by_name(tmp_path: Path) -> None:
@@ -174,8 +213,8 @@ def test_an_unreadable_archive_is_refused_by_name(tmp_path: Path) -> None:
     broken.write_bytes(b"<html>Service unavailable</html>")
     source = ChartSource("sectional/broken", f"/vsizip/{broken}/Charts Test SEC.tif")
     with pytest.raises(ChartError, match="sectional/broken: cannot read"):
-        tile_layer([source], "t", LocalSink(tmp_path / "out"), TileOptions(0, 2, processes=1))
-    assert not (tmp_path / "out").exists()
+        tile_layer([source], tmp_path / "broken.pmtiles", TileOptions(0, 2, processes=1))
+    assert not (tmp_path / "broken.pmtiles").exists()
 
 
 def test_tiles_are_webp_and_skip_the_empty(tmp_path: Path) -> None:
@@ -185,15 +224,13 @@ def test_tiles_are_webp_and_skip_the_empty(tmp_path: Path) -> None:
         bundle.write(chart, "One SEC.tif")
     result = tile_layer(
         [ChartSource("one", f"/vsizip/{archive}/One SEC.tif")],
-        "t",
-        LocalSink(tmp_path / "out"),
+        tmp_path / "one.pmtiles",
         TileOptions(10, 11, quality=50, processes=1),
     )
-    files = sorted((tmp_path / "out/t").rglob("*"))
-    webps = [path for path in files if path.is_file()]
-    assert len(webps) == result.tiles > 0
-    for path in webps:
-        with Image.open(io.BytesIO(path.read_bytes())) as image:
+    tiles = read_archive(tmp_path / "one.pmtiles")
+    assert len(tiles) == result.tiles > 0
+    for body in tiles.values():
+        with Image.open(io.BytesIO(body)) as image:
             assert image.format == "WEBP"
             assert image.size == (256, 256)
             assert image.convert("RGBA").getchannel("A").getbbox() is not None
@@ -206,14 +243,23 @@ def test_a_chart_that_fails_midway_is_named_after_the_others_are_tiled(tmp_path:
     blue.write_bytes(whole[: len(whole) // 3])  # its header is whole, its pixels cut short
     charts = [ChartSource("sectional/red", str(red)), ChartSource("sectional/blue", str(blue))]
 
+    archive = tmp_path / "layer.pmtiles"
     with pytest.raises(ChartError) as raised:
-        tile_layer(charts, "t", LocalSink(tmp_path / "out"), TileOptions(10, 12, processes=1))
+        tile_layer(charts, archive, TileOptions(10, 12, processes=1))
 
     assert [failure.split(":")[0] for failure in raised.value.failures] == ["sectional/blue"]
     assert str(raised.value).startswith(f"sectional/blue: cannot read {blue}: ")
-    # The other chart was tiled all the same, at every zoom.
-    assert {path.parent.parent.name for path in (tmp_path / "out/t").rglob("*.webp")} == {
-        "10",
-        "11",
-        "12",
-    }
+    # No archive of a layer that lacks a chart: the run that fixes it writes the whole layer.
+    assert not archive.exists()
+
+
+def test_a_layer_that_reaches_no_tile_is_refused(tmp_path: Path) -> None:
+    chart = make_chart(tmp_path / "tiny.tif", (10, 200, 10), size=(40, 40))
+    cutline = {"type": "Polygon", "coordinates": [[[0, 0], [0.001, 0], [0.001, 0.001], [0, 0]]]}
+    with pytest.raises(ChartError, match="no chart of the layer covers any part of the map"):
+        tile_layer(
+            [ChartSource("tiny", str(chart), cutline)],
+            tmp_path / "none.pmtiles",
+            TileOptions(5, 6, processes=1),
+        )
+    assert not (tmp_path / "none.pmtiles").exists()

@@ -334,29 +334,19 @@ def test_old_cycles_under_content_expire_from_the_assets_bucket() -> None:
     assert project.locals["storage_prefix"] == "content/"
 
 
-def test_tiles_distribution_answers_missing_tiles_with_an_empty_tile() -> None:
+def test_tiles_distribution_answers_a_missing_file_as_missing() -> None:
+    """A PMTiles reader must tell a missing archive from one: no error page stands in for it
+    (S3's 403/404 reach the map), and no empty tile is uploaded for one."""
     cloudfront = module(MODULES / "cloudfront")
     tiles = cloudfront.resource("aws_cloudfront_distribution", "tiles")
-    responses = {r["error_code"]: r for r in nested(tiles, "custom_error_response")}
-    assert set(responses) >= {403, 404}
-    for code in (403, 404):
-        assert responses[code]["response_code"] == 200
-        assert responses[code]["response_page_path"] == "${var.empty_tile_path}"
-    # Follow the path to the object Terraform uploads and the file it uploads.
-    project = module(MODULES / "project")
-    assert project.calls["cloudfront"]["empty_tile_path"] == "${module.s3.empty_tile_path}"
+    assert list(nested(tiles, "custom_error_response")) == []
+    behaviour = one(tiles["default_cache_behavior"])
+    assert set(behaviour["allowed_methods"]) >= {"GET", "HEAD"}
     s3 = module(MODULES / "s3")
-    assert s3.outputs["empty_tile_path"]["value"] == "/${var.empty_tile_name}"
-    name = s3.default("empty_tile_name")
-    assert "empty" in name
-    tile = s3.resource("aws_s3_object", "empty_tile")
-    assert tile["key"] == "${var.storage_prefix}${var.empty_tile_name}"
-    assert tile["source"] == "${path.module}/${var.empty_tile_name}"
-    assert 0 < (MODULES / "s3" / name).stat().st_size < 2048
-    # The distribution's root is the storage prefix, where the tile is.
+    assert ("aws_s3_object", "empty_tile") not in s3.resources
+    # The distribution's root is the storage prefix, where the archives are.
     origin = one(tiles["origin"])
     assert "var.storage_prefix" in origin["origin_path"]
-
 
 def test_cloudfront_reads_s3_through_origin_access_control() -> None:
     cloudfront = module(MODULES / "cloudfront")

@@ -1761,6 +1761,12 @@ export interface components {
         };
         /** ChartLayer */
         ChartLayer: {
+            /**
+             * Archive Url
+             * @description The layer's tiles as one PMTiles archive (https://docs.protomaps.com/pmtiles/): 256 px WebP tiles of Web Mercator, read by HTTP byte ranges (`Range`, answered 206) with a PMTiles reader: the pmtiles protocol for MapLibre or Leaflet, the pmtiles command-line tool and libraries. A place with no tile is not charted. The URL names its cycle: its bytes never change.
+             * @example /assets/tiles/2024-12-26/sectional.pmtiles
+             */
+            archive_url: string;
             /** Attribution */
             attribution: string;
             /**
@@ -1783,12 +1789,6 @@ export interface components {
              * @example sectional
              */
             name: string;
-            /**
-             * Tile Url
-             * @description XYZ template (y from the top), 256 px WebP tiles; a missing tile is transparent (answered 204 by the API itself).
-             * @example /assets/tiles/2024-12-26/sectional/{z}/{x}/{y}.webp
-             */
-            tile_url: string;
             /**
              * Title
              * @example Sectional

@@ -1,10 +1,11 @@
 /**
  * What both maps draw the same way: the page's light or dark look, the plain background, the
  * base style (a satellite or street style when the server names one) and the FAA chart layers
- * over it. The map page adds the embedded base map and the airports; the airport page, its
- * runways and annotations.
+ * over it, read from their PMTiles archives by byte ranges. The map page adds the embedded base
+ * map and the airports; the airport page, its runways and annotations.
  */
-import type { Map as MapLibreMap, RasterSourceSpecification, StyleSpecification } from "maplibre-gl";
+import { addProtocol, type Map as MapLibreMap, type RasterSourceSpecification, type StyleSpecification } from "maplibre-gl";
+import { Protocol } from "pmtiles";
 import type { Meta } from "../api/types";
 
 type ChartLayer = Meta["chart_layers"][number];
@@ -50,9 +51,18 @@ export function chartLayerId(layer: ChartLayer): string {
   return `chart-${layer.name}`;
 }
 
-/** Tile templates must be absolute for the map's worker; `new URL` would escape the braces. */
-function absolute(url: string): string {
-  return url.startsWith("/") && !url.startsWith("//") ? `${window.location.origin}${url}` : url;
+let archivesReadable = false;
+
+/** MapLibre reads `pmtiles://<archive URL>/{z}/{x}/{y}` through the pmtiles protocol (once). */
+function readArchives(): void {
+  if (archivesReadable) return;
+  addProtocol("pmtiles", new Protocol().tile);
+  archivesReadable = true;
+}
+
+/** The archive's tile template: its absolute URL (the map's worker has no page to resolve it by). */
+export function chartTiles(archiveUrl: string): string {
+  return `pmtiles://${new URL(archiveUrl, window.location.href).href}/{z}/{x}/{y}`;
 }
 
 function boundsOf(layer: ChartLayer): [number, number, number, number] | null {
@@ -61,9 +71,10 @@ function boundsOf(layer: ChartLayer): [number, number, number, number] | null {
 
 export function chartSource(layer: ChartLayer): RasterSourceSpecification {
   const bounds = boundsOf(layer);
+  readArchives();
   return {
     type: "raster",
-    tiles: [absolute(layer.tile_url)],
+    tiles: [chartTiles(layer.archive_url)],
     tileSize: CHART_TILE_SIZE,
     minzoom: layer.min_zoom,
     maxzoom: layer.max_zoom,

@@ -4,7 +4,10 @@
 #   /static/* (the SPA's hashed, immutable files) is. The client's address reaches the API in
 #   CloudFront-Viewer-Address (see the origin request policy).
 # - tiles (tiles.<domain>): the stored files of the assets bucket under the storage prefix
-#   (tiles, diagrams, photos, content packs), read through an origin access control.
+#   (chart archives, offline packs, diagrams, photos, content packs), read through an origin
+#   access control. Maps read the PMTiles archives by byte ranges: CloudFront answers a
+#   `Range` request 206 from its cache or S3's, and a missing file is a plain 403/404, which a
+#   PMTiles reader needs to tell from an archive.
 #   PIREP_ASSETS_URL points here, so the site distribution has no /assets/* behaviour: the API
 #   only serves /assets itself when PIREP_ASSETS_URL is unset (local development).
 
@@ -52,19 +55,6 @@ resource "aws_cloudfront_distribution" "tiles" {
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.caching_optimized.id
     response_headers_policy_id = data.aws_cloudfront_response_headers_policy.cors_and_security.id
-  }
-
-  # A missing tile (S3 answers 403 without list permission, 404 otherwise) is a transparent
-  # tile, so the map shows nothing rather than broken images outside a chart's coverage.
-  dynamic "custom_error_response" {
-    for_each = [403, 404]
-
-    content {
-      error_code            = custom_error_response.value
-      response_code         = 200
-      response_page_path    = var.empty_tile_path
-      error_caching_min_ttl = 3600
-    }
   }
 
   restrictions {

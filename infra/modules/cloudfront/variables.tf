@@ -33,11 +33,6 @@ variable "storage_prefix" {
   type        = string
 }
 
-variable "empty_tile_path" {
-  description = "Path (under the storage prefix) of the tile answered for missing tiles."
-  type        = string
-}
-
 variable "price_class" {
   description = "CloudFront price class (PriceClass_100: North America and Europe, the cheapest)."
   type        = string

@@ -141,7 +141,6 @@ module "cloudfront" {
   certificate_arn             = module.acm_us_east_1.certificate_arn
   bucket_regional_domain_name = module.s3.assets_bucket_regional_domain_name
   storage_prefix              = local.storage_prefix
-  empty_tile_path             = module.s3.empty_tile_path
 }
 
 module "load_balancer" {

@@ -135,13 +135,3 @@ data "aws_iam_policy_document" "assets" {
     }
   }
 }
-
-# The transparent tile CloudFront answers for a tile that does not exist (outside a chart's
-# coverage, or above its zooms).
-resource "aws_s3_object" "empty_tile" {
-  bucket       = aws_s3_bucket.assets.id
-  key          = "${var.storage_prefix}${var.empty_tile_name}"
-  source       = "${path.module}/${var.empty_tile_name}"
-  etag         = filemd5("${path.module}/${var.empty_tile_name}")
-  content_type = "image/webp"
-}

@@ -13,11 +13,6 @@ output "assets_bucket_regional_domain_name" {
   value       = aws_s3_bucket.assets.bucket_regional_domain_name
 }
 
-output "empty_tile_path" {
-  description = "Path of the empty tile, relative to the storage prefix."
-  value       = "/${var.empty_tile_name}"
-}
-
 output "backups_bucket" {
   description = "Bucket of database dumps."
   value       = aws_s3_bucket.backups.bucket

@@ -33,12 +33,6 @@ variable "noncurrent_days" {
   default     = 30
 }
 
-variable "empty_tile_name" {
-  description = "File of this module uploaded under the storage prefix, answered for missing tiles."
-  type        = string
-  default     = "empty_map_tile.webp"
-}
-
 variable "cloudfront_distribution_arn" {
   description = "The CloudFront distribution allowed to read the stored files."
   type        = string
