@@ -36,6 +36,7 @@ from api.core.task_runner import task_runner_from_settings
 from api.dependencies import document_limits
 from api.errors import install_error_handlers
 from api.events.router import router as events_router
+from api.exports.router import packs_router
 from api.exports.router import router as exports_router
 from api.feed.router import router as feed_router
 from api.meta.router import router as meta_router
@@ -228,6 +229,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         events_router,
         feed_router,
         exports_router,
+        packs_router,
         admin_router,
         seo_router,
     ]

@@ -10,11 +10,11 @@ import logging.config
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 import typer
@@ -22,6 +22,7 @@ import uvicorn
 import uvicorn.config
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
 from api.core.cycles import Product
@@ -321,12 +322,14 @@ def db_seed() -> None:
     )
 
 
-async def _build_exports(settings: Settings) -> list[Any]:
-    from api.exports.build import build_exports
+T = TypeVar("T")
 
+
+async def _with_engine(settings: Settings, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """``work`` with an engine of one connection, disposed of after."""
     engine = create_engine(settings, pool_size=1)
     try:
-        return await build_exports(engine, settings)
+        return await work(engine)
     finally:
         await engine.dispose()
 
@@ -335,15 +338,44 @@ async def _build_exports(settings: Settings) -> list[Any]:
 def exports_build() -> None:
     """Build a GeoPackage, OurAirports-style CSV files and the GeoJSON of every airport, with
     the change feed's cursor they include (GET /api/v1/exports lists them)."""
+    from api.exports.build import build_exports
+
     status = "Building the exports (a few seconds, 30 at most for the world)…"
     with database(settings_or_exit()) as settings, console.status(status):
         try:
-            built = asyncio.run(_build_exports(settings))
+            built = asyncio.run(
+                _with_engine(settings, lambda engine: build_exports(engine, settings))
+            )
         except PirepError as error:
             raise fail(error.detail) from None
     for export in built:
         console.print(f"{export.format:<8} {export.bytes / 1e6:8.1f} MB  {export.storage_key}")
     console.print(f"They include the changes up to cursor {built[0].cursor}.")
+
+
+@exports_app.command("offline-packs")
+def exports_offline_packs() -> None:
+    """Build the offline pack of every chart region of the active charts cycle: its tiles as
+    MBTiles and PMTiles, its airports as a GeoPackage, its diagrams' PDFs (GET
+    /api/v1/offline-packs lists them). The worker does it after each cycle and nightly."""
+    from api.exports.offline import build_offline_packs
+
+    status = "Building the offline packs (a few minutes for a whole cycle)…"
+    with database(settings_or_exit()) as settings, console.status(status):
+        try:
+            index = asyncio.run(
+                _with_engine(settings, lambda engine: build_offline_packs(engine, settings))
+            )
+        except PirepError as error:
+            raise fail(error.detail) from None
+    if index is None:
+        raise fail("No charts cycle is active: import one first (pirep import run).")
+    for pack in index["packs"]:
+        sizes = ", ".join(
+            f"{file['format']} {file['bytes'] / 1e6:.1f} MB" for file in pack["files"]
+        )
+        console.print(f"{pack['region']:<40} {sizes}")
+    console.print(f"{len(index['packs'])} packs of the charts cycle of {index['cycle']}.")
 
 
 def main() -> None:

@@ -105,8 +105,13 @@ def test_the_rules_see_a_writer_that_breaks_them() -> None:
 WRITES_NOT_LIMITED = ("/api/v1/admin/",)
 WRITE_SUFFIXES_NOT_LIMITED = ("/views",)
 # The reads that are limited: the airport pages (and the search box, under the same path), and
-# the change feed and the exports mirrors read.
-LIMITED_READS = ("/api/v1/airports/", "/api/v1/changes", "/api/v1/exports")
+# the change feed and the exports mirrors read, and the offline packs.
+LIMITED_READS = (
+    "/api/v1/airports/",
+    "/api/v1/changes",
+    "/api/v1/exports",
+    "/api/v1/offline-packs",
+)
 
 
 def _limit_mistakes(app: FastAPI) -> list[str]:

@@ -10,10 +10,12 @@ import hashlib
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -75,6 +77,11 @@ class Sink(Protocol):
         """Store the file at ``path`` under ``key``, however large (in parts on S3)."""
         ...
 
+    def local_copy(self, key: str) -> AbstractContextManager[Path]:
+        """The file under ``key`` on the local disk while the context lasts (downloaded from
+        S3 into a temporary directory); ``StorageFailed`` when there is none."""
+        ...
+
     def delete(self, key: str) -> None:
         """Remove a file (nothing happens if it is not there)."""
         ...
@@ -124,6 +131,13 @@ class LocalSink:
         except OSError as error:
             partial.unlink(missing_ok=True)
             raise StorageFailed(f"Could not write {target}: {error.strerror or error}.") from error
+
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        path = self.path(key)
+        if not path.is_file():
+            raise StorageFailed(f"There is no {path}.")
+        yield path
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -238,6 +252,21 @@ class S3Sink:
             ),
         )
 
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        from boto3.exceptions import S3TransferFailedError
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        with tempfile.TemporaryDirectory(prefix="pirep-copy-") as directory:
+            path = Path(directory) / key.rsplit("/", 1)[-1]
+            try:
+                self.client.download_file(self.bucket, self.prefix + key, str(path))
+            except (BotoCoreError, ClientError, S3TransferFailedError) as error:
+                raise StorageFailed(
+                    f"Could not download s3://{self.bucket}/{self.prefix}{key}: {error}."
+                ) from error
+            yield path
+
     def get(self, key: str) -> bytes | None:
         from botocore.exceptions import ClientError
 
@@ -280,6 +309,15 @@ def _md5_base64(body: bytes) -> str:
     import base64
 
     return base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def sink_from_settings(settings: Settings) -> Sink:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import hashlib
 import io
 import logging
 import struct
@@ -31,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.core.documents import geojson
 from api.core.settings import Settings
-from api.core.storage import Sink, delete_files, sink_from_settings
+from api.core.storage import Sink, delete_files, sha256_of, sink_from_settings
 
 logger = logging.getLogger("api.exports")
 
@@ -156,13 +155,15 @@ class Built:
     cursor: int
 
 
-async def read_snapshot(connection: AsyncConnection) -> Snapshot:
+async def read_snapshot(connection: AsyncConnection, *, with_geojson: bool = True) -> Snapshot:
     """The data of an export and the last change it includes, in the connection's snapshot
-    (begin it REPEATABLE READ)."""
+    (begin it REPEATABLE READ); the map's GeoJSON left empty without ``with_geojson``."""
     cursor = int(await connection.scalar(sa.text("SELECT coalesce(max(id), 0) FROM data_changes")))
     airports = list(await connection.execute(sa.text(_AIRPORTS_SQL)))
     runways = [tuple(row) for row in await connection.execute(sa.text(_RUNWAYS_SQL))]
     frequencies = [tuple(row) for row in await connection.execute(sa.text(_FREQUENCIES_SQL))]
+    if not with_geojson:
+        return Snapshot(cursor, airports, runways, frequencies, b"")
     document = await geojson.build_document(connection)
     return Snapshot(cursor, airports, runways, frequencies, document.body)
 
@@ -341,14 +342,6 @@ def _write_files(snapshot: Snapshot, directory: Path) -> dict[str, Path]:
     return paths
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 async def build_exports(
     engine: AsyncEngine, settings: Settings, *, sink: Sink | None = None
 ) -> list[Built]:
@@ -369,7 +362,7 @@ async def build_exports(
             for fmt, path in paths.items():
                 key = f"{prefix}/{path.name}"
                 await asyncio.to_thread(sink.put, key, path.read_bytes())
-                digest = await asyncio.to_thread(_sha256, path)
+                digest = await asyncio.to_thread(sha256_of, path)
                 built.append(Built(fmt, key, path.stat().st_size, digest, cursor))
         except BaseException:
             await delete_files(sink, [export.storage_key for export in built], "export file")

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.settings import Settings
 from api.exports import build as exports
+from api.exports import offline
 from api.jobs import (
     bounding_boxes,
     content_packs,
@@ -162,6 +163,19 @@ async def build_exports_after_a_cycle(context: JobContext, timestamp: int) -> No
     """The exports again as soon as an activated cycle changed airports."""
     if await exports.cycle_since_last_export(_engine(context)):
         await exports.build_exports(_engine(context), _settings(context))
+
+
+@_periodic("build_offline_packs", "0 4 * * *")
+async def build_offline_packs(context: JobContext, timestamp: int) -> None:
+    """The offline packs' airports and diagrams of the night (their tiles stay for the cycle)."""
+    await offline.build_offline_packs(_engine(context), _settings(context), airports_only=True)
+
+
+@_periodic("build_offline_packs_after_a_cycle", "*/10 * * * *")
+async def build_offline_packs_after_a_cycle(context: JobContext, timestamp: int) -> None:
+    """Every offline pack as soon as a charts cycle is activated."""
+    if await offline.cycle_without_packs(_engine(context)):
+        await offline.build_offline_packs(_engine(context), _settings(context))
 
 
 @_periodic("fill_in_timezones", "15 * * * *")

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 from datetime import date
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.cycles import Product
-from api.models.system import CachedDocument, FaaDataCycle
+from api.core.documents.published import publish, published
+from api.models.system import FaaDataCycle
 
 # The cached document holding the index of the content packs the monthly job publishes.
 CONTENT_PACKS_INDEX = "content-packs"
@@ -49,28 +46,10 @@ async def chart_cycle(session: AsyncSession) -> tuple[date, dict[str, Any]] | No
 
 async def publish_content_packs(session: AsyncSession, index: list[PublishedPack]) -> None:
     """Replaces the index of the content packs (what /api/v1/content-packs lists)."""
-    document = json.dumps(index).encode()
-    values = {
-        "name": CONTENT_PACKS_INDEX,
-        "etag": '"' + hashlib.sha256(document).hexdigest()[:32] + '"',
-        "content_type": "application/json",
-        "body_gzip": gzip.compress(document),
-        "size_bytes": len(document),
-        "built_at": sa.func.now(),
-    }
-    await session.execute(
-        insert(CachedDocument)
-        .values(**values)
-        .on_conflict_do_update(
-            index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"}
-        )
-    )
+    await publish(session, CONTENT_PACKS_INDEX, index)
 
 
 async def published_content_packs(session: AsyncSession) -> list[PublishedPack]:
     """The index of the content packs last built (empty before the first build)."""
-    document = await session.get(CachedDocument, CONTENT_PACKS_INDEX)
-    if document is None:
-        return []
-    index: list[PublishedPack] = json.loads(gzip.decompress(document.body_gzip))
-    return index
+    index: list[PublishedPack] | None = await published(session, CONTENT_PACKS_INDEX)
+    return index or []

@@ -38,6 +38,11 @@ class Chart:
     def name(self) -> str:
         return f"{self.layer}/{self.key}"
 
+    @property
+    def title(self) -> str:
+        """How pilots call it: "Seattle", "Dallas Ft Worth"."""
+        return _title(self.key)
+
     def cutline_geometry(self) -> dict[str, Any] | None:
         """The cutline as a GeoJSON geometry in longitude/latitude, or None."""
         return load_cutline(self.cutline) if self.cutline else None

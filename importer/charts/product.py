@@ -10,7 +10,6 @@ rerun after a failure resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import tempfile
 import time
@@ -22,7 +21,7 @@ from typing import Any
 
 from api.core.errors import PirepError
 from api.core.settings import Settings
-from api.core.storage import Sink, StorageFailed, sink_from_settings
+from api.core.storage import Sink, StorageFailed, sha256_of, sink_from_settings
 from importer.charts.catalogue import FAA_CHARTS, LAYERS, SAMPLE_CHARTS, Chart, select
 from importer.charts.tiler import ChartError, ChartSource, TileOptions, tile_layer
 from importer.progress import Reporter
@@ -48,14 +47,6 @@ def make_sink(settings: Settings) -> Sink:
 
 def catalogue(settings: Settings) -> tuple[Chart, ...]:
     return SAMPLE_CHARTS if settings.chart_catalogue == "sample" else FAA_CHARTS
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 async def build_charts(
@@ -84,7 +75,9 @@ async def build_charts(
         retries=settings.http_retries,
         on_progress=reporter.transfer,
     )
-    hashes = {archive: await asyncio.to_thread(_sha256, path) for archive, path in archives.items()}
+    hashes = {
+        archive: await asyncio.to_thread(sha256_of, path) for archive, path in archives.items()
+    }
     sink = make_sink(settings)
     outcome = ChartsOutcome(details={"layers": {}})
     failed: list[str] = []  # a sentence for each chart that could not be tiled
@@ -136,6 +129,12 @@ async def build_charts(
                 failed.extend(error.failures)
                 continue
             info |= {"title": layer.title, "attribution": layer.attribution, "archive": key}
+            # The charts' regions: each is an offline pack of its own.
+            footprints = info.pop("footprints")
+            info["charts"] = {
+                chart.key: {"title": chart.title, "bounds": list(footprints[chart.name])}
+                for chart in chosen
+            }
             info["archive_bytes"] = path.stat().st_size
             reporter.step(f"Storing the {layer.name} archive ({info['archive_bytes']:,} bytes)")
             await update(progress={"step": f"storing the {layer.name} archive"})
@@ -202,4 +201,5 @@ async def _tile(
         "tiles": result.tiles,
         "bytes": result.bytes,
         "tiles_by_zoom": {str(zoom): count for zoom, count in sorted(result.tiles_by_zoom.items())},
+        "footprints": result.footprints,
     }

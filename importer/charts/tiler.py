@@ -27,9 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmtiles.tile import Compression, TileType
-from pmtiles.writer import Writer
-
+from api.core.archives import write_webp_archive
 from importer.charts.encode import (
     Job,
     ReduceTask,
@@ -67,6 +65,7 @@ class LayerResult:
     bytes: int = 0  # of the tiles, the archive's directories left out
     tiles_by_zoom: dict[int, int] = field(default_factory=dict)
     bounds: Bounds | None = None  # longitude/latitude
+    footprints: dict[str, Bounds] = field(default_factory=dict)  # chart name → where it lies
 
 
 def tile_layer(
@@ -87,7 +86,10 @@ def tile_layer(
             prepared.append(prepare(chart))
         except ChartError as error:
             failures[chart.name] = str(error)
-    result = LayerResult(bounds=_lonlat_bounds(prepared))
+    result = LayerResult(
+        bounds=_lonlat_bounds(prepared),
+        footprints={chart.name: _rounded(chart.footprint) for chart in prepared},
+    )
     top_tasks = _top_tasks(prepared, options.max_zoom)
     # The number of metatiles of every pass, roughly (for progress): the top pass dominates.
     total = len(top_tasks) + max(1, len(top_tasks) // (META * META)) * 2
@@ -151,32 +153,21 @@ def _write_archive(
 ) -> None:
     """The tiles in the order of their tile ids, then the archive's header and directories."""
     index.sort()
-    west, south, east, north = result.bounds or (-180.0, -85.05112878, 180.0, 85.05112878)
-    header = {
-        "tile_type": TileType.WEBP,
-        "tile_compression": Compression.NONE,
-        "min_lon_e7": int(west * 1e7),
-        "min_lat_e7": int(south * 1e7),
-        "max_lon_e7": int(east * 1e7),
-        "max_lat_e7": int(north * 1e7),
-        "center_zoom": options.min_zoom,
-        "center_lon_e7": int((west + east) / 2 * 1e7),
-        "center_lat_e7": int((south + north) / 2 * 1e7),
-    }
+    bounds = result.bounds or (-180.0, -85.05112878, 180.0, 85.05112878)
     described = {
         **metadata,
         "format": "webp",
         "type": "overlay",
         "minzoom": options.min_zoom,
         "maxzoom": options.max_zoom,
-        "bounds": f"{west},{south},{east},{north}",
+        "bounds": ",".join(str(value) for value in bounds),
     }
-    with open(archive, "wb") as output, open(tiles_path, "rb") as tiles:
-        writer = Writer(output)
+    with open(tiles_path, "rb") as tiles:
         descriptor = tiles.fileno()
-        for tile_id, offset, length in index:
-            writer.write_tile(tile_id, os.pread(descriptor, length, offset))
-        writer.finalize(header, described)
+        entries = (
+            (tile_id, os.pread(descriptor, length, offset)) for tile_id, offset, length in index
+        )
+        write_webp_archive(archive, entries, bounds, options.min_zoom, described)
 
 
 def _lonlat_bounds(charts: Sequence[PreparedChart]) -> Bounds | None:
@@ -186,6 +177,11 @@ def _lonlat_bounds(charts: Sequence[PreparedChart]) -> Bounds | None:
     south = min(chart.footprint[1] for chart in charts)
     east = max(chart.footprint[2] for chart in charts)
     north = max(chart.footprint[3] for chart in charts)
+    return _rounded((west, south, east, north))
+
+
+def _rounded(bounds: Bounds) -> Bounds:
+    west, south, east, north = bounds
     return (round(west, 6), round(south, 6), round(east, 6), round(north, 6))
 
 

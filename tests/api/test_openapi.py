@@ -33,6 +33,7 @@ EXPECTED_ERRORS = {
     "comments-add": {"401", "403", "404", "422", "429", "503"},
     "changes-list": {"410", "422", "429", "503"},
     "changes-exports": {"429", "503"},
+    "charts-offline_packs": {"429", "503"},
     "comments-helpful": {"401", "403", "404", "409", "422", "429", "503"},
     "comments-flag_outdated": {"401", "403", "404", "422", "429", "503"},
     "comments-unflag_outdated": {"401", "403", "404", "422", "429", "503"},

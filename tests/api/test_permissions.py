@@ -47,6 +47,7 @@ PUBLIC_READS = {
     ("GET", "/api/v1/events"),
     ("GET", "/api/v1/changes"),
     ("GET", "/api/v1/exports"),
+    ("GET", "/api/v1/offline-packs"),
     ("GET", "/api/v1/airports/{code}/events.ics"),
     ("GET", "/api/v1/airports/{code}/events/{event_id}.ics"),
     ("GET", "/api/v1/users/{user_id}"),

@@ -91,6 +91,12 @@ async def test_a_chart_cycle_is_tiled_then_activated(chart_settings: Any, chart_
     assert (layer["min_zoom"], layer["max_zoom"]) == (0, 12)
     assert layer["bounds"][0] == pytest.approx(-122.393, abs=0.001)
     assert layer["attribution"].startswith("FAA")
+    # Each chart's region, for its offline pack.
+    assert set(layer["charts"]) == {"charts_test", "inset_test"}
+    assert layer["charts"]["charts_test"]["title"] == "Charts Test"
+    west, south, east, north = layer["charts"]["charts_test"]["bounds"]
+    assert -122.40 < west < east < -122.15
+    assert 47.82 < south < north < 47.99
     assert manifest(chart_settings.storage_root).is_file()
     # Only the archive and its manifest: no scratch or partial file is left beside them.
     stored = sorted(path.name for path in (chart_settings.storage_root / "tiles").rglob("*"))

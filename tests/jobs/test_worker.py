@@ -69,6 +69,8 @@ def test_the_schedule_is_the_original_cron_table() -> None:
         "purge_changes": "15 6 * * *",
         "build_exports": "30 3 * * *",
         "build_exports_after_a_cycle": "*/10 * * * *",
+        "build_offline_packs": "0 4 * * *",
+        "build_offline_packs_after_a_cycle": "*/10 * * * *",
         "fill_in_timezones": "15 * * * *",
     }
     for name in schedule:

@@ -812,6 +812,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/offline-packs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Offline packs: each chart region's tiles, airports and diagrams
+         * @description For each chart of the active cycle (every sectional and terminal area chart), what a pilot takes where there is no signal: the chart's tiles as MBTiles and PMTiles, its airports as a GeoPackage and its airport diagrams. The tiles are built when a charts cycle is activated, the airports and diagrams nightly. Empty until the first build.
+         */
+        get: operations["charts-offline_packs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -2631,6 +2651,103 @@ export interface components {
              * Format: date-time
              */
             starts_at: string;
+        };
+        /** OfflineFile */
+        OfflineFile: {
+            /**
+             * Bytes
+             * @description Its size.
+             */
+            bytes: number;
+            /**
+             * Format
+             * @description `mbtiles`: the region's chart tiles (256 px WebP, every zoom of the layer) as MBTiles 1.3, which GDAL, QGIS and electronic flight bags open; `pmtiles`: the same tiles as a PMTiles archive; `gpkg`: the region's airports, runways and frequencies as a GeoPackage (the layers of the export); `diagrams`: a zip of the FAA airport diagrams (PDF) of the region's airports, named `<code> airport diagram.pdf`.
+             * @enum {string}
+             */
+            format: "mbtiles" | "pmtiles" | "gpkg" | "diagrams";
+            /**
+             * Sha256
+             * @description The SHA-256 of its bytes, in hex.
+             */
+            sha256: string;
+            /**
+             * Url
+             * @description Where to download it (byte ranges are answered).
+             */
+            url: string;
+        };
+        /** OfflinePack */
+        OfflinePack: {
+            /**
+             * Bounds
+             * @description West, south, east, north (degrees; west > east across the antimeridian).
+             */
+            bounds: number[];
+            /**
+             * Cycle
+             * Format: date
+             * @description The charts cycle the tiles were made from.
+             */
+            cycle: string;
+            /** Files */
+            files: components["schemas"]["OfflineFile"][];
+            /**
+             * Layer
+             * @description The chart layer the tiles come from.
+             * @enum {string}
+             */
+            layer: "sectional" | "terminal";
+            /**
+             * Region
+             * @description The chart: `<layer>/<key>`.
+             * @example sectional/seattle
+             */
+            region: string;
+            /**
+             * Title
+             * @example Seattle
+             */
+            title: string;
+        };
+        /**
+         * OfflinePackList
+         * @example {
+         *       "built_at": "2026-12-07T04:00:12Z",
+         *       "packs": [
+         *         {
+         *           "bounds": [
+         *             -125,
+         *             44.5,
+         *             -117,
+         *             49.1
+         *           ],
+         *           "cycle": "2026-11-27",
+         *           "files": [
+         *             {
+         *               "bytes": 188743680,
+         *               "format": "mbtiles",
+         *               "sha256": "5b1e…",
+         *               "url": "https://cdn.pirep.io/offline/2026-11-27/sectional-seattle.mbtiles"
+         *             }
+         *           ],
+         *           "layer": "sectional",
+         *           "region": "sectional/seattle",
+         *           "title": "Seattle"
+         *         }
+         *       ]
+         *     }
+         */
+        OfflinePackList: {
+            /**
+             * Built At
+             * @description When the packs were built; null: never yet.
+             */
+            built_at: string | null;
+            /**
+             * Packs
+             * @description One per chart region of the active charts cycle (every sectional and terminal area chart).
+             */
+            packs: components["schemas"]["OfflinePack"][];
         };
         /**
          * OwnershipType
@@ -9659,6 +9776,79 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Meta"];
+                };
+            };
+            /** @description The database is unreachable, or (for changes) the site is read-only. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "charts-offline_packs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "built_at": "2026-12-07T04:00:12Z",
+                     *       "packs": [
+                     *         {
+                     *           "bounds": [
+                     *             -125,
+                     *             44.5,
+                     *             -117,
+                     *             49.1
+                     *           ],
+                     *           "cycle": "2026-11-27",
+                     *           "files": [
+                     *             {
+                     *               "bytes": 188743680,
+                     *               "format": "mbtiles",
+                     *               "sha256": "5b1e…",
+                     *               "url": "https://cdn.pirep.io/offline/2026-11-27/sectional-seattle.mbtiles"
+                     *             }
+                     *           ],
+                     *           "layer": "sectional",
+                     *           "region": "sectional/seattle",
+                     *           "title": "Seattle"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OfflinePackList"];
+                };
+            };
+            /** @description Too many requests from this address: try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window (every answer of the route says). */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of them. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The database is unreachable, or (for changes) the site is read-only. */
