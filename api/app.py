@@ -97,12 +97,8 @@ def bind_sessions(
     connection of their transaction (``join_transaction_mode="create_savepoint"``), where
     each writer rebuilds the map itself."""
     state = state_of(app)
-    state.autocommit_factory = None
     if isinstance(bind, AsyncEngine):
         state.engine = bind
-        state.autocommit_factory = async_sessionmaker(
-            bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
     state.session_factory = async_sessionmaker(
         bind, expire_on_commit=False, info=state.session_info(map_follows=map_follows), **options
     )
