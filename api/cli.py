@@ -97,12 +97,15 @@ async def _missing_sample_products(settings: Settings) -> tuple[Product, ...]:
     try:
         async with engine.connect() as connection:
             airports = await connection.scalar(sa.text("SELECT count(*) FROM airports"))
-            active = set(
-                (await connection.execute(sa.text("SELECT product FROM faa_data_cycles")))
-                .scalars()
+            active: dict[str, Any] = dict(
+                (await connection.execute(sa.text("SELECT product, details FROM faa_data_cycles")))
+                .tuples()
                 .all()
             )
-            charts, diagrams = "charts" in active, "diagrams" in active
+            diagrams = "diagrams" in active
+            # Charts tiled before they were archives are tiled again.
+            layers = (active.get("charts") or {}).get("layers", {})
+            charts = bool(layers) and all("archive" in layer for layer in layers.values())
     finally:
         await engine.dispose()
     return tuple(
@@ -117,13 +120,26 @@ async def _missing_sample_products(settings: Settings) -> tuple[Product, ...]:
 
 
 def load_sample_data(settings: Settings) -> None:
-    """Import the bundled sample (airports and a small chart) into an empty database."""
+    """Import the bundled sample (airports and a small chart) into an empty database, and
+    build the chart's offline pack."""
+    products = asyncio.run(_missing_sample_products(settings))
+    if products:
+        _import_sample(settings, products)
+    asyncio.run(_with_engine(settings, lambda engine: _build_missing_packs(engine, settings)))
+
+
+async def _build_missing_packs(engine: AsyncEngine, settings: Settings) -> None:
+    """The sample chart's offline pack, at once rather than at the worker's next round."""
+    from api.exports.offline import build_offline_packs, cycle_without_packs
+
+    if await cycle_without_packs(engine):
+        await build_offline_packs(engine, settings)
+
+
+def _import_sample(settings: Settings, products: tuple[Product, ...]) -> None:
     from importer.progress import make_reporter
     from importer.run import RunOptions, run_import
 
-    products = asyncio.run(_missing_sample_products(settings))
-    if not products:
-        return
     console.print(
         "Loading the sample data (Washington state, Canada, a diagram and a sample chart)…"
     )
