@@ -267,6 +267,20 @@ def test_the_worker_shares_the_geoip_database_and_the_web_tasks_read_it() -> Non
     assert granted("task_common") == set()  # the importer has only the common grants
 
 
+def test_every_task_writes_archives_under_the_storage_prefix_in_parts() -> None:
+    """The importer uploads each chart layer's archive, the worker each offline pack, in one
+    multipart upload; an upload that failed is aborted (its parts would cost storage)."""
+    iam = module(MODULES / "iam")
+    arn = "${var.assets_bucket_arn}/${var.storage_prefix}*"
+    granted = {
+        action
+        for statement in policy_statements(iam, "task_common")
+        if arn in as_list(statement["resources"])
+        for action in statement["actions"]
+    }
+    assert granted >= {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
+
+
 def test_no_task_role_has_wildcard_actions() -> None:
     iam = module(MODULES / "iam")
     for (_, name), body in iam.data.items():
@@ -347,6 +361,7 @@ def test_tiles_distribution_answers_a_missing_file_as_missing() -> None:
     # The distribution's root is the storage prefix, where the archives are.
     origin = one(tiles["origin"])
     assert "var.storage_prefix" in origin["origin_path"]
+
 
 def test_cloudfront_reads_s3_through_origin_access_control() -> None:
     cloudfront = module(MODULES / "cloudfront")

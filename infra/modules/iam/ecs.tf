@@ -57,9 +57,11 @@ data "aws_iam_policy_document" "task_common" {
     resources = [var.assets_bucket_arn]
   }
 
+  # PutObject covers the parts of a multipart upload (a chart layer's archive, an offline
+  # pack); boto3 aborts an upload that failed, so its parts cost nothing.
   statement {
     sid       = "AssetsReadWrite"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${var.assets_bucket_arn}/${var.storage_prefix}*"]
   }
 }
