@@ -101,7 +101,7 @@ async def limit_writes(request: Request, state: StateDep) -> None:
     """
     limit = state.settings.write_limit_per_minute
     address = request.client.host if request.client else "unknown"
-    verdict = await ratelimit.hit(state.session_factory, f"write:{address}", limit)
+    verdict = await ratelimit.hit(state.single_statements, f"write:{address}", limit)
     setattr(request.state, ratelimit.RATE_LIMIT_STATE, verdict)
     if not verdict.allowed:
         raise _too_many(f"Too many changes from this address: at most {limit} a minute.", verdict)
@@ -120,17 +120,17 @@ async def limit_reads(request: Request, state: StateDep) -> None:
     token = bearer_token(request)
     quota = None
     if token is not None:
-        quota = await state.token_quotas.of(state.session_factory, token)
+        quota = await state.token_quotas.of(state.single_statements, token)
         if quota is None:
             raise Unauthorized(UNKNOWN_TOKEN)
     if quota is not None and quota.limit is not None:
         verdict = await limiter.hit(
-            state.session_factory, f"read:token:{quota.token_id}", quota.limit
+            state.single_statements, f"read:token:{quota.token_id}", quota.limit
         )
         refusal = f"Too many reads with this API token: at most {quota.limit} a minute."
     else:
         address = request.client.host if request.client else "unknown"
-        verdict = await limiter.hit(state.session_factory, f"read:{address}")
+        verdict = await limiter.hit(state.single_statements, f"read:{address}")
         refusal = f"Too many airport pages from this address: at most {limiter.limit} a minute."
     setattr(request.state, ratelimit.RATE_LIMIT_STATE, verdict)
     if not verdict.allowed:

@@ -43,6 +43,26 @@ class AppState:
     # Set when the application starts (its lifespan), or given by whoever built it.
     engine: AsyncEngine = field(init=False)
     session_factory: async_sessionmaker[AsyncSession] = field(init=False)
+    # The sessions ``single_statements`` made for the ``session_factory`` they go with.
+    single_for: tuple[async_sessionmaker[AsyncSession], async_sessionmaker[AsyncSession]] | None = (
+        field(default=None, init=False, repr=False)
+    )
+
+    @property
+    def single_statements(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions for work of one statement that must not wait for a request's commit (the
+        rate limits' counters, the token quotas): on the requests' engine without BEGIN and
+        COMMIT (a statement is a transaction by itself); the requests' own sessions when they
+        are bound to a connection (a test's transaction)."""
+        factory = self.session_factory
+        if self.single_for is None or self.single_for[0] is not factory:
+            bind = factory.kw.get("bind")
+            single = factory
+            if isinstance(bind, AsyncEngine):
+                autocommit = bind.execution_options(isolation_level="AUTOCOMMIT")
+                single = async_sessionmaker(autocommit, expire_on_commit=False)
+            self.single_for = (factory, single)
+        return self.single_for[1]
 
     def session_info(self, *, map_follows: bool = True) -> dict[str, Any]:
         """What the sessions of requests carry: the listener of their committed changes, and

@@ -33,20 +33,25 @@ class EditableAirport:
     versions: Mapping[str, str]
 
 
-_EDITABLE_SQL = (
-    "SELECT a.id, a.code, a.locked_at, "
-    + ", ".join(f"a.{field}" for field in EDITABLE_FIELDS)
-    + ", "
-    + ", ".join(f"{token_sql(field)} AS {field}__version" for field in EDITABLE_FIELDS)
-    + " FROM airports a "
+_EDITABLE = sa.select(
+    Airport.id,
+    Airport.code,
+    Airport.locked_at,
+    *(getattr(Airport, field) for field in EDITABLE_FIELDS),
+    *(
+        sa.literal_column(token_sql(field, Airport.__tablename__)).label(f"{field}__version")
+        for field in EDITABLE_FIELDS
+    ),
 )
 
 
 async def _editable(
-    session: AsyncSession, where: str, parameters: dict[str, object], lock: bool
+    session: AsyncSession, where: sa.ColumnElement[bool], lock: bool
 ) -> EditableAirport | None:
-    statement = sa.text(_EDITABLE_SQL + where + (" FOR UPDATE" if lock else ""))
-    row = (await session.execute(statement, parameters)).mappings().first()
+    statement = _EDITABLE.where(where)
+    if lock:
+        statement = statement.with_for_update()
+    row = (await session.execute(statement)).mappings().first()
     if row is None:
         return None
     return EditableAirport(
@@ -58,25 +63,27 @@ async def _editable(
     )
 
 
+def _named_id(value: str) -> sa.ScalarSelect[uuid.UUID]:
+    # Not correlated with the airport it selects: the lock (in the outer query) takes that row
+    # alone.
+    return named(sa.select(Airport.id), value).correlate(None).scalar_subquery()
+
+
 async def lock_for_edit(session: AsyncSession, value: str) -> EditableAirport | None:
     """The airport's editable fields and their versions, locked until the transaction ends:
     concurrent edits of one airport are checked one after the other. ``value`` names it as
-    ``named`` reads it."""
-    airport_id = await airport_id_of(session, value)
-    return await lock_by_id(session, airport_id) if airport_id is not None else None
+    ``named`` reads it; found and locked in one statement."""
+    return await _editable(session, Airport.id == _named_id(value), lock=True)
 
 
 async def editable_values(session: AsyncSession, value: str) -> EditableAirport | None:
     """The airport's editable fields, named as ``named`` reads it."""
-    airport_id = await airport_id_of(session, value)
-    if airport_id is None:
-        return None
-    return await _editable(session, "WHERE a.id = :id", {"id": airport_id}, lock=False)
+    return await _editable(session, Airport.id == _named_id(value), lock=False)
 
 
 async def lock_by_id(session: AsyncSession, airport_id: uuid.UUID) -> EditableAirport | None:
     """The airport's editable fields, by id, locked until the transaction ends."""
-    return await _editable(session, "WHERE a.id = :id", {"id": airport_id}, lock=True)
+    return await _editable(session, Airport.id == airport_id, lock=True)
 
 
 async def geojson_etag(session: AsyncSession) -> str | None:

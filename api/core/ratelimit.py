@@ -37,8 +37,10 @@ async def hit(
 ) -> Verdict:
     """Count one request under ``key``; refuse it when the window already holds ``limit``.
 
-    The count is committed in its own short transaction, so refused and failed requests count
-    too, whatever becomes of the request itself.
+    The count is committed at once, apart from the request's transaction (one statement, so
+    ``factory``'s sessions may well run without BEGIN and COMMIT): refused and failed requests
+    count too, whatever becomes of the request itself, and no request holds the counter's row
+    while it works.
     """
     now = clock()
     window = math.floor(now / window_seconds) * window_seconds

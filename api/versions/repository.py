@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.core.catalogue import ACTION_POINTS
 from api.models.community import Action, Version
@@ -57,9 +58,10 @@ async def record_action(
     times: int = 1,
 ) -> None:
     """An entry of the activity feed (worth ``times`` the points of its kind: an edit earns
-    them per field), and the user's points counted again."""
-    session.add(
-        Action(
+    them per field), and the user's points counted again, in one statement."""
+    added = (
+        sa.insert(Action)
+        .values(
             type=kind,
             user_id=user.id,
             airport_id=airport_id,
@@ -69,17 +71,30 @@ async def record_action(
             points=ACTION_POINTS.get(kind, 0) * times,
             created_at=sa.func.clock_timestamp(),
         )
+        .returning(Action.points)
+        .cte("added")
     )
-    await session.flush()
-    user.points = int(
-        await session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Action.points), 0)).where(
-                Action.user_id == user.id
+    # The statement's snapshot does not hold the action it adds: its points are added apart.
+    earlier = sa.select(sa.func.coalesce(sa.func.sum(Action.points), 0)).where(
+        Action.user_id == user.id
+    )
+    row = (
+        await session.execute(
+            sa.update(User)
+            .where(User.id == user.id)
+            .values(
+                points=earlier.scalar_subquery() + sa.select(added.c.points).scalar_subquery(),
+                last_edit_at=datetime.now(UTC),
+                updated_at=sa.func.now(),
             )
+            .returning(User.points, User.last_edit_at, User.updated_at)
+            .add_cte(added)
+            .execution_options(synchronize_session=False)
         )
-        or 0
-    )
-    user.last_edit_at = datetime.now(UTC)
+    ).one()
+    # What the statement wrote, as the loaded user's own values (nothing left to flush).
+    for name, value in zip(("points", "last_edit_at", "updated_at"), row, strict=True):
+        set_committed_value(user, name, value)
 
 
 async def last_changes(

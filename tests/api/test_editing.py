@@ -546,3 +546,32 @@ async def test_each_field_of_a_merged_edit_earns_its_points(
     [entry] = (await client.get(f"{URL}/history")).json()["items"]  # merged into one version
     assert set(entry["changes"]) == {"fuel_location", "crew_car", "landing_fees"}
     assert await points() == 300  # the merged field earns too
+
+
+async def test_an_edit_costs_a_dozen_statements(
+    app: FastAPI, client: httpx.AsyncClient, make_person: MakePerson, connection: AsyncConnection
+) -> None:
+    # Each statement is a round trip of the edit (issue 18): the write limit, the writer, the
+    # read-only switch, the airport found and locked at once, its update, the version, the
+    # action with the points, the tags in one statement, the detail, the change.
+    first, pilot = await make_person("known"), await make_person("known")
+    base = (await detail(client))["wiki"]["description"]["version"]
+    # The first content takes the airport's `empty` tag off: the map follows, outside the edit
+    # where a web process serves it.
+    answer = await edit(app, first, description={"text": "First.", "base": base})
+    base = answer.json()["wiki"]["description"]["version"]
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statement = args[2]
+        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO")):
+            statements.append(" ".join(statement.split())[:80])
+
+    sa.event.listen(connection.sync_connection, "before_cursor_execute", count)
+    try:
+        answer = await edit(app, pilot, description={"text": "Counted.", "base": base})
+    finally:
+        sa.event.remove(connection.sync_connection, "before_cursor_execute", count)
+
+    assert answer.status_code == 200, answer.text
+    assert len(statements) <= 12, "\n".join(statements)
