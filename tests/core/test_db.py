@@ -1,0 +1,48 @@
+"""The engine's pool: a connection the server closed is replaced before a request uses it,
+without a round trip on every checkout."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from api.core.db import create_engine
+from api.core.settings import Settings
+
+
+async def test_a_connection_the_server_closed_is_replaced_without_an_error(
+    fresh_database: str, settings_for: Callable[..., Settings]
+) -> None:
+    engine = create_engine(settings_for(fresh_database), pool_size=1)
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    try:
+        async with engine.connect() as connection:
+            first = await connection.scalar(sa.text("SELECT pg_backend_pid()"))
+        # The server ends the pooled connection (as a restart or a failover would).
+        async with engine.connect() as connection:
+            pid = await connection.scalar(sa.text("SELECT pg_backend_pid()"))
+            assert pid == first  # the pooled one, reused
+        other = create_engine(settings_for(fresh_database), pool_size=1)
+        try:
+            async with other.connect() as killer:
+                await killer.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        finally:
+            await other.dispose()
+        await asyncio.sleep(0.2)  # asyncpg hears the connection close
+
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        async with engine.connect() as connection:
+            second = await connection.scalar(sa.text("SELECT pg_backend_pid()"))
+        assert second != first  # a new connection, and no error
+        # A checkout costs no statement of its own (no ping).
+        assert statements == ["SELECT pg_backend_pid()"]
+    finally:
+        await engine.dispose()
