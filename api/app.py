@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
-        bind_sessions(app, engine or create_engine(settings))
+        bind_sessions(app, engine or create_engine(settings, parallel=False))
         state = state_of(app)
         store = shared_store(settings)
         follower = (

@@ -46,3 +46,17 @@ async def test_a_connection_the_server_closed_is_replaced_without_an_error(
         assert statements == ["SELECT pg_backend_pid()"]
     finally:
         await engine.dispose()
+
+
+async def test_the_api_engine_starts_no_parallel_workers(
+    fresh_database: str, settings_for: Callable[..., Settings]
+) -> None:
+    settings = settings_for(fresh_database)
+    for parallel, expected in ((False, "0"), (True, "2")):
+        engine = create_engine(settings, pool_size=1, parallel=parallel)
+        try:
+            async with engine.connect() as connection:
+                setting = await connection.scalar(sa.text("SHOW max_parallel_workers_per_gather"))
+        finally:
+            await engine.dispose()
+        assert setting == expected
