@@ -1,6 +1,7 @@
 """End-to-end: the built SPA in a real headless Chromium, against the API served by uvicorn
 in its own process, over a real database holding the bundled sample (airports of Washington
-and Canada, Paine Field's diagram, a sample sectional tiled into the chart layer)."""
+and Canada, Paine Field's diagram, a sample sectional tiled into the chart layer, and the
+offline packs of its charts)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from api.core.cycles import Product
 from api.core.embedded_pg import port_is_free
 from api.core.passwords import hash_password
 from api.core.settings import PROJECT_ROOT, Settings
+from api.exports.offline import build_offline_packs
 from tests.api.conftest import (
     PASSWORD,
     Person,
@@ -122,6 +124,8 @@ async def prepared(
     )
     await import_sample(settings, (Product.AIRPORTS, Product.DIAGRAMS, Product.CHARTS))
     engine = create_async_engine(url)
+    # The sample charts' offline packs, as the worker builds them after a charts cycle.
+    assert await build_offline_packs(engine, settings) is not None
     async with engine.begin() as connection:
         digest = hash_password(PASSWORD)
         admin = await make_person_in(connection, "admin", "127.0.0.1", digest)

@@ -1,5 +1,6 @@
-"""axe-core (WCAG 2.x A and AA rules) on the map, an airport page and the sign-in page, in the
-light and dark colour schemes, on a desktop and a phone: no serious or critical violation.
+"""axe-core (WCAG 2.x A and AA rules) on the map (also with its offline packs open), an airport
+page and the sign-in page, in the light and dark colour schemes, on a desktop and a phone: no
+serious or critical violation.
 Also the skip link: the first Tab stop, and it takes the keyboard to the page's main region."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from api.core.settings import PROJECT_ROOT
-from tests.e2e.conftest import DESKTOP, Contexts, Site
+from tests.e2e.conftest import DESKTOP, Contexts, Site, screenshot
 from tests.e2e.test_admin import api
 
 AXE = PROJECT_ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -154,6 +155,24 @@ async def test_the_map_page_has_a_skip_target(page: Page) -> None:
     await expect(page.locator("#main")).to_be_focused()
     # The map's position (in the hash) is left alone.
     assert await page.evaluate("location.hash") == hash_before
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+async def test_the_maps_offline_packs_pass_axe(new_context: Contexts, scheme: str) -> None:
+    context = await new_context(
+        viewport=PHONE, color_scheme=scheme, bypass_csp=True, is_mobile=True, has_touch=True
+    )
+    page = await context.new_page()
+    # Paine Field, inside the sample sectional.
+    await page.goto("/#12/47.91/-122.28")
+    await wait_until_drawn(page, "/")
+    await page.get_by_role("button", name="Offline").click()
+    panel = page.get_by_role("region", name="Download for offline use")
+    await expect(panel.get_by_role("heading", name="Charts Test")).to_be_visible()
+    await expect(panel.get_by_role("link").first).to_be_visible()
+    await screenshot(page, f"map-offline-phone-{scheme}")
+    found = await serious_violations(page)
+    assert found == [], json.dumps(found, indent=1)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

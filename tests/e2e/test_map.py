@@ -1,10 +1,12 @@
 """The map: the embedded base map and the chart layer render, airport markers show at every
 zoom in their type's colour, filters live in the URL and clear to "no restriction", the count
 of matching airports, search flies to an airport and opens its summary, the list of airports in
-view, the first visit, the phone layout, adding an airport, and the dark theme."""
+view, the first visit, the phone layout, adding an airport, the dark theme, and the offline
+packs of the charts under the map's centre."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -62,6 +64,18 @@ def channels_of(css: str) -> list[float]:
     """Red, green and blue (0–255) of a computed CSS colour: rgb(…) or color(srgb …)."""
     numbers = [float(value) for value in re.findall(r"[\d.]+", css)]
     return [value * 255 for value in numbers[:3]] if css.startswith("color(") else numbers[:3]
+
+
+def size_text(count: int) -> str:
+    """The SPA's file sizes, written again: decimal units, one decimal below ten."""
+    if count < 1000:
+        return f"{count} bytes"
+    for power, unit in enumerate(("kB", "MB", "GB"), start=1):
+        value = count / 1000**power
+        shown = f"{value:.1f}".removesuffix(".0") if value < 9.95 else str(int(value + 0.5))
+        if float(shown) < 1000:
+            return f"{shown} {unit}"
+    return f"{shown} GB"
 
 
 def count_text(number: int) -> str:
@@ -270,6 +284,68 @@ async def test_the_chart_layer_renders_and_the_button_says_what_it_does(page: Pa
     # Older links said the charts were off with layer=satellite.
     await page.goto("/?layer=satellite" + OVER_THE_CHART)
     await expect(page.get_by_role("button", name="Show charts")).to_be_visible()
+
+
+async def test_the_offline_packs_of_the_chart_under_the_map_download(
+    page: Page, site: Site
+) -> None:
+    async with httpx.AsyncClient(base_url=site.url, timeout=15) as http:
+        listed = (await http.get("/api/v1/offline-packs")).json()
+    [pack] = [pack for pack in listed["packs"] if pack["title"] == "Charts Test"]
+    [mbtiles] = [file for file in pack["files"] if file["format"] == "mbtiles"]
+    await page.goto("/" + OVER_THE_CHART)
+    await wait_for_map(page)
+
+    button = page.get_by_role("button", name="Offline")
+    await expect(button).to_have_attribute("aria-expanded", "false")
+    await button.click()
+    await expect(button).to_have_attribute("aria-expanded", "true")
+    panel = page.get_by_role("region", name="Download for offline use")
+    await expect(panel).to_be_focused()
+    item = panel.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="Charts Test", level=3)
+    )
+    await expect(item).to_contain_text("Sectional chart · cycle of Dec 26, 2024")
+    size = r" · \d+(\.\d)? (kB|MB)$"
+    for label in (
+        r"Chart tiles \(MBTiles, for EFBs and QGIS\)",
+        r"Chart tiles \(PMTiles\)",
+        r"Airports \(GeoPackage\)",
+        r"Airport diagrams \(PDF, zip\)",
+    ):
+        await expect(item.get_by_role("link", name=re.compile("^" + label + size))).to_be_visible()
+    await screenshot(page, "map-offline")
+
+    # The link says the size of the file listed, and downloads it byte for byte.
+    link = item.get_by_role("link", name=re.compile(r"^Chart tiles \(MBTiles"))
+    await expect(link).to_have_accessible_name(
+        re.compile(re.escape(size_text(mbtiles["bytes"])) + "$")
+    )
+    await expect(link).to_have_attribute("download", "")
+    href = await link.get_attribute("href")
+    assert href is not None
+    assert href == mbtiles["url"], href
+    download = await page.request.get(href)
+    assert download.status == 200
+    body = await download.body()
+    assert len(body) == mbtiles["bytes"]
+    assert hashlib.sha256(body).hexdigest() == mbtiles["sha256"]
+
+    # The panel follows the map: over Alberta no chart of the sample, and no pack.
+    await page.evaluate(f"location.hash = '{ALBERTA}'")
+    await expect(panel).to_contain_text("No offline pack covers this place yet")
+    await expect(panel.get_by_role("link")).to_have_count(0)
+    await panel.get_by_role("button", name="Close").focus()
+    await page.keyboard.press("Escape")
+    await expect(panel).to_have_count(0)
+    await expect(button).to_be_focused()
+    await expect(button).to_have_attribute("aria-expanded", "false")
+
+    # Opened over Alberta, the same.
+    await page.goto("/" + ALBERTA)
+    await wait_for_map(page)
+    await page.get_by_role("button", name="Offline").click()
+    await expect(panel).to_contain_text("No offline pack covers this place yet")
 
 
 async def test_search_flies_to_an_airport_and_opens_its_summary(page: Page) -> None:

@@ -5,6 +5,7 @@ export const metaKeys = {
   /** The catalogues, chart layers, client configuration and limits. */
   meta: ["meta"] as const,
   contentPacks: ["content-packs"] as const,
+  offlinePacks: ["offline-packs"] as const,
 };
 
 /** `/api/v1/meta`: it changes with data cycles, the read-only switch and the map's data. */
@@ -28,5 +29,14 @@ export function useContentPacks() {
   return useQuery({
     queryKey: metaKeys.contentPacks,
     queryFn: () => call(api.GET("/api/v1/content-packs")),
+  });
+}
+
+/** The offline packs of the active charts cycle: built after each cycle, the airports nightly. */
+export function useOfflinePacks() {
+  return useQuery({
+    queryKey: metaKeys.offlinePacks,
+    queryFn: () => call(api.GET("/api/v1/offline-packs")),
+    staleTime: 10 * 60_000,
   });
 }

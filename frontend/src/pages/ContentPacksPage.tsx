@@ -1,10 +1,7 @@
 import { useContentPacks } from "../api/meta";
 import { ErrorMessage, Loading } from "../components/Layout";
 import { usePageTitle } from "../components/PageTitle";
-
-function megabytes(bytes: number): string {
-  return bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
+import { sizeText } from "../lib/sizes";
 
 /** The ForeFlight content packs, rebuilt on the first of each month. */
 export default function ContentPacksPage() {
@@ -27,7 +24,7 @@ export default function ContentPacksPage() {
             <li key={pack.id} className="card">
               <h2>{pack.name}</h2>
               <p className="small muted">
-                {pack.airports.toLocaleString()} airport{pack.airports === 1 ? "" : "s"} · {megabytes(pack.size_bytes)} · built{" "}
+                {pack.airports.toLocaleString()} airport{pack.airports === 1 ? "" : "s"} · {sizeText(pack.size_bytes)} · built{" "}
                 {new Date(pack.version).toLocaleDateString()}
               </p>
               <a className="button primary" href={pack.url} download>

@@ -27,6 +27,14 @@ export interface MapHandle {
   center(): { latitude: number; longitude: number };
 }
 
+/** The map's centre, and where it is drawn (pixels from the map's top left). */
+export interface Centre {
+  latitude: number;
+  longitude: number;
+  x: number;
+  y: number;
+}
+
 /** An airport drawn as matching the filters in the current view. */
 export interface InView {
   code: string;
@@ -55,6 +63,8 @@ interface Props {
   bottomInset: () => number;
   /** While set, called with the matching airports drawn whenever the map settles. */
   onInView?: (airports: InView[]) => void;
+  /** While set, called with the map's centre at once and whenever the map settles or resizes. */
+  onCentre?: (centre: Centre) => void;
 }
 
 const ANNOTATION_ZOOM = 12.5;
@@ -326,6 +336,23 @@ export const AirportMap = forwardRef<MapHandle, Props>(function AirportMap(props
       setMap(null);
     };
   }, []);
+
+  const following = props.onCentre !== undefined;
+  useEffect(() => {
+    if (!map || !following) return;
+    const report = () => {
+      const centre = map.getCenter();
+      const drawn = map.project(centre);
+      latest.current.onCentre?.({ latitude: centre.lat, longitude: centre.lng, x: drawn.x, y: drawn.y });
+    };
+    report();
+    map.on("moveend", report);
+    map.on("resize", report);
+    return () => {
+      map.off("moveend", report);
+      map.off("resize", report);
+    };
+  }, [map, following]);
 
   // Whatever changes the airports drawn: data-idle waits for the next picture, which a repaint
   // makes sure comes (MapLibre only tells it is idle after drawing).

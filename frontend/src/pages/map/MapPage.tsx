@@ -31,9 +31,10 @@ import {
   type Group,
   type KnownFilters,
 } from "../../lib/filters";
-import { AirportMap, type InView, type MapHandle } from "./AirportMap";
+import { AirportMap, type Centre, type InView, type MapHandle } from "./AirportMap";
 import { prefetchBasemap } from "./basemap";
 import { NewAirportForm } from "./NewAirportForm";
+import { OfflinePanel } from "./OfflinePanel";
 import "./map.css";
 
 const AirportSummary = lazy(() =>
@@ -46,6 +47,7 @@ const LIST_LIMIT = 60;
 // Where the phone layout starts (map.css): the details are a sheet over the map's lower half.
 const PHONE = "(max-width: 760px)";
 const SHEET_SHARE = 0.5;
+const OFFLINE_ID = "map-offline";
 
 /** Four-letter codes starting with K are the FAA's three-letter codes (KPAE → PAE). */
 export function normaliseCode(code: string): string {
@@ -122,11 +124,15 @@ function MapScreen({ meta }: { meta: Meta }) {
   const drawerRef = useRef<HTMLElement>(null);
   const filtersButton = useRef<HTMLButtonElement>(null);
   const filtersPanel = useRef<HTMLElement>(null);
+  const offlineButton = useRef<HTMLButtonElement>(null);
   // Where the keyboard was before the details opened, to go back there when they close.
   const returnFocus = useRef<HTMLElement | null>(null);
   // A keyboard user who opened the details lands in them.
   const focusDrawer = useRef(false);
   const [filtersOpen, setFiltersOpen] = useState(false);
+  const [offlineOpen, setOfflineOpen] = useState(false);
+  // The map's centre while the offline packs are open: they are the charts under it.
+  const [centre, setCentre] = useState<Centre | null>(null);
   const [pitched, setPitched] = useState(false);
   const [detailed, setDetailed] = useState<string[]>([]);
   const [placed, setPlaced] = useState<{ latitude: number; longitude: number } | null>(null);
@@ -223,6 +229,12 @@ function MapScreen({ meta }: { meta: Meta }) {
       if (open) filtersPanel.current?.querySelector<HTMLElement>("button")?.focus();
       else filtersButton.current?.focus();
     });
+  }
+
+  function closeOffline() {
+    setOfflineOpen(false);
+    setCentre(null);
+    requestAnimationFrame(() => offlineButton.current?.focus());
   }
 
   function closeFirstVisit() {
@@ -332,7 +344,9 @@ function MapScreen({ meta }: { meta: Meta }) {
             onPlace={setPlaced}
             bottomInset={bottomInset}
             onInView={listOpen ? setInView : undefined}
+            onCentre={offlineOpen ? setCentre : undefined}
           />
+          {centre && <div className="offline-cross" style={{ left: centre.x, top: centre.y }} aria-hidden="true" />}
           <div className="map-buttons">
             <button
               type="button"
@@ -369,7 +383,23 @@ function MapScreen({ meta }: { meta: Meta }) {
             >
               +
             </button>
+            {meta.chart_layers.length > 0 && (
+              <button
+                type="button"
+                ref={offlineButton}
+                aria-expanded={offlineOpen}
+                aria-controls={offlineOpen ? OFFLINE_ID : undefined}
+                title="Download the charts of this area for offline use"
+                onClick={() => (offlineOpen ? closeOffline() : setOfflineOpen(true))}
+                onKeyDown={(event) => {
+                  if (event.key === "Escape" && offlineOpen) closeOffline();
+                }}
+              >
+                <span aria-hidden="true">↓</span> Offline
+              </button>
+            )}
           </div>
+          {offlineOpen && <OfflinePanel id={OFFLINE_ID} at={centre} onClose={closeOffline} />}
         </div>
         {drawerOpen && (
           <aside
