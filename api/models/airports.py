@@ -87,6 +87,10 @@ class Airport(Base):
         sa.Computed(sa.text(MERCATOR_EXPRESSION), persisted=True),
         deferred=True,
     )
+    # The names of its tags, sorted: kept by triggers on ``tags`` (the map reads them here).
+    tag_names: Mapped[list[str]] = mapped_column(
+        sa.ARRAY(sa.Text), nullable=False, server_default=sa.text("'{}'"), deferred=True
+    )
     elevation_ft: Mapped[int | None] = mapped_column(sa.Integer)
     city: Mapped[str | None] = mapped_column(sa.Text)
     state: Mapped[str | None] = mapped_column(sa.Text)

@@ -27,19 +27,14 @@ MAP_FIELDS = frozenset(
 # The map's id of an airport ``a``: an integer (map libraries want numbers), the first 32 bits
 # of the MD5 of its code, as ``feature_id`` computes.
 FEATURE_ID_SQL = "(('x' || lpad(left(md5(a.code), 8), 16, '0'))::bit(64)::bigint)"
-# The tags the map shows of an airport whose stored tags are ``t.names``: those, and
-# ``populated`` (the parameter) unless it is ``empty``.
+# The tags the map shows of an airport ``a``: its stored tags (``a.tag_names``, kept by
+# triggers on ``tags``), and ``populated`` (the parameter) unless it is ``empty``.
 MAP_TAGS_SQL = """(
-    coalesce(t.names, '{}')
-    || CASE WHEN 'empty' = ANY(coalesce(t.names, '{}')) THEN '{}'::text[]
-            ELSE ARRAY[:populated]::text[] END
+    a.tag_names
+    || CASE WHEN 'empty' = ANY(a.tag_names) THEN '{}'::text[] ELSE ARRAY[:populated]::text[] END
 )"""
-# Each airport's stored tags ``t.names``, for the airport ``a`` of the query.
-TAGS_LATERAL_SQL = """LEFT JOIN LATERAL (
-    SELECT array_agg(name::text ORDER BY name) AS names FROM tags WHERE airport_id = a.id
-) t ON true"""
 
-# An airport ``a`` as a compact GeoJSON feature, with its tags ``t.names``.
+# An airport ``a`` as a compact GeoJSON feature, with its tags.
 _FEATURE = f"""
     '{{"type":"Feature","id":'
     || {FEATURE_ID_SQL}::text
@@ -62,10 +57,6 @@ _DOCUMENT_SQL = sa.text(
     f"""
     SELECT '{_HEAD}' || coalesce(string_agg({_FEATURE}, ',' ORDER BY a.code), '') || '{_TAIL}'
     FROM airports a
-    LEFT JOIN (
-        SELECT airport_id, array_agg(name::text ORDER BY name) AS names
-        FROM tags GROUP BY airport_id
-    ) t ON t.airport_id = a.id
     """
 )
 # The features of some airports (by code), to patch the document with.
@@ -73,7 +64,6 @@ _FEATURES_SQL = sa.text(
     f"""
     SELECT a.code, {_FEATURE}
     FROM airports a
-    {TAGS_LATERAL_SQL}
     WHERE a.code = ANY(:codes)
     """
 )

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.core.catalogue import POPULATED
-from api.core.documents.geojson import FEATURE_ID_SQL, MAP_TAGS_SQL, TAGS_LATERAL_SQL
+from api.core.documents.geojson import FEATURE_ID_SQL, MAP_TAGS_SQL
 
 LAYER = "airports"
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
@@ -53,7 +53,6 @@ _TILE_SQL = sa.text(
                ',' || array_to_string({MAP_TAGS_SQL}, ',') || ',' AS tags
         FROM tile
         JOIN airports a ON a.mercator && tile.reach
-        {TAGS_LATERAL_SQL}
         WHERE a.importance >= :least_importance
     ) features
     """
