@@ -63,6 +63,8 @@ from api.versions.router import router as versions_router
 from api.webcams.router import router as webcams_router
 
 logger = logging.getLogger("api")
+# Connections of the rate limits' counters and the token quotas (one statement each).
+COUNTERS_POOL = 3
 
 DESCRIPTION = """
 Pirep is a free, community-sourced airport database for pilots: every US airport from the FAA,
@@ -113,8 +115,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
-        bind_sessions(app, engine or create_engine(settings, parallel=False))
         state = state_of(app)
+        if own_engine:
+            state.counters_engine = create_engine(
+                settings, pool_size=COUNTERS_POOL, parallel=False, durable=False
+            )
+        bind_sessions(app, engine or create_engine(settings, parallel=False))
         store = shared_store(settings)
         follower = (
             asyncio.create_task(follow_shared(state.geoip, store)) if store is not None else None
@@ -127,6 +133,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             await state.map_rebuilder.idle()  # a change's rebuild is not lost at shutdown
             if own_engine:
                 await state.engine.dispose()
+                if state.counters_engine is not None:
+                    await state.counters_engine.dispose()
 
     # The docs page's scripts are served by the app itself: it works offline, under a strict
     # content security policy.

@@ -47,19 +47,23 @@ class AppState:
     single_for: tuple[async_sessionmaker[AsyncSession], async_sessionmaker[AsyncSession]] | None = (
         field(default=None, init=False, repr=False)
     )
+    # The engine of the counters when the application opened its own (`create_app`): commits
+    # that do not wait for the disk (a crash may forget the last counts, never an edit).
+    counters_engine: AsyncEngine | None = field(default=None, init=False, repr=False)
 
     @property
     def single_statements(self) -> async_sessionmaker[AsyncSession]:
         """Sessions for work of one statement that must not wait for a request's commit (the
-        rate limits' counters, the token quotas): on the requests' engine without BEGIN and
-        COMMIT (a statement is a transaction by itself); the requests' own sessions when they
-        are bound to a connection (a test's transaction)."""
+        rate limits' counters, the token quotas): on the counters' engine (else the requests')
+        without BEGIN and COMMIT (a statement is a transaction by itself); the requests' own
+        sessions when they are bound to a connection (a test's transaction)."""
         factory = self.session_factory
         if self.single_for is None or self.single_for[0] is not factory:
             bind = factory.kw.get("bind")
             single = factory
             if isinstance(bind, AsyncEngine):
-                autocommit = bind.execution_options(isolation_level="AUTOCOMMIT")
+                engine = self.counters_engine or bind
+                autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
                 single = async_sessionmaker(autocommit, expire_on_commit=False)
             self.single_for = (factory, single)
         return self.single_for[1]

@@ -25,13 +25,17 @@ def create_engine(
     pool_size: int | None = None,
     statement_timeout_ms: int | None = None,
     parallel: bool = True,
+    durable: bool = True,
 ) -> AsyncEngine:
     """An engine for ``settings.database_url`` with sensible timeouts.
 
     JIT compilation is off: its start-up cost exceeds the run time of Pirep's queries. Without
     ``parallel`` (the API's engine), a query never starts parallel workers: that costs 20 ms
     or more a query (a vector tile of 3,500 airports took 33 ms with two workers, 7 ms
-    without), and the requests beside it share the same cores anyway.
+    without), and the requests beside it share the same cores anyway. Without ``durable``
+    (the rate limits' counters), a commit does not wait for the disk: a crash may forget the
+    last fraction of a second of counts, and a counter no longer holds its row for an fsync
+    while every other write of the same address waits for it.
     """
     timeout = settings.database_statement_timeout_ms
     if statement_timeout_ms is not None:
@@ -57,6 +61,7 @@ def create_engine(
                 "statement_timeout": str(timeout),
                 "jit": "off",
                 **({} if parallel else {"max_parallel_workers_per_gather": "0"}),
+                **({} if durable else {"synchronous_commit": "off"}),
             },
         },
     )

@@ -60,3 +60,24 @@ async def test_the_api_engine_starts_no_parallel_workers(
         finally:
             await engine.dispose()
         assert setting == expected
+
+
+async def test_the_counters_commit_without_waiting_for_the_disk_and_edits_do(
+    fresh_database: str, settings_for: Callable[..., Settings]
+) -> None:
+    """The application's own engines: the rate limits' counters may lose the last counts in a
+    crash, an edit never."""
+    from api.app import create_app
+    from api.state import state_of
+
+    app = create_app(settings_for(fresh_database))
+    async with app.router.lifespan_context(app):
+        state = state_of(app)
+        assert state.counters_engine is not None
+        asked = sa.text("SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'")
+        async with state.single_statements() as session:
+            counters = (await session.execute(asked)).one()
+        async with state.session_factory() as session:
+            requests = (await session.execute(asked)).one()
+    assert tuple(counters) == ("off", "client")  # asked for by the counters' engine
+    assert requests.source != "client"  # the server's own (durable unless configured not to be)
