@@ -74,12 +74,7 @@ AIRPORT_FIELDS: Sequence[tuple[str, str, str]] = (
     ("crew_car", "a.crew_car", "text"),
     ("flying_clubs", "a.flying_clubs", "text"),
     ("wifi", "a.wifi", "text"),
-    (
-        "tags",
-        "(SELECT string_agg(t.name::text, ',' ORDER BY t.name::text) FROM tags t "
-        "WHERE t.airport_id = a.id)",
-        "text",
-    ),
+    ("tags", "NULLIF(array_to_string(a.tag_names, ','), '')", "text"),
     (
         "updated_at",
         "to_char(a.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",

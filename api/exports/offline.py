@@ -15,7 +15,6 @@ of the build before it one build more (a download in progress finishes), then de
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import mmap
 import sqlite3
@@ -37,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from api.core.archives import write_webp_archive
 from api.core.documents.published import publish, published
 from api.core.settings import Settings
-from api.core.storage import Sink, StorageFailed, delete_files, sha256_of, sink_from_settings
+from api.core.storage import Sink, delete_files, sha256_of, sink_from_settings
 from api.exports.build import Snapshot, read_snapshot, write_geopackage
 
 logger = logging.getLogger("api.exports")
@@ -317,7 +316,12 @@ async def build_offline_packs(
             for pack in previous["packs"]
         }
     stamp = datetime.now(UTC)
-    packs = await asyncio.to_thread(_build, inputs, sink, kept, stamp)
+    stored: list[str] = []
+    try:
+        packs = await asyncio.to_thread(_build, inputs, sink, kept, stamp, stored)
+    except BaseException:
+        await delete_files(sink, stored, "offline pack")
+        raise
     new_keys = {file["key"] for pack in packs for file in pack["files"]}
     old_keys = [
         file["key"] for pack in (previous or {"packs": []})["packs"] for file in pack["files"]
@@ -344,79 +348,74 @@ async def build_offline_packs(
 
 
 def _build(
-    inputs: Inputs, sink: Sink, kept: dict[str, list[PackFile]], stamp: datetime
+    inputs: Inputs,
+    sink: Sink,
+    kept: dict[str, list[PackFile]],
+    stamp: datetime,
+    stored: list[str],
 ) -> list[PackEntry]:
-    """Every region's files, written and stored one at a time (the disk holds one file); on a
-    failure the files stored so far are deleted."""
-    stored: list[str] = []
+    """Every region's files, written and stored one at a time (the disk holds one file); the
+    key of each file stored goes to ``stored`` at once (a failed build deletes them)."""
     packs: list[PackEntry] = []
     # A key of its own for each build: a file once listed never changes.
     nightly = f"offline/{inputs.cycle}/{stamp.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
-    try:
-        with tempfile.TemporaryDirectory(prefix="pirep-packs-") as work, ExitStack() as stack:
-            archives: dict[str, tuple[Read, dict[int, tuple[int, int]]]] = {}
-            directory = Path(work)
+    with tempfile.TemporaryDirectory(prefix="pirep-packs-") as work, ExitStack() as stack:
+        archives: dict[str, Archive] = {}
 
-            def store(key: str, path: Path, format: str) -> PackFile:
-                sink.put_file(key, path)
-                stored.append(key)
-                file: PackFile = {
-                    "format": format,
-                    "key": key,
-                    "bytes": path.stat().st_size,
-                    "sha256": sha256_of(path),
+        def store(prefix: str, path: Path, format: str) -> PackFile:
+            key = f"{prefix}/{path.name}"
+            sink.put_file(key, path)
+            stored.append(key)
+            file: PackFile = {
+                "format": format,
+                "key": key,
+                "bytes": path.stat().st_size,
+                "sha256": sha256_of(path),
+            }
+            path.unlink()
+            return file
+
+        for region in inputs.regions:
+            files = list(kept.get(region.name, []))
+            if not files:
+                if region.archive not in archives:
+                    archives[region.archive] = _open_archive(stack, sink, region.archive)
+                archive = archives[region.archive]
+                tiles = region_tiles(region, archive.entries)
+                for format, write in (("mbtiles", write_mbtiles), ("pmtiles", write_pmtiles)):
+                    path = Path(work) / f"{region.stem}.{format}"
+                    if tiles:
+                        write(path, region, inputs.cycle, tiles, archive.tile)
+                        files.append(store(f"offline/{inputs.cycle}", path, format))
+            path = Path(work) / f"{region.stem}-airports.gpkg"
+            write_geopackage(clip(inputs.snapshot, region), path)
+            files.append(store(nightly, path, "gpkg"))
+            diagrams = [d for d in inputs.diagrams if region.contains(d.longitude, d.latitude)]
+            path = Path(work) / f"{region.stem}-diagrams.zip"
+            if diagrams and write_diagrams(path, diagrams, sink):
+                files.append(store(nightly, path, "diagrams"))
+            packs.append(
+                {
+                    "region": region.name,
+                    "title": region.title,
+                    "layer": region.layer,
+                    "bounds": list(region.bounds),
+                    "files": files,
                 }
-                path.unlink()
-                return file
-
-            for region in inputs.regions:
-                files = list(kept.get(region.name, []))
-                if not files:
-                    if region.archive not in archives:
-                        archives[region.archive] = _open_archive(stack, sink, region.archive)
-                    read_at, entries = archives[region.archive]
-                    tiles = region_tiles(region, entries)
-                    read = functools.partial(_tile_bytes, read_at, entries)
-                    for format, write in (("mbtiles", write_mbtiles), ("pmtiles", write_pmtiles)):
-                        if tiles:
-                            path = directory / f"{region.stem}.{format}"
-                            write(path, region, inputs.cycle, tiles, read)
-                            key = f"offline/{inputs.cycle}/{path.name}"
-                            files.append(store(key, path, format))
-                path = directory / f"{region.stem}-airports.gpkg"
-                write_geopackage(clip(inputs.snapshot, region), path)
-                files.append(store(f"{nightly}/{path.name}", path, "gpkg"))
-                diagrams = [d for d in inputs.diagrams if region.contains(d.longitude, d.latitude)]
-                path = directory / f"{region.stem}-diagrams.zip"
-                if diagrams and write_diagrams(path, diagrams, sink):
-                    files.append(store(f"{nightly}/{path.name}", path, "diagrams"))
-                packs.append(
-                    {
-                        "region": region.name,
-                        "title": region.title,
-                        "layer": region.layer,
-                        "bounds": list(region.bounds),
-                        "files": files,
-                    }
-                )
-    except BaseException:
-        for key in stored:
-            try:
-                sink.delete(key)
-            except StorageFailed:
-                logger.exception("The offline pack file %s stays in storage.", key)
-        raise
+            )
     return packs
 
 
-def _tile_bytes(read: Read, entries: dict[int, tuple[int, int]], tile_id: int) -> bytes:
-    return read(*entries[tile_id])
+@dataclass(frozen=True)
+class Archive:
+    """A layer's archive open for the build: where each tile is, and a tile's bytes."""
+
+    entries: dict[int, tuple[int, int]]
+    tile: TileRead
 
 
-def _open_archive(
-    stack: ExitStack, sink: Sink, key: str
-) -> tuple[Read, dict[int, tuple[int, int]]]:
-    """A layer's archive, mapped in memory while the build lasts, and where its tiles are."""
+def _open_archive(stack: ExitStack, sink: Sink, key: str) -> Archive:
+    """A layer's archive, mapped in memory while the build lasts."""
     path = stack.enter_context(sink.local_copy(key))
     handle = stack.enter_context(path.open("rb"))
     mapping = stack.enter_context(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
@@ -424,7 +423,8 @@ def _open_archive(
     def read(offset: int, length: int) -> bytes:
         return mapping[offset : offset + length]
 
-    return read, archive_entries(read)
+    entries = archive_entries(read)
+    return Archive(entries, lambda tile_id: read(*entries[tile_id]))
 
 
 async def cycle_without_packs(engine: AsyncEngine) -> bool:

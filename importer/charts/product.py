@@ -23,6 +23,7 @@ from api.core.errors import PirepError
 from api.core.settings import Settings
 from api.core.storage import Sink, StorageFailed, sha256_of, sink_from_settings
 from importer.charts.catalogue import FAA_CHARTS, LAYERS, SAMPLE_CHARTS, Chart, select
+from importer.charts.grid import Bounds
 from importer.charts.tiler import ChartError, ChartSource, TileOptions, tile_layer
 from importer.progress import Reporter
 from importer.sources.charts import fetch_chart_archives
@@ -120,7 +121,9 @@ async def build_charts(
         with tempfile.TemporaryDirectory(prefix="pirep-archive-") as scratch:
             path = Path(scratch) / f"{layer.name}.pmtiles"
             try:
-                info = await _tile(layer.name, sources, path, options, metadata, reporter, update)
+                info, footprints = await _tile(
+                    layer.name, sources, path, options, metadata, reporter, update
+                )
             except ChartError as error:
                 # The other layers are tiled still: one run finds every chart that fails.
                 reporter.info(
@@ -130,7 +133,6 @@ async def build_charts(
                 continue
             info |= {"title": layer.title, "attribution": layer.attribution, "archive": key}
             # The charts' regions: each is an offline pack of its own.
-            footprints = info.pop("footprints")
             info["charts"] = {
                 chart.key: {"title": chart.title, "bounds": list(footprints[chart.name])}
                 for chart in chosen
@@ -161,10 +163,10 @@ async def _tile(
     metadata: dict[str, Any],
     reporter: Reporter,
     update: Update,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Bounds]]:
     """Tile a layer into ``archive`` in worker processes while the run's progress is reported
-    every 2 s; the layer's description. ``ChartError`` names the charts that failed, once the
-    others are tiled."""
+    every 2 s; the layer's description and where each chart lies. ``ChartError`` names the
+    charts that failed, once the others are tiled."""
     state = {"done": 0, "total": 1}
     started = time.monotonic()
 
@@ -201,5 +203,4 @@ async def _tile(
         "tiles": result.tiles,
         "bytes": result.bytes,
         "tiles_by_zoom": {str(zoom): count for zoom, count in sorted(result.tiles_by_zoom.items())},
-        "footprints": result.footprints,
-    }
+    }, result.footprints

@@ -7,6 +7,7 @@
 import { addProtocol, type Map as MapLibreMap, type RasterSourceSpecification, type StyleSpecification } from "maplibre-gl";
 import { Protocol } from "pmtiles";
 import type { Meta } from "../api/types";
+import { covers } from "./bounds";
 
 type ChartLayer = Meta["chart_layers"][number];
 
@@ -109,11 +110,9 @@ export function setChartsShown(map: MapLibreMap, layers: readonly ChartLayer[], 
   }
 }
 
-function covers(layer: ChartLayer, longitude: number, latitude: number): boolean {
+function layerCovers(layer: ChartLayer, longitude: number, latitude: number): boolean {
   const bounds = boundsOf(layer);
-  if (!bounds) return true;
-  const [west, south, east, north] = bounds;
-  return latitude >= south && latitude <= north && (west <= east ? longitude >= west && longitude <= east : longitude >= west || longitude <= east);
+  return !bounds || covers(bounds, latitude, longitude);
 }
 
 /**
@@ -124,7 +123,7 @@ function covers(layer: ChartLayer, longitude: number, latitude: number): boolean
 export function maxZoomOf(meta: Meta, longitude: number, latitude: number, withoutCharts: number): number {
   if (meta.client.map_style_url) return 18;
   const zooms = meta.chart_layers
-    .filter((layer) => covers(layer, longitude, latitude))
+    .filter((layer) => layerCovers(layer, longitude, latitude))
     .map((layer) => layer.max_zoom - TILE_ZOOM_OFFSET);
   return zooms.length > 0 ? Math.max(...zooms) : withoutCharts;
 }

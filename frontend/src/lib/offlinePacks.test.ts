@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { covers, cycleText, fileLabel, layerText, orderedFiles, packsAt } from "./offlinePacks";
+import { covers } from "./bounds";
+import { cycleText, fileLabel, layerText, orderedFiles, packsAt } from "./offlinePacks";
 
 const SEATTLE = { title: "Seattle", layer: "sectional" as const, bounds: [-125, 44.5, -117, 49.1] };
 const SEATTLE_TAC = { title: "Seattle", layer: "terminal" as const, bounds: [-123, 47, -121.5, 48.2] };

@@ -1,5 +1,6 @@
 /** The offline packs on the map: which charts' packs cover a place, and their files in words. */
 import type { Schemas } from "../api/types";
+import { covers } from "./bounds";
 
 type Pack = Schemas["OfflinePack"];
 type PackFile = Schemas["OfflineFile"];
@@ -17,20 +18,6 @@ const FILES: Record<PackFile["format"], string> = {
 };
 const LAYER_ORDER = Object.keys(LAYERS);
 const FILE_ORDER = Object.keys(FILES);
-
-/** A longitude in [-180, 180): a map turned round the world a few times gives any number. */
-function wrapped(longitude: number): number {
-  return ((((longitude + 180) % 360) + 360) % 360) - 180;
-}
-
-/** Whether ``bounds`` (west, south, east, north; west > east across the antimeridian) hold the point. */
-export function covers(bounds: readonly number[], latitude: number, longitude: number): boolean {
-  const [west, south, east, north] = bounds;
-  if (west === undefined || south === undefined || east === undefined || north === undefined) return false;
-  if (latitude < south || latitude > north) return false;
-  const x = wrapped(longitude);
-  return west <= east ? x >= west && x <= east : x >= west || x <= east;
-}
 
 /** The packs of the charts under a point: sectionals first, each layer by title. */
 export function packsAt<T extends Pick<Pack, "bounds" | "layer" | "title">>(
