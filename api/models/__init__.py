@@ -3,6 +3,7 @@
 from api.models.airports import (
     WIKI_FIELDS,
     Airport,
+    AirportMarker,
     Frequency,
     Remark,
     Runway,
@@ -35,6 +36,7 @@ __all__ = [
     "WIKI_FIELDS",
     "Action",
     "Airport",
+    "AirportMarker",
     "ApiToken",
     "Base",
     "CachedDocument",

@@ -46,12 +46,6 @@ EDITABLE_FIELDS = (
 # Kept in sync with the columns by the database itself, so every airport, user-added ones too,
 # always has a position and a search document.
 LOCATION_EXPRESSION = "(ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography)"
-# The position on the web map (EPSG:3857) that vector tiles are cut from; the poles, which the
-# projection cannot reach, are drawn at its edge.
-MERCATOR_EXPRESSION = (
-    "ST_Transform(ST_SetSRID(ST_MakePoint(longitude, "
-    "GREATEST(-85.05, LEAST(85.05, latitude))), 4326), 3857)"
-)
 SEARCH_EXPRESSION = (
     "(setweight(to_tsvector('simple'::regconfig, code || ' ' || coalesce(icao_code, '')), 'A')"
     " || setweight(to_tsvector('simple'::regconfig, name), 'B')"
@@ -81,11 +75,6 @@ class Airport(Base):
     location: Mapped[Any] = mapped_column(
         Geography("POINT", srid=4326, spatial_index=False),
         sa.Computed(sa.text(LOCATION_EXPRESSION), persisted=True),
-    )
-    mercator: Mapped[Any] = mapped_column(
-        Geometry("POINT", srid=3857, spatial_index=False),
-        sa.Computed(sa.text(MERCATOR_EXPRESSION), persisted=True),
-        deferred=True,
     )
     # The names of its tags, sorted: kept by triggers on ``tags`` (the map reads them here).
     tag_names: Mapped[list[str]] = mapped_column(
@@ -181,7 +170,6 @@ class Airport(Base):
         sa.CheckConstraint("importance BETWEEN 0 AND 5", name="importance_range"),
         sa.Index("ix_airports_icao_code", "icao_code"),
         sa.Index("ix_airports_location", "location", postgresql_using="gist"),
-        sa.Index("ix_airports_mercator", "mercator", postgresql_using="gist"),
         sa.Index("ix_airports_search_document", "search_document", postgresql_using="gin"),
         sa.Index(
             "ix_airports_name_trgm",
@@ -281,4 +269,39 @@ class Tag(Base):
     __table_args__ = (
         sa.UniqueConstraint("airport_id", "name"),
         sa.Index("ix_tags_name", "name"),
+    )
+
+
+class AirportMarker(Base):
+    """What the map's vector tiles hold of an airport, ready to encode: kept by triggers on
+    ``airports`` (migration e5a9c3f7b2d1), never written by the application."""
+
+    __tablename__ = "airport_markers"
+
+    airport_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("airports.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The GeoJSON feature's id (api.core.documents.geojson.FEATURE_ID_SQL).
+    feature_id: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    # The position on the web map (EPSG:3857); the poles are drawn at the projection's edge.
+    mercator: Mapped[Any] = mapped_column(
+        Geometry("POINT", srid=3857, spatial_index=False), nullable=False
+    )
+    code: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    name: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    facility_type: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    facility_use: Mapped[str | None] = mapped_column(sa.Text)
+    importance: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False)
+    # The map's tags, one string with a comma before and after each (``,fuel,populated,``).
+    tags: Mapped[str] = mapped_column(sa.Text, nullable=False)
+
+    __table_args__ = (
+        sa.Index("ix_airport_markers_mercator", "mercator", postgresql_using="gist"),
+        sa.Index(
+            "ix_airport_markers_mercator_important",
+            "mercator",
+            postgresql_using="gist",
+            postgresql_where=sa.text("importance >= 3"),
+        ),
+        {"postgresql_with": {"fillfactor": "90"}},
     )

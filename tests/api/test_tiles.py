@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.airports.caches import TileCache
+from api.core.catalogue import POPULATED
 from api.core.documents import geojson, tiles
 from api.state import state_of
 
@@ -216,3 +217,81 @@ async def test_names_are_in_the_tiles_from_zoom_8(
         tile = WEB_MERCATOR.tile(longitude, latitude, zoom)
         pae = (await features(client, zoom, tile.x, tile.y))["PAE"]
         assert ("name" in pae["properties"]) is named, zoom
+
+
+def decoded(data: bytes) -> dict[str, Any]:
+    layers = mapbox_vector_tile.decode(data)
+    return {f["properties"]["code"]: f for f in layers.get("airports", {}).get("features", [])}
+
+
+async def test_tiles_follow_the_airports_edits_moves_additions_and_deletions(
+    connection: AsyncConnection, set_tags: SetTags
+) -> None:
+    longitude, latitude = await position(connection, "PAE")
+    here = WEB_MERCATOR.tile(longitude, latitude, 9)
+    before = decoded(await tiles.tile(connection, 9, here.x, here.y))
+    assert "PAE" in before
+
+    await connection.execute(
+        sa.text("UPDATE airports SET name = 'Paine Field', facility_use = 'PR' WHERE code = 'PAE'")
+    )
+    await set_tags("PAE", add=("camping",), remove=("public",))
+    pae = decoded(await tiles.tile(connection, 9, here.x, here.y))["PAE"]["properties"]
+    assert pae["name"] == "Paine Field"
+    assert pae["facility_use"] == "PR"
+    assert ",camping," in pae["tags"]
+    assert ",public," not in pae["tags"]
+
+    # Moved across the world: gone from its old tile, in its new one.
+    await connection.execute(
+        sa.text("UPDATE airports SET latitude = -33.9, longitude = 151.2 WHERE code = 'PAE'")
+    )
+    assert "PAE" not in decoded(await tiles.tile(connection, 9, here.x, here.y))
+    sydney = WEB_MERCATOR.tile(151.2, -33.9, 9)
+    assert "PAE" in decoded(await tiles.tile(connection, 9, sydney.x, sydney.y))
+
+    await connection.execute(
+        sa.text(
+            "INSERT INTO airports (code, name, facility_type, latitude, longitude, data_source,"
+            " landing_rights) VALUES ('NEW1', 'New Field', 'airport', :lat, :lon,"
+            " 'user_contributed', 'public')"
+        ),
+        {"lat": latitude, "lon": longitude},
+    )
+    added = decoded(await tiles.tile(connection, 9, here.x, here.y))["NEW1"]
+    assert added["id"] == geojson.feature_id("NEW1")
+    assert added["properties"]["tags"] == ",populated,"
+
+    await connection.execute(sa.text("DELETE FROM airports WHERE code = 'NEW1'"))
+    assert "NEW1" not in decoded(await tiles.tile(connection, 9, here.x, here.y))
+
+
+async def test_every_airports_marker_is_what_the_geojson_says_of_it(
+    connection: AsyncConnection, set_tags: SetTags
+) -> None:
+    # The sample's airports are all ``empty`` (no ``populated``) until someone writes of one.
+    await set_tags("PAE", remove=("empty",))
+    # The triggers' copy of the feature id and the map's tags, against the GeoJSON's own.
+    differing = await connection.scalar(
+        sa.text(
+            f"""
+            SELECT count(*) FROM airports a
+            FULL JOIN airport_markers m ON m.airport_id = a.id
+            WHERE m.airport_id IS NULL OR a.id IS NULL
+               OR m.feature_id <> {geojson.FEATURE_ID_SQL}
+               OR m.tags <> ',' || array_to_string({geojson.MAP_TAGS_SQL}, ',') || ','
+               OR (m.code, m.name, m.facility_type, m.facility_use, m.importance)
+                  IS DISTINCT FROM
+                  (a.code, a.name, a.facility_type, a.facility_use, a.importance)
+            """
+        ),
+        {"populated": POPULATED},
+    )
+    populated = await connection.scalar(
+        sa.text("SELECT count(*) FILTER (WHERE tags LIKE '%,populated,%') FROM airport_markers")
+    )
+    total = await connection.scalar(sa.text("SELECT count(*) FROM airport_markers"))
+    assert total is not None
+    assert total > 100
+    assert populated == 1
+    assert differing == 0

@@ -99,7 +99,7 @@ async def test_downgrade_to_base_and_back(cluster, fresh_database: str) -> None:
     await asyncio.to_thread(command.check, config)
 
 
-async def test_existing_airports_get_an_importance_and_an_outline(
+async def test_existing_airports_get_an_importance_an_outline_and_a_marker(
     cluster,
     fresh_database: str,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -139,8 +139,16 @@ async def test_existing_airports_get_an_importance_and_an_outline(
                     )
                 )
             }
+            markers = {
+                row.code: row.importance
+                for row in await connection.execute(
+                    sa.text("SELECT code, importance FROM airport_markers")
+                )
+            }
     finally:
         await engine.dispose()
+    # The map's markers, kept by triggers from then on, start from the airports there were.
+    assert markers == {"TWR1": 4, "BARE": 1}
     # A field, public use, a tower, a 6,000 ft runway.
     assert rows["TWR1"].importance == 4
     assert rows["BARE"].importance == 1

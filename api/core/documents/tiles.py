@@ -1,5 +1,6 @@
-"""The map's airports as Mapbox vector tiles, cut by PostGIS (`ST_AsMVT`) from the airports'
-web-map positions (their indexed ``mercator`` column).
+"""The map's airports as Mapbox vector tiles, cut by PostGIS (`ST_AsMVT`) from
+``airport_markers``: what a tile holds of each airport, kept ready by triggers on ``airports``
+(`models.AirportMarker`), so a tile computes nothing per airport.
 
 One layer, ``airports``, with what the map draws, filters and labels: ``code``, ``name`` (from
 zoom `NAMES_FROM_ZOOM`), ``facility_type``, ``facility_use``, ``importance`` and ``tags``. Tags
@@ -15,9 +16,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-
-from api.core.catalogue import POPULATED
-from api.core.documents.geojson import FEATURE_ID_SQL, MAP_TAGS_SQL
 
 LAYER = "airports"
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
@@ -35,28 +33,30 @@ LEAST_IMPORTANCE = {0: 4, 1: 4, 2: 4, 3: 3, 4: 3}
 # country's tiles).
 NAMES_FROM_ZOOM = 8
 
-_TILE_SQL = sa.text(
-    f"""
-    WITH tile AS (
-        SELECT ST_TileEnvelope(:z, :x, :y) AS envelope,
-               ST_TileEnvelope(:z, :x, :y, margin => {BUFFER / EXTENT}) AS reach
+
+def _tile_sql(least_importance: int, names: bool) -> sa.TextClause:
+    # The least importance is written into the statement, not bound: a continent's tile then
+    # reads the index of the important airports alone (its predicate must be seen at planning).
+    return sa.text(
+        f"""
+        SELECT ST_AsMVT(features, '{LAYER}', {EXTENT}, 'geometry', 'id')
+        FROM (
+            SELECT m.feature_id AS id,
+                   ST_AsMVTGeom(m.mercator, ST_TileEnvelope(:z, :x, :y), {EXTENT}, {BUFFER},
+                                true) AS geometry,
+                   m.code, {"m.name, " if names else ""}m.facility_type, m.facility_use,
+                   m.importance, m.tags
+            FROM airport_markers m
+            WHERE m.mercator && ST_TileEnvelope(:z, :x, :y, margin => {BUFFER / EXTENT})
+              AND m.importance >= {least_importance:d}
+        ) features
+        """
     )
-    SELECT ST_AsMVT(features, '{LAYER}', {EXTENT}, 'geometry', 'id')
-    FROM (
-        SELECT {FEATURE_ID_SQL} AS id,
-               ST_AsMVTGeom(a.mercator, tile.envelope, {EXTENT}, {BUFFER}, true) AS geometry,
-               a.code,
-               CASE WHEN :z >= {NAMES_FROM_ZOOM} THEN a.name END AS name,
-               a.facility_type::text AS facility_type,
-               a.facility_use::text AS facility_use,
-               a.importance,
-               ',' || array_to_string({MAP_TAGS_SQL}, ',') || ',' AS tags
-        FROM tile
-        JOIN airports a ON a.mercator && tile.reach
-        WHERE a.importance >= :least_importance
-    ) features
-    """
-)
+
+
+_TILE_SQL = {
+    z: _tile_sql(LEAST_IMPORTANCE.get(z, 0), z >= NAMES_FROM_ZOOM) for z in range(MAX_ZOOM + 1)
+}
 
 
 def exists(z: int, x: int, y: int) -> bool:
@@ -66,14 +66,5 @@ def exists(z: int, x: int, y: int) -> bool:
 
 async def tile(connection: AsyncConnection | AsyncSession, z: int, x: int, y: int) -> bytes:
     """The tile's bytes (empty where it holds no airport)."""
-    found = await connection.execute(
-        _TILE_SQL,
-        {
-            "z": z,
-            "x": x,
-            "y": y,
-            "least_importance": LEAST_IMPORTANCE.get(z, 0),
-            "populated": POPULATED,
-        },
-    )
+    found = await connection.execute(_TILE_SQL[z], {"z": z, "x": x, "y": y})
     return bytes(found.scalar_one() or b"")
