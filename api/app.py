@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -121,6 +122,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
                 settings, pool_size=COUNTERS_POOL, parallel=False, durable=False
             )
         bind_sessions(app, engine or create_engine(settings, parallel=False))
+        if own_engine:
+            # A served process (tests bring their engine and keep their collector): what exists
+            # once it has started (the modules, the models, the schema, ~200,000 objects) lives
+            # as long as the process, and the collector stops going through it. Each full
+            # collection took 100 ms with every request waiting; now about 4.
+            gc.collect()
+            gc.freeze()
         store = shared_store(settings)
         follower = (
             asyncio.create_task(follow_shared(state.geoip, store)) if store is not None else None
@@ -132,6 +140,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
                 follower.cancel()
             await state.map_rebuilder.idle()  # a change's rebuild is not lost at shutdown
             if own_engine:
+                gc.unfreeze()
                 await state.engine.dispose()
                 if state.counters_engine is not None:
                     await state.counters_engine.dispose()
