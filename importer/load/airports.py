@@ -171,8 +171,12 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     # Only a true first load, into tables nobody reads yet: the drops lock their tables.
     empty = await bulk.empty_tables(connection, BULK_TABLES)
     bulk_tables = BULK_TABLES if len(empty) == len(BULK_TABLES) else ()
-    dropped = await bulk.drop_foreign_keys(connection, bulk_tables)
+    dropped = await bulk.drop_foreign_keys(
+        connection, bulk_tables + bulk.DERIVED_TABLES if bulk_tables else ()
+    )
     dropped += await bulk.drop_secondary_indexes(connection, bulk_tables)
+    if bulk_tables:
+        await bulk.pause_derived(connection)
 
     report.staged = int(
         (await connection.execute(sa.text("SELECT count(*) FROM stage_airports"))).scalar_one()
@@ -282,6 +286,8 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
         SELECT o.code FROM added JOIN owned o ON o.id = added.airport_id
         """,
     )
+    if bulk_tables:
+        await bulk.rebuild_derived(connection)
     # Indexes first: the foreign-key validations use them.
     await bulk.restore(connection, dropped[::-1])
     await record(connection, report, changed_by_airport, children)

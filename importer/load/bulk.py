@@ -77,3 +77,35 @@ async def restore(connection: AsyncConnection, statements: Sequence[str]) -> Non
         await connection.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
     for statement in statements:
         await connection.execute(sa.text(statement))
+
+
+# Triggers that keep what is derived from a table's rows (the airports' tag names, the map's
+# markers), statement by statement. A first load switches them off and computes what they keep
+# once, at its end (`rebuild_derived`): the tag triggers would otherwise rewrite every airport
+# once more, and the markers' every marker twice.
+_DERIVED_TRIGGERS = {
+    "tags": ("tags_sync_airport_insert", "tags_sync_airport_update", "tags_sync_airport_delete"),
+    "airports": ("airports_sync_markers_insert", "airports_sync_markers_update"),
+}
+# Kept by those triggers, with foreign keys to the loaded tables: dropped and restored with
+# theirs.
+DERIVED_TABLES = ("airport_markers",)
+
+
+async def pause_derived(connection: AsyncConnection) -> None:
+    """Switch the derived data's triggers off until `rebuild_derived`, in this transaction."""
+    await _switch_derived(connection, "DISABLE")
+
+
+async def rebuild_derived(connection: AsyncConnection) -> None:
+    """Compute what the paused triggers keep, tag names first (the markers show them), and
+    switch them on again."""
+    await connection.execute(sa.text("SELECT airports_tag_names_rebuild()"))
+    await connection.execute(sa.text("SELECT airport_markers_rebuild()"))
+    await _switch_derived(connection, "ENABLE")
+
+
+async def _switch_derived(connection: AsyncConnection, switch: str) -> None:
+    for table, triggers in _DERIVED_TRIGGERS.items():
+        for trigger in triggers:
+            await connection.execute(sa.text(f"ALTER TABLE {table} {switch} TRIGGER {trigger}"))

@@ -38,20 +38,41 @@ _COLUMNS = (
     "airport_id, feature_id, mercator, code, name, facility_type, facility_use, importance, tags"
 )
 
-# One statement per statement on airports (an import writes thousands of rows at once), in
-# curve order so that a bulk load lays neighbours on the same pages; a row whose marker is
-# unchanged (most of an import's updates) is not written.
+
+def _upsert(source: str) -> str:
+    """Write the markers of the airports of ``source``, in curve order, so that a load lays
+    neighbours on the same pages; a marker that is unchanged (most of an import's updates)
+    is not written."""
+    return f"""
+    INSERT INTO airport_markers ({_COLUMNS})
+    SELECT {_MARKER} FROM {source} a ORDER BY 3
+    ON CONFLICT (airport_id) DO UPDATE
+    SET ({_COLUMNS}) = ROW(EXCLUDED.*)
+    WHERE ROW(airport_markers.*) IS DISTINCT FROM ROW(EXCLUDED.*)
+    """
+
+
+# One statement per statement on airports (an import writes thousands of rows at once).
 _FUNCTION = f"""
 CREATE FUNCTION airports_sync_markers() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO airport_markers ({_COLUMNS})
-    SELECT {_MARKER} FROM changed_airports a ORDER BY 3
-    ON CONFLICT (airport_id) DO UPDATE
-    SET ({_COLUMNS}) = ROW(EXCLUDED.*)
-    WHERE ROW(airport_markers.*) IS DISTINCT FROM ROW(EXCLUDED.*);
+    {_upsert("changed_airports")};
     RETURN NULL;
 END $$
 """
+# Every airport's marker, and every airport's tag names: what a first load, which leaves the
+# triggers off while it writes (importer.load.bulk), computes once at its end.
+_REBUILDS = (
+    f"CREATE FUNCTION airport_markers_rebuild() RETURNS void LANGUAGE sql AS $${_upsert('airports')}$$",
+    """
+    CREATE FUNCTION airports_tag_names_rebuild() RETURNS void LANGUAGE sql AS $$
+    UPDATE airports a SET tag_names = t.names
+    FROM (SELECT airport_id, array_agg(name::text ORDER BY name) AS names
+          FROM tags GROUP BY airport_id) t
+    WHERE t.airport_id = a.id AND a.tag_names IS DISTINCT FROM t.names
+    $$
+    """,
+)
 
 
 def upgrade() -> None:
@@ -70,7 +91,9 @@ def upgrade() -> None:
         ) WITH (fillfactor = 90)
         """
     )
-    op.execute(f"INSERT INTO airport_markers SELECT {_MARKER} FROM airports a ORDER BY 3")
+    for function in _REBUILDS:
+        op.execute(function)
+    op.execute("SELECT airport_markers_rebuild()")
     op.execute("CREATE INDEX ix_airport_markers_mercator ON airport_markers USING gist (mercator)")
     # Views of a continent or the world read only the airports they draw.
     op.execute(
@@ -98,4 +121,6 @@ def downgrade() -> None:
     for event in ("insert", "update"):
         op.execute(f"DROP TRIGGER airports_sync_markers_{event} ON airports")
     op.execute("DROP FUNCTION airports_sync_markers()")
+    op.execute("DROP FUNCTION airport_markers_rebuild()")
+    op.execute("DROP FUNCTION airports_tag_names_rebuild()")
     op.execute("DROP TABLE airport_markers")

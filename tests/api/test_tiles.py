@@ -266,7 +266,7 @@ async def test_tiles_follow_the_airports_edits_moves_additions_and_deletions(
     assert "NEW1" not in decoded(await tiles.tile(connection, 9, here.x, here.y))
 
 
-async def test_every_airports_marker_is_what_the_geojson_says_of_it(
+async def test_every_airports_marker_and_tag_names_are_what_the_geojson_says_of_it(
     connection: AsyncConnection, set_tags: SetTags
 ) -> None:
     # The sample's airports are all ``empty`` (no ``populated``) until someone writes of one.
@@ -295,3 +295,13 @@ async def test_every_airports_marker_is_what_the_geojson_says_of_it(
     assert total > 100
     assert populated == 1
     assert differing == 0
+    # The sample was a first load, whose triggers were off: its tag names were computed at its
+    # end, like its markers.
+    wrong_tag_names = await connection.scalar(
+        sa.text(
+            "SELECT count(*) FROM airports a WHERE a.tag_names IS DISTINCT FROM coalesce("
+            "(SELECT array_agg(t.name::text ORDER BY t.name) FROM tags t"
+            " WHERE t.airport_id = a.id), '{}')"
+        )
+    )
+    assert wrong_tag_names == 0
