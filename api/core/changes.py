@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
 
 from api.core.documents import geojson
 from api.core.documents.geojson import MAP_FIELDS
@@ -188,21 +189,26 @@ async def follow_now(db: AsyncSession | AsyncConnection, recorded: RecordedChang
 
 def _tell_after_commit(session: AsyncSession, recorded: RecordedChange) -> None:
     """Hand ``recorded`` to the session's listener once its transaction commits (and never,
-    if it is rolled back)."""
-    pending: list[RecordedChange] | None = session.info.get(_PENDING)
-    if pending is None:
-        pending = session.info[_PENDING] = []
+    if it is rolled back): `_committed` and `_rolled_back`, listening on every session."""
+    session.info.setdefault(_PENDING, []).append(recorded)
+
+
+def _committed(session: Session) -> None:
+    told: list[RecordedChange] = session.info.pop(_PENDING, None) or []
+    if told:
         listener: Listener = session.info[AFTER_CHANGE]
+        for change in told:
+            listener(change, session.info)
 
-        def committed(_: object) -> None:
-            told = list(pending)
-            pending.clear()
-            for change in told:
-                listener(change, session.info)
 
-        event.listen(session.sync_session, "after_commit", committed)
-        event.listen(session.sync_session, "after_rollback", lambda _: pending.clear())
-    pending.append(recorded)
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+# Once for every session, not per writing session: listening on one costs more than a write's
+# own statements.
+event.listen(Session, "after_commit", _committed)
+event.listen(Session, "after_rollback", _rolled_back)
 
 
 async def current_generation(db: AsyncSession | AsyncConnection) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from astral import Observer
@@ -33,6 +34,9 @@ def _event(
         return None
 
 
+# Every render of an airport's page asks for its day's times: computing them costs more than
+# the rest of the render.
+@lru_cache(maxsize=8192)
 def sun_times(latitude: float, longitude: float, zone_name: str, day: date) -> SunTimes:
     """The sun times of ``day`` (a local date) at a position, in the zone ``zone_name``."""
     zone = ZoneInfo(zone_name)
