@@ -117,12 +117,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
         state = state_of(app)
+        bind_sessions(app, engine or create_engine(settings, parallel=False))
         if own_engine:
             state.counters_engine = create_engine(
                 settings, pool_size=COUNTERS_POOL, parallel=False, durable=False
             )
-        bind_sessions(app, engine or create_engine(settings, parallel=False))
-        if own_engine:
             # A served process (tests bring their engine and keep their collector): what exists
             # once it has started (the modules, the models, the schema, ~200,000 objects) lives
             # as long as the process, and the collector stops going through it. Each full

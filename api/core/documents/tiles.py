@@ -28,6 +28,7 @@ MAX_ZOOM = 12
 # views of a continent or the world keep the airports pilots mean most. From zoom 5, a
 # country's view, every airport is in its tiles, so that the map's filters (private fields,
 # heliports) find them; the map thins the markers that would overlap there.
+# These zooms read the partial index of importance 3 and more (`AirportMarker`): keep them there.
 LEAST_IMPORTANCE = {0: 4, 1: 4, 2: 4, 3: 3, 4: 3}
 # Names from this zoom on (the map labels airports by code; names would double the size of a
 # country's tiles).
