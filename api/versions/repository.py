@@ -58,7 +58,9 @@ async def record_action(
     times: int = 1,
 ) -> None:
     """An entry of the activity feed (worth ``times`` the points of its kind: an edit earns
-    them per field), and the user's points counted again, in one statement."""
+    them per field), and the user's points grown by as much, in one statement. (Added to the
+    locked row: counting the user's actions again read all of them at every write, the
+    slowest statement of a busy pilot's edit.)"""
     added = (
         sa.insert(Action)
         .values(
@@ -74,16 +76,12 @@ async def record_action(
         .returning(Action.points)
         .cte("added")
     )
-    # The statement's snapshot does not hold the action it adds: its points are added apart.
-    earlier = sa.select(sa.func.coalesce(sa.func.sum(Action.points), 0)).where(
-        Action.user_id == user.id
-    )
     row = (
         await session.execute(
             sa.update(User)
             .where(User.id == user.id)
             .values(
-                points=earlier.scalar_subquery() + sa.select(added.c.points).scalar_subquery(),
+                points=User.points + sa.select(added.c.points).scalar_subquery(),
                 last_edit_at=datetime.now(UTC),
                 updated_at=sa.func.now(),
             )
