@@ -93,6 +93,9 @@ MISSING_SQL = (
 )
 
 # Up to ten airports sharing the most tags pilots add with the airport ``a``, nearest first.
+# The airport's own tags are read first, fenced (OFFSET 0) so that the planner starts from
+# them and finds the others by tag: joined freely, it estimated thousands of them for any
+# airport and read the whole tags table for every page.
 SIMILAR_SQL = f"""
     coalesce((SELECT json_agg(json_build_object(
             'code', s.code, 'name', s.name, 'shared_tags', s.shared,
@@ -100,10 +103,17 @@ SIMILAR_SQL = f"""
         FROM (
             SELECT o.code, o.name, count(*) AS shared,
                    ST_Distance(o.location, a.location, false) AS metres
-            FROM tags mine
-            JOIN tags theirs ON theirs.name = mine.name AND theirs.airport_id <> a.id
+            FROM (
+                SELECT t.name FROM tags t
+                WHERE t.airport_id = a.id AND t.name IN ({_addable})
+                OFFSET 0
+            ) mine
+            CROSS JOIN LATERAL (
+                SELECT t.airport_id FROM tags t
+                WHERE t.name = mine.name AND t.airport_id <> a.id
+                OFFSET 0
+            ) theirs
             JOIN airports o ON o.id = theirs.airport_id
-            WHERE mine.airport_id = a.id AND mine.name IN ({_addable})
             GROUP BY o.id
             ORDER BY count(*) DESC, metres
             LIMIT 10
