@@ -160,7 +160,9 @@ async def authenticate(request: Request, session: SessionDep) -> Principal | Non
     """
     token = bearer_token(request)
     if token is not None:
-        found = await users_service.authenticate_api_token(session, token)
+        found = await users_service.authenticate_api_token(
+            session, token, state_of(request.app).single_statements
+        )
         if found is None:
             raise Unauthorized(UNKNOWN_TOKEN)
         token_user, scopes = found

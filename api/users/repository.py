@@ -113,12 +113,9 @@ async def revoke_api_token(session: AsyncSession, user_id: uuid.UUID, token_id: 
 
 async def user_of_api_token(
     session: AsyncSession, token_hash: bytes
-) -> tuple[User, list[str]] | None:
-    """The owner and scopes of a live token, joined in one query.
-
-    Its last use is written at most once a minute, so that reading with a token does not
-    write on every request.
-    """
+) -> tuple[User, list[str], uuid.UUID | None] | None:
+    """The owner and scopes of a live token, joined in one query, and the token's id when its
+    last use is due to be written (at most once a minute: `note_api_token_use`)."""
     row = (
         await session.execute(
             sa.select(User, ApiToken.id, ApiToken.scopes, ApiToken.last_used_at)
@@ -129,11 +126,14 @@ async def user_of_api_token(
     if row is None:
         return None
     user, token_id, scopes, last_used_at = row
-    if last_used_at is None or last_used_at < datetime.now(UTC) - LAST_USE_GRANULARITY:
-        await session.execute(
-            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=sa.func.now())
-        )
-    return user, list(scopes)
+    due = last_used_at is None or last_used_at < datetime.now(UTC) - LAST_USE_GRANULARITY
+    return user, list(scopes), token_id if due else None
+
+
+async def note_api_token_use(session: AsyncSession, token_id: uuid.UUID) -> None:
+    await session.execute(
+        sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=sa.func.now())
+    )
 
 
 def _live_token(token_hash: bytes) -> sa.ColumnElement[bool]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import available_timezones
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.core import tokens
 from api.core.captcha import TurnstileClient
@@ -275,9 +275,19 @@ async def authenticate_session(session: AsyncSession, session_token: str) -> Use
 
 
 async def authenticate_api_token(
-    session: AsyncSession, api_token: str
+    session: AsyncSession, api_token: str, single_statements: async_sessionmaker[AsyncSession]
 ) -> tuple[User, list[str]] | None:
-    return await repository.user_of_api_token(session, tokens.token_hash(api_token))
+    """The owner and scopes of a live token. Its last use is written apart from the request's
+    transaction (``single_statements``): kept whatever becomes of the request (a refused edit
+    rolls back), and the token's row is not held while the request works."""
+    found = await repository.user_of_api_token(session, tokens.token_hash(api_token))
+    if found is None:
+        return None
+    user, scopes, due = found
+    if due is not None:
+        async with single_statements() as apart, apart.begin():
+            await repository.note_api_token_use(apart, due)
+    return user, scopes
 
 
 async def create_api_token(
