@@ -98,23 +98,47 @@ _BUMP_SQL = sa.text(
 # A change's fields are names without commas, sent joined by commas.
 # Each row also holds the change as the change feed shows it (``feed``), so the feed only
 # joins rows. ``now()`` is the transaction's time: the same as the row's ``at``.
+# The first insertion of a change moves the generation in the same statement (``bumped``,
+# one round trip less for every writer): each row's id is drawn once the generation's row is
+# locked, as its row comes out of the join with it.
 _INSERT_SQL = """
-    INSERT INTO data_changes (id, generation, airport_id, airport_code, kind, fields, feed)
-    SELECT c.id, CAST(:generation AS bigint), c.airport_id, c.code, CAST(:kind AS text),
-           c.fields,
-           json_build_object(
-               'cursor', c.id,
-               'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-               'airport', c.code, 'kind', CAST(:kind AS text), 'fields', c.fields)::text
-    FROM (
-        SELECT nextval(pg_get_serial_sequence('data_changes', 'id')) AS id, a.id AS airport_id,
-               a.code, string_to_array(g.fields, ',') AS fields
-        FROM unnest(CAST(:airports AS {type}[]), CAST(:fields AS text[])) AS g(airport, fields)
-        JOIN airports a ON a.{column} = g.airport
-    ) c
+    WITH {generation_cte} added AS (
+        INSERT INTO data_changes (id, generation, airport_id, airport_code, kind, fields, feed)
+        SELECT c.id, c.generation, c.airport_id, c.code, CAST(:kind AS text), c.fields,
+               json_build_object(
+                   'cursor', c.id,
+                   'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                   'airport', c.code, 'kind', CAST(:kind AS text), 'fields', c.fields)::text
+        FROM (
+            SELECT nextval(pg_get_serial_sequence('data_changes', 'id')) AS id,
+                   b.data_generation AS generation, a.id AS airport_id, a.code,
+                   string_to_array(g.fields, ',') AS fields
+            FROM {generation} b
+            CROSS JOIN unnest(CAST(:airports AS {type}[]), CAST(:fields AS text[]))
+                AS g(airport, fields)
+            JOIN airports a ON a.{column} = g.airport
+        ) c
+        RETURNING 1
+    )
+    SELECT data_generation FROM {generation} b
 """
-_BY_ID_SQL = sa.text(_INSERT_SQL.format(type="uuid", column="id"))
-_BY_CODE_SQL = sa.text(_INSERT_SQL.format(type="text", column="code"))
+_BUMPED = (
+    "bumped AS (UPDATE site_settings SET data_generation = data_generation + 1 "
+    "RETURNING data_generation),"
+)
+_GIVEN = "(SELECT CAST(:generation AS bigint) AS data_generation)"
+_INSERTS = {
+    (column, first): sa.text(
+        _INSERT_SQL.format(
+            generation_cte=_BUMPED if first else "",
+            generation="bumped" if first else _GIVEN,
+            type=sql_type,
+            column=column,
+        )
+    )
+    for column, sql_type in (("id", "uuid"), ("code", "text"))
+    for first in (True, False)
+}
 _SITE_SQL = sa.text(
     "INSERT INTO data_changes (generation, kind, fields) "
     "VALUES (CAST(:generation AS bigint), CAST(:kind AS text), CAST(:fields AS text[]))"
@@ -129,10 +153,10 @@ async def record_changes(
     """Record, in ``db``'s transaction, that each airport of ``changes`` (by id or code; None
     for the whole site) changed in the fields given for it. Call it as late in the
     transaction as the writer can: the generation stays locked until the commit."""
-    generation = int((await db.execute(_BUMP_SQL)).scalar_one())
     by_id: dict[uuid.UUID, str] = {}
     by_code: dict[str, str] = {}
     fields: set[str] = set()
+    site: list[str] | None = None
     entries: Iterable[tuple[AirportRef, Iterable[str]]] = changes.items()
     for airport, names in entries:
         listed = sorted(set(names))
@@ -142,20 +166,22 @@ async def record_changes(
         elif airport is not None:
             by_code[airport] = ",".join(listed)
         else:
-            await db.execute(
-                _SITE_SQL, {"generation": generation, "kind": kind.value, "fields": listed}
-            )
-    for statement, named in ((_BY_ID_SQL, by_id), (_BY_CODE_SQL, by_code)):
+            site = listed
+    generation: int | None = None
+    for column, named in (("id", by_id), ("code", by_code)):
         if named:
-            await db.execute(
-                statement,
-                {
-                    "airports": list(named),
-                    "fields": list(named.values()),
-                    "generation": generation,
-                    "kind": kind.value,
-                },
-            )
+            values = {
+                "airports": list(named),
+                "fields": list(named.values()),
+                "kind": kind.value,
+                **({} if generation is None else {"generation": generation}),
+            }
+            statement = _INSERTS[column, generation is None]
+            generation = int((await db.execute(statement, values)).scalar_one())
+    if generation is None:
+        generation = int((await db.execute(_BUMP_SQL)).scalar_one())
+    if site is not None:
+        await db.execute(_SITE_SQL, {"generation": generation, "kind": kind.value, "fields": site})
     recorded = RecordedChange(
         generation=generation,
         kind=kind,
