@@ -110,6 +110,68 @@ async def test_editors_of_different_fields_all_succeed_at_once(
     assert count == len(WIKI_FIELDS)
 
 
+async def test_one_pilots_writes_at_once_each_earn_their_points(
+    engine_of: AsyncEngine, settings_for: Callable[..., Settings], password_hash: str
+) -> None:
+    """Points grow by each action's own as it is written: writes of one pilot at once all
+    count, and the total is the sum of the pilot's actions."""
+    settings = settings_for(
+        engine_of.url.render_as_string(hide_password=False), write_limit_per_minute=10_000
+    )
+    app = create_app(settings, engine=engine_of)
+    [pilot] = await people(engine_of, 1, password_hash)
+
+    async def comment(number: int) -> httpx.Response:
+        async with pilot.client(app) as http:
+            return await http.post(
+                "/api/v1/airports/X50/comments", json={"body": f"Fuel note {number}"}
+            )
+
+    answers = await asyncio.gather(*(comment(n) for n in range(12)))
+
+    assert [answer.status_code for answer in answers] == [201] * 12
+    async with engine_of.connect() as connection:
+        points = await connection.scalar(
+            sa.text("SELECT points FROM users WHERE id = :id"), {"id": pilot.user_id}
+        )
+        earned = await connection.scalar(
+            sa.text("SELECT sum(points) FROM actions WHERE user_id = :id"), {"id": pilot.user_id}
+        )
+    assert points == earned == 12 * 50
+
+
+async def test_a_tokens_last_use_is_kept_when_its_write_is_refused(
+    engine_of: AsyncEngine, settings_for: Callable[..., Settings], password_hash: str
+) -> None:
+    """A token's last use is written apart from the request (a refused edit rolls back), once
+    a minute at most."""
+    settings = settings_for(engine_of.url.render_as_string(hide_password=False))
+    app = create_app(settings, engine=engine_of)
+    [pilot] = await people(engine_of, 1, password_hash)
+    async with pilot.client(app) as http:
+        made = await http.post(
+            "/api/v1/users/me/tokens", json={"name": "script", "scopes": ["read", "write"]}
+        )
+    token = {"Authorization": f"Bearer {made.json()['token']}"}
+
+    async def last_used() -> object:
+        async with engine_of.connect() as connection:
+            return await connection.scalar(sa.text("SELECT last_used_at FROM api_tokens"))
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app, client=(pilot.address, 4000)),
+        base_url="http://test",
+        headers=token,
+    ) as http:
+        stale = {"description": {"text": "Fuel", "base": "0000000000000000"}}
+        refused = await http.patch("/api/v1/airports/X50", json=stale)
+        assert refused.status_code == 409
+        used = await last_used()
+        assert used is not None
+        assert (await http.patch("/api/v1/airports/X50", json=stale)).status_code == 409
+        assert await last_used() == used
+
+
 async def test_map_changes_at_once_cost_few_rebuilds_and_the_map_shows_them_all(
     engine_of: AsyncEngine,
     settings_for: Callable[..., Settings],
