@@ -24,6 +24,19 @@ def listing(airport_id: uuid.UUID) -> sa.Select[Comment, str, User]:
     )
 
 
+async def insert(
+    session: AsyncSession, airport_id: uuid.UUID, user_id: uuid.UUID, body: str
+) -> Comment:
+    """A new comment, written and read back in one statement (a flush and a refresh took
+    two)."""
+    statement = (
+        sa.insert(Comment)
+        .values(airport_id=airport_id, user_id=user_id, body=body)
+        .returning(Comment)
+    )
+    return (await session.scalars(statement)).one()
+
+
 async def count(session: AsyncSession, airport_id: uuid.UUID) -> int:
     statement = sa.select(sa.func.count()).where(Comment.airport_id == airport_id)
     return int(await session.scalar(statement) or 0)

@@ -66,10 +66,9 @@ async def add(
     if airport is None:
         raise NotFound(f"No airport has the code {code!r}.")
     policy.contribute(requester, user, airport.locked_at)
-    comment = Comment(airport_id=airport.id, user_id=user.id, body=data.body)
-    session.add(comment)
-    await session.flush()
-    await session.refresh(comment)
+    comment = await repository.insert(session, airport.id, user.id, data.body)
+    tags_changed = await tags_repository.sync_automatic_tags(session, airport.id)
+    # The author's row is held from here to the commit: late.
     await versions_repository.record_action(
         session,
         user=user,
@@ -78,7 +77,6 @@ async def add(
         version_id=None,
         subject=("comment", comment.id),
     )
-    tags_changed = await tags_repository.sync_automatic_tags(session, airport.id)
     await record(
         session,
         ChangeKind.COMMENT,

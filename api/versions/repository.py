@@ -28,23 +28,57 @@ async def add_version(
     reviewed: bool = False,
     state: dict[str, Any] | None = None,
 ) -> Version:
-    version = Version(
-        item_type=item_type,
-        item_id=item_id,
-        airport_id=airport_id,
-        event=event,
-        whodunnit_id=whodunnit_id,
-        object=state,
-        object_changes=changes,
-        reviewed_at=datetime.now(UTC) if reviewed else None,
-        # The time of the change itself, not of its transaction's start: the order of the
-        # history is the order of the changes.
-        created_at=sa.func.clock_timestamp(),
-        updated_at=sa.func.clock_timestamp(),
+    statement = (
+        sa.insert(Version)
+        .values(
+            item_type=item_type,
+            item_id=item_id,
+            airport_id=airport_id,
+            event=event,
+            whodunnit_id=whodunnit_id,
+            object=state,
+            object_changes=changes,
+            reviewed_at=datetime.now(UTC) if reviewed else None,
+            # The time of the change itself, not of its transaction's start: the order of the
+            # history is the order of the changes.
+            created_at=sa.func.clock_timestamp(),
+            updated_at=sa.func.clock_timestamp(),
+        )
+        .returning(Version)
     )
-    session.add(version)
-    await session.flush()
-    return version
+    # Written and read back in one statement, without the session's flush.
+    return (await session.scalars(statement)).one()
+
+
+# An action and its user's points, in one statement object (its cache key computed once):
+# every write runs it.
+_ADDED = (
+    sa.insert(Action)
+    .values(
+        type=sa.bindparam("kind", type_=Action.__table__.c.type.type),
+        user_id=sa.bindparam("user_id", type_=sa.Uuid),
+        airport_id=sa.bindparam("airport_id", type_=sa.Uuid),
+        version_id=sa.bindparam("version_id", type_=sa.Uuid),
+        subject_type=sa.bindparam("subject_type", type_=sa.Text),
+        subject_id=sa.bindparam("subject_id", type_=sa.Uuid),
+        points=sa.bindparam("points", type_=sa.Integer),
+        created_at=sa.func.clock_timestamp(),
+    )
+    .returning(Action.points)
+    .cte("added")
+)
+_RECORD_ACTION = (
+    sa.update(User)
+    .where(User.id == sa.bindparam("user_id", type_=sa.Uuid))
+    .values(
+        points=User.points + sa.select(_ADDED.c.points).scalar_subquery(),
+        last_edit_at=sa.bindparam("at", type_=sa.DateTime(timezone=True)),
+        updated_at=sa.func.now(),
+    )
+    .returning(User.points, User.last_edit_at, User.updated_at)
+    .add_cte(_ADDED)
+    .execution_options(synchronize_session=False)
+)
 
 
 async def record_action(
@@ -61,33 +95,19 @@ async def record_action(
     them per field), and the user's points grown by as much, in one statement. (Added to the
     locked row: counting the user's actions again read all of them at every write, the
     slowest statement of a busy pilot's edit.)"""
-    added = (
-        sa.insert(Action)
-        .values(
-            type=kind,
-            user_id=user.id,
-            airport_id=airport_id,
-            version_id=version_id,
-            subject_type=subject[0] if subject else None,
-            subject_id=subject[1] if subject else None,
-            points=ACTION_POINTS.get(kind, 0) * times,
-            created_at=sa.func.clock_timestamp(),
-        )
-        .returning(Action.points)
-        .cte("added")
-    )
     row = (
         await session.execute(
-            sa.update(User)
-            .where(User.id == user.id)
-            .values(
-                points=User.points + sa.select(added.c.points).scalar_subquery(),
-                last_edit_at=datetime.now(UTC),
-                updated_at=sa.func.now(),
-            )
-            .returning(User.points, User.last_edit_at, User.updated_at)
-            .add_cte(added)
-            .execution_options(synchronize_session=False)
+            _RECORD_ACTION,
+            {
+                "kind": kind,
+                "user_id": user.id,
+                "airport_id": airport_id,
+                "version_id": version_id,
+                "subject_type": subject[0] if subject else None,
+                "subject_id": subject[1] if subject else None,
+                "points": ACTION_POINTS.get(kind, 0) * times,
+                "at": datetime.now(UTC),
+            },
         )
     ).one()
     # What the statement wrote, as the loaded user's own values (nothing left to flush).
@@ -121,18 +141,24 @@ async def last_changes(
     return found
 
 
+_LATEST_OF_AIRPORT = (
+    sa.select(Version)
+    .where(
+        Version.airport_id == sa.bindparam("airport_id", type_=sa.Uuid),
+        Version.item_type == VersionItemType.AIRPORT,
+    )
+    .order_by(Version.created_at.desc(), Version.id.desc())
+    .limit(1)
+    .with_for_update()
+)
+
+
 async def recent_own_version(
     session: AsyncSession, airport_id: uuid.UUID, user_id: uuid.UUID, within: timedelta
 ) -> Version | None:
     """The airport's latest change, if it is this user's, recent and not yet reviewed: edits
     in a row by one person make one version."""
-    latest = await session.scalar(
-        sa.select(Version)
-        .where(Version.airport_id == airport_id, Version.item_type == VersionItemType.AIRPORT)
-        .order_by(Version.created_at.desc(), Version.id.desc())
-        .limit(1)
-        .with_for_update()
-    )
+    latest = await session.scalar(_LATEST_OF_AIRPORT, {"airport_id": airport_id})
     if (
         latest is None
         or latest.whodunnit_id != user_id
