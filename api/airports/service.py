@@ -159,6 +159,17 @@ async def edit_airport(
             changes=changes,
         )
         version_id, earning = version.id, list(changes)
+    tags_changed = await tags_repository.sync_automatic_tags(session, current.id)
+    # Rendered before the editor's points and the change are recorded: the editor's row and
+    # the lock that orders every writer's changes (`record`) are then held only from there to
+    # the commit.
+    seen = cache.seen if cache is not None else None
+    rendered = await _render(session, str(current.id), assets)
+    if cache is not None:
+        offered = Offered(
+            current.code, rendered.body, frozenset(_shows(rendered)), _kept_until(rendered), seen
+        )
+        session.info.setdefault(RENDERED_AFTER_CHANGE, []).append(offered)
     # Each field earns an edit's points, as each field saved on its own did in the original,
     # also when the version is merged with the editor's previous one; saving a field of that
     # version again earns nothing more.
@@ -171,16 +182,6 @@ async def edit_airport(
             version_id=version_id,
             times=len(earning),
         )
-    tags_changed = await tags_repository.sync_automatic_tags(session, current.id)
-    # Rendered before the change is recorded: the lock that orders every writer's changes
-    # (`record`) is then held only from there to the commit.
-    seen = cache.seen if cache is not None else None
-    rendered = await _render(session, str(current.id), assets)
-    if cache is not None:
-        offered = Offered(
-            current.code, rendered.body, frozenset(_shows(rendered)), _kept_until(rendered), seen
-        )
-        session.info.setdefault(RENDERED_AFTER_CHANGE, []).append(offered)
     await record(
         session, ChangeKind.EDIT, {current.id: [*changes, *(["tags"] if tags_changed else [])]}
     )
