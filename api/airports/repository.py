@@ -45,13 +45,43 @@ _EDITABLE = sa.select(
 )
 
 
+# The airport a route's ``{code}`` names, as ``named`` reads it, with its values bound when
+# executed (``_names``): one statement object, whose cache key SQLAlchemy computes once, where
+# ``named`` builds a new one per call.
+_NAMED_ID = (
+    sa.select(Airport.id)
+    .where(
+        sa.or_(
+            Airport.code == sa.bindparam("code"),
+            Airport.icao_code == sa.bindparam("code"),
+            Airport.code == sa.bindparam("k_code"),
+            Airport.id == sa.bindparam("airport_id", type_=sa.Uuid),
+        )
+    )
+    .order_by(
+        Airport.code != sa.bindparam("code"),
+        Airport.icao_code.is_distinct_from(sa.bindparam("code")),
+    )
+    .limit(1)
+    # Not correlated with the airport it selects: the lock (in the outer query) takes that row
+    # alone.
+    .correlate(None)
+    .scalar_subquery()
+)
+_EDITABLE_NAMED = _EDITABLE.where(Airport.id == _NAMED_ID)
+_LOCKED_NAMED = _EDITABLE_NAMED.with_for_update()
+_LOCKED_BY_ID = _EDITABLE.where(Airport.id == sa.bindparam("id", type_=sa.Uuid)).with_for_update()
+
+
+def _names(value: str) -> dict[str, object]:
+    code, airport_id, k_code = normalise_code(value)
+    return {"code": code, "k_code": k_code, "airport_id": airport_id}
+
+
 async def _editable(
-    session: AsyncSession, where: sa.ColumnElement[bool], lock: bool
+    session: AsyncSession, statement: sa.Select[Any], values: Mapping[str, object]
 ) -> EditableAirport | None:
-    statement = _EDITABLE.where(where)
-    if lock:
-        statement = statement.with_for_update()
-    row = (await session.execute(statement)).mappings().first()
+    row = (await session.execute(statement, values)).mappings().first()
     if row is None:
         return None
     return EditableAirport(
@@ -63,27 +93,21 @@ async def _editable(
     )
 
 
-def _named_id(value: str) -> sa.ScalarSelect[uuid.UUID]:
-    # Not correlated with the airport it selects: the lock (in the outer query) takes that row
-    # alone.
-    return named(sa.select(Airport.id), value).correlate(None).scalar_subquery()
-
-
 async def lock_for_edit(session: AsyncSession, value: str) -> EditableAirport | None:
     """The airport's editable fields and their versions, locked until the transaction ends:
     concurrent edits of one airport are checked one after the other. ``value`` names it as
     ``named`` reads it; found and locked in one statement."""
-    return await _editable(session, Airport.id == _named_id(value), lock=True)
+    return await _editable(session, _LOCKED_NAMED, _names(value))
 
 
 async def editable_values(session: AsyncSession, value: str) -> EditableAirport | None:
     """The airport's editable fields, named as ``named`` reads it."""
-    return await _editable(session, Airport.id == _named_id(value), lock=False)
+    return await _editable(session, _EDITABLE_NAMED, _names(value))
 
 
 async def lock_by_id(session: AsyncSession, airport_id: uuid.UUID) -> EditableAirport | None:
     """The airport's editable fields, by id, locked until the transaction ends."""
-    return await _editable(session, Airport.id == airport_id, lock=True)
+    return await _editable(session, _LOCKED_BY_ID, {"id": airport_id})
 
 
 async def geojson_etag(session: AsyncSession) -> str | None:

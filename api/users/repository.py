@@ -111,18 +111,28 @@ async def revoke_api_token(session: AsyncSession, user_id: uuid.UUID, token_id: 
     return revoked is not None
 
 
+def _live_token(token_hash: bytes | sa.BindParameter[bytes]) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        ApiToken.token_hash == token_hash,
+        ApiToken.revoked_at.is_(None),
+        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > sa.func.now()),
+    )
+
+
+# Every request with a token runs it: one statement object (its cache key computed once).
+_TOKEN_USER = (
+    sa.select(User, ApiToken.id, ApiToken.scopes, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(_live_token(sa.bindparam("token_hash", type_=sa.LargeBinary)))
+)
+
+
 async def user_of_api_token(
     session: AsyncSession, token_hash: bytes
 ) -> tuple[User, list[str], uuid.UUID | None] | None:
     """The owner and scopes of a live token, joined in one query, and the token's id when its
     last use is due to be written (at most once a minute: `note_api_token_use`)."""
-    row = (
-        await session.execute(
-            sa.select(User, ApiToken.id, ApiToken.scopes, ApiToken.last_used_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(_live_token(token_hash))
-        )
-    ).one_or_none()
+    row = (await session.execute(_TOKEN_USER, {"token_hash": token_hash})).one_or_none()
     if row is None:
         return None
     user, token_id, scopes, last_used_at = row
@@ -133,14 +143,6 @@ async def user_of_api_token(
 async def note_api_token_use(session: AsyncSession, token_id: uuid.UUID) -> None:
     await session.execute(
         sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=sa.func.now())
-    )
-
-
-def _live_token(token_hash: bytes) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        ApiToken.token_hash == token_hash,
-        ApiToken.revoked_at.is_(None),
-        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > sa.func.now()),
     )
 
 
