@@ -322,12 +322,12 @@ def _feature(code: str, importance: int = 0) -> str:
 def test_a_patch_replaces_exactly_the_changed_features(changed: int) -> None:
     """Looked for one by one or through an index of the document: the first, the last and
     neighbouring features are replaced or removed, new ones join, and nothing is duplicated."""
-    codes = [f"A{number:02}" for number in range(30)]
+    codes = [f"A{number:02}" for number in range(100)]
     stored = geojson._document(
         '{"type":"FeatureCollection","features":[' + ",".join(map(_feature, codes)) + "]}"
     )
-    gone = {"A00", "A13", "A29"}
-    updated = {"A01", "A12", "A14", "A28"} | {f"A{n:02}" for n in range(15, 15 + changed)}
+    gone = {"A00", "A13", "A99"}
+    updated = {"A01", "A12", "A14", "A98"} | {f"A{n:02}" for n in range(15, 15 + changed)}
     features: dict[str, str | None] = dict.fromkeys(gone)
     features |= {code: _feature(code, importance=7) for code in updated}
     features["NEW1"] = _feature("NEW1", importance=3)
