@@ -48,7 +48,7 @@ _EDITABLE = sa.select(
 # The airport a route's ``{code}`` names, as ``named`` reads it, with its values bound when
 # executed (``_names``): one statement object, whose cache key SQLAlchemy computes once, where
 # ``named`` builds a new one per call.
-_NAMED_ID = (
+_NAMED = (
     sa.select(Airport.id)
     .where(
         sa.or_(
@@ -63,11 +63,10 @@ _NAMED_ID = (
         Airport.icao_code.is_distinct_from(sa.bindparam("code")),
     )
     .limit(1)
-    # Not correlated with the airport it selects: the lock (in the outer query) takes that row
-    # alone.
-    .correlate(None)
-    .scalar_subquery()
 )
+# Not correlated with the airport it selects: the lock (in the outer query) takes that row
+# alone.
+_NAMED_ID = _NAMED.correlate(None).scalar_subquery()
 _EDITABLE_NAMED = _EDITABLE.where(Airport.id == _NAMED_ID)
 _LOCKED_NAMED = _EDITABLE_NAMED.with_for_update()
 _LOCKED_BY_ID = _EDITABLE.where(Airport.id == sa.bindparam("id", type_=sa.Uuid)).with_for_update()
@@ -184,7 +183,7 @@ async def record_view(
 
 async def airport_id_of(session: AsyncSession, value: str) -> uuid.UUID | None:
     """The id of the airport ``value`` names (``named``)."""
-    return await session.scalar(named(sa.select(Airport.id), value))
+    return await session.scalar(_NAMED, _names(value))
 
 
 async def next_unmapped_code(session: AsyncSession) -> str:
