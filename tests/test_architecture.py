@@ -77,7 +77,9 @@ def _sources() -> dict[str, str]:
 _CHANGE_WRITES = re.compile(
     r"data_generation\s*(=|\+)|(?i:INSERT\s+INTO\s+data_changes)|(?<!class )\bDataChange\("
 )
-_VERSION_WRITES = re.compile(r"(?<!class )\bVersion\(|(?i:INSERT\s+INTO\s+versions)")
+_VERSION_WRITES = re.compile(
+    r"(?<!class )\bVersion\(|\binsert\(Version\)|(?i:INSERT\s+INTO\s+versions)"
+)
 
 
 def test_only_the_change_pipeline_moves_the_generation_or_records_changes() -> None:
@@ -98,6 +100,7 @@ def test_the_rules_see_a_writer_that_breaks_them() -> None:
     assert _CHANGE_WRITES.search("INSERT INTO data_changes (kind) VALUES ('edit')")
     assert not _CHANGE_WRITES.search("SELECT data_generation FROM site_settings")
     assert _VERSION_WRITES.search("session.add(Version(item_type=...))")
+    assert _VERSION_WRITES.search("sa.insert(Version).values(item_type=...)")
     assert not _VERSION_WRITES.search("class Version(Base):")
 
 

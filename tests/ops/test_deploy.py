@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import _thread
 import json
+import signal
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,6 +187,15 @@ SUCCESS = [
 
 
 @pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """Ctrl+C raises KeyboardInterrupt, as at a terminal, even when the tests were started
+    with SIGINT ignored (a background job of a shell ignores it, and Python keeps that)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.fixture
 def deploying(aws: Aws, gaps: AwsGaps, pirep: Pirep) -> tuple[str, Pirep]:
     pipeline = create_pipeline(aws)
     return pipeline, Pirep(
@@ -239,6 +250,7 @@ def test_a_failed_stage_is_named_with_its_error_and_exits_1(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.usefixtures("ctrl_c")
 def test_ctrl_c_during_the_deploy_stage_rolls_the_deployment_back(
     gaps: AwsGaps, deploying: tuple[str, Pirep]
 ) -> None:
@@ -256,6 +268,7 @@ def test_ctrl_c_during_the_deploy_stage_rolls_the_deployment_back(
     assert "rolled back" in said(result)
 
 
+@pytest.mark.usefixtures("ctrl_c")
 def test_ctrl_c_before_the_deploy_stage_stops_the_execution_only(
     gaps: AwsGaps, deploying: tuple[str, Pirep]
 ) -> None:
@@ -268,6 +281,7 @@ def test_ctrl_c_before_the_deploy_stage_stops_the_execution_only(
     assert "stopped before the deploy stage" in said(result)
 
 
+@pytest.mark.usefixtures("ctrl_c")
 def test_ctrl_c_after_the_execution_ended_says_so(
     gaps: AwsGaps, deploying: tuple[str, Pirep]
 ) -> None:
