@@ -45,36 +45,38 @@ _EDITABLE = sa.select(
 )
 
 
-# The airport a route's ``{code}`` names, as ``named`` reads it, with its values bound when
-# executed (``_names``): one statement object, whose cache key SQLAlchemy computes once, where
-# ``named`` builds a new one per call.
-_NAMED = (
-    sa.select(Airport.id)
-    .where(
-        sa.or_(
-            Airport.code == sa.bindparam("code"),
-            Airport.icao_code == sa.bindparam("code"),
-            Airport.code == sa.bindparam("k_code"),
-            Airport.id == sa.bindparam("airport_id", type_=sa.Uuid),
+def _by_name(statement: Selected) -> Selected:
+    """``statement`` limited to the airport its bound ``code``, ``k_code`` and ``airport_id``
+    name (``_names``): the rule of ``named``."""
+    code: sa.BindParameter[str] = sa.bindparam("code")
+    return (
+        statement.where(
+            sa.or_(
+                Airport.code == code,
+                Airport.icao_code == code,
+                Airport.code == sa.bindparam("k_code"),
+                Airport.id == sa.bindparam("airport_id", type_=sa.Uuid),
+            )
         )
+        .order_by(Airport.code != code, Airport.icao_code.is_distinct_from(code))
+        .limit(1)
     )
-    .order_by(
-        Airport.code != sa.bindparam("code"),
-        Airport.icao_code.is_distinct_from(sa.bindparam("code")),
-    )
-    .limit(1)
-)
+
+
+def _names(value: str) -> dict[str, object]:
+    code, airport_id, k_code = normalise_code(value)
+    return {"code": code, "k_code": k_code, "airport_id": airport_id}
+
+
+# The lookups every write runs, built once with their values bound when executed: SQLAlchemy
+# computes a statement's cache key once, where ``named`` builds a new statement per call.
+_NAMED = _by_name(sa.select(Airport.id))
 # Not correlated with the airport it selects: the lock (in the outer query) takes that row
 # alone.
 _NAMED_ID = _NAMED.correlate(None).scalar_subquery()
 _EDITABLE_NAMED = _EDITABLE.where(Airport.id == _NAMED_ID)
 _LOCKED_NAMED = _EDITABLE_NAMED.with_for_update()
 _LOCKED_BY_ID = _EDITABLE.where(Airport.id == sa.bindparam("id", type_=sa.Uuid)).with_for_update()
-
-
-def _names(value: str) -> dict[str, object]:
-    code, airport_id, k_code = normalise_code(value)
-    return {"code": code, "k_code": k_code, "airport_id": airport_id}
 
 
 async def _editable(
@@ -139,19 +141,7 @@ def named(statement: Selected, value: str) -> Selected:
     """``statement`` (a select from airports) limited to the airport that ``value`` names, as
     every route's ``{code}`` is read: its FAA code, its ICAO code, K + its FAA code (KPAE: PAE)
     or its id, in any case; the exact code first, then the ICAO code."""
-    code, airport_id, k_code = normalise_code(value)
-    return (
-        statement.where(
-            sa.or_(
-                Airport.code == code,
-                Airport.icao_code == code,
-                *([Airport.code == k_code] if k_code else []),
-                *([Airport.id == airport_id] if airport_id else []),
-            )
-        )
-        .order_by(Airport.code != code, Airport.icao_code.is_distinct_from(code))
-        .limit(1)
-    )
+    return _by_name(statement).params(_names(value))
 
 
 async def find_airport(
