@@ -16,9 +16,9 @@ import time
 import numpy as np
 from PIL import Image
 
-from importer.charts import tiler, warp
+from importer.charts import encode, tiler, warp
 from importer.charts.catalogue import SAMPLE_CHARTS
-from importer.charts.grid import META, TILE
+from importer.charts.grid import META
 from importer.charts.tiler import ChartSource, TileOptions
 
 QUALITIES = (25, 50, 60, 70, 75, 80, 85, 90, 95)
@@ -36,8 +36,7 @@ def sample_tiles() -> list[Image.Image]:
             canvas, _ = warp.warp_metatile(task)
             for row in range(META):
                 for column in range(META):
-                    box = (column * TILE, row * TILE, (column + 1) * TILE, (row + 1) * TILE)
-                    tile = canvas.crop(box)
+                    tile = encode.tile_image(canvas, row, column)
                     if tile.getchannel(3).getbbox():
                         tiles.append(tile)
     return tiles

@@ -4,10 +4,12 @@ The layer is cut at its top zoom into metatiles of ``META`` × ``META`` tiles. A
 builds one metatile: it warps into it every chart that reaches it (``warp``), encodes its tiles
 and averages it down 2 × 2 three times, giving its tiles at the three zooms below (``encode``);
 the last one (a single tile) is kept in a scratch directory. The next pass gathers those tiles
-into metatiles again and goes on down to the layer's lowest zoom. Memory is bounded by a
-metatile per worker, whatever the size of the charts. Workers write their tiles to scratch
-files; once every tile is made, they are written into one archive in the order of their
-PMTiles tile ids (a clustered archive: a map reading it asks for few, nearby byte ranges).
+into metatiles again and goes on down to the layer's lowest zoom. While the workers start (their
+process imports the tiler first, about half a second), the calling process draws the first
+metatiles itself. Memory is bounded by a metatile per worker, whatever the size of the charts.
+Workers write their tiles to scratch files; once every tile is made, they are written into one
+archive in the order of their PMTiles tile ids (a clustered archive: a map reading it asks for
+few, nearby byte ranges).
 
 A chart that cannot be read or placed does not stop the others: the layer is tiled without it,
 then ``ChartError`` names every chart that failed.
@@ -15,15 +17,19 @@ then ``ChartError`` names every chart that failed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +42,7 @@ from importer.charts.encode import (
     emit,
     encode_webp,
     gather,
+    halved,
 )
 from importer.charts.grid import META, Bounds, metatiles
 from importer.charts.warp import (
@@ -43,6 +50,7 @@ from importer.charts.warp import (
     ChartSource,
     PreparedChart,
     TopTask,
+    close_datasets,
     prepare,
     warp_metatile,
 )
@@ -105,11 +113,19 @@ def tile_layer(
             open(tiles_path, "wb") as tiles,
         ):
             tasks: Sequence[TopTask | ReduceTask] = top_tasks
+            started = _start_workers(pool, options.processes)
             while tasks:
-                futures = [pool.submit(_run, job, task) for task in tasks]
+                # Until the workers are up (their process imports the tiler first, half a
+                # second), this process draws metatiles itself.
+                here: list[TaskResult] = []
+                try:
+                    while len(here) < len(tasks) and not started.is_set():
+                        here.append(_run(job, tasks[len(here)]))
+                finally:
+                    close_datasets()
+                futures = [pool.submit(_run, job, task) for task in tasks[len(here) :]]
                 kept: list[TaskResult] = []
-                for future in as_completed(futures):
-                    outcome = future.result()
+                for outcome in chain(here, (future.result() for future in as_completed(futures))):
                     for zoom, count in outcome.tiles_by_zoom.items():
                         result.tiles_by_zoom[zoom] = result.tiles_by_zoom.get(zoom, 0) + count
                         result.tiles += count
@@ -132,6 +148,22 @@ def tile_layer(
             raise ChartError("no chart of the layer covers any part of the map")
         _write_archive(archive, tiles_path, index, result, options, metadata or {})
     return result
+
+
+def _start_workers(pool: ProcessPoolExecutor, processes: int) -> threading.Event:
+    """Start the pool's workers in a thread; the event is set once they are all up."""
+    started = threading.Event()
+
+    def start() -> None:
+        # A broken pool is reported by the next submit, in the tiler's own thread; a pool
+        # shut down (the tiler failed meanwhile) has nothing left to start.
+        with contextlib.suppress(BrokenProcessPool, RuntimeError):
+            for future in [pool.submit(int) for _ in range(processes)]:
+                future.result()
+        started.set()
+
+    threading.Thread(target=start, name="tiler-workers", daemon=True).start()
+    return started
 
 
 def _append(tiles: Any, outcome: TaskResult, index: list[tuple[int, int, int]], start: int) -> None:
@@ -218,6 +250,6 @@ def _run(job: Job, task: TopTask | ReduceTask) -> TaskResult:
     """One task, in a worker process."""
     zoom, x0, y0, span = _levels(task)
     if isinstance(task, ReduceTask):
-        return emit(job, zoom, x0, y0, span, gather(task).reduce(2))
+        return emit(job, zoom, x0, y0, span, halved(gather(task)))
     canvas, failures = warp_metatile(task)
     return dataclasses.replace(emit(job, zoom, x0, y0, span, canvas), failures=failures)

@@ -20,7 +20,6 @@ import cv2
 import numpy as np
 import rasterio
 from affine import Affine
-from PIL import Image
 from rasterio.crs import CRS
 from rasterio.enums import ColorInterp
 from rasterio.env import set_gdal_config
@@ -191,13 +190,21 @@ def _dataset(path: str) -> Any:
     return dataset
 
 
-def warp_metatile(task: TopTask) -> tuple[Image.Image, dict[str, str]]:
-    """The metatile as a premultiplied RGBA image (Pillow's mode ``RGBa``), and the charts that
-    failed there (name → sentence), which it leaves out."""
+def close_datasets() -> None:
+    """Close the charts this process opened (the tiler's own process draws a few metatiles
+    while its workers start)."""
+    for dataset in _datasets.values():
+        dataset.close()
+    _datasets.clear()
+
+
+def warp_metatile(task: TopTask) -> tuple[Array, dict[str, str]]:
+    """The metatile as premultiplied RGBA (rows, columns, 4), and the charts that failed there
+    (name → sentence), which it leaves out."""
     size = META * TILE
     res = resolution(task.zoom)
     left, top = metatile_origin(task.zoom, task.mx, task.my)
-    canvas: Image.Image | None = None
+    canvas: Array | None = None
     failures: dict[str, str] = {}
     for chart in task.charts:
         try:
@@ -212,7 +219,7 @@ def warp_metatile(task: TopTask) -> tuple[Image.Image, dict[str, str]]:
         if layer is None:
             continue
         canvas = layer if canvas is None else _over(layer, canvas)
-    return (canvas if canvas is not None else Image.new("RGBa", (size, size))), failures
+    return (canvas if canvas is not None else np.zeros((size, size, 4), np.uint8)), failures
 
 
 def _reason(error: BaseException) -> str:
@@ -222,13 +229,13 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
-def _over(top: Image.Image, bottom: Image.Image) -> Image.Image:
+def _over(top: Array, bottom: Array) -> Array:
     """``top`` drawn over ``bottom`` (both premultiplied): where the later chart has colour, it
     covers the earlier one; its soft edges blend into it."""
-    upper = np.asarray(top, np.uint16)
-    lower = np.asarray(bottom, np.uint16)
+    upper = top.astype(np.uint16)
+    lower = bottom.astype(np.uint16)
     mixed = upper + (lower * (255 - upper[..., 3:4]) + 127) // 255
-    return Image.fromarray(mixed.astype(np.uint8), "RGBa")
+    return mixed.astype(np.uint8)
 
 
 MESH_CELL = 128  # px: the projection is interpolated linearly inside each cell (< 0.01 px off)
@@ -237,7 +244,7 @@ OUTSIDE = -1e6  # a source position off every chart: its pixel stays transparent
 
 def _warp_chart(
     chart: PreparedChart, left: float, top: float, res: float, size: int
-) -> Image.Image | None:
+) -> Array | None:
     """The part of ``chart`` inside the metatile, warped into it (premultiplied RGBA).
 
     Where each metatile pixel comes from is projected exactly at the centres of ``MESH_CELL``
@@ -284,9 +291,10 @@ def _warp_chart(
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=(0, 0, 0, 0),
     )
-    if not warped[..., 3].any():
+    # Premultiplied: where every byte is 0, nothing of the chart shows.
+    if not warped.any():
         return None
-    return Image.frombuffer("RGBa", (size, size), warped, "raw", "RGBa", 0, 1)
+    return warped
 
 
 def _fill(samples: Array, size: int) -> Array:
@@ -330,7 +338,7 @@ def _read_premultiplied(chart: PreparedChart, dataset: Any, window: Window) -> A
             pixels = (pixels.astype(np.uint16) * alpha[..., None] // 255).astype(np.uint8)
     if inside is not None:
         pixels *= inside[..., None]
-    if not pixels[..., 3].any():
+    if not pixels.any():
         return None
     return pixels  # type: ignore[no-any-return]
 

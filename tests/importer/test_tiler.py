@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pmtiles.tile import TileType, zxy_to_tileid
 from rasterio.crs import CRS
 from rasterio.transform import Affine
 
+from importer.charts import tiler, warp
 from importer.charts.catalogue import SAMPLE_CHARTS, load_cutline
 from importer.charts.tiler import ChartError, ChartSource, TileOptions, tile_layer
 
@@ -263,3 +265,23 @@ def test_a_layer_that_reaches_no_tile_is_refused(tmp_path: Path) -> None:
             TileOptions(5, 6, processes=1),
         )
     assert not (tmp_path / "none.pmtiles").exists()
+
+
+@pytest.mark.parametrize("drawn_by", ["workers", "the calling process"])
+def test_tiles_are_the_same_whichever_process_draws_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drawn_by: str
+) -> None:
+    """The calling process draws metatiles until the workers are up: its tiles equal the
+    workers', and it leaves no chart open behind it."""
+    reference = tmp_path / "reference.pmtiles"
+    tile_layer(sample_sources(), reference, TileOptions(6, 11, processes=2))
+    ready = threading.Event()
+    if drawn_by == "workers":
+        ready.set()
+    # Never set: the calling process draws every metatile of every pass.
+    monkeypatch.setattr(tiler, "_start_workers", lambda pool, processes: ready)
+    archive = tmp_path / "archive.pmtiles"
+    tile_layer(sample_sources(), archive, TileOptions(6, 11, processes=2))
+    with reference.open("rb") as expected, archive.open("rb") as drawn:
+        assert dict(all_tiles(MmapSource(drawn))) == dict(all_tiles(MmapSource(expected)))
+    assert not warp._datasets
