@@ -123,15 +123,21 @@ async def geojson_document(session: AsyncSession) -> CachedDocument | None:
     return await session.get(CachedDocument, DOCUMENT_NAME)
 
 
-async def update_fields(
-    session: AsyncSession, airport_id: uuid.UUID, values: Mapping[str, object]
-) -> None:
-    """Set the airport's editable fields."""
-    await session.execute(
+def fields_update(airport_id: uuid.UUID, values: Mapping[str, object]) -> sa.Update:
+    """The statement that sets the airport's editable fields (an edit runs it along with the
+    lookup of the editor's recent version: `versions.repository.recent_own_version`)."""
+    return (
         sa.update(Airport)
         .where(Airport.id == airport_id)
         .values(**values, updated_at=sa.func.now())
     )
+
+
+async def update_fields(
+    session: AsyncSession, airport_id: uuid.UUID, values: Mapping[str, object]
+) -> None:
+    """Set the airport's editable fields."""
+    await session.execute(fields_update(airport_id, values))
 
 
 Selected = TypeVar("Selected", bound=sa.Select[*tuple[Any, ...]])

@@ -133,11 +133,15 @@ async def edit_airport(
             "The featured photo must be one of this airport's photos.",
             fields=[{"field": "featured_photo_id", "message": "not a photo of this airport"}],
         )
-    await repository.update_fields(
-        session, current.id, {name: column_value(name, values[name]) for name in changes}
-    )
+    # The fields are set in the round trip that looks for the editor's recent version.
     mine = await versions_repository.recent_own_version(
-        session, current.id, user.id, COLLATE_WITHIN
+        session,
+        current.id,
+        user.id,
+        COLLATE_WITHIN,
+        along=repository.fields_update(
+            current.id, {name: column_value(name, values[name]) for name in changes}
+        ),
     )
     if mine is not None:
         merged = dict(mine.object_changes)

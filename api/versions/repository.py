@@ -154,11 +154,18 @@ _LATEST_OF_AIRPORT = (
 
 
 async def recent_own_version(
-    session: AsyncSession, airport_id: uuid.UUID, user_id: uuid.UUID, within: timedelta
+    session: AsyncSession,
+    airport_id: uuid.UUID,
+    user_id: uuid.UUID,
+    within: timedelta,
+    *,
+    along: sa.Update | None = None,
 ) -> Version | None:
     """The airport's latest change, if it is this user's, recent and not yet reviewed: edits
-    in a row by one person make one version."""
-    latest = await session.scalar(_LATEST_OF_AIRPORT, {"airport_id": airport_id})
+    in a row by one person make one version. ``along``, a statement that writes no version,
+    runs in the same round trip (a data-modifying ``WITH``)."""
+    statement = _LATEST_OF_AIRPORT if along is None else _LATEST_OF_AIRPORT.add_cte(along.cte())
+    latest = await session.scalar(statement, {"airport_id": airport_id})
     if (
         latest is None
         or latest.whodunnit_id != user_id
