@@ -17,14 +17,13 @@ import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image
 from pmtiles.tile import zxy_to_tileid
 
-from importer.charts.grid import META, TILE
+from importer.charts.grid import META, TILE, Canvas
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,6 @@ class TaskResult:
     tiles_file: str | None  # the encoded tiles, one after the other; None: no tile
     index: list[tuple[int, int, int]]  # PMTiles tile id, offset and length in tiles_file
     failures: dict[str, str] = field(default_factory=dict)  # chart name → why it was left out
-
-
-Canvas = np.ndarray[Any, np.dtype[np.uint8]]
 
 
 def gather(task: ReduceTask) -> Canvas:

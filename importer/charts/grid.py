@@ -4,14 +4,19 @@ and the metatiles of ``META`` × ``META`` tiles the tiler works in."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import morecantile
+import numpy as np
 
 GRID = morecantile.tms.get("WebMercatorQuad")
 TILE = 256
 META = 8  # tiles per metatile side: 2048 px, 16 MB of RGBA
 # A metatile of zoom z is the area of one tile ``LEVELS_PER_PASS`` zooms below it.
 LEVELS_PER_PASS = int(math.log2(META))
+
+# A metatile's pixels (or a level below it): rows, columns, premultiplied RGBA.
+Canvas = np.ndarray[Any, np.dtype[np.uint8]]
 
 Bounds = tuple[float, float, float, float]
 

@@ -28,7 +28,7 @@ from rasterio.features import geometry_mask
 from rasterio.warp import transform, transform_bounds, transform_geom
 from rasterio.windows import Window
 
-from importer.charts.grid import META, TILE, Bounds, metatile_origin, resolution
+from importer.charts.grid import META, TILE, Bounds, Canvas, metatile_origin, resolution
 
 # Each worker process is one unit of parallelism: no thread pools inside it.
 cv2.setNumThreads(1)
@@ -198,13 +198,13 @@ def close_datasets() -> None:
     _datasets.clear()
 
 
-def warp_metatile(task: TopTask) -> tuple[Array, dict[str, str]]:
+def warp_metatile(task: TopTask) -> tuple[Canvas, dict[str, str]]:
     """The metatile as premultiplied RGBA (rows, columns, 4), and the charts that failed there
     (name → sentence), which it leaves out."""
     size = META * TILE
     res = resolution(task.zoom)
     left, top = metatile_origin(task.zoom, task.mx, task.my)
-    canvas: Array | None = None
+    canvas: Canvas | None = None
     failures: dict[str, str] = {}
     for chart in task.charts:
         try:
@@ -229,7 +229,7 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
-def _over(top: Array, bottom: Array) -> Array:
+def _over(top: Canvas, bottom: Canvas) -> Canvas:
     """``top`` drawn over ``bottom`` (both premultiplied): where the later chart has colour, it
     covers the earlier one; its soft edges blend into it."""
     upper = top.astype(np.uint16)
@@ -244,7 +244,7 @@ OUTSIDE = -1e6  # a source position off every chart: its pixel stays transparent
 
 def _warp_chart(
     chart: PreparedChart, left: float, top: float, res: float, size: int
-) -> Array | None:
+) -> Canvas | None:
     """The part of ``chart`` inside the metatile, warped into it (premultiplied RGBA).
 
     Where each metatile pixel comes from is projected exactly at the centres of ``MESH_CELL``
@@ -294,7 +294,7 @@ def _warp_chart(
     # Premultiplied: where every byte is 0, nothing of the chart shows.
     if not warped.any():
         return None
-    return warped
+    return np.asarray(warped, np.uint8)  # the same array, typed as a canvas
 
 
 def _fill(samples: Array, size: int) -> Array:
