@@ -430,14 +430,15 @@ def _plot(samples: list[tuple[float, float, int]]) -> None:
 
     figure, memory = plt.subplots(figsize=(8, 3.5))
     minutes = [s[0] / 60 for s in samples]
-    memory.plot(minutes, [s[1] for s in samples], color="tab:blue")
+    memory.plot(minutes, [s[1] for s in samples], color="tab:blue", linewidth=2)
     memory.set_xlabel("minutes")
     memory.set_ylabel("API RSS (MB)", color="tab:blue")
-    memory.set_ylim(bottom=0)
+    memory.set_ylim(0, max(s[1] for s in samples) * 1.25)
     connections = memory.twinx()
-    connections.plot(minutes, [s[2] for s in samples], color="tab:orange")
+    connections.plot(minutes, [s[2] for s in samples], color="tab:orange", linestyle="--")
     connections.set_ylabel("PostgreSQL connections", color="tab:orange")
-    connections.set_ylim(bottom=0)
+    # Twice the most connections: two flat lines of the same height would hide each other.
+    connections.set_ylim(0, max(s[2] for s in samples) * 2)
     figure.suptitle("Soak: API memory and database connections")
     figure.tight_layout()
     target = PROJECT_ROOT / "docs" / "soak.png"
