@@ -171,10 +171,10 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
     # Only a true first load, into tables nobody reads yet: the drops lock their tables.
     empty = await bulk.empty_tables(connection, BULK_TABLES)
     bulk_tables = BULK_TABLES if len(empty) == len(BULK_TABLES) else ()
-    dropped = await bulk.drop_foreign_keys(
-        connection, bulk_tables + bulk.DERIVED_TABLES if bulk_tables else ()
-    )
-    dropped += await bulk.drop_secondary_indexes(connection, bulk_tables)
+    # What they keep derived from them is written whole at the end of a first load too.
+    unindexed = bulk_tables + bulk.DERIVED_TABLES if bulk_tables else ()
+    dropped = await bulk.drop_foreign_keys(connection, unindexed)
+    dropped += await bulk.drop_secondary_indexes(connection, unindexed)
     if bulk_tables:
         await bulk.pause_derived(connection)
 
@@ -280,6 +280,9 @@ async def apply(connection: AsyncConnection, cycle: date, scope: LoadScope) -> L
             SELECT a.id, 'empty' FROM airports a JOIN owned o ON o.id = a.id
             WHERE NOT ({CONTENT_COLUMNS_SQL})
               AND a.id NOT IN ({CONTRIBUTED_AIRPORT_IDS_SQL})
+              -- A cycle like the last one finds the tag on nearly every airport: looked up
+              -- here, no row is offered to the insert (full-scale cycle: 52 ms, not 131).
+              AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.airport_id = a.id AND t.name = 'empty')
             ON CONFLICT DO NOTHING
             RETURNING airport_id
         )

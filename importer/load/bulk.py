@@ -87,8 +87,8 @@ _DERIVED_TRIGGERS = {
     "tags": ("tags_sync_airport_insert", "tags_sync_airport_update", "tags_sync_airport_delete"),
     "airports": ("airports_sync_markers_insert", "airports_sync_markers_update"),
 }
-# Kept by those triggers, with foreign keys to the loaded tables: dropped and restored with
-# theirs.
+# Kept by those triggers, with foreign keys to the loaded tables: their foreign keys and
+# secondary indexes are dropped and restored with the loaded tables'.
 DERIVED_TABLES = ("airport_markers",)
 
 

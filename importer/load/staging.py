@@ -170,8 +170,11 @@ async def stage(connection: AsyncConnection, airports: Iterable[AirportRecord]) 
         "CREATE INDEX ON stage_runway_ends (airport_code, runway_number, end_id)",
         "CREATE INDEX ON stage_remarks (airport_code, position)",
         "CREATE INDEX ON stage_frequencies (airport_code)",
-        "ANALYZE stage_airports, stage_runways, stage_runway_ends, stage_remarks,"
-        " stage_frequencies",
+        # The merges join the staged rows by these keys: their statistics (and every table's
+        # row count) are what the plans need; the other columns' would cost most of the time.
+        "ANALYZE stage_airports (code, data_source), stage_runways (airport_code, number),"
+        " stage_runway_ends (airport_code, runway_number, end_id),"
+        " stage_remarks (airport_code, position), stage_frequencies (airport_code)",
     ):
         await connection.execute(sa.text(statement))
     return {

@@ -694,11 +694,13 @@ async def test_each_airport_the_cycle_changed_is_recorded_with_what_changed(conn
 SCHEMA_OBJECTS = """
     SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes
     WHERE schemaname = 'public' AND tablename IN
-          ('airports', 'tags', 'runways', 'runway_ends', 'remarks', 'frequencies')
+          ('airports', 'tags', 'runways', 'runway_ends', 'remarks', 'frequencies',
+           'airport_markers')
     UNION ALL
     SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint
     WHERE conrelid::regclass::text IN
-          ('airports', 'tags', 'runways', 'runway_ends', 'remarks', 'frequencies')
+          ('airports', 'tags', 'runways', 'runway_ends', 'remarks', 'frequencies',
+           'airport_markers')
     ORDER BY 1
 """
 
@@ -708,11 +710,20 @@ async def test_a_load_into_empty_tables_restores_every_index_and_constraint(conn
     before = list((await connection.execute(sa.text(SCHEMA_OBJECTS))).scalars())
     assert any("gin_trgm_ops" in line for line in before)
     assert any("FOREIGN KEY (airport_id) REFERENCES airports(id)" in line for line in before)
+    assert any("ix_airport_markers_mercator_important" in line for line in before)
 
     await load(connection, [pae(), airport("AAA"), cyrv()], CYCLE_1, BOTH)
 
     after = list((await connection.execute(sa.text(SCHEMA_OBJECTS))).scalars())
     assert after == before
+    # The map's markers, written whole at the end, are found through their restored index.
+    found = await connection.execute(
+        sa.text(
+            "SELECT code FROM airport_markers WHERE mercator && ST_Transform("
+            "ST_MakeEnvelope(-123, 47, -122, 48, 4326), 3857) ORDER BY code"
+        )
+    )
+    assert list(found.scalars()) == ["PAE"]
     # The restored foreign keys hold: a runway of no airport is refused.
     with pytest.raises(sa.exc.IntegrityError, match="fk_runways_airport_id_airports"):
         async with connection.begin_nested():
