@@ -761,3 +761,56 @@ async def test_an_airport_listed_again_by_another_source_is_not_closed(connectio
     assert report.skipped_other_source == ["CZZZ"]
     assert report.closed == []
     assert "closed" not in await tags(connection, "CZZZ")
+
+
+TAG_NAMES_AND_TAGS = """
+    SELECT a.code, a.tag_names,
+           coalesce(array_agg(t.name::text ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL),
+                    '{}') AS tags
+    FROM airports a LEFT JOIN tags t ON t.airport_id = a.id
+    GROUP BY a.code, a.tag_names
+    ORDER BY a.code
+"""
+
+
+async def test_each_airport_row_names_its_tags_after_a_first_load_and_the_next(connection):
+    """What the map and the exports read of an airport's tags (``airports.tag_names``) are its
+    tags: after a first load, whose tag triggers are off, and after the next load."""
+    closed = airport("CCC", status=AirportStatus.CLOSED_INDEFINITELY)
+    private = airport("PPP", facility_use=FacilityUse.PRIVATE)
+    await load(connection, [pae(), closed, private, cyrv()], CYCLE_1, BOTH)
+
+    rows = (await connection.execute(sa.text(TAG_NAMES_AND_TAGS))).all()
+    assert [(row.code, row.tag_names) for row in rows] == [
+        ("CCC", ["closed", "empty", "public"]),
+        ("CYRV", ["empty", "public"]),
+        ("PAE", ["empty", "public"]),
+        ("PPP", ["empty", "private"]),
+    ]
+    assert all(row.tag_names == row.tags for row in rows)
+    # Written with their tag names: the first load rewrote no airport row to add them.
+    updated = "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'airports'"
+    assert await scalar(connection, updated) == 0
+
+    # The next cycle: one airport more, one reopened, a pilot's note on PAE before it.
+    await connection.execute(
+        sa.text("UPDATE airports SET description = 'Fuel 24/7' WHERE code = 'PAE'")
+    )
+    await connection.execute(
+        sa.text(
+            "DELETE FROM tags WHERE name = 'empty' AND airport_id = "
+            "(SELECT id FROM airports WHERE code = 'PAE')"
+        )
+    )
+    await backdate(connection)
+    await load(connection, [pae(), airport("CCC"), private, cyrv(), airport("NEW")], CYCLE_2, BOTH)
+
+    rows = (await connection.execute(sa.text(TAG_NAMES_AND_TAGS))).all()
+    assert {row.code: row.tag_names for row in rows} == {
+        "CCC": ["empty", "public"],
+        "CYRV": ["empty", "public"],
+        "NEW": ["empty", "public"],
+        "PAE": ["public"],
+        "PPP": ["empty", "private"],
+    }
+    assert all(row.tag_names == row.tags for row in rows)
