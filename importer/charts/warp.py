@@ -238,24 +238,100 @@ def _over(top: Canvas, bottom: Canvas) -> Canvas:
     return mixed.astype(np.uint8)
 
 
-MESH_CELL = 128  # px: the projection is interpolated linearly inside each cell (< 0.01 px off)
+# Where each metatile pixel comes from is projected exactly every `SAMPLE_STEP` px (a tile's
+# edges included). At the zooms the charts are tiled at (12 and 13), the projection is affine
+# within a tile to 0.05 px (GDAL's warper allows itself 0.125): each tile is warped with the
+# affine map fitted to its 5 × 5 samples (OpenCV's `warpAffine`, no per-pixel positions).
+# Zoomed out, where a tile's fit is further off than `AFFINE_TOLERANCE`, the metatile is
+# warped through per-pixel positions interpolated between samples at the centres of
+# `MESH_CELL` px cells (`remap`, < 0.01 px off).
+SAMPLE_STEP = 64
+AFFINE_TOLERANCE = 0.05  # source pixels
+MESH_CELL = 128
 OUTSIDE = -1e6  # a source position off every chart: its pixel stays transparent
+_PAD = 2  # source pixels read around the samples' extent, for the bilinear sampling
 
 
 def _warp_chart(
     chart: PreparedChart, left: float, top: float, res: float, size: int
 ) -> Canvas | None:
-    """The part of ``chart`` inside the metatile, warped into it (premultiplied RGBA).
+    """The part of ``chart`` inside the metatile, warped into it (premultiplied RGBA), sampled
+    bilinearly."""
+    offsets: Array = np.arange(size // SAMPLE_STEP + 1) * SAMPLE_STEP
+    columns, rows = _source_positions(chart, left, top, res, offsets)
+    finite = np.isfinite(columns) & np.isfinite(rows)
+    affines = _tile_affines(columns, rows) if finite.all() else None
+    if affines is None:
+        # Off by more than the tolerance, or partly off the projection: the per-pixel way.
+        offsets = (np.arange(size // MESH_CELL + 2) - 0.5) * MESH_CELL
+        columns, rows = _source_positions(chart, left, top, res, offsets)
+        finite = np.isfinite(columns) & np.isfinite(rows)
+        if not finite.any():
+            return None
+    window = _window(chart, columns[finite], rows[finite])
+    if window is None:
+        return None
+    pixels = _read_premultiplied(chart, _dataset(chart.path), window)
+    if pixels is None:
+        return None
+    # OpenCV counts from pixel centres; the affine transform, from pixel corners.
+    shift = (window.col_off + 0.5, window.row_off + 0.5)
+    if affines is not None:
+        warped = _warp_tiles(pixels, affines, shift, size)
+    else:
+        map_x = _fill(np.where(finite, columns - shift[0], OUTSIDE), size)
+        map_y = _fill(np.where(finite, rows - shift[1], OUTSIDE), size)
+        warped = cv2.remap(
+            pixels,
+            map_x,
+            map_y,
+            interpolation=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=(0, 0, 0, 0),
+        )
+    # Premultiplied: where every byte is 0, nothing of the chart shows.
+    if not warped.any():
+        return None
+    return np.asarray(warped, np.uint8)  # the same array, typed as a canvas
 
-    Where each metatile pixel comes from is projected exactly at the centres of ``MESH_CELL``
-    px cells (and one ring of cells around them), interpolated linearly in between, and the
-    chart is sampled there bilinearly (OpenCV's ``remap``).
-    """
-    dataset = _dataset(chart.path)
+
+# A tile's corners, from its pixels' centres (with a 1 for the affine maps' offsets).
+_EDGE = TILE - 0.5
+_CORNERS = np.array([[-0.5, -0.5, 1], [_EDGE, -0.5, 1], [-0.5, _EDGE, 1], [_EDGE, _EDGE, 1]])
+
+
+def _warp_tiles(
+    pixels: Array, affines: dict[tuple[int, int], Array], shift: tuple[float, float], size: int
+) -> Array:
+    """Each tile of the metatile warped from ``pixels`` with its affine map (``shift`` taken
+    off: the map's positions count from the chart's corner, ``pixels`` from the window's)."""
+    warped = np.zeros((size, size, 4), np.uint8)
+    height, width = pixels.shape[:2]
+    for (row, column), affine in affines.items():
+        matrix = affine - [[0, 0, shift[0]], [0, 0, shift[1]]]
+        reach = _CORNERS @ matrix.T
+        # None of the window's pixels between its corners: the tile stays transparent.
+        if (reach.max(axis=0) < -1).any() or (reach.min(axis=0) > (width, height)).any():
+            continue
+        cv2.warpAffine(
+            pixels,
+            matrix,
+            (TILE, TILE),
+            dst=warped[row * TILE : (row + 1) * TILE, column * TILE : (column + 1) * TILE],
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=(0, 0, 0, 0),
+        )
+    return warped
+
+
+def _source_positions(
+    chart: PreparedChart, left: float, top: float, res: float, offsets: Array
+) -> tuple[Array, Array]:
+    """The chart's pixel positions (from its pixels' corners) of the metatile's points
+    ``offsets`` px right of and below its top left corner, on a square grid."""
     crs = _crs.get(chart.crs) or _crs.setdefault(chart.crs, CRS.from_proj4(chart.crs))
-    count = size // MESH_CELL + 2
-    centres = (np.arange(count) - 0.5) * MESH_CELL * res
-    xs, ys = np.meshgrid(left + centres, top - centres)
+    xs, ys = np.meshgrid(left + offsets * res, top - offsets * res)
     try:
         sx, sy = transform(MERCATOR, crs, xs.ravel().tolist(), ys.ravel().tolist())
     except Exception as error:  # GDAL's errors (CPLE_*) have no public base class
@@ -263,38 +339,45 @@ def _warp_chart(
             f"{chart.name}: cannot be projected onto the map at {left:.0f}, {top:.0f} "
             f"(Web Mercator): {_reason(error)}"
         ) from None
-    inverse = ~Affine(*chart.transform)
-    columns, rows = inverse * (np.array(sx), np.array(sy))
-    columns, rows = columns.reshape(count, count), rows.reshape(count, count)
-    finite = np.isfinite(columns) & np.isfinite(rows)
-    if not finite.any():
-        return None
-    pad = 2
-    col0 = max(0, math.floor(columns[finite].min()) - pad)
-    row0 = max(0, math.floor(rows[finite].min()) - pad)
-    col1 = min(chart.width, math.ceil(columns[finite].max()) + pad)
-    row1 = min(chart.height, math.ceil(rows[finite].max()) + pad)
+    columns, rows = ~Affine(*chart.transform) * (np.array(sx), np.array(sy))
+    return columns.reshape(xs.shape), rows.reshape(xs.shape)
+
+
+def _window(chart: PreparedChart, columns: Array, rows: Array) -> Window | None:
+    """The chart's pixels that the positions reach (None: none of its pixels)."""
+    col0 = max(0, math.floor(columns.min()) - _PAD)
+    row0 = max(0, math.floor(rows.min()) - _PAD)
+    col1 = min(chart.width, math.ceil(columns.max()) + _PAD)
+    row1 = min(chart.height, math.ceil(rows.max()) + _PAD)
     if col1 <= col0 or row1 <= row0:
         return None
-    window = Window(col0, row0, col1 - col0, row1 - row0)
-    pixels = _read_premultiplied(chart, dataset, window)
-    if pixels is None:
-        return None
-    # OpenCV counts from pixel centres; the affine transform, from pixel corners.
-    map_x = _fill(np.where(finite, columns - col0 - 0.5, OUTSIDE), size)
-    map_y = _fill(np.where(finite, rows - row0 - 0.5, OUTSIDE), size)
-    warped = cv2.remap(
-        pixels,
-        map_x,
-        map_y,
-        interpolation=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=(0, 0, 0, 0),
-    )
-    # Premultiplied: where every byte is 0, nothing of the chart shows.
-    if not warped.any():
-        return None
-    return np.asarray(warped, np.uint8)  # the same array, typed as a canvas
+    return Window(col0, row0, col1 - col0, row1 - row0)
+
+
+def _tile_affines(columns: Array, rows: Array) -> dict[tuple[int, int], Array] | None:
+    """Per tile (row, column) of the metatile, the affine map from its pixels' centres to the
+    chart's positions (from corners): a least-squares fit to the tile's 5 × 5 samples. Tiles
+    None when a fit is off by more than
+    ``AFFINE_TOLERANCE`` at a sample (zoomed out, the projection bends within a tile)."""
+    per_tile = TILE // SAMPLE_STEP
+    local = np.arange(per_tile + 1) * SAMPLE_STEP - 0.5  # the samples, from the centres
+    u, v = np.meshgrid(local, local)
+    design = np.column_stack([u.ravel(), v.ravel(), np.ones(u.size)])
+    solve = np.linalg.pinv(design)
+    tiles = (columns.shape[0] - 1) // per_tile
+    found: dict[tuple[int, int], Array] = {}
+    for row in range(tiles):
+        for column in range(tiles):
+            cut = np.s_[
+                row * per_tile : (row + 1) * per_tile + 1,
+                column * per_tile : (column + 1) * per_tile + 1,
+            ]
+            samples = np.stack([columns[cut].ravel(), rows[cut].ravel()])  # 2 × 25
+            matrix = samples @ solve.T  # 2 × 3
+            if np.abs(matrix @ design.T - samples).max() > AFFINE_TOLERANCE:
+                return None
+            found[(row, column)] = matrix
+    return found
 
 
 def _fill(samples: Array, size: int) -> Array:
