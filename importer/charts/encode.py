@@ -90,13 +90,16 @@ def halved(canvas: Canvas) -> Canvas:
     )
 
 
-def tile_image(canvas: Canvas, row: int, column: int) -> Image.Image:
-    """The tile at ``row``, ``column`` of a metatile, as a Pillow ``RGBa`` image."""
+def tile_image(canvas: Canvas, row: int, column: int, *, opaque: bool = False) -> Image.Image:
+    """The tile at ``row``, ``column`` of a metatile, as a Pillow ``RGBa`` image; ``RGB`` when
+    the tile is ``opaque`` (premultiplied or not, its colours are then the same)."""
     # Pillow reads the tile's rows straight from the metatile (one copy): from its first pixel,
     # a row every metatile's width.
     width = canvas.shape[1] * 4
     start = row * TILE * width + column * TILE * 4
     flat = canvas.reshape(-1)[start : start + (TILE - 1) * width + TILE * 4]
+    if opaque:
+        return Image.frombytes("RGB", (TILE, TILE), flat, "raw", "RGBX", width, 1)
     return Image.frombuffer("RGBa", (TILE, TILE), flat, "raw", "RGBa", width, 1)
 
 
@@ -160,7 +163,7 @@ def _encode_tiles(
                 continue
             opaque = bool(lowest[row, column] >= OPAQUE)
             body = encode_webp(
-                tile_image(canvas, row, column),
+                tile_image(canvas, row, column, opaque=opaque),
                 job.options.quality,
                 job.options.method,
                 opaque=opaque,
@@ -171,5 +174,8 @@ def _encode_tiles(
 def encode_webp(tile: Image.Image, quality: int, method: int, *, opaque: bool) -> bytes:
     """A premultiplied tile as WebP: RGB when fully opaque, RGBA otherwise."""
     buffer = io.BytesIO()
-    tile.convert("RGB" if opaque else "RGBA").save(buffer, "WEBP", quality=quality, method=method)
+    mode = "RGB" if opaque else "RGBA"
+    (tile if tile.mode == mode else tile.convert(mode)).save(
+        buffer, "WEBP", quality=quality, method=method
+    )
     return buffer.getvalue()
