@@ -80,7 +80,8 @@ async def airports_geojson(
     "`facility_use`, `importance` (0 a private heliport … 5 a large airport) and `tags` (one "
     "string, a comma before and after each tag: `,fuel,populated,`). Zoomed out, tiles keep "
     "the important airports only: importance 4 and more up to zoom 2, 3 and more at zooms 3–4, "
-    f"every airport from zoom 5. Zooms past {tiles.MAX_ZOOM} are "
+    "and of those the most important in each square of 16 px (as a 512 px tile is drawn), "
+    f"where markers would overlap; every airport from zoom 5. Zooms past {tiles.MAX_ZOOM} are "
     "drawn from its tiles. With the `v` of `airport_tiles_url` in `/api/v1/meta` a tile is "
     "immutable; without it, revalidate with its `ETag`.",
     response_class=Response,

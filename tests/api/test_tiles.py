@@ -103,7 +103,10 @@ async def test_zoomed_out_tiles_keep_the_important_airports(
     assert least[2] >= 4
     assert least[4] >= 3
     assert least[5] <= 1  # from a country's view every airport, private strips too
-    assert "PAE" in by_zoom[2]  # a towered airport with airline service is on the world map
+    # The world map has the large airports, one of each square (Seattle's three, PAE among
+    # them, share one there); a country's map has PAE.
+    assert sum(feature["properties"]["importance"] == 5 for feature in by_zoom[2].values()) > 5
+    assert "PAE" in by_zoom[5]
     assert len(by_zoom[4]) < len(by_zoom[5])
 
 
@@ -305,3 +308,52 @@ async def test_every_airports_marker_and_tag_names_are_what_the_geojson_says_of_
         )
     )
     assert wrong_tag_names == 0
+
+
+async def test_zoomed_out_a_tile_keeps_the_most_important_airport_of_each_square(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    """Zoomed out, two airports closer than 16 px (as the map draws a tile, 512 px across)
+    would overlap: a tile keeps the most important of each square of `tiles.CELL`."""
+    longitude, latitude = await position(connection, "PAE")
+    zoom = 4
+    tile = WEB_MERCATOR.tile(longitude, latitude, zoom)
+    response = await client.get(url(zoom, tile.x, tile.y))
+    layer = mapbox_vector_tile.decode(response.content, default_options={"y_coord_down": True})
+    kept = {
+        feature["properties"]["code"]: feature["geometry"]["coordinates"]
+        for feature in layer["airports"]["features"]
+    }
+    squares = {code: (x // tiles.CELL, y // tiles.CELL) for code, (x, y) in kept.items()}
+    assert len(set(squares.values())) == len(squares), "two airports in one square"
+    # Where each airport of the zoom's importance is in the tile, computed apart from PostGIS.
+    bounds = WEB_MERCATOR.xy_bounds(tile)
+    size = bounds.right - bounds.left
+    rows = await connection.execute(
+        sa.text(
+            "SELECT m.code, a.longitude, a.latitude, m.importance FROM airports a "
+            f"JOIN airport_markers m ON m.airport_id = a.id "
+            f"WHERE m.importance >= {tiles.LEAST_IMPORTANCE[zoom]}"
+        )
+    )
+    inside: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for code, lon, lat, importance in rows:
+        x, y = WEB_MERCATOR.xy(lon, lat)
+        column = (x - bounds.left) / size * tiles.EXTENT
+        row = (bounds.top - y) / size * tiles.EXTENT
+        # PostGIS rounds to whole units: a unit from a square's edge, it may go either way.
+        offsets = (column % tiles.CELL, row % tiles.CELL)
+        near_an_edge = min(offsets) < 1 or max(offsets) > tiles.CELL - 1
+        if 0 <= column < tiles.EXTENT and 0 <= row < tiles.EXTENT and not near_an_edge:
+            square = (int(column // tiles.CELL), int(row // tiles.CELL))
+            inside.setdefault(square, []).append((importance, code))
+    crowded = [square for square, found in inside.items() if len(found) > 1]
+    assert crowded, "the sample has no two airports in one square to choose from"
+    for square, found in inside.items():
+        (code,) = [code for code, at in squares.items() if at == square]
+        assert max(importance for importance, _ in found) == next(
+            importance for importance, other in found if other == code
+        ), (square, found, code)
+    # From zoom 5, every airport again.
+    tile = WEB_MERCATOR.tile(longitude, latitude, 5)
+    assert len(await features(client, 5, tile.x, tile.y)) > len(kept)

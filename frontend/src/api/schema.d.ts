@@ -876,7 +876,7 @@ export interface paths {
         };
         /**
          * The map's airports as a Mapbox vector tile
-         * @description Layer `airports`, one point per airport with `code`, `name` (as its source files it: the FAA's in capitals; from zoom 8), `facility_type`, `facility_use`, `importance` (0 a private heliport … 5 a large airport) and `tags` (one string, a comma before and after each tag: `,fuel,populated,`). Zoomed out, tiles keep the important airports only: importance 4 and more up to zoom 2, 3 and more at zooms 3–4, every airport from zoom 5. Zooms past 12 are drawn from its tiles. With the `v` of `airport_tiles_url` in `/api/v1/meta` a tile is immutable; without it, revalidate with its `ETag`.
+         * @description Layer `airports`, one point per airport with `code`, `name` (as its source files it: the FAA's in capitals; from zoom 8), `facility_type`, `facility_use`, `importance` (0 a private heliport … 5 a large airport) and `tags` (one string, a comma before and after each tag: `,fuel,populated,`). Zoomed out, tiles keep the important airports only: importance 4 and more up to zoom 2, 3 and more at zooms 3–4, and of those the most important in each square of 16 px (as a 512 px tile is drawn), where markers would overlap; every airport from zoom 5. Zooms past 12 are drawn from its tiles. With the `v` of `airport_tiles_url` in `/api/v1/meta` a tile is immutable; without it, revalidate with its `ETag`.
          */
         get: operations["airports-tile"];
         put?: never;
