@@ -356,9 +356,9 @@ def _window(chart: PreparedChart, columns: Array, rows: Array) -> Window | None:
 
 def _tile_affines(columns: Array, rows: Array) -> dict[tuple[int, int], Array] | None:
     """Per tile (row, column) of the metatile, the affine map from its pixels' centres to the
-    chart's positions (from corners): a least-squares fit to the tile's 5 × 5 samples. Tiles
-    None when a fit is off by more than
-    ``AFFINE_TOLERANCE`` at a sample (zoomed out, the projection bends within a tile)."""
+    chart's positions (from corners): a least-squares fit to the tile's 5 × 5 samples. None
+    when a fit is off by more than ``AFFINE_TOLERANCE`` at a sample (zoomed out, the
+    projection bends within a tile)."""
     per_tile = TILE // SAMPLE_STEP
     local = np.arange(per_tile + 1) * SAMPLE_STEP - 0.5  # the samples, from the centres
     u, v = np.meshgrid(local, local)
