@@ -354,16 +354,24 @@ def _window(chart: PreparedChart, columns: Array, rows: Array) -> Window | None:
     return Window(col0, row0, col1 - col0, row1 - row0)
 
 
+def _affine_fit() -> tuple[Array, Array]:
+    """The fit's design (the 5 × 5 samples of a tile, from its pixels' centres, with a 1 for
+    the offset) and its pseudo-inverse: the same for every tile."""
+    local = np.arange(TILE // SAMPLE_STEP + 1) * SAMPLE_STEP - 0.5
+    u, v = np.meshgrid(local, local)
+    design = np.column_stack([u.ravel(), v.ravel(), np.ones(u.size)])
+    return design, np.linalg.pinv(design)
+
+
+_DESIGN, _SOLVE = _affine_fit()
+
+
 def _tile_affines(columns: Array, rows: Array) -> dict[tuple[int, int], Array] | None:
     """Per tile (row, column) of the metatile, the affine map from its pixels' centres to the
     chart's positions (from corners): a least-squares fit to the tile's 5 × 5 samples. None
     when a fit is off by more than ``AFFINE_TOLERANCE`` at a sample (zoomed out, the
     projection bends within a tile)."""
     per_tile = TILE // SAMPLE_STEP
-    local = np.arange(per_tile + 1) * SAMPLE_STEP - 0.5  # the samples, from the centres
-    u, v = np.meshgrid(local, local)
-    design = np.column_stack([u.ravel(), v.ravel(), np.ones(u.size)])
-    solve = np.linalg.pinv(design)
     tiles = (columns.shape[0] - 1) // per_tile
     found: dict[tuple[int, int], Array] = {}
     for row in range(tiles):
@@ -373,8 +381,8 @@ def _tile_affines(columns: Array, rows: Array) -> dict[tuple[int, int], Array] |
                 column * per_tile : (column + 1) * per_tile + 1,
             ]
             samples = np.stack([columns[cut].ravel(), rows[cut].ravel()])  # 2 × 25
-            matrix = samples @ solve.T  # 2 × 3
-            if np.abs(matrix @ design.T - samples).max() > AFFINE_TOLERANCE:
+            matrix = samples @ _SOLVE.T  # 2 × 3
+            if np.abs(matrix @ _DESIGN.T - samples).max() > AFFINE_TOLERANCE:
                 return None
             found[(row, column)] = matrix
     return found
